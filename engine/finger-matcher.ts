@@ -1,0 +1,225 @@
+/**
+ * The fingerprint matcher's TypeScript face: templates from minutiae, probes prepared once,
+ * 1:1 and 1:many comparisons on the WASM kernel, and the evidence behind a score.
+ * Scores are calibrated as −10·log10(FMR) (see calibration.ts); raw kernel scores are 0–1.
+ */
+import type { Minutia } from './minutiae.ts';
+import { EngineError } from './errors.ts';
+import { instantiateFingerKernel, type FingerKernelExports, type KernelVariant } from './finger-kernel.ts';
+import { calibrateFingerScore } from './finger-calibration.ts';
+
+/** A template as stored: the kernel's relocatable binary layout (magic "MCC1"). */
+export interface FingerTemplate {
+  readonly bytes: Uint8Array;
+  /** Minutiae given to the extractor of cylinders. */
+  readonly minutiaCount: number;
+  /** Minutiae whose cylinder was valid (the ones that take part in matching). */
+  readonly cylinderCount: number;
+}
+
+export interface TemplateOptions {
+  /** Resolution of the minutia coordinates, px/cm; they are rescaled to 500 dpi (196.85 px/cm). */
+  resolutionPxPerCm?: number;
+}
+
+export interface PreparedProbe {
+  readonly template: FingerTemplate;
+  /** @internal address of the probe inside its matcher's memory */
+  readonly address: number;
+  readonly matcher: FingerMatcher;
+}
+
+export interface FingerGallery {
+  readonly size: number;
+  readonly matcher: FingerMatcher;
+  /** @internal */
+  readonly addressesPtr: number;
+  /** @internal */
+  readonly scoresPtr: number;
+}
+
+/** One pair the consolidation kept: what an adjudicator or a developer needs to see. */
+export interface PairingEvidence {
+  probeIndex: number;
+  candidateIndex: number;
+  localSimilarity: number;
+  relaxedSimilarity: number;
+  /** True when this pair is one of those averaged into the score. */
+  scored: boolean;
+}
+
+export interface ComparisonEvidence {
+  rawScore: number;
+  score: number;
+  pairs: PairingEvidence[];
+}
+
+const PX_PER_CM_500_DPI = 500 / 2.54;
+const MINUTIA_STRIDE_F32 = 4;
+const MAX_COORDINATE = 16383; // 14-bit ISO field
+
+function typeCode(m: Minutia): number {
+  return m.type === 'ending' ? 1 : m.type === 'bifurcation' ? 2 : 0;
+}
+
+export class FingerMatcher {
+  readonly variant: KernelVariant;
+  private readonly kernel: FingerKernelExports;
+  private readonly maxMinutiae: number;
+  private readonly slotBytes: number;
+  private readonly inputPtr: number;
+  private readonly buildPtr: number;
+  private readonly pairA: number;
+  private readonly pairB: number;
+  private readonly pairingPtr: number;
+  private readonly freeSlots: number[] = [];
+
+  constructor(variant: KernelVariant = 'simd') {
+    this.variant = variant;
+    this.kernel = instantiateFingerKernel(variant);
+    this.maxMinutiae = this.kernel.maxMinutiae();
+    this.slotBytes = this.kernel.templateBytes(this.maxMinutiae);
+    this.inputPtr = this.kernel.allocate(this.maxMinutiae * MINUTIA_STRIDE_F32 * 4);
+    this.buildPtr = this.kernel.allocate(this.slotBytes);
+    this.pairA = this.kernel.allocate(this.slotBytes);
+    this.pairB = this.kernel.allocate(this.slotBytes);
+    this.pairingPtr = this.kernel.allocate(this.kernel.maxPairing() * 20);
+  }
+
+  /**
+   * Builds a template from minutiae. More than the kernel's limit (128) are cut to the ones
+   * nearest the minutiae's centroid: the core area carries the most discriminative structure.
+   */
+  createTemplate(minutiae: readonly Minutia[], options: TemplateOptions = {}): FingerTemplate {
+    const scale = options.resolutionPxPerCm === undefined ? 1 : PX_PER_CM_500_DPI / options.resolutionPxPerCm;
+    if (!Number.isFinite(scale) || scale <= 0) {
+      throw new EngineError('ERR_TEMPLATE_RESOLUTION', `resolution must be a positive number of px/cm, got ${options.resolutionPxPerCm}`);
+    }
+    const chosen = this.limitMinutiae(minutiae);
+    const input = new Float32Array(this.kernel.memory.buffer, this.inputPtr, chosen.length * MINUTIA_STRIDE_F32);
+    chosen.forEach((m, i) => {
+      if (!Number.isFinite(m.x) || !Number.isFinite(m.y) || !Number.isFinite(m.angle) || m.x < 0 || m.y < 0 || m.x > MAX_COORDINATE || m.y > MAX_COORDINATE) {
+        throw new EngineError('ERR_TEMPLATE_MINUTIA', `minutia ${i} has an invalid position or direction`);
+      }
+      input.set([m.x * scale, m.y * scale, m.angle, typeCode(m)], i * MINUTIA_STRIDE_F32);
+    });
+    const size = this.kernel.buildTemplate(this.inputPtr, chosen.length, this.buildPtr);
+    const bytes = new Uint8Array(this.kernel.memory.buffer, this.buildPtr, size).slice();
+    return templateFromBytes(bytes, this.kernel.templateMagic());
+  }
+
+  /** Validates stored template bytes (from the store or the network) before they reach the kernel. */
+  templateFromBytes(bytes: Uint8Array): FingerTemplate {
+    const t = templateFromBytes(bytes, this.kernel.templateMagic());
+    if (t.bytes.length !== this.kernel.templateBytes(t.cylinderCount) || t.cylinderCount > this.maxMinutiae) {
+      throw new EngineError('ERR_TEMPLATE_CORRUPT', 'template size does not match its minutia count');
+    }
+    return t;
+  }
+
+  /** Places a probe in this matcher's memory once, for any number of compareMany calls. */
+  prepareProbe(template: FingerTemplate): PreparedProbe {
+    const address = this.freeSlots.pop() ?? this.kernel.allocate(this.slotBytes);
+    this.write(address, template);
+    return { template, address, matcher: this };
+  }
+
+  /** Returns a probe's slot for reuse; the probe must not be used afterwards. */
+  releaseProbe(probe: PreparedProbe): void {
+    this.ownProbe(probe);
+    this.freeSlots.push(probe.address);
+  }
+
+  /** Copies templates into a contiguous, scan-ordered gallery in this matcher's memory. */
+  loadGallery(templates: readonly FingerTemplate[]): FingerGallery {
+    const total = templates.reduce((s, t) => s + align16(t.bytes.length), 0);
+    const base = this.kernel.allocate(total + 16);
+    const addressesPtr = this.kernel.allocate(templates.length * 4 + 4);
+    const scoresPtr = this.kernel.allocate(templates.length * 4 + 4);
+    const start = align16(base);
+    const addresses = new Uint32Array(this.kernel.memory.buffer, addressesPtr, templates.length);
+    let offset = start;
+    templates.forEach((t, i) => {
+      this.write(offset, t);
+      addresses[i] = offset;
+      offset += align16(t.bytes.length);
+    });
+    return { size: templates.length, matcher: this, addressesPtr, scoresPtr };
+  }
+
+  /** Raw kernel similarities (0–1) of a prepared probe against every gallery template. */
+  compareManyRaw(probe: PreparedProbe, gallery: FingerGallery, out = new Float32Array(gallery.size)): Float32Array {
+    this.ownProbe(probe);
+    if (gallery.matcher !== this) throw new EngineError('ERR_MATCHER_MISMATCH', 'gallery belongs to another matcher');
+    this.kernel.compareMany(probe.address, gallery.addressesPtr, gallery.size, gallery.scoresPtr);
+    out.set(new Float32Array(this.kernel.memory.buffer, gallery.scoresPtr, gallery.size));
+    return out;
+  }
+
+  /** Calibrated scores (−10·log10 FMR) of a prepared probe against every gallery template. */
+  compareMany(probe: PreparedProbe, gallery: FingerGallery, out = new Float32Array(gallery.size)): Float32Array {
+    this.compareManyRaw(probe, gallery, out);
+    for (let i = 0; i < out.length; i++) out[i] = calibrateFingerScore(out[i]);
+    return out;
+  }
+
+  /** Raw similarity of two templates (0–1). */
+  compareRaw(a: FingerTemplate, b: FingerTemplate): number {
+    this.write(this.pairA, a);
+    this.write(this.pairB, b);
+    return this.kernel.compare(this.pairA, this.pairB);
+  }
+
+  /** Calibrated score (−10·log10 FMR) of two templates. */
+  compare(a: FingerTemplate, b: FingerTemplate): number {
+    return calibrateFingerScore(this.compareRaw(a, b));
+  }
+
+  /** The transparency hook: the score and the minutia pairs that produced it. */
+  explain(a: FingerTemplate, b: FingerTemplate): ComparisonEvidence {
+    const rawScore = this.compareRaw(a, b);
+    const n = this.kernel.lastPairing(this.pairingPtr);
+    const f = new Float32Array(this.kernel.memory.buffer, this.pairingPtr, n * 5);
+    const pairs: PairingEvidence[] = [];
+    for (let t = 0; t < n; t++) {
+      pairs.push({
+        probeIndex: f[t * 5], candidateIndex: f[t * 5 + 1], localSimilarity: f[t * 5 + 2],
+        relaxedSimilarity: f[t * 5 + 3], scored: f[t * 5 + 4] === 1,
+      });
+    }
+    return { rawScore, score: calibrateFingerScore(rawScore), pairs };
+  }
+
+  private write(address: number, template: FingerTemplate): void {
+    if (template.bytes.length > this.slotBytes) throw new EngineError('ERR_TEMPLATE_CORRUPT', 'template larger than any valid template');
+    new Uint8Array(this.kernel.memory.buffer, address, template.bytes.length).set(template.bytes);
+  }
+
+  private ownProbe(probe: PreparedProbe): void {
+    if (probe.matcher !== this) throw new EngineError('ERR_MATCHER_MISMATCH', 'probe was prepared by another matcher');
+  }
+
+  private limitMinutiae(minutiae: readonly Minutia[]): readonly Minutia[] {
+    if (minutiae.length <= this.maxMinutiae) return minutiae;
+    const cx = minutiae.reduce((s, m) => s + m.x, 0) / minutiae.length;
+    const cy = minutiae.reduce((s, m) => s + m.y, 0) / minutiae.length;
+    return [...minutiae]
+      .sort((p, q) => (p.x - cx) ** 2 + (p.y - cy) ** 2 - ((q.x - cx) ** 2 + (q.y - cy) ** 2))
+      .slice(0, this.maxMinutiae);
+  }
+}
+
+function align16(v: number): number {
+  return (v + 15) & ~15;
+}
+
+function templateFromBytes(bytes: Uint8Array, magic: number): FingerTemplate {
+  if (!(bytes instanceof Uint8Array)) throw new EngineError('ERR_TEMPLATE_TYPE', 'template must be a Uint8Array');
+  if (bytes.length < 16) throw new EngineError('ERR_TEMPLATE_CORRUPT', `template of ${bytes.length} bytes is shorter than its header`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.getUint32(0, true) !== magic) throw new EngineError('ERR_TEMPLATE_CORRUPT', 'not a fingerprint template of this version (bad magic)');
+  const cylinderCount = view.getUint32(4, true);
+  const size = view.getUint32(8, true);
+  if (size !== bytes.length) throw new EngineError('ERR_TEMPLATE_CORRUPT', `template declares ${size} bytes but has ${bytes.length}`);
+  return { bytes, cylinderCount, minutiaCount: view.getUint32(12, true) };
+}

@@ -1,0 +1,154 @@
+// Stage 1 of matching, run once per template: a bit-packed Minutia Cylinder-Code for each
+// minutia. A cylinder records, in the minutia's own rotated frame, where neighbours lie and
+// how their directions differ: invariant to translation and rotation by construction.
+import {
+  MAX_MINUTIAE, CYLINDER_RADIUS, SPATIAL_CELLS_PER_SIDE, DIRECTION_CELLS, CELL_WORDS,
+  SPATIAL_SIGMA, DIRECTION_SIGMA, CELL_BIT_THRESHOLD, HULL_MARGIN, MIN_VALID_CELL_SHARE,
+  MIN_CYLINDER_NEIGHBOURS,
+} from './params';
+import { PI, TWO_PI, angleDelta, erf } from './math';
+import { buildHull, insideEnlargedHull } from './hull';
+import {
+  TEMPLATE_MAGIC, WORD_BYTES, CYLINDER_BYTES, xOffset, yOffset, directionOffset, cylindersOffset, templateBytes,
+} from './layout';
+
+const CELL_SIZE: f32 = 2.0 * CYLINDER_RADIUS / <f32>SPATIAL_CELLS_PER_SIDE;
+const DIRECTION_STEP: f32 = TWO_PI / <f32>DIRECTION_CELLS;
+const NEIGHBOUR_REACH: f32 = 3.0 * SPATIAL_SIGMA;
+
+// Offsets of in-circle cell centres in the minutia's frame (u along its direction, v across).
+const cellU = new StaticArray<f32>(SPATIAL_CELLS_PER_SIDE * SPATIAL_CELLS_PER_SIDE);
+const cellV = new StaticArray<f32>(SPATIAL_CELLS_PER_SIDE * SPATIAL_CELLS_PER_SIDE);
+let cellCount: i32 = 0;
+
+/** Number of cylinder cells inside the radius (the unit of the validity shares). */
+export function cylinderCellCount(): i32 { return cellCount; }
+
+export function initCylinderGeometry(): bool {
+  const half = <f32>SPATIAL_CELLS_PER_SIDE / 2.0;
+  cellCount = 0;
+  for (let i = 0; i < SPATIAL_CELLS_PER_SIDE; i++) {
+    for (let j = 0; j < SPATIAL_CELLS_PER_SIDE; j++) {
+      const u = (<f32>i + 0.5 - half) * CELL_SIZE, v = (<f32>j + 0.5 - half) * CELL_SIZE;
+      if (u * u + v * v <= CYLINDER_RADIUS * CYLINDER_RADIUS) {
+        unchecked(cellU[cellCount] = u); unchecked(cellV[cellCount] = v); cellCount++;
+      }
+    }
+  }
+  return cellCount <= CELL_WORDS * 128;
+}
+
+/** Share of a direction difference `delta` falling into the directional cell centred on `centre`. */
+function directionalContribution(centre: f32, delta: f32): f32 {
+  const a = <f64>angleDelta(centre, delta);
+  const s = <f64>DIRECTION_SIGMA * Math.SQRT2;
+  const h = <f64>DIRECTION_STEP / 2.0;
+  return <f32>(0.5 * (erf((a + h) / s) - erf((a - h) / s)));
+}
+
+function spatialContribution(distance: f32): f32 {
+  const s = <f64>SPATIAL_SIGMA;
+  return <f32>(Math.exp(-(<f64>distance * <f64>distance) / (2.0 * s * s)) / (s * Math.sqrt(2.0 * Math.PI)));
+}
+
+const xs = new StaticArray<f32>(MAX_MINUTIAE);
+const ys = new StaticArray<f32>(MAX_MINUTIAE);
+const ts = new StaticArray<f32>(MAX_MINUTIAE);
+const neighbours = new StaticArray<i32>(MAX_MINUTIAE);
+const contributions = new StaticArray<f32>(DIRECTION_CELLS);
+const scratchCylinder = memory.data(CYLINDER_BYTES, 16);
+
+/**
+ * Reads n minutiae (x, y with y down, direction in ISO radians, type; 4 f32 each) at `input`
+ * and writes the template at `out` (room for templateBytes(n) needed). Returns its size.
+ */
+export function buildTemplate(input: usize, n: i32, out: usize): i32 {
+  n = min<i32>(n, MAX_MINUTIAE);
+  for (let i = 0; i < n; i++) {
+    const p = input + (<usize>i << 4);
+    unchecked(xs[i] = load<f32>(p));
+    unchecked(ys[i] = -load<f32>(p, 4)); // y up: ISO directions are counter-clockwise on screen
+    let t = load<f32>(p, 8);
+    t = t - TWO_PI * Mathf.floor(t / TWO_PI);
+    unchecked(ts[i] = t);
+  }
+  buildHull(xs, ys, n);
+  const minValidCells = <i32>Mathf.ceil(MIN_VALID_CELL_SHARE * <f32>cellCount);
+  // Count kept cylinders first so that the layout (which depends on the count) is known.
+  // The layout depends on how many cylinders are valid, so pass 0 counts and pass 1 writes;
+  // each cylinder is built in a scratch slot, then copied to its place.
+  let kept = 0;
+  for (let pass = 0; pass < 2; pass++) {
+    let written = 0;
+    for (let m = 0; m < n; m++) {
+      if (!buildCylinder(m, n, minValidCells)) continue;
+      if (pass == 1) {
+        const base = out + <usize>cylindersOffset(kept) + <usize>(written * CYLINDER_BYTES);
+        memory.copy(base, scratchCylinder, CYLINDER_BYTES);
+        store<f32>(out + <usize>xOffset(kept) + <usize>(written << 2), unchecked(xs[m]));
+        store<f32>(out + <usize>yOffset(kept) + <usize>(written << 2), unchecked(ys[m]));
+        store<f32>(out + <usize>directionOffset(kept) + <usize>(written << 2), unchecked(ts[m]));
+      }
+      written++;
+    }
+    kept = written;
+  }
+  const size = templateBytes(kept);
+  store<u32>(out, TEMPLATE_MAGIC);
+  store<u32>(out, <u32>kept, 4);
+  store<u32>(out, <u32>size, 8);
+  store<u32>(out, <u32>n, 12);
+  // zero the alignment gap so identical inputs give identical bytes
+  const gapStart = 16 + 12 * kept;
+  memory.fill(out + <usize>gapStart, 0, <usize>(cylindersOffset(kept) - gapStart));
+  return size;
+}
+
+/** Fills `scratchCylinder` for minutia m; false when the cylinder is invalid (too little print or too few neighbours). */
+function buildCylinder(m: i32, n: i32, minValidCells: i32): bool {
+  const mx = unchecked(xs[m]), my = unchecked(ys[m]), mt = unchecked(ts[m]);
+  let count = 0;
+  const reach = CYLINDER_RADIUS + NEIGHBOUR_REACH;
+  for (let i = 0; i < n; i++) {
+    if (i == m) continue;
+    const dx = unchecked(xs[i]) - mx, dy = unchecked(ys[i]) - my;
+    if (dx * dx + dy * dy <= reach * reach) { unchecked(neighbours[count] = i); count++; }
+  }
+  if (count < MIN_CYLINDER_NEIGHBOURS) return false;
+  memory.fill(scratchCylinder, 0, CYLINDER_BYTES);
+  const cosT = Mathf.cos(mt), sinT = Mathf.sin(mt);
+  let valid = 0;
+  for (let c = 0; c < cellCount; c++) {
+    const u = unchecked(cellU[c]), v = unchecked(cellV[c]);
+    const px = mx + u * cosT - v * sinT, py = my + u * sinT + v * cosT;
+    if (!insideEnlargedHull(px, py, HULL_MARGIN)) continue;
+    valid++;
+    const wordByte = (c >> 7) * WORD_BYTES, bit = c & 127;
+    setBit(scratchCylinder + <usize>wordByte, bit);
+    for (let k = 0; k < DIRECTION_CELLS; k++) unchecked(contributions[k] = 0);
+    for (let q = 0; q < count; q++) {
+      const i = unchecked(neighbours[q]);
+      const dx = unchecked(xs[i]) - px, dy = unchecked(ys[i]) - py;
+      const d2 = dx * dx + dy * dy;
+      if (d2 > NEIGHBOUR_REACH * NEIGHBOUR_REACH) continue;
+      const gs = spatialContribution(Mathf.sqrt(d2));
+      const delta = angleDelta(mt, unchecked(ts[i]));
+      for (let k = 0; k < DIRECTION_CELLS; k++) {
+        const centre = -PI + (<f32>k + 0.5) * DIRECTION_STEP;
+        unchecked(contributions[k] += gs * directionalContribution(centre, delta));
+      }
+    }
+    for (let k = 0; k < DIRECTION_CELLS; k++) {
+      if (unchecked(contributions[k]) > CELL_BIT_THRESHOLD) {
+        setBit(scratchCylinder + <usize>(WORD_BYTES * CELL_WORDS * (1 + k) + wordByte), bit);
+      }
+    }
+  }
+  return valid >= minValidCells;
+}
+
+// @ts-ignore: decorator
+@inline function setBit(word: usize, bit: i32): void {
+  const p = word + <usize>(bit >> 3);
+  store<u8>(p, load<u8>(p) | <u8>(<i32>1 << (bit & 7)));
+}

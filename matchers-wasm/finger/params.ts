@@ -1,0 +1,58 @@
+// Every tuning constant of the fingerprint matcher, with its unit. Distances are pixels at
+// 500 dpi (the engine resamples other resolutions before templates are built), angles radians.
+// Design: Minutia Cylinder-Code (Cappelli, Ferrara, Maltoni, IEEE PAMI 2010), bit-packed
+// cylinders, local-similarity-sort with relaxation (LSS-R) for global consolidation.
+
+/** Largest number of minutiae a template keeps (the rest are dropped by the wrapper). */
+export const MAX_MINUTIAE: i32 = 128;
+
+// ---- cylinder geometry ----
+/** Cylinder radius, px. */
+export const CYLINDER_RADIUS: f32 = 70.0;
+/** Spatial cells per side of the cylinder's bounding square (Ns). 12 keeps the ~112 in-circle
+ *  cells inside one 128-bit word per direction: one SIMD word per direction layer. */
+export const SPATIAL_CELLS_PER_SIDE: i32 = 12;
+/** Directional layers (Nd). */
+export const DIRECTION_CELLS: i32 = 6;
+/** 128-bit words per direction layer; must hold every in-circle cell (checked at start). */
+export const CELL_WORDS: i32 = 1;
+/** Std. dev. of the spatial contribution of a neighbour, px (σS). */
+export const SPATIAL_SIGMA: f32 = 28.0 / 3.0;
+/** Std. dev. of the directional contribution, rad (σD). */
+export const DIRECTION_SIGMA: f32 = 2.0 * <f32>Math.PI / 9.0;
+/** A cell's bit is set when the summed contribution exceeds this (μψ, bit-based MCC). */
+export const CELL_BIT_THRESHOLD: f32 = 0.01;
+/** Cells farther than this from the minutiae's convex hull are invalid (Ω), px. */
+export const HULL_MARGIN: f32 = 50.0;
+/** A cylinder is kept when at least this share of its cells is valid (minVC). */
+export const MIN_VALID_CELL_SHARE: f32 = 0.75;
+/** ... and at least this many other minutiae lie within radius + 3σS (minM). */
+export const MIN_CYLINDER_NEIGHBOURS: i32 = 2;
+
+// ---- local similarity ----
+/** Two cylinders are comparable only if their directions differ by at most this, rad (δθ). */
+export const MAX_DIRECTION_DIFFERENCE: f32 = <f32>Math.PI / 2.0;
+/** ... and at least this share of cells is valid in both (minME). */
+export const MIN_MATCHABLE_CELL_SHARE: f32 = 0.6;
+
+// ---- global consolidation (LSS-R) ----
+/** Pairs taken into relaxation = min(na, nb), capped here to bound the quadratic stage. */
+export const MAX_RELAXATION_PAIRS: i32 = 48;
+/** Relaxation iterations (nrel). */
+export const RELAXATION_ITERATIONS: i32 = 5;
+/** Weight of a pair's own previous similarity in each relaxation step (wR). */
+export const RELAXATION_SELF_WEIGHT: f32 = 0.5;
+/** Compatibility sigmoid for distance disagreement: centre px (μ1), slope 1/px (τ1). */
+export const COMPAT_DISTANCE_MU: f32 = 5.0;
+export const COMPAT_DISTANCE_TAU: f32 = -8.0 / 5.0;
+/** Compatibility sigmoid for relative-direction disagreement: centre rad (μ2), slope 1/rad (τ2). */
+export const COMPAT_DIRECTION_MU: f32 = <f32>Math.PI / 12.0;
+export const COMPAT_DIRECTION_TAU: f32 = -30.0;
+/** Compatibility sigmoid for radial-angle disagreement: centre rad (μ3), slope 1/rad (τ3). */
+export const COMPAT_RADIAL_MU: f32 = <f32>Math.PI / 12.0;
+export const COMPAT_RADIAL_TAU: f32 = -30.0;
+/** Pairs averaged into the final score: minNP + round(Z(min(na,nb); μP, τP)·(maxNP − minNP)). */
+export const MIN_SCORED_PAIRS: i32 = 4;
+export const MAX_SCORED_PAIRS: i32 = 12;
+export const SCORED_PAIRS_MU: f32 = 20.0;
+export const SCORED_PAIRS_TAU: f32 = 0.4;
