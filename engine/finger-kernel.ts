@@ -6,7 +6,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EngineError } from './errors.ts';
 
+/** 'simd' is the release kernel; 'scalar' the same algorithm without SIMD (the bench baseline). */
 export type KernelVariant = 'simd' | 'scalar';
+/** A variant, or the path of another build of the kernel (for experiments with parameters). */
+export type KernelSource = KernelVariant | { wasmFile: string };
 
 export interface FingerKernelExports {
   memory: WebAssembly.Memory;
@@ -27,12 +30,12 @@ const WASM_FILES: Record<KernelVariant, string> = {
   simd: '../build/finger.wasm',
   scalar: '../build/finger-scalar.wasm',
 };
-const modules = new Map<KernelVariant, WebAssembly.Module>();
+const modules = new Map<string, WebAssembly.Module>();
 
-function compiledModule(variant: KernelVariant): WebAssembly.Module {
-  let module = modules.get(variant);
+function compiledModule(source: KernelSource): WebAssembly.Module {
+  const path = typeof source === 'string' ? fileURLToPath(new URL(WASM_FILES[source], import.meta.url)) : source.wasmFile;
+  let module = modules.get(path);
   if (module === undefined) {
-    const path = fileURLToPath(new URL(WASM_FILES[variant], import.meta.url));
     let bytes: Uint8Array<ArrayBuffer>;
     try {
       bytes = new Uint8Array(readFileSync(path));
@@ -40,14 +43,14 @@ function compiledModule(variant: KernelVariant): WebAssembly.Module {
       throw new EngineError('ERR_KERNEL_MISSING', `fingerprint kernel ${path} is missing: run "npm run build"`, { cause });
     }
     module = new WebAssembly.Module(bytes);
-    modules.set(variant, module);
+    modules.set(path, module);
   }
   return module;
 }
 
 /** A fresh kernel instance with its own memory (abort is never reached: built with noAssert). */
-export function instantiateFingerKernel(variant: KernelVariant = 'simd'): FingerKernelExports {
-  const instance = new WebAssembly.Instance(compiledModule(variant), {
+export function instantiateFingerKernel(source: KernelSource = 'simd'): FingerKernelExports {
+  const instance = new WebAssembly.Instance(compiledModule(source), {
     env: {
       abort: (_m: number, _f: number, line: number, col: number) => {
         throw new EngineError('ERR_KERNEL_ABORT', `fingerprint kernel aborted at ${line}:${col}`);

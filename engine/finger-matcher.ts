@@ -5,7 +5,7 @@
  */
 import type { Minutia } from './minutiae.ts';
 import { EngineError } from './errors.ts';
-import { instantiateFingerKernel, type FingerKernelExports, type KernelVariant } from './finger-kernel.ts';
+import { instantiateFingerKernel, type FingerKernelExports, type KernelSource } from './finger-kernel.ts';
 import { calibrateFingerScore } from './finger-calibration.ts';
 
 /** A template as stored: the kernel's relocatable binary layout (magic "MCC1"). */
@@ -63,7 +63,7 @@ function typeCode(m: Minutia): number {
 }
 
 export class FingerMatcher {
-  readonly variant: KernelVariant;
+  readonly source: KernelSource;
   private readonly kernel: FingerKernelExports;
   private readonly maxMinutiae: number;
   private readonly slotBytes: number;
@@ -74,9 +74,9 @@ export class FingerMatcher {
   private readonly pairingPtr: number;
   private readonly freeSlots: number[] = [];
 
-  constructor(variant: KernelVariant = 'simd') {
-    this.variant = variant;
-    this.kernel = instantiateFingerKernel(variant);
+  constructor(source: KernelSource = 'simd') {
+    this.source = source;
+    this.kernel = instantiateFingerKernel(source);
     this.maxMinutiae = this.kernel.maxMinutiae();
     this.slotBytes = this.kernel.templateBytes(this.maxMinutiae);
     this.inputPtr = this.kernel.allocate(this.maxMinutiae * MINUTIA_STRIDE_F32 * 4);

@@ -27,11 +27,18 @@ const efficiency = new StaticArray<f32>(R);
 let distanceTable: SigmoidTable | null = null;
 let directionTable: SigmoidTable | null = null;
 let radialTable: SigmoidTable | null = null;
+let distanceCutoff: f32 = 0;
+let directionCutoff: f32 = 0;
+
+/** Where the (decreasing) sigmoid Z(v; μ, τ) falls below 1e-3. */
+function cutoff(mu: f32, tau: f32): f32 { return mu + <f32>Math.log(999.0) / abs<f32>(tau); }
 
 export function initConsolidation(): void {
   distanceTable = new SigmoidTable(512, 32.0, COMPAT_DISTANCE_MU, COMPAT_DISTANCE_TAU);
   directionTable = new SigmoidTable(512, PI, COMPAT_DIRECTION_MU, COMPAT_DIRECTION_TAU);
   radialTable = new SigmoidTable(512, PI, COMPAT_RADIAL_MU, COMPAT_RADIAL_TAU);
+  distanceCutoff = cutoff(COMPAT_DISTANCE_MU, COMPAT_DISTANCE_TAU);
+  directionCutoff = cutoff(COMPAT_DIRECTION_MU, COMPAT_DIRECTION_TAU);
 }
 
 /** Moves the `k` largest of the first `count` pairs to the front, sorted descending. */
@@ -89,12 +96,20 @@ export function consolidate(a: usize, b: usize, count: i32): f32 {
       const i2 = <usize>unchecked(chosenA[k]) << 2, j2 = <usize>unchecked(chosenB[k]) << 2;
       const dxa = load<f32>(ax + i2) - xa1, dya = load<f32>(ay + i2) - ya1, ta2 = load<f32>(at + i2);
       const dxb = load<f32>(bx + j2) - xb1, dyb = load<f32>(by + j2) - yb1, tb2 = load<f32>(bt + j2);
+      // Cheap tests first: most impostor pairs fail on distance or relative direction, and
+      // past the cutoffs the sigmoids are below 1e-3 anyway.
       const d1 = abs<f32>(Mathf.sqrt(dxa * dxa + dya * dya) - Mathf.sqrt(dxb * dxb + dyb * dyb));
       const d2 = abs<f32>(angleDelta(angleDelta(ta1, ta2), angleDelta(tb1, tb2)));
-      const segA = fastAtan2(dya, dxa), segB = fastAtan2(dyb, dxb);
-      // radial angle: the direction of the connecting segment seen from each end's own direction
-      const d3tk = abs<f32>(angleDelta(angleDelta(ta1, segA), angleDelta(tb1, segB)));
-      const d3kt = abs<f32>(angleDelta(angleDelta(ta2, segA), angleDelta(tb2, segB)));
+      if (d1 > distanceCutoff || d2 > directionCutoff) {
+        unchecked(compatibility[t * R + k] = 0);
+        unchecked(compatibility[k * R + t] = 0);
+        continue;
+      }
+      // Radial angles: (θ − segment angle) on each side; their difference needs only the angle
+      // between the two segments, one atan2 of (cross, dot).
+      const segTurn = fastAtan2(dxa * dyb - dya * dxb, dxa * dxb + dya * dyb); // segB − segA
+      const d3tk = abs<f32>(angleDelta(angleDelta(ta1, tb1), -segTurn));
+      const d3kt = abs<f32>(angleDelta(angleDelta(ta2, tb2), -segTurn));
       const base = dTab.at(d1) * oTab.at(d2);
       unchecked(compatibility[t * R + k] = base * rTab.at(d3tk));
       unchecked(compatibility[k * R + t] = base * rTab.at(d3kt));

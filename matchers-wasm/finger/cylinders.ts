@@ -9,7 +9,7 @@ import {
 import { PI, TWO_PI, angleDelta, erf } from './math';
 import { buildHull, insideEnlargedHull } from './hull';
 import {
-  TEMPLATE_MAGIC, WORD_BYTES, CYLINDER_BYTES, xOffset, yOffset, directionOffset, cylindersOffset, templateBytes,
+  TEMPLATE_MAGIC, WORD_BYTES, CYLINDER_BYTES, xOffset, yOffset, directionOffset, normOffset, cylindersOffset, templateBytes,
 } from './layout';
 
 const CELL_SIZE: f32 = 2.0 * CYLINDER_RADIUS / <f32>SPATIAL_CELLS_PER_SIDE;
@@ -56,7 +56,8 @@ const ys = new StaticArray<f32>(MAX_MINUTIAE);
 const ts = new StaticArray<f32>(MAX_MINUTIAE);
 const neighbours = new StaticArray<i32>(MAX_MINUTIAE);
 const contributions = new StaticArray<f32>(DIRECTION_CELLS);
-const scratchCylinder = memory.data(CYLINDER_BYTES, 16);
+const scratchCylinders = memory.data(MAX_MINUTIAE * CYLINDER_BYTES, 16);
+const keptOrder = new StaticArray<i32>(MAX_MINUTIAE);
 
 /**
  * Reads n minutiae (x, y with y down, direction in ISO radians, type; 4 f32 each) at `input`
@@ -74,24 +75,28 @@ export function buildTemplate(input: usize, n: i32, out: usize): i32 {
   }
   buildHull(xs, ys, n);
   const minValidCells = <i32>Mathf.ceil(MIN_VALID_CELL_SHARE * <f32>cellCount);
-  // Count kept cylinders first so that the layout (which depends on the count) is known.
-  // The layout depends on how many cylinders are valid, so pass 0 counts and pass 1 writes;
-  // each cylinder is built in a scratch slot, then copied to its place.
+  // Build every cylinder in scratch; keep the valid ones in order of direction, so that a
+  // comparison finds the direction-compatible candidates as one contiguous range.
   let kept = 0;
-  for (let pass = 0; pass < 2; pass++) {
-    let written = 0;
-    for (let m = 0; m < n; m++) {
-      if (!buildCylinder(m, n, minValidCells)) continue;
-      if (pass == 1) {
-        const base = out + <usize>cylindersOffset(kept) + <usize>(written * CYLINDER_BYTES);
-        memory.copy(base, scratchCylinder, CYLINDER_BYTES);
-        store<f32>(out + <usize>xOffset(kept) + <usize>(written << 2), unchecked(xs[m]));
-        store<f32>(out + <usize>yOffset(kept) + <usize>(written << 2), unchecked(ys[m]));
-        store<f32>(out + <usize>directionOffset(kept) + <usize>(written << 2), unchecked(ts[m]));
-      }
-      written++;
+  for (let m = 0; m < n; m++) {
+    if (buildCylinder(m, n, minValidCells, scratchCylinders + <usize>(m * CYLINDER_BYTES))) {
+      unchecked(keptOrder[kept] = m);
+      kept++;
     }
-    kept = written;
+  }
+  for (let i = 1; i < kept; i++) { // insertion sort by direction, ties by index (deterministic)
+    const v = unchecked(keptOrder[i]);
+    let j = i - 1;
+    while (j >= 0 && unchecked(ts[keptOrder[j]]) > unchecked(ts[v])) { unchecked(keptOrder[j + 1] = keptOrder[j]); j--; }
+    unchecked(keptOrder[j + 1] = v);
+  }
+  for (let w = 0; w < kept; w++) {
+    const m = unchecked(keptOrder[w]);
+    memory.copy(out + <usize>(cylindersOffset(kept) + w * CYLINDER_BYTES), scratchCylinders + <usize>(m * CYLINDER_BYTES), CYLINDER_BYTES);
+    store<f32>(out + <usize>xOffset(kept) + <usize>(w << 2), unchecked(xs[m]));
+    store<f32>(out + <usize>yOffset(kept) + <usize>(w << 2), unchecked(ys[m]));
+    store<f32>(out + <usize>directionOffset(kept) + <usize>(w << 2), unchecked(ts[m]));
+    store<f32>(out + <usize>normOffset(kept) + <usize>(w << 2), cylinderNorm(scratchCylinders + <usize>(m * CYLINDER_BYTES)));
   }
   const size = templateBytes(kept);
   store<u32>(out, TEMPLATE_MAGIC);
@@ -99,13 +104,13 @@ export function buildTemplate(input: usize, n: i32, out: usize): i32 {
   store<u32>(out, <u32>size, 8);
   store<u32>(out, <u32>n, 12);
   // zero the alignment gap so identical inputs give identical bytes
-  const gapStart = 16 + 12 * kept;
+  const gapStart = 16 + 16 * kept;
   memory.fill(out + <usize>gapStart, 0, <usize>(cylindersOffset(kept) - gapStart));
   return size;
 }
 
-/** Fills `scratchCylinder` for minutia m; false when the cylinder is invalid (too little print or too few neighbours). */
-function buildCylinder(m: i32, n: i32, minValidCells: i32): bool {
+/** Fills the cylinder of minutia m at `cylinder`; false when it is invalid (too little print or too few neighbours). */
+function buildCylinder(m: i32, n: i32, minValidCells: i32, cylinder: usize): bool {
   const mx = unchecked(xs[m]), my = unchecked(ys[m]), mt = unchecked(ts[m]);
   let count = 0;
   const reach = CYLINDER_RADIUS + NEIGHBOUR_REACH;
@@ -115,7 +120,7 @@ function buildCylinder(m: i32, n: i32, minValidCells: i32): bool {
     if (dx * dx + dy * dy <= reach * reach) { unchecked(neighbours[count] = i); count++; }
   }
   if (count < MIN_CYLINDER_NEIGHBOURS) return false;
-  memory.fill(scratchCylinder, 0, CYLINDER_BYTES);
+  memory.fill(cylinder, 0, CYLINDER_BYTES);
   const cosT = Mathf.cos(mt), sinT = Mathf.sin(mt);
   let valid = 0;
   for (let c = 0; c < cellCount; c++) {
@@ -124,7 +129,7 @@ function buildCylinder(m: i32, n: i32, minValidCells: i32): bool {
     if (!insideEnlargedHull(px, py, HULL_MARGIN)) continue;
     valid++;
     const wordByte = (c >> 7) * WORD_BYTES, bit = c & 127;
-    setBit(scratchCylinder + <usize>wordByte, bit);
+    setBit(cylinder + <usize>wordByte, bit);
     for (let k = 0; k < DIRECTION_CELLS; k++) unchecked(contributions[k] = 0);
     for (let q = 0; q < count; q++) {
       const i = unchecked(neighbours[q]);
@@ -140,11 +145,18 @@ function buildCylinder(m: i32, n: i32, minValidCells: i32): bool {
     }
     for (let k = 0; k < DIRECTION_CELLS; k++) {
       if (unchecked(contributions[k]) > CELL_BIT_THRESHOLD) {
-        setBit(scratchCylinder + <usize>(WORD_BYTES * CELL_WORDS * (1 + k) + wordByte), bit);
+        setBit(cylinder + <usize>(WORD_BYTES * CELL_WORDS * (1 + k) + wordByte), bit);
       }
     }
   }
   return valid >= minValidCells;
+}
+
+/** √(set bits) over the direction layers: the cylinder's norm in bit-based MCC. */
+function cylinderNorm(cylinder: usize): f32 {
+  let bits = 0;
+  for (let w = CELL_WORDS * 2; w < CELL_WORDS * 2 * (1 + DIRECTION_CELLS); w++) bits += <i32>popcnt<u64>(load<u64>(cylinder + (<usize>w << 3)));
+  return Mathf.sqrt(<f32>bits);
 }
 
 // @ts-ignore: decorator

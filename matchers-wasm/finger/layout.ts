@@ -4,7 +4,8 @@
 //
 //   0  u32 magic "MCC1"       4  u32 n (minutiae with a valid cylinder)
 //   8  u32 total bytes       12  u32 source minutia count (before cylinder validity)
-//  16  f32 x[n], f32 y[n] (y axis up), f32 direction[n]; padded to 16 bytes
+//  16  f32 x[n], f32 y[n] (y axis up), f32 direction[n], f32 norm[n] (√ of the cylinder's set
+//      bits, precomputed because local similarity divides by it); padded to 16 bytes
 //  ..  n cylinders: [validity mask words][Nd direction layers × CELL_WORDS words] (128-bit words)
 import { CELL_WORDS, DIRECTION_CELLS } from './params';
 
@@ -23,7 +24,9 @@ export const CYLINDER_BYTES: i32 = WORD_BYTES * CELL_WORDS * (1 + DIRECTION_CELL
 // @ts-ignore: decorator
 @inline export function directionOffset(n: i32): i32 { return HEADER_BYTES + 8 * n; }
 // @ts-ignore: decorator
-@inline export function cylindersOffset(n: i32): i32 { return align16(HEADER_BYTES + 12 * n); }
+@inline export function normOffset(n: i32): i32 { return HEADER_BYTES + 12 * n; }
+// @ts-ignore: decorator
+@inline export function cylindersOffset(n: i32): i32 { return align16(HEADER_BYTES + 16 * n); }
 
 export function templateBytes(n: i32): i32 {
   return cylindersOffset(n) + n * CYLINDER_BYTES;

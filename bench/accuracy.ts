@@ -1,0 +1,247 @@
+/**
+ * Verification accuracy on FVC-style sets (ISO/IEC 19795-1 rates, FVC protocols; see
+ * /work/shared/data/README.md): enrol every sample, score every protocol pair, report
+ * FTE, EER, FMR100, FMR1000, ZeroFMR, comparisons per second and a DET curve.
+ *
+ * Failures to enrol stay in: every comparison involving one scores -Infinity.
+ */
+import { basename, resolve } from 'node:path';
+import type { DatasetLayout } from '../datasets/layouts.ts';
+import { buildPairs, type Protocol } from '../datasets/protocols.ts';
+import { EngineError } from '../engine/errors.ts';
+import { FingerMatcher, type FingerTemplate } from '../engine/finger-matcher.ts';
+import type { KernelVariant } from '../engine/finger-kernel.ts';
+import { accuracyText, scoresText } from './accuracy-output.ts';
+import { renderDetSvg } from './det-svg.ts';
+import { computeErrorRates, impostorShareAtOrAbove, type DetPoint } from './metrics.ts';
+import { enrolSamples, readIsoSamples, SYNTHETIC, syntheticSamples, type FingerSample } from './iso-samples.ts';
+import { detSvgPathFor, writeJsonFile, writeTextFile } from './report-files.ts';
+
+export type Modality = 'finger' | 'iris';
+export type InputKind = 'images' | 'iso';
+
+export const MODALITIES: readonly Modality[] = ['finger', 'iris'];
+export const INPUT_KINDS: readonly InputKind[] = ['images', 'iso'];
+export const LAYOUTS: readonly DatasetLayout[] = ['fvc', 'neurotech'];
+export const PROTOCOLS: readonly Protocol[] = ['all-pairs', 'fvc'];
+
+/** The set name used for generated data (no set folder given). */
+export const SYNTHETIC_SET = 'synthetic';
+
+export interface AccuracyOptions {
+  /** Default 'finger' ('iris' is not built yet: ERR_NO_IRIS). */
+  modality?: Modality;
+  /** Set folders; none or empty: one generated set named "synthetic". */
+  sets?: readonly string[];
+  /** File naming of the set folders. Default 'fvc'. */
+  layout?: DatasetLayout;
+  /** Default 'iso' ('images' needs an extractor, not built yet: ERR_NO_EXTRACTOR). */
+  input?: InputKind;
+  /** Resolution of the samples in dots per inch; overrides what each record declares. */
+  dpi?: number;
+  /** Default 'all-pairs'. */
+  protocol?: Protocol;
+  /** Writes the report(s) here, and a DET plot beside it (`.json` → `.det.svg`). */
+  json?: string;
+  /** Writes every comparison here: `probe<TAB>gallery<TAB>score`, -Infinity as `-inf`. */
+  scores?: string;
+  /** Matcher kernel. Default 'simd'. */
+  kernel?: KernelVariant;
+  /** Receives the human-readable report line by line. Default: silent. */
+  print?: (line: string) => void;
+}
+
+/** One set's result; exactly these keys are written to the JSON report. */
+export interface AccuracyReport {
+  /** The set folder as given, or "synthetic". */
+  set: string;
+  protocol: Protocol;
+  /** Number of genuine (mated) comparisons. */
+  genuine: number;
+  /** Number of impostor (non-mated) comparisons. */
+  impostor: number;
+  /** Failure-to-enrol rate: share of samples without a usable template (0–1). */
+  fte: number;
+  eer: number;
+  fmr100: number;
+  fmr1000: number;
+  zeroFmr: number;
+  /** Median feature extraction time per sample; null when the input is already minutiae (ISO). */
+  extractMsMedian: number | null;
+  /** Kernel comparisons per second, timing only the comparison calls. */
+  comparisonsPerSecond: number;
+}
+
+export interface ScoredPair {
+  probe: string;
+  gallery: string;
+  /** Calibrated (−10·log10 FMR); -Infinity when either sample failed to enrol. */
+  score: number;
+  genuine: boolean;
+}
+
+/** Everything measured on one set: the report plus what the text output and plots need. */
+export interface SetResult {
+  report: AccuracyReport;
+  /** Short name for tables and plot legends ("DB1_B"). */
+  label: string;
+  samples: number;
+  failures: Array<{ name: string; reason: string }>;
+  det: DetPoint[];
+  /** Share of impostor scores at or above calibrated 20 and 30 (calibration targets 1 % and 0.1 %). */
+  impostorShareAt20: number;
+  impostorShareAt30: number;
+  pairs: ScoredPair[];
+}
+
+interface ResolvedOptions {
+  sets: string[];
+  layout: DatasetLayout;
+  dpi: number | undefined;
+  protocol: Protocol;
+  kernel: KernelVariant;
+}
+
+function checkOptions(o: AccuracyOptions): ResolvedOptions {
+  const oneOf = <T extends string>(name: string, value: T | undefined, allowed: readonly T[], fallback: T): T => {
+    if (value === undefined) return fallback;
+    if (!allowed.includes(value)) {
+      throw new EngineError('ERR_BENCH_OPTION', `${name} must be one of ${allowed.join(', ')}, got "${String(value)}"`);
+    }
+    return value;
+  };
+  const modality = oneOf('modality', o.modality, MODALITIES, 'finger');
+  const input = oneOf('input', o.input, INPUT_KINDS, 'iso');
+  if (modality === 'iris') throw new EngineError('ERR_NO_IRIS', 'no iris matcher yet: only --modality finger is available');
+  if (input === 'images') throw new EngineError('ERR_NO_EXTRACTOR', 'no fingerprint extractor yet: use --input iso');
+  if (o.dpi !== undefined && !(Number.isFinite(o.dpi) && o.dpi > 0)) {
+    throw new EngineError('ERR_BENCH_OPTION', `dpi must be a positive number, got ${String(o.dpi)}`);
+  }
+  return {
+    sets: [...(o.sets ?? [])],
+    layout: oneOf('layout', o.layout, LAYOUTS, 'fvc'),
+    dpi: o.dpi,
+    protocol: oneOf('protocol', o.protocol, PROTOCOLS, 'all-pairs'),
+    kernel: oneOf('kernel', o.kernel, ['simd', 'scalar'], 'simd'),
+  };
+}
+
+/**
+ * Enrols the samples, then scores every protocol pair (i < j; i is the probe). Each sample that
+ * is a probe of some pair is prepared once and compared against a gallery of all enrolled
+ * samples with compareMany; only those calls are timed.
+ */
+export function evaluateSet(set: string, label: string, samples: readonly FingerSample[], protocol: Protocol, kernel: KernelVariant = 'simd'): SetResult {
+  const matcher = new FingerMatcher(kernel);
+  const enrolled = enrolSamples(matcher, samples);
+  const { genuine, impostor } = buildPairs(enrolled, protocol);
+  if (genuine.length === 0 || impostor.length === 0) {
+    throw new EngineError(
+      'ERR_BENCH_NO_PAIRS',
+      `set ${set}: protocol ${protocol} gives ${genuine.length} genuine and ${impostor.length} impostor pairs; both kinds are needed (two impressions of a finger, two fingers)`,
+    );
+  }
+
+  // Sample index → gallery index, for the samples that enrolled.
+  const galleryIndex = new Map<number, number>();
+  const templates: FingerTemplate[] = [];
+  enrolled.forEach((s, i) => {
+    if (s.template === null) return;
+    galleryIndex.set(i, templates.length);
+    templates.push(s.template);
+  });
+  const rows = new Map<number, Float32Array>();
+  let comparisons = 0;
+  let seconds = 0;
+  if (templates.length > 0) {
+    const gallery = matcher.loadGallery(templates);
+    const probes = [...new Set([...genuine, ...impostor].map(([i]) => i))].filter((i) => galleryIndex.has(i)).sort((a, b) => a - b);
+    for (const i of probes) {
+      const probe = matcher.prepareProbe(templates[galleryIndex.get(i)!]);
+      const row = new Float32Array(gallery.size);
+      const t0 = process.hrtime.bigint();
+      matcher.compareMany(probe, gallery, row);
+      seconds += Number(process.hrtime.bigint() - t0) / 1e9;
+      comparisons += gallery.size;
+      matcher.releaseProbe(probe);
+      rows.set(i, row);
+    }
+  }
+  const score = (i: number, j: number): number => {
+    const g = galleryIndex.get(j);
+    const row = rows.get(i);
+    return row === undefined || g === undefined ? -Infinity : row[g];
+  };
+  const scored = (list: Array<[number, number]>, isGenuine: boolean): ScoredPair[] =>
+    list.map(([i, j]) => ({ probe: enrolled[i].name, gallery: enrolled[j].name, score: score(i, j), genuine: isGenuine }));
+  const pairs = [...scored(genuine, true), ...scored(impostor, false)];
+
+  const genuineScores = Float64Array.from(pairs.filter((p) => p.genuine), (p) => p.score);
+  const impostorScores = Float64Array.from(pairs.filter((p) => !p.genuine), (p) => p.score);
+  const rates = computeErrorRates(genuineScores, impostorScores);
+  const failures = enrolled.flatMap((s) => (s.failure === null ? [] : [{ name: s.name, reason: s.failure }]));
+  return {
+    report: {
+      set,
+      protocol,
+      genuine: rates.genuine,
+      impostor: rates.impostor,
+      fte: samples.length === 0 ? 0 : failures.length / samples.length,
+      eer: rates.eer,
+      fmr100: rates.fmr100,
+      fmr1000: rates.fmr1000,
+      zeroFmr: rates.zeroFmr,
+      extractMsMedian: null,
+      comparisonsPerSecond: seconds > 0 ? comparisons / seconds : 0,
+    },
+    label,
+    samples: samples.length,
+    failures,
+    det: rates.det,
+    impostorShareAt20: impostorShareAtOrAbove(impostorScores, 20),
+    impostorShareAt30: impostorShareAtOrAbove(impostorScores, 30),
+    pairs,
+  };
+}
+
+/** Folder basenames when they tell the sets apart ("DB1_B"), else the folders as given. */
+function setLabels(sets: readonly string[]): string[] {
+  const names = sets.map((s) => basename(resolve(s)));
+  return new Set(names).size === names.length ? names : [...sets];
+}
+
+/** Runs the accuracy bench on each set (or on generated data), prints, and writes the files asked for. */
+export async function runAccuracy(options: AccuracyOptions = {}): Promise<AccuracyReport[]> {
+  const o = checkOptions(options);
+  const print = options.print ?? (() => {});
+  const results: SetResult[] = [];
+  if (o.sets.length === 0) {
+    const { fingers, impressions, seed } = SYNTHETIC;
+    print(`no --set given: running on GENERATED data, set "${SYNTHETIC_SET}" (${fingers} fingers × ${impressions} impressions, seed ${seed}).`);
+    print('These figures check the harness and catch regressions; they say nothing about accuracy on real prints.');
+    results.push(evaluateSet(SYNTHETIC_SET, SYNTHETIC_SET, syntheticSamples(fingers, impressions, seed, o.dpi), o.protocol, o.kernel));
+  } else {
+    const labels = setLabels(o.sets);
+    o.sets.forEach((set, k) => {
+      const samples = readIsoSamples(set, o.layout, o.dpi);
+      results.push(evaluateSet(set, labels[k], samples, o.protocol, o.kernel));
+    });
+  }
+
+  for (const line of accuracyText(results)) print(line);
+
+  if (options.scores !== undefined) {
+    writeTextFile(options.scores, scoresText(results));
+    print(`scores: ${options.scores}`);
+  }
+  const reports = results.map((r) => r.report);
+  if (options.json !== undefined) {
+    writeJsonFile(options.json, reports.length === 1 ? reports[0] : reports);
+    const svg = detSvgPathFor(options.json);
+    const title = `DET, finger, ${o.protocol}${o.sets.length === 0 ? ' (synthetic data)' : ''}`;
+    writeTextFile(svg, renderDetSvg(results.map((r) => ({ label: r.label, det: r.det })), title));
+    print(`report: ${options.json}`);
+    print(`DET plot: ${svg}`);
+  }
+  return reports;
+}

@@ -1,0 +1,182 @@
+/**
+ * The benchmarkers' door: `npm run bench -- <command> [options]`.
+ * Exit codes: 0 done, 1 error (`error [CODE]: message` on stderr), 2 bad arguments.
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { EngineError } from '../engine/errors.ts';
+import { INPUT_KINDS, LAYOUTS, MODALITIES, PROTOCOLS, runAccuracy } from './accuracy.ts';
+import { runSpeed } from './speed.ts';
+
+const ACCURACY_USAGE = `accuracy [--modality finger|iris] [--set DIR]... [--layout fvc|neurotech] [--input images|iso]
+         [--dpi N] [--protocol all-pairs|fvc] [--json FILE] [--scores FILE]
+  Verification accuracy: FTE, EER, FMR100, FMR1000, ZeroFMR, comparisons/s, DET plot.
+  --modality M     finger (default); iris is not built yet
+  --set DIR        a set folder, repeatable; without any: generated data (set "synthetic")
+  --layout L       file names: fvc = FFF_I (default), neurotech = PPP_F_I
+  --input I        iso = ISO 19794-2 / ANSI 378 minutiae records named *.iso (default);
+                   images needs a fingerprint extractor, not built yet
+  --dpi N          resolution of the samples in dots per inch, overriding the records' own
+  --protocol P     all-pairs (FVC-B all-pairs, default) or fvc (FVC official impostors)
+  --json FILE      report: one object (one set) or an array (several), and a DET plot
+                   beside it (FILE with .json replaced by .det.svg)
+  --scores FILE    every comparison, one per line: probe<TAB>gallery<TAB>score (-inf: failed to enrol)`;
+
+const SPEED_USAGE = `speed [--set DIR]... [--json FILE]
+  1:N scan speed on one thread (benchmark.js): SIMD kernel against the scalar baseline.
+  --set DIR        gallery from this folder's .iso files (fvc names), repeatable; default: all of
+                   <data>/fingerprint/fvc2002-iso/DB1_B..DB4_B, <data> = $BIODEDUP_DATA or ../shared/data
+                   (synthetic templates, with a warning, when that is absent)
+  --json FILE      the figures as one flat JSON object`;
+
+const USAGE = `usage: npm run bench -- <command> [options]
+   or: node --import tsx bench/cli.ts <command> [options]
+
+commands:
+  accuracy   verification accuracy on FVC-style sets (or generated data)
+  speed      1:N scan speed, SIMD kernel and scalar baseline
+  help       this text (help <command> for one command)
+
+${ACCURACY_USAGE}
+
+${SPEED_USAGE}
+
+exit codes: 0 done, 1 error, 2 bad arguments`;
+
+const COMMAND_USAGE: Record<string, string> = { accuracy: ACCURACY_USAGE, speed: SPEED_USAGE };
+
+function commandUsage(command: string): string {
+  return `usage: npm run bench -- ${COMMAND_USAGE[command]}`;
+}
+
+/** Bad command line: exit code 2, with the usage of the command concerned. */
+class UsageError extends Error {
+  readonly code: string;
+  readonly usage: string;
+  constructor(message: string, usage: string, code = 'ERR_USAGE') {
+    super(message);
+    this.code = code;
+    this.usage = usage;
+  }
+}
+
+const print = (line: string): void => console.log(line);
+
+/** Runs a strict parseArgs; its errors become usage errors carrying Node's code (ERR_PARSE_ARGS_*). */
+function parseOrUsage<T>(usage: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) throw new UsageError((e as Error).message, usage, code);
+    throw e;
+  }
+}
+
+function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], usage: string): T | undefined {
+  if (value === undefined || (allowed as readonly string[]).includes(value)) return value as T | undefined;
+  throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}, got "${value}"`, usage);
+}
+
+async function accuracyCommand(args: string[]): Promise<void> {
+  const usage = commandUsage('accuracy');
+  const { values: v } = parseOrUsage(usage, () =>
+    parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        modality: { type: 'string' },
+        set: { type: 'string', multiple: true },
+        layout: { type: 'string' },
+        input: { type: 'string' },
+        dpi: { type: 'string' },
+        protocol: { type: 'string' },
+        json: { type: 'string' },
+        scores: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }),
+  );
+  if (v.help) return print(usage);
+  let dpi: number | undefined;
+  if (v.dpi !== undefined) {
+    dpi = Number(v.dpi);
+    if (v.dpi.trim() === '' || !Number.isFinite(dpi) || dpi <= 0) throw new UsageError(`--dpi must be a positive number, got "${v.dpi}"`, usage);
+  }
+  await runAccuracy({
+    modality: oneOf('modality', v.modality, MODALITIES, usage),
+    sets: v.set ?? [],
+    layout: oneOf('layout', v.layout, LAYOUTS, usage),
+    input: oneOf('input', v.input, INPUT_KINDS, usage),
+    dpi,
+    protocol: oneOf('protocol', v.protocol, PROTOCOLS, usage),
+    json: v.json,
+    scores: v.scores,
+    print,
+  });
+}
+
+async function speedCommand(args: string[]): Promise<void> {
+  const usage = commandUsage('speed');
+  const { values: v } = parseOrUsage(usage, () =>
+    parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: { set: { type: 'string', multiple: true }, json: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    }),
+  );
+  if (v.help) return print(usage);
+  await runSpeed({ sets: v.set ?? [], json: v.json, print });
+}
+
+/** Prints the error the documented way and returns the exit code. */
+function reportError(e: unknown): number {
+  if (e instanceof UsageError) {
+    console.error(`error [${e.code}]: ${e.message}\n\n${e.usage}`);
+    return 2;
+  }
+  const code = (e as { code?: unknown } | null)?.code;
+  if (e instanceof EngineError || (e instanceof Error && typeof code === 'string')) {
+    // Typed errors (engine codes, and Node's system errors such as ENOENT): the message says it all.
+    console.error(`error [${String(code)}]: ${(e as Error).message}`);
+  } else {
+    // Anything else is a bug: keep the stack for whoever fixes it.
+    console.error(`error [ERR_UNEXPECTED]: ${e instanceof Error ? e.message : String(e)}`);
+    if (e instanceof Error && e.stack) console.error(e.stack);
+  }
+  return 1;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h': {
+        if (rest[0] === undefined) print(USAGE);
+        else if (Object.hasOwn(COMMAND_USAGE, rest[0])) print(commandUsage(rest[0]));
+        else throw new UsageError(`no command "${rest[0]}"`, USAGE);
+        return 0;
+      }
+      case 'accuracy':
+        await accuracyCommand(rest);
+        return 0;
+      case 'speed':
+        await speedCommand(rest);
+        return 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`, USAGE);
+    }
+  } catch (e) {
+    return reportError(e);
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}

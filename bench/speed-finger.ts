@@ -1,0 +1,129 @@
+/**
+ * Finger 1:N scan speed on one thread (benchmark.js): one prepared probe against a whole
+ * gallery of real templates per iteration (rotating through a few probes), with the SIMD
+ * kernel and, in the same suite, the baseline scalar kernel (same algorithm built without
+ * SIMD). Comparisons per second = gallery size × iterations per second.
+ */
+import Benchmark from 'benchmark';
+import { basename } from 'node:path';
+import { EngineError } from '../engine/errors.ts';
+import type { KernelVariant } from '../engine/finger-kernel.ts';
+import { FingerMatcher, type FingerGallery, type PreparedProbe } from '../engine/finger-matcher.ts';
+import { FVC2002_ISO_SETS, fvc2002IsoDir, fvc2002IsoSetDirs, isDirectory } from './data-dir.ts';
+import { enrolSamples, readIsoSamples, syntheticSamples, type FingerSample } from './iso-samples.ts';
+import type { SpeedContext, SpeedFigures, SpeedSuite } from './speed.ts';
+
+export const BASELINE_KERNEL = 'scalar (same algorithm, no SIMD)';
+/** Probes rotated through, so no single template's cost decides the figure. */
+const PROBES = 8;
+/** Synthetic fallback gallery: the size of the four FVC2002 B sets together. */
+const SYNTHETIC_GALLERY = { fingers: 40, impressions: 8, seed: 2002 };
+
+export interface FingerSpeedFigures extends SpeedFigures {
+  fingerComparisonsPerSecond: number;
+  baselinePerSecond: number;
+  baselineKernel: string;
+  galleryTemplates: number;
+  gallerySource: string;
+}
+
+interface GallerySamples {
+  samples: FingerSample[];
+  source: string;
+}
+
+/** The given sets, else the FVC2002 ISO sets present, else synthetic records (said loudly). */
+function gallerySamples(context: SpeedContext): GallerySamples {
+  if (context.sets.length > 0) {
+    return { samples: context.sets.flatMap((dir) => readIsoSamples(dir, 'fvc')), source: context.sets.join(', ') };
+  }
+  const dirs = fvc2002IsoSetDirs().filter(isDirectory);
+  if (dirs.length > 0) {
+    const missing = FVC2002_ISO_SETS.filter((_, k) => !isDirectory(fvc2002IsoSetDirs()[k]));
+    if (missing.length > 0) context.print(`warning: ${missing.join(', ')} missing under ${fvc2002IsoDir()}; using the others`);
+    return {
+      samples: dirs.flatMap((dir) => readIsoSamples(dir, 'fvc')),
+      source: `fvc2002-iso ${dirs.map((d) => basename(d)).join(', ')} (${fvc2002IsoDir()})`,
+    };
+  }
+  const { fingers, impressions, seed } = SYNTHETIC_GALLERY;
+  const source = `synthetic (${fingers} fingers × ${impressions} impressions, seed ${seed})`;
+  context.print('!'.repeat(100));
+  context.print(`!! WARNING: no real data at ${fvc2002IsoDir()} (set BIODEDUP_DATA or pass --set).`);
+  context.print(`!! Falling back to a SYNTHETIC gallery: ${source}. Figures are not comparable with real-data runs.`);
+  context.print('!'.repeat(100));
+  return { samples: syntheticSamples(fingers, impressions, seed), source };
+}
+
+interface KernelCase {
+  variant: KernelVariant;
+  matcher: FingerMatcher;
+  gallery: FingerGallery;
+  probes: PreparedProbe[];
+  out: Float32Array<ArrayBuffer>;
+  next: number;
+}
+
+function kernelCase(variant: KernelVariant, samples: readonly FingerSample[]): KernelCase {
+  const matcher = new FingerMatcher(variant);
+  const enrolled = enrolSamples(matcher, samples);
+  const failed = enrolled.filter((s) => s.template === null);
+  if (failed.length > 0) {
+    // The caller passes only samples that enrolled with the SIMD kernel: the kernels must agree.
+    throw new EngineError('ERR_BENCH_KERNELS_DISAGREE', `${variant} kernel failed to enrol ${failed.map((s) => s.name).join(', ')}`);
+  }
+  const templates = enrolled.map((s) => s.template!);
+  const gallery = matcher.loadGallery(templates);
+  const count = Math.min(PROBES, templates.length);
+  const probes = Array.from({ length: count }, (_, k) => matcher.prepareProbe(templates[Math.floor((k * templates.length) / count)]));
+  return { variant, matcher, gallery, probes, out: new Float32Array(gallery.size), next: 0 };
+}
+
+function scan(c: KernelCase): void {
+  c.matcher.compareManyRaw(c.probes[c.next], c.gallery, c.out);
+  c.next = (c.next + 1) % c.probes.length;
+}
+
+async function runFingerSpeed(context: SpeedContext): Promise<FingerSpeedFigures> {
+  const { samples, source } = gallerySamples(context);
+  // Enrol once with the SIMD kernel to drop failures to enrol: speed needs templates, not FTE.
+  const usable = enrolSamples(new FingerMatcher('simd'), samples);
+  const kept = samples.filter((_, k) => usable[k].template !== null);
+  if (kept.length === 0) throw new EngineError('ERR_BENCH_NO_TEMPLATES', `no usable template in ${source}`);
+  if (kept.length < samples.length) context.print(`note: ${samples.length - kept.length} of ${samples.length} samples gave no template and are left out`);
+  const simd = kernelCase('simd', kept);
+  const scalar = kernelCase('scalar', kept);
+  const size = simd.gallery.size;
+  context.print(`gallery: ${size} templates from ${source}`);
+  context.print(`each iteration: compareManyRaw of one prepared probe (rotating through ${simd.probes.length}) against the whole gallery, one thread`);
+
+  const suite = new Benchmark.Suite('finger compareManyRaw');
+  suite.add('simd', () => scan(simd), { maxTime: context.maxTime });
+  suite.add('scalar', () => scan(scalar), { maxTime: context.maxTime });
+  suite.run({ async: false });
+  const [simdBench, scalarBench] = suite.slice(0, 2) as Benchmark[];
+  for (const b of [simdBench, scalarBench]) {
+    if (b.error) throw new EngineError('ERR_BENCH_FAILED', `benchmark "${b.name}" failed: ${String(b.error)}`, { cause: b.error });
+  }
+
+  const perSecond = (b: Benchmark): number => b.hz * size;
+  const labels = ['SIMD kernel', `baseline: ${BASELINE_KERNEL}`];
+  const width = Math.max(...labels.map((l) => l.length));
+  const row = (b: Benchmark, what: string): string =>
+    `  ${String(b.name).padEnd(7)} ${what.padEnd(width)} ${Math.round(perSecond(b)).toLocaleString('en-US').padStart(12)} comparisons/s  ±${b.stats.rme.toFixed(2)} %  (${b.stats.sample.length} samples)`;
+  context.print(row(simdBench, labels[0]));
+  context.print(row(scalarBench, labels[1]));
+  const ratio = perSecond(simdBench) / perSecond(scalarBench);
+  const ratioRme = Math.hypot(simdBench.stats.rme, scalarBench.stats.rme);
+  context.print(`  SIMD / scalar: ${ratio.toFixed(2)}× (±${ratioRme.toFixed(1)} %)`);
+
+  return {
+    fingerComparisonsPerSecond: Math.round(perSecond(simdBench)),
+    baselinePerSecond: Math.round(perSecond(scalarBench)),
+    baselineKernel: BASELINE_KERNEL,
+    galleryTemplates: size,
+    gallerySource: source,
+  };
+}
+
+export const fingerSpeedSuite: SpeedSuite = { name: 'finger 1:N scan (benchmark.js)', run: runFingerSpeed };
