@@ -3,16 +3,17 @@
 // are with each other (distances, relative directions, radial angles), so a pair that agrees
 // with the others keeps its similarity and an isolated coincidence loses it.
 import {
-  MAX_RELAXATION_PAIRS, RELAXATION_ITERATIONS, RELAXATION_SELF_WEIGHT,
+  MAX_MINUTIAE, MAX_RELAXATION_PAIRS, RELAXATION_ITERATIONS, RELAXATION_SELF_WEIGHT,
   COMPAT_DISTANCE_MU, COMPAT_DISTANCE_TAU, COMPAT_DIRECTION_MU, COMPAT_DIRECTION_TAU,
   COMPAT_RADIAL_MU, COMPAT_RADIAL_TAU, MIN_SCORED_PAIRS, MAX_SCORED_PAIRS, SCORED_PAIRS_MU, SCORED_PAIRS_TAU,
 } from './params';
-import { PI, angleDelta, fastAtan2, sigmoid, SigmoidTable } from './math';
+import { angleDelta, fastAtan2, sigmoid, ramp, rampX4, angleDeltaX4, fastAtan2X4 } from './math';
 import { xOffset, yOffset, directionOffset } from './layout';
 import { pairSimilarity, pairIndex } from './similarity';
 
-const R = MAX_RELAXATION_PAIRS;
-// The transparency hook reads these after a comparison (see index.ts).
+const R = MAX_RELAXATION_PAIRS; // a multiple of 4: rows are scanned four lanes at a time
+// Chosen pairs, structure-of-arrays (probe side a, candidate side b); the transparency hook
+// reads chosenA/B and the similarities after a comparison (see index.ts).
 export const chosenA = new StaticArray<i32>(R);
 export const chosenB = new StaticArray<i32>(R);
 export const initialSimilarity = new StaticArray<f32>(R);
@@ -20,25 +21,20 @@ export const relaxedSimilarity = new StaticArray<f32>(R);
 export const scoredFlag = new StaticArray<i32>(R);
 export let chosenCount: i32 = 0;
 
+const xa = new StaticArray<f32>(R), ya = new StaticArray<f32>(R), ta = new StaticArray<f32>(R);
+const xb = new StaticArray<f32>(R), yb = new StaticArray<f32>(R), tb = new StaticArray<f32>(R);
 const compatibility = new StaticArray<f32>(R * R);
 const next = new StaticArray<f32>(R);
 const efficiency = new StaticArray<f32>(R);
-
-let distanceTable: SigmoidTable | null = null;
-let directionTable: SigmoidTable | null = null;
-let radialTable: SigmoidTable | null = null;
-let distanceCutoff: f32 = 0;
-let directionCutoff: f32 = 0;
-
-/** Where the (decreasing) sigmoid Z(v; μ, τ) falls below 1e-3. */
-function cutoff(mu: f32, tau: f32): f32 { return mu + <f32>Math.log(999.0) / abs<f32>(tau); }
+const ownTurn = new StaticArray<f32>(R);
+/** Pairs averaged into the score, by min(na, nb). */
+const scoredPairs = new StaticArray<i32>(MAX_MINUTIAE + 1);
 
 export function initConsolidation(): void {
-  distanceTable = new SigmoidTable(512, 32.0, COMPAT_DISTANCE_MU, COMPAT_DISTANCE_TAU);
-  directionTable = new SigmoidTable(512, PI, COMPAT_DIRECTION_MU, COMPAT_DIRECTION_TAU);
-  radialTable = new SigmoidTable(512, PI, COMPAT_RADIAL_MU, COMPAT_RADIAL_TAU);
-  distanceCutoff = cutoff(COMPAT_DISTANCE_MU, COMPAT_DISTANCE_TAU);
-  directionCutoff = cutoff(COMPAT_DIRECTION_MU, COMPAT_DIRECTION_TAU);
+  for (let n = 0; n <= MAX_MINUTIAE; n++) {
+    unchecked(scoredPairs[n] = MIN_SCORED_PAIRS + <i32>Mathf.round(
+      sigmoid(<f32>n, SCORED_PAIRS_MU, SCORED_PAIRS_TAU) * <f32>(MAX_SCORED_PAIRS - MIN_SCORED_PAIRS)));
+  }
 }
 
 /** Moves the `k` largest of the first `count` pairs to the front, sorted descending. */
@@ -77,61 +73,128 @@ export function consolidate(a: usize, b: usize, count: i32): f32 {
   chosenCount = n;
   if (n == 0) return 0;
   selectTopPairs(count, n);
-  const ax = a + <usize>xOffset(na), ay = a + <usize>yOffset(na), at = a + <usize>directionOffset(na);
-  const bx = b + <usize>xOffset(nb), by = b + <usize>yOffset(nb), bt = b + <usize>directionOffset(nb);
+  gatherPairs(a, na, b, nb, n);
+  if (ASC_FEATURE_SIMD) compatibilitiesSimd(n); else compatibilitiesScalar(n);
+  relax(n);
+  return scoreBestPairs(n, unchecked(scoredPairs[min<i32>(na, nb)]));
+}
+
+/** Copies the chosen pairs' minutiae into the SoA arrays, zero-padded to a multiple of 4. */
+function gatherPairs(a: usize, na: i32, b: usize, nb: i32, n: i32): void {
+  const axp = a + <usize>xOffset(na), ayp = a + <usize>yOffset(na), atp = a + <usize>directionOffset(na);
+  const bxp = b + <usize>xOffset(nb), byp = b + <usize>yOffset(nb), btp = b + <usize>directionOffset(nb);
   for (let t = 0; t < n; t++) {
     const p = unchecked(pairIndex[t]);
-    unchecked(chosenA[t] = p >> 8); unchecked(chosenB[t] = p & 255);
+    const i = p >> 8, j = p & 255;
+    unchecked(chosenA[t] = i); unchecked(chosenB[t] = j);
+    const io = <usize>i << 2, jo = <usize>j << 2;
+    unchecked(xa[t] = load<f32>(axp + io)); unchecked(ya[t] = load<f32>(ayp + io)); unchecked(ta[t] = load<f32>(atp + io));
+    unchecked(xb[t] = load<f32>(bxp + jo)); unchecked(yb[t] = load<f32>(byp + jo)); unchecked(tb[t] = load<f32>(btp + jo));
     unchecked(initialSimilarity[t] = pairSimilarity[t]);
     unchecked(relaxedSimilarity[t] = pairSimilarity[t]);
     unchecked(scoredFlag[t] = 0);
   }
-  const dTab = changetype<SigmoidTable>(distanceTable), oTab = changetype<SigmoidTable>(directionTable), rTab = changetype<SigmoidTable>(radialTable);
+  for (let t = n; t < ((n + 3) & ~3); t++) {
+    unchecked(xa[t] = 0); unchecked(ya[t] = 0); unchecked(ta[t] = 0);
+    unchecked(xb[t] = 0); unchecked(yb[t] = 0); unchecked(tb[t] = 0);
+    unchecked(relaxedSimilarity[t] = 0); // padding lanes never contribute
+  }
+}
+
+/**
+ * ρ(t, k) = Z(d1)·Z(d2)·Z(d3): d1 = |dist(a_t, a_k) − dist(b_t, b_k)|, d2 = disagreement of
+ * the relative directions, d3 = disagreement of the radial angle (segment t→k seen from t's
+ * direction). d3 needs only the turn between the two segments: one atan2 of (cross, dot).
+ */
+function compatibilitiesSimd(n: i32): void {
+  for (let t = 0; t < n; t++) unchecked(ownTurn[t] = angleDelta(unchecked(ta[t]), unchecked(tb[t])));
+  for (let t = (n + 3) & ~3; t < R && t < n + 4; t++) unchecked(ownTurn[t] = 0);
+  const lanes = (n + 3) & ~3;
+  // Upper triangle only, four columns at a time: d1, d2 and the segment turn are symmetric in
+  // (t, k); only d3 differs, through each end's own turn. The mirror entries are scattered.
   for (let t = 0; t < n; t++) {
-    const i1 = <usize>unchecked(chosenA[t]) << 2, j1 = <usize>unchecked(chosenB[t]) << 2;
-    const xa1 = load<f32>(ax + i1), ya1 = load<f32>(ay + i1), ta1 = load<f32>(at + i1);
-    const xb1 = load<f32>(bx + j1), yb1 = load<f32>(by + j1), tb1 = load<f32>(bt + j1);
-    unchecked(compatibility[t * R + t] = 0);
-    for (let k = t + 1; k < n; k++) {
-      const i2 = <usize>unchecked(chosenA[k]) << 2, j2 = <usize>unchecked(chosenB[k]) << 2;
-      const dxa = load<f32>(ax + i2) - xa1, dya = load<f32>(ay + i2) - ya1, ta2 = load<f32>(at + i2);
-      const dxb = load<f32>(bx + j2) - xb1, dyb = load<f32>(by + j2) - yb1, tb2 = load<f32>(bt + j2);
-      // Cheap tests first: most impostor pairs fail on distance or relative direction, and
-      // past the cutoffs the sigmoids are below 1e-3 anyway.
-      const d1 = abs<f32>(Mathf.sqrt(dxa * dxa + dya * dya) - Mathf.sqrt(dxb * dxb + dyb * dyb));
-      const d2 = abs<f32>(angleDelta(angleDelta(ta1, ta2), angleDelta(tb1, tb2)));
-      if (d1 > distanceCutoff || d2 > directionCutoff) {
-        unchecked(compatibility[t * R + k] = 0);
-        unchecked(compatibility[k * R + t] = 0);
+    const xat = f32x4.splat(unchecked(xa[t])), yat = f32x4.splat(unchecked(ya[t])), tat = f32x4.splat(unchecked(ta[t]));
+    const xbt = f32x4.splat(unchecked(xb[t])), ybt = f32x4.splat(unchecked(yb[t])), tbt = f32x4.splat(unchecked(tb[t]));
+    const turnT = f32x4.splat(unchecked(ownTurn[t]));
+    const row = changetype<usize>(compatibility) + <usize>(t * R * 4);
+    for (let k = (t + 1) & ~3; k < lanes; k += 4) {
+      const o = <usize>(k << 2);
+      const dxa = f32x4.sub(v128.load(changetype<usize>(xa) + o), xat), dya = f32x4.sub(v128.load(changetype<usize>(ya) + o), yat);
+      const dxb = f32x4.sub(v128.load(changetype<usize>(xb) + o), xbt), dyb = f32x4.sub(v128.load(changetype<usize>(yb) + o), ybt);
+      const da = f32x4.sqrt(f32x4.add(f32x4.mul(dxa, dxa), f32x4.mul(dya, dya)));
+      const db = f32x4.sqrt(f32x4.add(f32x4.mul(dxb, dxb), f32x4.mul(dyb, dyb)));
+      const d1 = f32x4.abs(f32x4.sub(da, db));
+      const relA = angleDeltaX4(tat, v128.load(changetype<usize>(ta) + o));
+      const relB = angleDeltaX4(tbt, v128.load(changetype<usize>(tb) + o));
+      const d2 = f32x4.abs(angleDeltaX4(relA, relB));
+      const base = f32x4.mul(rampX4(d1, COMPAT_DISTANCE_MU, COMPAT_DISTANCE_TAU), rampX4(d2, COMPAT_DIRECTION_MU, COMPAT_DIRECTION_TAU));
+      const col = changetype<usize>(compatibility) + <usize>(k * R + t) * 4;
+      if (!v128.any_true(base)) { // the usual case for non-mated pairs: skip the radial angles
+        v128.store(row + o, base);
+        store<f32>(col, 0); store<f32>(col + <usize>(R * 4), 0); store<f32>(col + <usize>(R * 8), 0); store<f32>(col + <usize>(R * 12), 0);
         continue;
       }
-      // Radial angles: (θ − segment angle) on each side; their difference needs only the angle
-      // between the two segments, one atan2 of (cross, dot).
-      const segTurn = fastAtan2(dxa * dyb - dya * dxb, dxa * dxb + dya * dyb); // segB − segA
-      const d3tk = abs<f32>(angleDelta(angleDelta(ta1, tb1), -segTurn));
-      const d3kt = abs<f32>(angleDelta(angleDelta(ta2, tb2), -segTurn));
-      const base = dTab.at(d1) * oTab.at(d2);
-      unchecked(compatibility[t * R + k] = base * rTab.at(d3tk));
-      unchecked(compatibility[k * R + t] = base * rTab.at(d3kt));
+      const turn = fastAtan2X4(f32x4.sub(f32x4.mul(dxa, dyb), f32x4.mul(dya, dxb)), f32x4.add(f32x4.mul(dxa, dxb), f32x4.mul(dya, dyb)));
+      const negTurn = f32x4.neg(turn);
+      const rowT = f32x4.mul(base, rampX4(f32x4.abs(angleDeltaX4(turnT, negTurn)), COMPAT_RADIAL_MU, COMPAT_RADIAL_TAU));
+      const colT = f32x4.mul(base, rampX4(f32x4.abs(angleDeltaX4(v128.load(changetype<usize>(ownTurn) + o), negTurn)), COMPAT_RADIAL_MU, COMPAT_RADIAL_TAU));
+      v128.store(row + o, rowT);
+      store<f32>(col, f32x4.extract_lane(colT, 0));
+      store<f32>(col + <usize>(R * 4), f32x4.extract_lane(colT, 1));
+      store<f32>(col + <usize>(R * 8), f32x4.extract_lane(colT, 2));
+      store<f32>(col + <usize>(R * 12), f32x4.extract_lane(colT, 3));
     }
+    unchecked(compatibility[t * R + t] = 0);
   }
+}
+
+function compatibilitiesScalar(n: i32): void {
+  for (let t = 0; t < n; t++) {
+    const ownTurn = angleDelta(unchecked(ta[t]), unchecked(tb[t]));
+    for (let k = 0; k < n; k++) {
+      const dxa = unchecked(xa[k]) - unchecked(xa[t]), dya = unchecked(ya[k]) - unchecked(ya[t]);
+      const dxb = unchecked(xb[k]) - unchecked(xb[t]), dyb = unchecked(yb[k]) - unchecked(yb[t]);
+      const d1 = abs<f32>(Mathf.sqrt(dxa * dxa + dya * dya) - Mathf.sqrt(dxb * dxb + dyb * dyb));
+      const d2 = abs<f32>(angleDelta(angleDelta(unchecked(ta[t]), unchecked(ta[k])), angleDelta(unchecked(tb[t]), unchecked(tb[k]))));
+      const turn = fastAtan2(dxa * dyb - dya * dxb, dxa * dxb + dya * dyb);
+      const d3 = abs<f32>(angleDelta(ownTurn, -turn));
+      unchecked(compatibility[t * R + k] = ramp(d1, COMPAT_DISTANCE_MU, COMPAT_DISTANCE_TAU)
+        * ramp(d2, COMPAT_DIRECTION_MU, COMPAT_DIRECTION_TAU) * ramp(d3, COMPAT_RADIAL_MU, COMPAT_RADIAL_TAU));
+    }
+    unchecked(compatibility[t * R + t] = 0);
+  }
+}
+
+/** λ_t ← wR·λ_t + (1 − wR)·Σ_k ρ(t, k)·λ_k / (n − 1), nrel times. */
+function relax(n: i32): void {
+  const lanes = (n + 3) & ~3;
   const selfW = RELAXATION_SELF_WEIGHT, otherW: f32 = (1.0 - RELAXATION_SELF_WEIGHT) / <f32>max<i32>(n - 1, 1);
   for (let it = 0; it < RELAXATION_ITERATIONS; it++) {
     for (let t = 0; t < n; t++) {
       let sum: f32 = 0;
-      const row = t * R;
-      for (let k = 0; k < n; k++) sum += unchecked(compatibility[row + k]) * unchecked(relaxedSimilarity[k]);
+      if (ASC_FEATURE_SIMD) {
+        const row = changetype<usize>(compatibility) + <usize>(t * R * 4);
+        let acc = f32x4.splat(0);
+        for (let k = 0; k < lanes; k += 4) {
+          acc = f32x4.add(acc, f32x4.mul(v128.load(row + <usize>(k << 2)), v128.load(changetype<usize>(relaxedSimilarity) + <usize>(k << 2))));
+        }
+        sum = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+      } else {
+        for (let k = 0; k < n; k++) sum += unchecked(compatibility[t * R + k]) * unchecked(relaxedSimilarity[k]);
+      }
       unchecked(next[t] = selfW * relaxedSimilarity[t] + otherW * sum);
     }
     for (let t = 0; t < n; t++) unchecked(relaxedSimilarity[t] = next[t]);
   }
-  // Keep the nP pairs whose similarity survived relaxation best (efficiency), average them.
-  const np = min<i32>(n, MIN_SCORED_PAIRS + <i32>Mathf.round(
-    sigmoid(<f32>min<i32>(na, nb), SCORED_PAIRS_MU, SCORED_PAIRS_TAU) * <f32>(MAX_SCORED_PAIRS - MIN_SCORED_PAIRS)));
+}
+
+/** Averages the relaxed similarity of the np pairs that kept most of theirs (efficiency). */
+function scoreBestPairs(n: i32, scored: i32): f32 {
+  const np = min<i32>(n, scored);
   for (let t = 0; t < n; t++) unchecked(efficiency[t] = relaxedSimilarity[t] / initialSimilarity[t]);
   let total: f32 = 0;
   for (let s = 0; s < np; s++) {
-    let best = -1;
+    let best = 0;
     let bestE: f32 = -Infinity;
     for (let t = 0; t < n; t++) {
       if (unchecked(scoredFlag[t]) == 0 && unchecked(efficiency[t]) > bestE) { bestE = unchecked(efficiency[t]); best = t; }

@@ -49,18 +49,37 @@ export function sigmoid(v: f32, mu: f32, tau: f32): f32 {
   return <f32>(1.0 / (1.0 + Math.exp(-<f64>tau * (<f64>v - <f64>mu))));
 }
 
-/** A sigmoid sampled on [0, range) with `size` steps; values past the range take the last entry. */
-export class SigmoidTable {
-  readonly data: StaticArray<f32>;
-  readonly scale: f32;
-  constructor(readonly size: i32, range: f32, mu: f32, tau: f32) {
-    this.data = new StaticArray<f32>(size + 1);
-    this.scale = <f32>size / range;
-    for (let i = 0; i <= size; i++) unchecked(this.data[i] = sigmoid(<f32>i / this.scale, mu, tau));
-  }
-  // @ts-ignore: decorator
-  @inline at(v: f32): f32 {
-    const i = min<i32>(<i32>(v * this.scale + 0.5), this.size);
-    return unchecked(this.data[i]);
-  }
+/** The clamped linear ramp standing in for Z(v; μ, τ): same centre, same slope there. */
+// @ts-ignore: decorator
+@inline export function ramp(v: f32, mu: f32, tau: f32): f32 {
+  return max<f32>(0, min<f32>(1, 0.5 + (v - mu) * (tau * 0.25)));
+}
+
+/** Four ramps at once. */
+// @ts-ignore: decorator
+@inline export function rampX4(v: v128, mu: f32, tau: f32): v128 {
+  const r = f32x4.add(f32x4.splat(0.5), f32x4.mul(f32x4.sub(v, f32x4.splat(mu)), f32x4.splat(tau * 0.25)));
+  return f32x4.max(f32x4.splat(0), f32x4.min(f32x4.splat(1), r));
+}
+
+/** Four signed angle differences, each wrapped to [−π, π). */
+// @ts-ignore: decorator
+@inline export function angleDeltaX4(a: v128, b: v128): v128 {
+  let d = f32x4.sub(a, b);
+  d = f32x4.add(d, v128.and(f32x4.lt(d, f32x4.splat(-PI)), f32x4.splat(TWO_PI)));
+  return f32x4.sub(d, v128.and(f32x4.ge(d, f32x4.splat(PI)), f32x4.splat(TWO_PI)));
+}
+
+/** Four atan2 at once, same polynomial as fastAtan2 (atan2(0, 0) = 0). */
+export function fastAtan2X4(y: v128, x: v128): v128 {
+  const ax = f32x4.abs(x), ay = f32x4.abs(y);
+  const mx = f32x4.max(f32x4.max(ax, ay), f32x4.splat(1e-30));
+  const a = f32x4.div(f32x4.min(ax, ay), mx);
+  const s = f32x4.mul(a, a);
+  let p = f32x4.add(f32x4.mul(f32x4.splat(-0.0464964749), s), f32x4.splat(0.15931422));
+  p = f32x4.sub(f32x4.mul(p, s), f32x4.splat(0.327622764));
+  let r = f32x4.add(f32x4.mul(f32x4.mul(p, s), a), a);
+  r = v128.bitselect(f32x4.sub(f32x4.splat(1.57079637), r), r, f32x4.gt(ay, ax));
+  r = v128.bitselect(f32x4.sub(f32x4.splat(PI), r), r, f32x4.lt(x, f32x4.splat(0)));
+  return v128.bitselect(f32x4.neg(r), r, f32x4.lt(y, f32x4.splat(0)));
 }

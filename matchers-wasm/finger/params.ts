@@ -12,9 +12,11 @@ export const CYLINDER_RADIUS: f32 = 70.0;
 /** Spatial cells per side of the cylinder's bounding square (Ns). 12 keeps the ~112 in-circle
  *  cells inside one 128-bit word per direction: one SIMD word per direction layer. */
 export const SPATIAL_CELLS_PER_SIDE: i32 = 12;
-/** Directional layers (Nd). */
-export const DIRECTION_CELLS: i32 = 6;
-/** 128-bit words per direction layer; must hold every in-circle cell (checked at start). */
+/** Directional layers (Nd). MCC uses 6; 5 measured as accurate on FVC2002 and saves a popcount
+ *  word per cylinder pair. The similarity kernels are written out for 4–6 layers. */
+export const DIRECTION_CELLS: i32 = 5;
+/** 128-bit words per direction layer; must hold every in-circle cell (checked at start). The
+ *  similarity kernels are written out for exactly one word (see similarity.ts). */
 export const CELL_WORDS: i32 = 1;
 /** Std. dev. of the spatial contribution of a neighbour, px (σS). */
 export const SPATIAL_SIGMA: f32 = 28.0 / 3.0;
@@ -38,19 +40,22 @@ export const MAX_DIRECTION_DIFFERENCE: f32 = <f32>Math.PI / 3.0;
 export const MIN_MATCHABLE_CELL_SHARE: f32 = 0.6;
 
 // ---- global consolidation (LSS-R) ----
-/** Pairs taken into relaxation = min(na, nb), capped here to bound the quadratic stage. */
-export const MAX_RELAXATION_PAIRS: i32 = 48;
-/** Relaxation iterations (nrel). */
-export const RELAXATION_ITERATIONS: i32 = 5;
+/** Pairs taken into relaxation = min(na, nb), capped here to bound the quadratic stage (a
+ *  multiple of 4: compatibility rows are computed four lanes at a time). */
+export const MAX_RELAXATION_PAIRS: i32 = 32;
+/** Relaxation iterations (nrel; MCC uses 5, 4 measured as accurate). */
+export const RELAXATION_ITERATIONS: i32 = 4;
 /** Weight of a pair's own previous similarity in each relaxation step (wR). */
 export const RELAXATION_SELF_WEIGHT: f32 = 0.5;
-/** Compatibility sigmoid for distance disagreement: centre px (μ1), slope 1/px (τ1). */
+// Compatibilities use a linear ramp with the logistic's centre and centre slope (τ/4),
+// clamped to [0, 1]: branch-free and vectorisable, and it measured no less accurate.
+/** Compatibility ramp for distance disagreement: centre px (μ1), slope 1/px (τ1). */
 export const COMPAT_DISTANCE_MU: f32 = 5.0;
 export const COMPAT_DISTANCE_TAU: f32 = -8.0 / 5.0;
-/** Compatibility sigmoid for relative-direction disagreement: centre rad (μ2), slope 1/rad (τ2). */
+/** Compatibility ramp for relative-direction disagreement: centre rad (μ2), slope 1/rad (τ2). */
 export const COMPAT_DIRECTION_MU: f32 = <f32>Math.PI / 12.0;
 export const COMPAT_DIRECTION_TAU: f32 = -30.0;
-/** Compatibility sigmoid for radial-angle disagreement: centre rad (μ3), slope 1/rad (τ3). */
+/** Compatibility ramp for radial-angle disagreement: centre rad (μ3), slope 1/rad (τ3). */
 export const COMPAT_RADIAL_MU: f32 = <f32>Math.PI / 12.0;
 export const COMPAT_RADIAL_TAU: f32 = -30.0;
 /** Pairs averaged into the final score: minNP + round(Z(min(na,nb); μP, τP)·(maxNP − minNP)). */
