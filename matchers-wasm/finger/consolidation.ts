@@ -9,9 +9,9 @@ import {
 } from './params';
 import { angleDelta, fastAtan2, sigmoid, ramp, rampX4, angleDeltaX4, fastAtan2X4 } from './math';
 import { xOffset, yOffset, directionOffset } from './layout';
-import { pairSimilarity, pairIndex } from './similarity';
+import { pairKeys, keySimilarity, keyPair } from './similarity';
 
-const R = MAX_RELAXATION_PAIRS; // a multiple of 4: rows are scanned four lanes at a time
+const R = MAX_RELAXATION_PAIRS; // a multiple of 16: rows are scanned 4 lanes, relaxed 16 lanes at a time
 // Chosen pairs, structure-of-arrays (probe side a, candidate side b); the transparency hook
 // reads chosenA/B and the similarities after a comparison (see index.ts).
 export const chosenA = new StaticArray<i32>(R);
@@ -37,33 +37,31 @@ export function initConsolidation(): void {
   }
 }
 
-/** Moves the `k` largest of the first `count` pairs to the front, sorted descending. */
+/** Moves the `k` largest of the first `count` pair keys to the front, sorted descending. */
 function selectTopPairs(count: i32, k: i32): void {
+  const keys = changetype<usize>(pairKeys);
   let lo = 0, hi = count - 1;
   while (hi > lo) { // quickselect (descending) so that [0, k) holds the k largest
-    const pivot = unchecked(pairSimilarity[(lo + hi) >> 1]);
+    const pivot = load<u64>(keys + (<usize>((lo + hi) >> 1) << 3));
     let i = lo, j = hi;
     while (i <= j) {
-      while (unchecked(pairSimilarity[i]) > pivot) i++;
-      while (unchecked(pairSimilarity[j]) < pivot) j--;
-      if (i <= j) { swap(i, j); i++; j--; }
+      while (load<u64>(keys + (<usize>i << 3)) > pivot) i++;
+      while (load<u64>(keys + (<usize>j << 3)) < pivot) j--;
+      if (i <= j) {
+        const t = load<u64>(keys + (<usize>i << 3));
+        store<u64>(keys + (<usize>i << 3), load<u64>(keys + (<usize>j << 3)));
+        store<u64>(keys + (<usize>j << 3), t);
+        i++; j--;
+      }
     }
     if (k - 1 <= j) hi = j; else if (k - 1 >= i) lo = i; else break;
   }
-  for (let i = 1; i < k; i++) { // insertion sort of the chosen few, ties by pair index for determinism
-    const s = unchecked(pairSimilarity[i]), p = unchecked(pairIndex[i]);
+  for (let i = 1; i < k; i++) { // insertion sort of the chosen few
+    const v = load<u64>(keys + (<usize>i << 3));
     let j = i - 1;
-    while (j >= 0 && (unchecked(pairSimilarity[j]) < s || (unchecked(pairSimilarity[j]) == s && unchecked(pairIndex[j]) > p))) {
-      unchecked(pairSimilarity[j + 1] = pairSimilarity[j]); unchecked(pairIndex[j + 1] = pairIndex[j]); j--;
-    }
-    unchecked(pairSimilarity[j + 1] = s); unchecked(pairIndex[j + 1] = p);
+    while (j >= 0 && load<u64>(keys + (<usize>j << 3)) < v) { store<u64>(keys + (<usize>(j + 1) << 3), load<u64>(keys + (<usize>j << 3))); j--; }
+    store<u64>(keys + (<usize>(j + 1) << 3), v);
   }
-}
-
-// @ts-ignore: decorator
-@inline function swap(i: i32, j: i32): void {
-  const s = unchecked(pairSimilarity[i]); unchecked(pairSimilarity[i] = pairSimilarity[j]); unchecked(pairSimilarity[j] = s);
-  const p = unchecked(pairIndex[i]); unchecked(pairIndex[i] = pairIndex[j]); unchecked(pairIndex[j] = p);
 }
 
 /** Raw score in [0, 1] from `count` local pairs between templates a and b. */
@@ -84,17 +82,18 @@ function gatherPairs(a: usize, na: i32, b: usize, nb: i32, n: i32): void {
   const axp = a + <usize>xOffset(na), ayp = a + <usize>yOffset(na), atp = a + <usize>directionOffset(na);
   const bxp = b + <usize>xOffset(nb), byp = b + <usize>yOffset(nb), btp = b + <usize>directionOffset(nb);
   for (let t = 0; t < n; t++) {
-    const p = unchecked(pairIndex[t]);
+    const key = unchecked(pairKeys[t]);
+    const p = keyPair(key), sim = keySimilarity(key);
     const i = p >> 8, j = p & 255;
     unchecked(chosenA[t] = i); unchecked(chosenB[t] = j);
     const io = <usize>i << 2, jo = <usize>j << 2;
     unchecked(xa[t] = load<f32>(axp + io)); unchecked(ya[t] = load<f32>(ayp + io)); unchecked(ta[t] = load<f32>(atp + io));
     unchecked(xb[t] = load<f32>(bxp + jo)); unchecked(yb[t] = load<f32>(byp + jo)); unchecked(tb[t] = load<f32>(btp + jo));
-    unchecked(initialSimilarity[t] = pairSimilarity[t]);
-    unchecked(relaxedSimilarity[t] = pairSimilarity[t]);
+    unchecked(initialSimilarity[t] = sim);
+    unchecked(relaxedSimilarity[t] = sim);
     unchecked(scoredFlag[t] = 0);
   }
-  for (let t = n; t < ((n + 3) & ~3); t++) {
+  for (let t = n; t < ((n + 15) & ~15); t++) {
     unchecked(xa[t] = 0); unchecked(ya[t] = 0); unchecked(ta[t] = 0);
     unchecked(xb[t] = 0); unchecked(yb[t] = 0); unchecked(tb[t] = 0);
     unchecked(relaxedSimilarity[t] = 0); // padding lanes never contribute
@@ -108,7 +107,7 @@ function gatherPairs(a: usize, na: i32, b: usize, nb: i32, n: i32): void {
  */
 function compatibilitiesSimd(n: i32): void {
   for (let t = 0; t < n; t++) unchecked(ownTurn[t] = angleDelta(unchecked(ta[t]), unchecked(tb[t])));
-  for (let t = (n + 3) & ~3; t < R && t < n + 4; t++) unchecked(ownTurn[t] = 0);
+  for (let t = n; t < ((n + 3) & ~3); t++) unchecked(ownTurn[t] = 0);
   const lanes = (n + 3) & ~3;
   // Upper triangle only, four columns at a time: d1, d2 and the segment turn are symmetric in
   // (t, k); only d3 differs, through each end's own turn. The mirror entries are scattered.
@@ -167,16 +166,21 @@ function compatibilitiesScalar(n: i32): void {
 
 /** λ_t ← wR·λ_t + (1 − wR)·Σ_k ρ(t, k)·λ_k / (n − 1), nrel times. */
 function relax(n: i32): void {
-  const lanes = (n + 3) & ~3;
+  const lanes = (n + 15) & ~15;
   const selfW = RELAXATION_SELF_WEIGHT, otherW: f32 = (1.0 - RELAXATION_SELF_WEIGHT) / <f32>max<i32>(n - 1, 1);
   for (let it = 0; it < RELAXATION_ITERATIONS; it++) {
     for (let t = 0; t < n; t++) {
       let sum: f32 = 0;
       if (ASC_FEATURE_SIMD) {
+        // 16 lanes per step (lanes past n hold λ = 0): no per-vector loop overhead
         const row = changetype<usize>(compatibility) + <usize>(t * R * 4);
+        const lambda = changetype<usize>(relaxedSimilarity);
         let acc = f32x4.splat(0);
-        for (let k = 0; k < lanes; k += 4) {
-          acc = f32x4.add(acc, f32x4.mul(v128.load(row + <usize>(k << 2)), v128.load(changetype<usize>(relaxedSimilarity) + <usize>(k << 2))));
+        for (let k = 0; k < lanes; k += 16) {
+          const o = <usize>(k << 2);
+          acc = f32x4.add(acc, f32x4.add(
+            f32x4.add(f32x4.mul(v128.load(row + o), v128.load(lambda + o)), f32x4.mul(v128.load(row + o, 16), v128.load(lambda + o, 16))),
+            f32x4.add(f32x4.mul(v128.load(row + o, 32), v128.load(lambda + o, 32)), f32x4.mul(v128.load(row + o, 48), v128.load(lambda + o, 48)))));
         }
         sum = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
       } else {

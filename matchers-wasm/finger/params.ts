@@ -41,7 +41,7 @@ export const MIN_MATCHABLE_CELL_SHARE: f32 = 0.6;
 
 // ---- global consolidation (LSS-R) ----
 /** Pairs taken into relaxation = min(na, nb), capped here to bound the quadratic stage (a
- *  multiple of 4: compatibility rows are computed four lanes at a time). */
+ *  multiple of 16: relaxation steps through 16 lanes at a time). */
 export const MAX_RELAXATION_PAIRS: i32 = 32;
 /** Relaxation iterations (nrel; MCC uses 5, 4 measured as accurate). */
 export const RELAXATION_ITERATIONS: i32 = 4;

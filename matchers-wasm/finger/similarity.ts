@@ -8,9 +8,17 @@ import { TWO_PI } from './math';
 import { CYLINDER_BYTES, directionOffset, normOffset, cylindersOffset } from './layout';
 import { cylinderCellCount } from './cylinders';
 
-/** Nonzero local similarities of the last comparison, with their pair (i << 8 | j). */
-export const pairSimilarity = new StaticArray<f32>(MAX_MINUTIAE * MAX_MINUTIAE);
-export const pairIndex = new StaticArray<i32>(MAX_MINUTIAE * MAX_MINUTIAE);
+/**
+ * Local similarities of the last comparison above the floor, each packed as one u64 key:
+ * the f32 bits of the similarity (positive, so integer order is numeric order) above the
+ * pair (i << 8 | j). Selection then moves one value per swap and ties break by pair.
+ */
+export const pairKeys = new StaticArray<u64>(MAX_MINUTIAE * MAX_MINUTIAE);
+
+// @ts-ignore: decorator
+@inline export function keySimilarity(key: u64): f32 { return reinterpret<f32>(<u32>(key >> 32)); }
+// @ts-ignore: decorator
+@inline export function keyPair(key: u64): i32 { return <i32>(key & 0xffff); }
 
 
 if (CELL_WORDS != 1 || DIRECTION_CELLS < 4 || DIRECTION_CELLS > 6) ERROR('similarity kernels are written for CELL_WORDS = 1 and 4–6 direction layers');
@@ -20,7 +28,7 @@ export function initSimilarity(): void {
   minMatchableCells = <i32>Mathf.ceil(MIN_MATCHABLE_CELL_SHARE * <f32>cylinderCellCount());
 }
 
-/** Fills pairSimilarity/pairIndex for templates at a and b; returns the number of pairs. */
+/** Fills pairKeys for templates at a and b; returns the number of pairs. */
 export function localSimilarities(a: usize, b: usize): i32 {
   const na = <i32>load<u32>(a, 4), nb = <i32>load<u32>(b, 4);
   const dirA = a + <usize>directionOffset(na), dirB = b + <usize>directionOffset(nb);
@@ -50,18 +58,41 @@ export function localSimilarities(a: usize, b: usize): i32 {
 /** Local similarities of probe cylinder i against candidate cylinders [from, to). */
 // @ts-ignore: decorator
 @inline function scanRange(i: i32, ca: usize, norm: f32, cylB: usize, normB: usize, from: i32, to: i32, count: i32): i32 {
+  return ASC_FEATURE_SIMD
+    ? scanRangeSimd(i, ca, norm, cylB, normB, from, to, count)
+    : scanRangeScalar(i, ca, norm, cylB, normB, from, to, count);
+}
+
+// @ts-ignore: decorator
+@inline function scanRangeSimd(i: i32, ca: usize, norm: f32, cylB: usize, normB: usize, from: i32, to: i32, count: i32): i32 {
+  // the probe cylinder's words are loaded once for the whole range (stores in the loop would
+  // keep the engine from hoisting them)
+  const a0 = v128.load(ca), a1 = v128.load(ca, 16), a2 = v128.load(ca, 32), a3 = v128.load(ca, 48), a4 = v128.load(ca, 64);
+  const a5 = DIRECTION_CELLS >= 5 ? v128.load(ca, 80) : a4, a6 = DIRECTION_CELLS >= 6 ? v128.load(ca, 96) : a4;
   for (let j = from; j < to; j++) {
-    const cb = cylB + <usize>(j * CYLINDER_BYTES);
-    // packed: cells valid in both in the low 16 bits, differing bits within them above
-    const counts = ASC_FEATURE_SIMD ? maskedCountsSimd(ca, cb) : maskedCountsScalar(ca, cb);
-    if ((counts & 0xffff) < minMatchableCells) continue;
-    const sim: f32 = 1.0 - Mathf.sqrt(<f32>(counts >>> 16)) / (norm + load<f32>(normB + (<usize>j << 2)));
-    if (!(sim > MIN_LOCAL_SIMILARITY)) continue; // also rejects 0/0 from two empty cylinders
-    unchecked(pairSimilarity[count] = sim);
-    unchecked(pairIndex[count] = (i << 8) | j);
-    count++;
+    const counts = maskedCountsSimd(a0, a1, a2, a3, a4, a5, a6, cylB + <usize>(j * CYLINDER_BYTES));
+    count = recordPair(counts, norm, normB, i, j, count);
   }
   return count;
+}
+
+// @ts-ignore: decorator
+@inline function scanRangeScalar(i: i32, ca: usize, norm: f32, cylB: usize, normB: usize, from: i32, to: i32, count: i32): i32 {
+  for (let j = from; j < to; j++) {
+    count = recordPair(maskedCountsScalar(ca, cylB + <usize>(j * CYLINDER_BYTES)), norm, normB, i, j, count);
+  }
+  return count;
+}
+
+/** Keeps pair (i, j) when its cylinders overlap enough and its similarity passes the floor. */
+// @ts-ignore: decorator
+@inline function recordPair(counts: i32, norm: f32, normB: usize, i: i32, j: i32, count: i32): i32 {
+  // counts packs the cells valid in both (low 16 bits) and the differing bits within them
+  if ((counts & 0xffff) < minMatchableCells) return count;
+  const sim: f32 = 1.0 - Mathf.sqrt(<f32>(counts >>> 16)) / (norm + load<f32>(normB + (<usize>j << 2)));
+  if (!(sim > MIN_LOCAL_SIMILARITY)) return count; // also rejects 0/0 from two empty cylinders
+  unchecked(pairKeys[count] = (<u64>reinterpret<u32>(sim) << 32) | <u64>((i << 8) | j));
+  return count + 1;
 }
 
 /** First index whose direction is ≥ v (directions ascending). */
@@ -82,14 +113,14 @@ function firstAbove(dir: usize, n: i32, v: f32): i32 {
 // up to six direction layers: constant offsets fold into the loads and no loop remains, which
 // measured far cheaper than the loop form on V8.
 // @ts-ignore: decorator
-@inline function maskedCountsSimd(ca: usize, cb: usize): i32 {
-  const mask = v128.and(v128.load(ca), v128.load(cb));
-  let acc = i8x16.popcnt(v128.and(v128.xor(v128.load(ca, 16), v128.load(cb, 16)), mask));
-  acc = i8x16.add(acc, i8x16.popcnt(v128.and(v128.xor(v128.load(ca, 32), v128.load(cb, 32)), mask)));
-  acc = i8x16.add(acc, i8x16.popcnt(v128.and(v128.xor(v128.load(ca, 48), v128.load(cb, 48)), mask)));
-  acc = i8x16.add(acc, i8x16.popcnt(v128.and(v128.xor(v128.load(ca, 64), v128.load(cb, 64)), mask)));
-  if (DIRECTION_CELLS >= 5) acc = i8x16.add(acc, i8x16.popcnt(v128.and(v128.xor(v128.load(ca, 80), v128.load(cb, 80)), mask)));
-  if (DIRECTION_CELLS >= 6) acc = i8x16.add(acc, i8x16.popcnt(v128.and(v128.xor(v128.load(ca, 96), v128.load(cb, 96)), mask)));
+@inline function maskedCountsSimd(a0: v128, a1: v128, a2: v128, a3: v128, a4: v128, a5: v128, a6: v128, cb: usize): i32 {
+  const mask = v128.and(a0, v128.load(cb));
+  let acc = i8x16.popcnt(v128.and(v128.xor(a1, v128.load(cb, 16)), mask));
+  acc = i8x16.add(acc, i8x16.popcnt(v128.and(v128.xor(a2, v128.load(cb, 32)), mask)));
+  acc = i8x16.add(acc, i8x16.popcnt(v128.and(v128.xor(a3, v128.load(cb, 48)), mask)));
+  acc = i8x16.add(acc, i8x16.popcnt(v128.and(v128.xor(a4, v128.load(cb, 64)), mask)));
+  if (DIRECTION_CELLS >= 5) acc = i8x16.add(acc, i8x16.popcnt(v128.and(v128.xor(a5, v128.load(cb, 80)), mask)));
+  if (DIRECTION_CELLS >= 6) acc = i8x16.add(acc, i8x16.popcnt(v128.and(v128.xor(a6, v128.load(cb, 96)), mask)));
   // byte lanes hold ≤ 8 (mask) and ≤ 8·Nd (differing): widen both, pack mask | differing << 16
   // per i32 lane, then add the four lanes
   const m32 = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(i8x16.popcnt(mask)));
