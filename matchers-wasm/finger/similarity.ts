@@ -28,7 +28,7 @@ export function initSimilarity(): void {
   minMatchableCells = <i32>Mathf.ceil(MIN_MATCHABLE_CELL_SHARE * <f32>cylinderCellCount());
 }
 
-/** Fills pairKeys for templates at a and b; returns the number of pairs. */
+/** Fills pairKeys with the two best pairs of each probe minutia; returns their number. */
 export function localSimilarities(a: usize, b: usize): i32 {
   const na = <i32>load<u32>(a, 4), nb = <i32>load<u32>(b, 4);
   const dirA = a + <usize>directionOffset(na), dirB = b + <usize>directionOffset(nb);
@@ -36,6 +36,7 @@ export function localSimilarities(a: usize, b: usize): i32 {
   const cylA = a + <usize>cylindersOffset(na), cylB = b + <usize>cylindersOffset(nb);
   let count = 0;
   for (let i = 0; i < na; i++) {
+    const rowStart = count;
     const ta = load<f32>(dirA + (<usize>i << 2));
     const ca = cylA + <usize>(i * CYLINDER_BYTES);
     const norm = load<f32>(normA + (<usize>i << 2));
@@ -51,6 +52,7 @@ export function localSimilarities(a: usize, b: usize): i32 {
     } else {
       count = scanRange(i, ca, norm, cylB, normB, firstAtLeast(dirB, nb, lo), firstAbove(dirB, nb, hi), count);
     }
+    count = keepTwoBest(rowStart, count);
   }
   return count;
 }
@@ -93,6 +95,27 @@ export function localSimilarities(a: usize, b: usize): i32 {
   if (!(sim > MIN_LOCAL_SIMILARITY)) return count; // also rejects 0/0 from two empty cylinders
   unchecked(pairKeys[count] = (<u64>reinterpret<u32>(sim) << 32) | <u64>((i << 8) | j));
   return count + 1;
+}
+
+/**
+ * Only the two best candidates of each probe minutia go on to consolidation: it then cannot be
+ * flooded by one minutia's look-alikes, and it selects among ≤ 2·na pairs instead of hundreds.
+ * (Measured on FVC2002: keeping one loses accuracy, three is no better than keeping all.)
+ * Moves the row's two largest keys to rowStart and returns the new pair count.
+ */
+function keepTwoBest(rowStart: i32, count: i32): i32 {
+  if (count - rowStart <= 2) return count;
+  let best = unchecked(pairKeys[rowStart]), second = unchecked(pairKeys[rowStart + 1]);
+  if (second > best) { const t = best; best = second; second = t; }
+  for (let q = rowStart + 2; q < count; q++) {
+    const key = unchecked(pairKeys[q]);
+    if (key > second) {
+      if (key > best) { second = best; best = key; } else second = key;
+    }
+  }
+  unchecked(pairKeys[rowStart] = best);
+  unchecked(pairKeys[rowStart + 1] = second);
+  return rowStart + 2;
 }
 
 /** First index whose direction is ≥ v (directions ascending). */
