@@ -9,7 +9,7 @@ import {
 } from './params';
 import { angleDelta, fastAtan2, sigmoid, ramp, rampX4, angleDeltaX4, fastAtan2X4 } from './math';
 import { xOffset, yOffset, directionOffset } from './layout';
-import { pairKeys, keySimilarity, keyPair } from './similarity';
+import { pairKeys, keySimilarity, keyPair, pairsSwapped } from './similarity';
 
 const R = MAX_RELAXATION_PAIRS; // a multiple of 16: rows are scanned 4 lanes, relaxed 16 lanes at a time
 // Chosen pairs, structure-of-arrays (probe side a, candidate side b); the transparency hook
@@ -84,7 +84,8 @@ function gatherPairs(a: usize, na: i32, b: usize, nb: i32, n: i32): void {
   for (let t = 0; t < n; t++) {
     const key = unchecked(pairKeys[t]);
     const p = keyPair(key), sim = keySimilarity(key);
-    const i = p >> 8, j = p & 255;
+    const row = p >> 8, column = p & 255;
+    const i = pairsSwapped ? column : row, j = pairsSwapped ? row : column;
     unchecked(chosenA[t] = i); unchecked(chosenB[t] = j);
     const io = <usize>i << 2, jo = <usize>j << 2;
     unchecked(xa[t] = load<f32>(axp + io)); unchecked(ya[t] = load<f32>(ayp + io)); unchecked(ta[t] = load<f32>(atp + io));

@@ -14,6 +14,8 @@ import { cylinderCellCount } from './cylinders';
  * pair (i << 8 | j). Selection then moves one value per swap and ties break by pair.
  */
 export const pairKeys = new StaticArray<u64>(MAX_MINUTIAE * MAX_MINUTIAE);
+/** True when the keys' rows index the second template of the comparison. */
+export let pairsSwapped = false;
 
 // @ts-ignore: decorator
 @inline export function keySimilarity(key: u64): f32 { return reinterpret<f32>(<u32>(key >> 32)); }
@@ -28,8 +30,31 @@ export function initSimilarity(): void {
   minMatchableCells = <i32>Mathf.ceil(MIN_MATCHABLE_CELL_SHARE * <f32>cylinderCellCount());
 }
 
-/** Fills pairKeys with the two best pairs of each probe minutia; returns their number. */
+/**
+ * Fills pairKeys with the two best pairs of each minutia of the row template; returns their
+ * number. The row template is the one with more minutiae (ties broken by content), whichever
+ * is the probe, so that a score does not depend on the order of its two templates. (Rows from
+ * the smaller template measured less accurate on FVC2002: 2.78% against 2.50% mean EER.)
+ */
 export function localSimilarities(a: usize, b: usize): i32 {
+  pairsSwapped = rowsFromSecond(a, b);
+  return pairsSwapped ? scanRows(b, a) : scanRows(a, b);
+}
+
+/** True when b, not a, should give the rows. */
+function rowsFromSecond(a: usize, b: usize): bool {
+  const na = load<u32>(a, 4), nb = load<u32>(b, 4);
+  if (na != nb) return nb > na;
+  // same size: order by the first differing header/coordinate word (equal templates score alike)
+  const words = <usize>(4 + 3 * na);
+  for (let w: usize = 1; w < words; w++) {
+    const x = load<u32>(a + (w << 2)), y = load<u32>(b + (w << 2));
+    if (x != y) return y < x;
+  }
+  return false;
+}
+
+function scanRows(a: usize, b: usize): i32 {
   const na = <i32>load<u32>(a, 4), nb = <i32>load<u32>(b, 4);
   const dirA = a + <usize>directionOffset(na), dirB = b + <usize>directionOffset(nb);
   const normA = a + <usize>normOffset(na), normB = b + <usize>normOffset(nb);
@@ -98,8 +123,8 @@ export function localSimilarities(a: usize, b: usize): i32 {
 }
 
 /**
- * Only the two best candidates of each probe minutia go on to consolidation: it then cannot be
- * flooded by one minutia's look-alikes, and it selects among ≤ 2·na pairs instead of hundreds.
+ * Only the two best candidates of each row minutia go on to consolidation: it then cannot be
+ * flooded by one minutia's look-alikes, and it selects among ≤ 2·n pairs instead of hundreds.
  * (Measured on FVC2002: keeping one loses accuracy, three is no better than keeping all.)
  * Moves the row's two largest keys to rowStart and returns the new pair count.
  */
