@@ -57,6 +57,12 @@ export interface ComparisonEvidence {
 const PX_PER_CM_500_DPI = 500 / 2.54;
 const MINUTIA_STRIDE_F32 = 4;
 const MAX_COORDINATE = 16383; // 14-bit ISO field
+// 250–2000 dpi: anything outside is a wrong header, not a real sensor
+const MIN_PX_PER_CM = 98;
+const MAX_PX_PER_CM = 788;
+const TWO_PI = 2 * Math.PI;
+// coordinates inside a template are rescaled to 500 dpi, so they may exceed the ISO field
+const MAX_TEMPLATE_COORDINATE = 65535;
 
 function typeCode(m: Minutia): number {
   return m.type === 'ending' ? 1 : m.type === 'bifurcation' ? 2 : 0;
@@ -73,6 +79,7 @@ export class FingerMatcher {
   private readonly pairB: number;
   private readonly pairingPtr: number;
   private readonly freeSlots: number[] = [];
+  private readonly liveProbes = new WeakSet<PreparedProbe>();
 
   constructor(source: KernelSource = 'simd') {
     this.source = source;
@@ -91,18 +98,19 @@ export class FingerMatcher {
    * nearest the minutiae's centroid: the core area carries the most discriminative structure.
    */
   createTemplate(minutiae: readonly Minutia[], options: TemplateOptions = {}): FingerTemplate {
-    const scale = options.resolutionPxPerCm === undefined ? 1 : PX_PER_CM_500_DPI / options.resolutionPxPerCm;
-    if (!Number.isFinite(scale) || scale <= 0) {
-      throw new EngineError('ERR_TEMPLATE_RESOLUTION', `resolution must be a positive number of px/cm, got ${options.resolutionPxPerCm}`);
+    const resolution = options.resolutionPxPerCm ?? PX_PER_CM_500_DPI;
+    if (!(resolution >= MIN_PX_PER_CM && resolution <= MAX_PX_PER_CM)) {
+      throw new EngineError('ERR_TEMPLATE_RESOLUTION', `resolution must be ${MIN_PX_PER_CM}–${MAX_PX_PER_CM} px/cm, got ${options.resolutionPxPerCm}`);
     }
-    const chosen = this.limitMinutiae(minutiae);
-    const input = new Float32Array(this.kernel.memory.buffer, this.inputPtr, chosen.length * MINUTIA_STRIDE_F32);
-    chosen.forEach((m, i) => {
-      if (!Number.isFinite(m.x) || !Number.isFinite(m.y) || !Number.isFinite(m.angle) || m.x < 0 || m.y < 0 || m.x > MAX_COORDINATE || m.y > MAX_COORDINATE) {
+    const scale = PX_PER_CM_500_DPI / resolution;
+    minutiae.forEach((m, i) => {
+      if (!(m.x >= 0 && m.x <= MAX_COORDINATE && m.y >= 0 && m.y <= MAX_COORDINATE && Number.isFinite(m.angle))) {
         throw new EngineError('ERR_TEMPLATE_MINUTIA', `minutia ${i} has an invalid position or direction`);
       }
-      input.set([m.x * scale, m.y * scale, m.angle, typeCode(m)], i * MINUTIA_STRIDE_F32);
     });
+    const chosen = this.limitMinutiae(minutiae);
+    const input = new Float32Array(this.kernel.memory.buffer, this.inputPtr, chosen.length * MINUTIA_STRIDE_F32);
+    chosen.forEach((m, i) => input.set([m.x * scale, m.y * scale, m.angle, typeCode(m)], i * MINUTIA_STRIDE_F32));
     const size = this.kernel.buildTemplate(this.inputPtr, chosen.length, this.buildPtr);
     const bytes = new Uint8Array(this.kernel.memory.buffer, this.buildPtr, size).slice();
     return templateFromBytes(bytes, this.kernel.templateMagic());
@@ -111,8 +119,19 @@ export class FingerMatcher {
   /** Validates stored template bytes (from the store or the network) before they reach the kernel. */
   templateFromBytes(bytes: Uint8Array): FingerTemplate {
     const t = templateFromBytes(bytes, this.kernel.templateMagic());
-    if (t.bytes.length !== this.kernel.templateBytes(t.cylinderCount) || t.cylinderCount > this.maxMinutiae) {
+    if (t.cylinderCount > this.maxMinutiae || t.bytes.length !== this.kernel.templateBytes(t.cylinderCount)) {
       throw new EngineError('ERR_TEMPLATE_CORRUPT', 'template size does not match its minutia count');
+    }
+    // Hostile or damaged bytes must not reach the kernel as NaN/∞: check every float field
+    // (x, y, direction, norm — see matchers-wasm/finger/layout.ts).
+    const n = t.cylinderCount;
+    const floats = new DataView(bytes.buffer, bytes.byteOffset + 16, 16 * n);
+    for (let k = 0; k < n; k++) {
+      const x = floats.getFloat32(4 * k, true), y = floats.getFloat32(4 * (n + k), true);
+      const direction = floats.getFloat32(4 * (2 * n + k), true), norm = floats.getFloat32(4 * (3 * n + k), true);
+      if (!(x >= 0 && x <= MAX_TEMPLATE_COORDINATE && y <= 0 && y >= -MAX_TEMPLATE_COORDINATE && direction >= 0 && direction <= TWO_PI && norm >= 0 && norm <= 64)) {
+        throw new EngineError('ERR_TEMPLATE_CORRUPT', `template minutia ${k} has out-of-range fields`);
+      }
     }
     return t;
   }
@@ -121,12 +140,15 @@ export class FingerMatcher {
   prepareProbe(template: FingerTemplate): PreparedProbe {
     const address = this.freeSlots.pop() ?? this.kernel.allocate(this.slotBytes);
     this.write(address, template);
-    return { template, address, matcher: this };
+    const probe: PreparedProbe = Object.freeze({ template, address, matcher: this });
+    this.liveProbes.add(probe);
+    return probe;
   }
 
   /** Returns a probe's slot for reuse; the probe must not be used afterwards. */
   releaseProbe(probe: PreparedProbe): void {
     this.ownProbe(probe);
+    this.liveProbes.delete(probe);
     this.freeSlots.push(probe.address);
   }
 
@@ -197,6 +219,7 @@ export class FingerMatcher {
 
   private ownProbe(probe: PreparedProbe): void {
     if (probe.matcher !== this) throw new EngineError('ERR_MATCHER_MISMATCH', 'probe was prepared by another matcher');
+    if (!this.liveProbes.has(probe)) throw new EngineError('ERR_PROBE_RELEASED', 'probe was released; prepare it again');
   }
 
   private limitMinutiae(minutiae: readonly Minutia[]): readonly Minutia[] {

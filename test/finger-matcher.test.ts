@@ -723,3 +723,42 @@ describe('scalar baseline kernel', () => {
     console.log(`scalar vs simd: max |Δ raw| ${maxDiff.toExponential(2)} over ${simdTemplates.length ** 2} comparisons`);
   });
 });
+
+describe('hostile input to the wrapper', () => {
+  const samples = generateDataset(3, 2, 4242);
+  const [a, b] = templatesOf(simd, samples.slice(0, 2));
+
+  it('refuses to use or release a probe twice (ERR_PROBE_RELEASED), so slots are never shared', () => {
+    const m = new FingerMatcher('simd');
+    const p = m.prepareProbe(a);
+    m.releaseProbe(p);
+    expectCode(() => m.releaseProbe(p), 'ERR_PROBE_RELEASED');
+    expectCode(() => m.compareManyRaw(p, m.loadGallery([a])), 'ERR_PROBE_RELEASED');
+    const q1 = m.prepareProbe(a), q2 = m.prepareProbe(b);
+    expect(q1.address).not.toBe(q2.address);
+    expect(m.compareManyRaw(q1, m.loadGallery([a]))[0]).toBeCloseTo(1, 5);
+  });
+
+  it('templateFromBytes rejects NaN, infinite or out-of-range floats inside the template (ERR_TEMPLATE_CORRUPT)', () => {
+    const n = a.cylinderCount;
+    for (const [field, value] of [[0, Number.NaN], [0, Infinity], [1, Number.NaN], [2, Number.NaN], [2, 7], [3, -1]] as const) {
+      const bytes = a.bytes.slice();
+      new DataView(bytes.buffer).setFloat32(16 + 4 * (field * n + n - 1), value, true);
+      expectCode(() => simd.templateFromBytes(bytes), 'ERR_TEMPLATE_CORRUPT');
+    }
+  });
+
+  it('createTemplate validates every minutia, also past the 128 the kernel keeps', () => {
+    const many = Array.from({ length: 200 }, (_, i) => minutia(10 + (i % 20) * 12, 10 + Math.floor(i / 20) * 12, (i * 0.37) % TWO_PI));
+    for (const bad of [{ x: Number.NaN }, { x: -5000 }, { y: 1e9 }, { angle: Number.NaN }]) {
+      for (const index of [0, 199]) {
+        const set = many.map((m, i) => (i === index ? { ...m, ...bad } : m));
+        expectCode(() => simd.createTemplate(set), 'ERR_TEMPLATE_MINUTIA');
+      }
+    }
+  });
+
+  it('rejects implausible resolutions (below 250 or above 2000 dpi) with ERR_TEMPLATE_RESOLUTION', () => {
+    for (const r of [1, 50, 1000, 1e6]) expectCode(() => simd.createTemplate(minutiaeOf(samples[0]), { resolutionPxPerCm: r }), 'ERR_TEMPLATE_RESOLUTION');
+  });
+});
