@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { EngineError } from '../engine/errors.ts';
 import { INPUT_KINDS, LAYOUTS, MODALITIES, PROTOCOLS, runAccuracy } from './accuracy.ts';
 import { runSpeed } from './speed.ts';
+import { formatCalibration, runCalibration } from './calibrate.ts';
 
 const ACCURACY_USAGE = `accuracy [--modality finger|iris] [--set DIR]... [--layout fvc|neurotech] [--input images|iso]
          [--dpi N] [--protocol all-pairs|fvc] [--json FILE] [--scores FILE]
@@ -30,21 +31,28 @@ const SPEED_USAGE = `speed [--set DIR]... [--json FILE]
                    (synthetic templates, with a warning, when that is absent)
   --json FILE      the figures as one flat JSON object`;
 
+const CALIBRATE_USAGE = `calibrate --set DIR --set DIR [--set DIR]...
+  Fits the finger score calibration (raw → −10·log10 FMR) on impostor pairs taken across the
+  given sets (ISO records, fvc names) and prints the constants of engine/finger-calibration.ts.`;
+
 const USAGE = `usage: npm run bench -- <command> [options]
    or: node --import tsx bench/cli.ts <command> [options]
 
 commands:
   accuracy   verification accuracy on FVC-style sets (or generated data)
   speed      1:N scan speed, SIMD kernel and scalar baseline
+  calibrate  fit the score calibration on cross-set impostors
   help       this text (help <command> for one command)
 
 ${ACCURACY_USAGE}
 
 ${SPEED_USAGE}
 
+${CALIBRATE_USAGE}
+
 exit codes: 0 done, 1 error, 2 bad arguments`;
 
-const COMMAND_USAGE: Record<string, string> = { accuracy: ACCURACY_USAGE, speed: SPEED_USAGE };
+const COMMAND_USAGE: Record<string, string> = { accuracy: ACCURACY_USAGE, speed: SPEED_USAGE, calibrate: CALIBRATE_USAGE };
 
 function commandUsage(command: string): string {
   return `usage: npm run bench -- ${COMMAND_USAGE[command]}`;
@@ -150,6 +158,17 @@ function reportError(e: unknown): number {
   return 1;
 }
 
+function calibrateCommand(args: string[]): void {
+  const usage = commandUsage('calibrate');
+  let sets: string[];
+  try {
+    sets = parseArgs({ args, options: { set: { type: 'string', multiple: true } }, strict: true, allowPositionals: false }).values.set ?? [];
+  } catch (e) {
+    throw new UsageError((e as Error).message, usage, (e as { code?: string }).code ?? 'ERR_USAGE');
+  }
+  print(formatCalibration(runCalibration(sets)));
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -168,6 +187,9 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'speed':
         await speedCommand(rest);
+        return 0;
+      case 'calibrate':
+        calibrateCommand(rest);
         return 0;
       default:
         throw new UsageError(`unknown command "${command}"`, USAGE);

@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runAccuracy, type AccuracyReport } from '../bench/accuracy.ts';
+import { evaluateSet, runAccuracy, type AccuracyReport } from '../bench/accuracy.ts';
+import { readIsoSamples } from '../bench/iso-samples.ts';
 import { fvc2002IsoDir, fvc2002IsoSetDirs, isDirectory, projectRoot } from '../bench/data-dir.ts';
 import { computeErrorRates } from '../bench/metrics.ts';
 import { generateDataset } from '../datasets/synthetic.ts';
@@ -122,6 +123,18 @@ describe('accuracy regression on real data (FVC2002 ISO templates)', () => {
     const meanEer = reports.reduce((s, r) => s + r.eer, 0) / reports.length;
     console.log(`mean EER ${(meanEer * 100).toFixed(2)} %`);
     expect(meanEer).toBeLessThanOrEqual(0.03);
+  });
+
+  it.skipIf(!hasData)('is calibrated: pooled impostor shares at score ≥ 20 and ≥ 30 lie within 3× of 1 % and 0.1 %', () => {
+    const impostors = fvc2002IsoSetDirs().flatMap((dir) =>
+      evaluateSet(dir, dir, readIsoSamples(dir, 'fvc'), 'all-pairs').pairs.filter((p) => !p.genuine).map((p) => p.score));
+    expect(impostors).toHaveLength(4 * 2880);
+    const share = (t: number) => impostors.filter((s) => s >= t).length / impostors.length;
+    console.log(`impostors ≥ 20: ${(share(20) * 100).toFixed(2)} %, ≥ 30: ${(share(30) * 100).toFixed(2)} %`);
+    expect(share(20)).toBeGreaterThanOrEqual(0.01 / 3);
+    expect(share(20)).toBeLessThanOrEqual(0.01 * 3);
+    expect(share(30)).toBeGreaterThanOrEqual(0.001 / 3);
+    expect(share(30)).toBeLessThanOrEqual(0.001 * 3);
   });
 });
 
