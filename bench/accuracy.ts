@@ -8,9 +8,9 @@
 import { basename, resolve } from 'node:path';
 import type { DatasetLayout } from '../datasets/layouts.ts';
 import { buildPairs, type Protocol } from '../datasets/protocols.ts';
-import { EngineError } from '../engine/errors.ts';
-import { FingerMatcher, type FingerTemplate } from '../engine/finger-matcher.ts';
-import type { KernelVariant } from '../engine/finger-kernel.ts';
+import { EngineError } from '../engine/index.ts';
+import { FingerMatcher, type FingerTemplate } from '../engine/index.ts';
+import type { KernelVariant } from '../engine/index.ts';
 import { accuracyText, scoresText } from './accuracy-output.ts';
 import { renderDetSvg } from './det-svg.ts';
 import { computeErrorRates, impostorShareAtOrAbove, type DetPoint } from './metrics.ts';

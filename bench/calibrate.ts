@@ -6,8 +6,8 @@
  * Knots sit at fixed FMR levels; past the last one the impostor tail is taken as exponential
  * (log FMR linear in the raw score), its slope fitted over the top 1 % of impostor scores.
  */
-import { FingerMatcher } from '../engine/finger-matcher.ts';
-import { EngineError } from '../engine/errors.ts';
+import { FingerMatcher } from '../engine/index.ts';
+import { EngineError } from '../engine/index.ts';
 import { enrolSamples, readIsoSamples } from './iso-samples.ts';
 
 /** FMR levels of the knots, kept only while at least MIN_TAIL_SCORES impostors lie above. */

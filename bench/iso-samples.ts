@@ -6,10 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { listSamples, type DatasetLayout } from '../datasets/layouts.ts';
 import { generateDataset } from '../datasets/synthetic.ts';
-import { EngineError } from '../engine/errors.ts';
-import type { FingerMatcher, FingerTemplate } from '../engine/finger-matcher.ts';
-import { readMinutiaeRecord } from '../engine/formats/index.ts';
-import type { Minutia, MinutiaeRecord } from '../engine/minutiae.ts';
+import { EngineError } from '../engine/index.ts';
+import type { FingerMatcher, FingerTemplate } from '../engine/index.ts';
+import { readMinutiaeRecord } from '../engine/index.ts';
+import type { Minutia, MinutiaeRecord } from '../engine/index.ts';
 
 /** What a template is built from, or why there is nothing to build it from. */
 export type SampleInput =

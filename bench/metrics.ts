@@ -5,7 +5,7 @@
  * score ≥ t, so FMR(t) = share of impostor scores ≥ t and FNMR(t) = share of genuine
  * scores < t. All rates are fractions in 0..1.
  */
-import { EngineError } from '../engine/errors.ts';
+import { EngineError } from '../engine/index.ts';
 
 export interface DetPoint {
   /** Decision threshold (may be ±Infinity, which JSON.stringify writes as null). */

@@ -6,16 +6,16 @@
  */
 import Benchmark from 'benchmark';
 import { basename } from 'node:path';
-import { EngineError } from '../engine/errors.ts';
-import type { KernelVariant } from '../engine/finger-kernel.ts';
-import { FingerMatcher, type FingerGallery, type PreparedProbe } from '../engine/finger-matcher.ts';
+import { EngineError } from '../engine/index.ts';
+import type { KernelVariant } from '../engine/index.ts';
+import { FingerMatcher, type FingerGallery, type PreparedProbe } from '../engine/index.ts';
 import { FVC2002_ISO_SETS, fvc2002IsoDir, fvc2002IsoSetDirs, isDirectory } from './data-dir.ts';
 import { enrolSamples, readIsoSamples, syntheticSamples, type FingerSample } from './iso-samples.ts';
 import type { SpeedContext, SpeedFigures, SpeedSuite } from './speed.ts';
 
 export const BASELINE_KERNEL = 'scalar (same algorithm, no SIMD)';
 /** Probes rotated through, so no single template's cost decides the figure. */
-const PROBES = 8;
+const PROBES = 32;
 /** Synthetic fallback gallery: the size of the four FVC2002 B sets together. */
 const SYNTHETIC_GALLERY = { fingers: 40, impressions: 8, seed: 2002 };
 

@@ -3,7 +3,7 @@
  * (`--json`), so later suites (extraction, identify scaling, …) add keys without touching the
  * existing ones. Two suites claiming the same key is a bug and fails the run.
  */
-import { EngineError } from '../engine/errors.ts';
+import { EngineError } from '../engine/index.ts';
 import { writeJsonFile } from './report-files.ts';
 import { fingerSpeedSuite } from './speed-finger.ts';
 

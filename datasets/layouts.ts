@@ -4,7 +4,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
-import { EngineError } from '../engine/errors.ts';
+import { EngineError } from '../engine/index.ts';
 
 export type DatasetLayout = 'fvc' | 'neurotech';
 

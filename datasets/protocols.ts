@@ -2,7 +2,7 @@
  * Comparison pairs for the evaluation protocols named in /work/shared/data/README.md.
  * Pairs are unordered (i < j): matchers are treated as symmetric, as FVC does.
  */
-import { EngineError } from '../engine/errors.ts';
+import { EngineError } from '../engine/index.ts';
 import type { Sample } from './layouts.ts';
 
 export type Protocol = 'all-pairs' | 'fvc';

@@ -10,8 +10,8 @@
  * This is not a realistic fingerprint model (no ridge-count consistency, uniform minutia
  * density); it is a matcher workload with known ground truth, enough to catch regressions.
  */
-import { EngineError } from '../engine/errors.ts';
-import type { Minutia, MinutiaeRecord, MinutiaType } from '../engine/minutiae.ts';
+import { EngineError } from '../engine/index.ts';
+import type { Minutia, MinutiaeRecord, MinutiaType } from '../engine/index.ts';
 
 /** Frame of every synthetic record: the size the FVC2002 ISO templates use. */
 export const SYNTHETIC_WIDTH = 300;

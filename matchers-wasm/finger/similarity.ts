@@ -114,12 +114,13 @@ function scanRows(a: usize, b: usize): i32 {
 /** Keeps pair (i, j) when its cylinders overlap enough and its similarity passes the floor. */
 // @ts-ignore: decorator
 @inline function recordPair(counts: i32, norm: f32, normB: usize, i: i32, j: i32, count: i32): i32 {
-  // counts packs the cells valid in both (low 16 bits) and the differing bits within them
-  if ((counts & 0xffff) < minMatchableCells) return count;
+  // counts packs the cells valid in both (low 16 bits) and the differing bits within them.
+  // Branch-free: the key is always written and the count advances only for a kept pair, since
+  // which pairs pass is unpredictable and mispredicted branches cost more than the arithmetic.
   const sim: f32 = 1.0 - Mathf.sqrt(<f32>(counts >>> 16)) / (norm + load<f32>(normB + (<usize>j << 2)));
-  if (!(sim > MIN_LOCAL_SIMILARITY)) return count; // also rejects 0/0 from two empty cylinders
   unchecked(pairKeys[count] = (<u64>reinterpret<u32>(sim) << 32) | <u64>((i << 8) | j));
-  return count + 1;
+  // (sim > floor is false for NaN, from two empty cylinders)
+  return count + <i32>(((counts & 0xffff) >= minMatchableCells) & (sim > MIN_LOCAL_SIMILARITY));
 }
 
 /**
@@ -159,23 +160,26 @@ function firstAbove(dir: usize, n: i32, v: f32): i32 {
 
 // The two kernels below are written out for one 128-bit word per layer (CELL_WORDS = 1) and
 // up to six direction layers: constant offsets fold into the loads and no loop remains, which
-// measured far cheaper than the loop form on V8.
+// measured far cheaper than the loop form on V8. The SIMD kernel does the 128-bit XOR/AND in
+// vectors but counts bits with the scalar 64-bit popcount of each lane: V8 lowers
+// i8x16.popcnt to a table-lookup sequence, and the lane form measured 1.11× faster overall.
+
+/** Set bits of a 128-bit word. */
+// @ts-ignore: decorator
+@inline function bitCount(v: v128): i32 {
+  return <i32>(popcnt<u64>(i64x2.extract_lane(v, 0)) + popcnt<u64>(i64x2.extract_lane(v, 1)));
+}
+
 // @ts-ignore: decorator
 @inline function maskedCountsSimd(a0: v128, a1: v128, a2: v128, a3: v128, a4: v128, a5: v128, a6: v128, cb: usize): i32 {
   const mask = v128.and(a0, v128.load(cb));
-  let acc = i8x16.popcnt(v128.and(v128.xor(a1, v128.load(cb, 16)), mask));
-  acc = i8x16.add(acc, i8x16.popcnt(v128.and(v128.xor(a2, v128.load(cb, 32)), mask)));
-  acc = i8x16.add(acc, i8x16.popcnt(v128.and(v128.xor(a3, v128.load(cb, 48)), mask)));
-  acc = i8x16.add(acc, i8x16.popcnt(v128.and(v128.xor(a4, v128.load(cb, 64)), mask)));
-  if (DIRECTION_CELLS >= 5) acc = i8x16.add(acc, i8x16.popcnt(v128.and(v128.xor(a5, v128.load(cb, 80)), mask)));
-  if (DIRECTION_CELLS >= 6) acc = i8x16.add(acc, i8x16.popcnt(v128.and(v128.xor(a6, v128.load(cb, 96)), mask)));
-  // byte lanes hold ≤ 8 (mask) and ≤ 8·Nd (differing): widen both, pack mask | differing << 16
-  // per i32 lane, then add the four lanes
-  const m32 = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(i8x16.popcnt(mask)));
-  const x32 = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(acc));
-  const s = v128.or(m32, i32x4.shl(x32, 16));
-  const h = i32x4.add(s, i32x4.shuffle(s, s, 2, 3, 0, 1));
-  return i32x4.extract_lane(h, 0) + i32x4.extract_lane(h, 1);
+  let differing = bitCount(v128.and(v128.xor(a1, v128.load(cb, 16)), mask))
+    + bitCount(v128.and(v128.xor(a2, v128.load(cb, 32)), mask))
+    + bitCount(v128.and(v128.xor(a3, v128.load(cb, 48)), mask))
+    + bitCount(v128.and(v128.xor(a4, v128.load(cb, 64)), mask));
+  if (DIRECTION_CELLS >= 5) differing += bitCount(v128.and(v128.xor(a5, v128.load(cb, 80)), mask));
+  if (DIRECTION_CELLS >= 6) differing += bitCount(v128.and(v128.xor(a6, v128.load(cb, 96)), mask));
+  return bitCount(mask) | (differing << 16);
 }
 
 // @ts-ignore: decorator

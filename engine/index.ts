@@ -1,0 +1,17 @@
+/**
+ * The engine's public API. Everything else under engine/ is private: bench/, datasets/ and
+ * (later) api/ import from here only.
+ */
+export { EngineError, RecordFormatError } from './errors.ts';
+export type { Minutia, MinutiaType, FingerView, MinutiaeRecord } from './minutiae.ts';
+export { dpiToPxPerCm } from './minutiae.ts';
+export {
+  readIso19794_2, writeIso19794_2, readAnsi378, readMinutiaeRecord, RECORD_LIMITS,
+} from './formats/index.ts';
+export {
+  FingerMatcher,
+  type FingerTemplate, type TemplateOptions, type PreparedProbe, type FingerGallery,
+  type ComparisonEvidence, type PairingEvidence,
+} from './finger-matcher.ts';
+export type { KernelVariant, KernelSource } from './finger-kernel.ts';
+export { calibrateFingerScore } from './finger-calibration.ts';
