@@ -104,7 +104,7 @@ export function buildTemplate(input: usize, n: i32, out: usize): i32 {
   store<u32>(out, <u32>size, 8);
   store<u32>(out, <u32>n, 12);
   // zero the alignment gap so identical inputs give identical bytes
-  const gapStart = 16 + 16 * kept;
+  const gapStart = normOffset(kept) + 4 * kept;
   memory.fill(out + <usize>gapStart, 0, <usize>(cylindersOffset(kept) - gapStart));
   return size;
 }

@@ -1,5 +1,6 @@
-// Small numeric helpers shared by the stages: angle arithmetic, a fast atan2 and
-// sigmoid lookup tables (the relaxation stage evaluates thousands of sigmoids per comparison).
+// Small numeric helpers shared by the stages: angle arithmetic, a fast atan2 (scalar and
+// four-lane), the logistic used to size the scored-pair count, and the linear ramps that stand
+// in for the compatibility sigmoids.
 
 export const PI: f32 = <f32>Math.PI;
 export const TWO_PI: f32 = 2.0 * <f32>Math.PI;
@@ -10,14 +11,6 @@ export const TWO_PI: f32 = 2.0 * <f32>Math.PI;
   let d = a - b;
   if (d < -PI) d += TWO_PI;
   else if (d >= PI) d -= TWO_PI;
-  return d;
-}
-
-/** |a − b| on the circle, [0, π]; inputs within one turn of each other. */
-// @ts-ignore: decorator
-@inline export function angleDistance(a: f32, b: f32): f32 {
-  let d = abs<f32>(a - b);
-  if (d > PI) d = TWO_PI - d;
   return d;
 }
 
