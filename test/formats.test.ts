@@ -11,6 +11,7 @@ import {
   readMinutiaeRecord,
   writeIso19794_2,
 } from '../engine/formats/index.ts';
+import { mulberry32 } from '../datasets/synthetic.ts';
 
 const CODES = [
   'ERR_RECORD_TRUNCATED',
@@ -125,17 +126,8 @@ function buildFmr(r: RawRecord): Uint8Array {
 // Generated records
 // ---------------------------------------------------------------------------------------------
 
-/** Small deterministic PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+/** Deterministic PRNG so failures reproduce. */
+const rng = mulberry32;
 
 const TYPES: MinutiaType[] = ['ending', 'bifurcation', 'other'];
 
