@@ -154,6 +154,7 @@ export class FingerMatcher {
 
   /** Copies templates into a contiguous, scan-ordered gallery in this matcher's memory. */
   loadGallery(templates: readonly FingerTemplate[]): FingerGallery {
+    templates.forEach((t) => this.checkHeader(t)); // all or nothing: no half-loaded gallery
     const total = templates.reduce((s, t) => s + align16(t.bytes.length), 0);
     const base = this.kernel.allocate(total + 16);
     const addressesPtr = this.kernel.allocate(templates.length * 4 + 4);
@@ -212,9 +213,20 @@ export class FingerMatcher {
     return { rawScore, score: calibrateFingerScore(rawScore), pairs };
   }
 
+  /** Copies a template into kernel memory after checking the header the kernel trusts. */
   private write(address: number, template: FingerTemplate): void {
-    if (template.bytes.length > this.slotBytes) throw new EngineError('ERR_TEMPLATE_CORRUPT', 'template larger than any valid template');
+    this.checkHeader(template);
     new Uint8Array(this.kernel.memory.buffer, address, template.bytes.length).set(template.bytes);
+  }
+
+  /** Magic, count and size: what the kernel relies on to stay inside the template. */
+  private checkHeader({ bytes }: FingerTemplate): void {
+    const header = bytes.length >= 16 ? new DataView(bytes.buffer, bytes.byteOffset, 16) : null;
+    const n = header === null ? -1 : header.getUint32(4, true);
+    if (header === null || header.getUint32(0, true) !== this.kernel.templateMagic()
+      || n > this.maxMinutiae || bytes.length !== this.kernel.templateBytes(n)) {
+      throw new EngineError('ERR_TEMPLATE_CORRUPT', 'not a valid fingerprint template (use createTemplate or templateFromBytes)');
+    }
   }
 
   private ownProbe(probe: PreparedProbe): void {

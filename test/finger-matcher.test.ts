@@ -762,3 +762,17 @@ describe('hostile input to the wrapper', () => {
     for (const r of [1, 50, 1000, 1e6]) expectCode(() => simd.createTemplate(minutiaeOf(samples[0]), { resolutionPxPerCm: r }), 'ERR_TEMPLATE_RESOLUTION');
   });
 });
+
+describe('forged template objects', () => {
+  it('are refused before they reach the kernel (ERR_TEMPLATE_CORRUPT), whatever door they use', () => {
+    const [sample] = generateDataset(1, 1, 77);
+    const good = simd.createTemplate(minutiaeOf(sample));
+    const huge = good.bytes.slice();
+    new DataView(huge.buffer).setUint32(4, 100000, true); // claims 100,000 cylinders
+    const forged: FingerTemplate = { bytes: huge, cylinderCount: 1, minutiaCount: 1 };
+    expectCode(() => simd.compare(good, forged), 'ERR_TEMPLATE_CORRUPT');
+    expectCode(() => simd.prepareProbe(forged), 'ERR_TEMPLATE_CORRUPT');
+    expectCode(() => simd.loadGallery([good, forged]), 'ERR_TEMPLATE_CORRUPT');
+    expect(simd.compareRaw(good, good)).toBeCloseTo(1, 5);
+  });
+});
