@@ -39,9 +39,19 @@ export interface FingerGallery {
 }
 
 /** One pair the consolidation kept: what an adjudicator or a developer needs to see. */
+/** A minutia as the template keeps it: 500 dpi pixels, y down, ISO direction in radians. */
+export interface TemplateMinutia {
+  x: number;
+  y: number;
+  angle: number;
+}
+
 export interface PairingEvidence {
+  /** Index into the probe template's kept minutiae (see `templateMinutiae`). */
   probeIndex: number;
   candidateIndex: number;
+  probe: TemplateMinutia;
+  candidate: TemplateMinutia;
   localSimilarity: number;
   relaxedSimilarity: number;
   /** True when this pair is one of those averaged into the score. */
@@ -204,10 +214,12 @@ export class FingerMatcher {
     const n = this.kernel.lastPairing(this.pairingPtr);
     const f = new Float32Array(this.kernel.memory.buffer, this.pairingPtr, n * 5);
     const pairs: PairingEvidence[] = [];
+    const probeMinutiae = templateMinutiae(a), candidateMinutiae = templateMinutiae(b);
     for (let t = 0; t < n; t++) {
+      const probeIndex = f[t * 5], candidateIndex = f[t * 5 + 1];
       pairs.push({
-        probeIndex: f[t * 5], candidateIndex: f[t * 5 + 1], localSimilarity: f[t * 5 + 2],
-        relaxedSimilarity: f[t * 5 + 3], scored: f[t * 5 + 4] === 1,
+        probeIndex, candidateIndex, probe: probeMinutiae[probeIndex], candidate: candidateMinutiae[candidateIndex],
+        localSimilarity: f[t * 5 + 2], relaxedSimilarity: f[t * 5 + 3], scored: f[t * 5 + 4] === 1,
       });
     }
     return { rawScore, score: calibrateFingerScore(rawScore), pairs };
@@ -242,6 +254,19 @@ export class FingerMatcher {
       .sort((p, q) => (p.x - cx) ** 2 + (p.y - cy) ** 2 - ((q.x - cx) ** 2 + (q.y - cy) ** 2))
       .slice(0, this.maxMinutiae);
   }
+}
+
+/**
+ * The minutiae a template matches with (those with a valid cylinder, in the template's order):
+ * what `explain()` indices refer to, for plotting evidence over the images.
+ */
+export function templateMinutiae({ bytes, cylinderCount: n }: FingerTemplate): TemplateMinutia[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset + 16, 12 * n);
+  return Array.from({ length: n }, (_, k) => ({
+    x: view.getFloat32(4 * k, true),
+    y: -view.getFloat32(4 * (n + k), true), // stored y up
+    angle: view.getFloat32(4 * (2 * n + k), true),
+  }));
 }
 
 function align16(v: number): number {

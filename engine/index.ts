@@ -9,8 +9,8 @@ export {
   readIso19794_2, writeIso19794_2, readAnsi378, readMinutiaeRecord, RECORD_LIMITS,
 } from './formats/index.ts';
 export {
-  FingerMatcher,
-  type FingerTemplate, type TemplateOptions, type PreparedProbe, type FingerGallery,
+  FingerMatcher, templateMinutiae,
+  type FingerTemplate, type TemplateMinutia, type TemplateOptions, type PreparedProbe, type FingerGallery,
   type ComparisonEvidence, type PairingEvidence,
 } from './finger-matcher.ts';
 export type { KernelVariant, KernelSource } from './finger-kernel.ts';

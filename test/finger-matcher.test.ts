@@ -8,7 +8,7 @@
  * in a comment with what was measured when it was written.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FingerMatcher, type FingerTemplate } from '../engine/finger-matcher.ts';
+import { FingerMatcher, templateMinutiae, type FingerTemplate } from '../engine/finger-matcher.ts';
 import { EngineError } from '../engine/errors.ts';
 import type { Minutia } from '../engine/minutiae.ts';
 import { generateDataset, mulberry32, type SyntheticSample } from '../datasets/synthetic.ts';
@@ -111,16 +111,7 @@ function moveRigidly(minutiae: readonly Minutia[], motion: Motion): Moved {
  * read from the "MCC1" layout (matchers-wasm/finger/layout.ts): a 16-byte header, then
  * f32 x[n], f32 y[n] (y axis up), f32 direction[n]. Only the explain() test needs this.
  */
-function storedMinutiae(t: FingerTemplate): { x: number; y: number; angle: number }[] {
-  const view = new DataView(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength);
-  expect(view.getUint32(0, true)).toBe(0x3143434d); // the layout this helper reads
-  const n = view.getUint32(4, true);
-  return Array.from({ length: n }, (_, i) => ({
-    x: view.getFloat32(16 + 4 * i, true),
-    y: -view.getFloat32(16 + 4 * n + 4 * i, true), // back to y down
-    angle: view.getFloat32(16 + 8 * n + 4 * i, true),
-  }));
-}
+const storedMinutiae = templateMinutiae;
 
 function engineError(fn: () => unknown): EngineError {
   try {
