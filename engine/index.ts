@@ -15,3 +15,9 @@ export {
 } from './finger-matcher.ts';
 export type { KernelVariant, KernelSource } from './finger-kernel.ts';
 export { calibrateFingerScore } from './finger-calibration.ts';
+export {
+  openSubjectStore, SubjectStore, DEFAULT_STORE_LIMITS, TemplateKey, loadTemplateKey, parseTemplateKey,
+  generateTemplateKey, TEMPLATE_KEY_ENV, TEMPLATE_KEY_FILE_ENV, StoreError,
+  type SubjectStoreOptions, type InsertResult, type DeleteResult, type StoreChange, type Subject, type StoredSubject,
+  type BiometricTemplate, type Modality, type FingerPosition, type IrisSide, type StoreLimits, type StoreErrorCode,
+} from './store/index.ts';
