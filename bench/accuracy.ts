@@ -8,6 +8,7 @@
 import { basename, resolve } from 'node:path';
 import type { DatasetLayout } from '../datasets/layouts.ts';
 import { buildPairs, type Protocol } from '../datasets/protocols.ts';
+import { listCasiaIrisSamples } from '../datasets/casia-iris.ts';
 import { EngineError } from '../engine/index.ts';
 import { FingerMatcher, type FingerTemplate } from '../engine/index.ts';
 import type { KernelVariant } from '../engine/index.ts';
@@ -16,25 +17,30 @@ import { renderDetSvg } from './det-svg.ts';
 import { computeErrorRates, impostorShareAtOrAbove, type DetPoint } from './metrics.ts';
 import { enrolSamples, readIsoSamples, SYNTHETIC, syntheticSamples, type FingerSample } from './iso-samples.ts';
 import { detSvgPathFor, writeJsonFile, writeTextFile } from './report-files.ts';
+import { evaluateIrisSet, IRIS_PROTOCOL } from './iris-accuracy.ts';
 
 export type Modality = 'finger' | 'iris';
 export type InputKind = 'images' | 'iso';
+/** Finger layouts (datasets/layouts.ts) and the iris layout `casia` (EEE/S/EEE_S_I.bmp). */
+export type BenchLayout = DatasetLayout | 'casia';
+/** The finger protocols, and the iris cross-session protocol (set by --layout casia). */
+export type ReportProtocol = Protocol | typeof IRIS_PROTOCOL;
 
 export const MODALITIES: readonly Modality[] = ['finger', 'iris'];
 export const INPUT_KINDS: readonly InputKind[] = ['images', 'iso'];
-export const LAYOUTS: readonly DatasetLayout[] = ['fvc', 'neurotech'];
+export const LAYOUTS: readonly BenchLayout[] = ['fvc', 'neurotech', 'casia'];
 export const PROTOCOLS: readonly Protocol[] = ['all-pairs', 'fvc'];
 
 /** The set name used for generated data (no set folder given). */
 export const SYNTHETIC_SET = 'synthetic';
 
 export interface AccuracyOptions {
-  /** Default 'finger' ('iris' is not built yet: ERR_NO_IRIS). */
+  /** Default 'finger'. 'iris' needs sets in the casia layout (no generated iris data: ERR_NO_IRIS without --set). */
   modality?: Modality;
   /** Set folders; none or empty: one generated set named "synthetic". */
   sets?: readonly string[];
-  /** File naming of the set folders. Default 'fvc'. */
-  layout?: DatasetLayout;
+  /** File naming of the set folders. Default 'fvc' (finger), 'casia' (iris). */
+  layout?: BenchLayout;
   /** Default 'iso' ('images' needs an extractor, not built yet: ERR_NO_EXTRACTOR). */
   input?: InputKind;
   /** Resolution of the samples in dots per inch; overrides what each record declares. */
@@ -55,7 +61,7 @@ export interface AccuracyOptions {
 export interface AccuracyReport {
   /** The set folder as given, or "synthetic". */
   set: string;
-  protocol: Protocol;
+  protocol: ReportProtocol;
   /** Number of genuine (mated) comparisons. */
   genuine: number;
   /** Number of impostor (non-mated) comparisons. */
@@ -66,7 +72,7 @@ export interface AccuracyReport {
   fmr100: number;
   fmr1000: number;
   zeroFmr: number;
-  /** Median feature extraction time per sample; null when the input is already minutiae (ISO). */
+  /** Median feature extraction time per sample, ms (decoding excluded); null when the input is already minutiae (ISO). */
   extractMsMedian: number | null;
   /** Kernel comparisons per second, timing only the comparison calls. */
   comparisonsPerSecond: number;
@@ -95,8 +101,9 @@ export interface SetResult {
 }
 
 interface ResolvedOptions {
+  modality: Modality;
   sets: string[];
-  layout: DatasetLayout;
+  layout: BenchLayout;
   dpi: number | undefined;
   protocol: Protocol;
   kernel: KernelVariant;
@@ -112,14 +119,23 @@ function checkOptions(o: AccuracyOptions): ResolvedOptions {
   };
   const modality = oneOf('modality', o.modality, MODALITIES, 'finger');
   const input = oneOf('input', o.input, INPUT_KINDS, 'iso');
-  if (modality === 'iris') throw new EngineError('ERR_NO_IRIS', 'no iris matcher yet: only --modality finger is available');
-  if (input === 'images') throw new EngineError('ERR_NO_EXTRACTOR', 'no fingerprint extractor yet: use --input iso');
+  const layout = oneOf('layout', o.layout, LAYOUTS, modality === 'iris' ? 'casia' : 'fvc');
+  if (modality === 'iris') {
+    if ((o.sets ?? []).length === 0) throw new EngineError('ERR_NO_IRIS', 'no generated iris data: --modality iris needs --set DIR (CASIA layout EEE/S/EEE_S_I.bmp)');
+    if (layout !== 'casia') throw new EngineError('ERR_BENCH_OPTION', `--modality iris reads the casia layout only, got "${layout}"`);
+    if (o.protocol !== undefined) throw new EngineError('ERR_BENCH_OPTION', `--protocol does not apply to iris: the casia layout uses the ${IRIS_PROTOCOL} protocol`);
+    if (o.input === 'iso' || o.dpi !== undefined) throw new EngineError('ERR_BENCH_OPTION', '--input iso and --dpi do not apply to iris (it reads images)');
+  } else {
+    if (layout === 'casia') throw new EngineError('ERR_BENCH_OPTION', '--layout casia holds iris images: use --modality iris');
+    if (input === 'images') throw new EngineError('ERR_NO_EXTRACTOR', 'no fingerprint extractor yet: use --input iso');
+  }
   if (o.dpi !== undefined && !(Number.isFinite(o.dpi) && o.dpi > 0)) {
     throw new EngineError('ERR_BENCH_OPTION', `dpi must be a positive number, got ${String(o.dpi)}`);
   }
   return {
+    modality,
     sets: [...(o.sets ?? [])],
-    layout: oneOf('layout', o.layout, LAYOUTS, 'fvc'),
+    layout,
     dpi: o.dpi,
     protocol: oneOf('protocol', o.protocol, PROTOCOLS, 'all-pairs'),
     kernel: oneOf('kernel', o.kernel, ['simd', 'scalar'], 'simd'),
@@ -223,8 +239,12 @@ export async function runAccuracy(options: AccuracyOptions = {}): Promise<Accura
   } else {
     const labels = setLabels(o.sets);
     o.sets.forEach((set, k) => {
-      const samples = readIsoSamples(set, o.layout, o.dpi);
-      results.push(evaluateSet(set, labels[k], samples, o.protocol, o.kernel));
+      if (o.layout === 'casia') {
+        results.push(evaluateIrisSet(set, labels[k], listCasiaIrisSamples(set)));
+      } else {
+        const samples = readIsoSamples(set, o.layout, o.dpi);
+        results.push(evaluateSet(set, labels[k], samples, o.protocol, o.kernel));
+      }
     });
   }
 
@@ -238,7 +258,7 @@ export async function runAccuracy(options: AccuracyOptions = {}): Promise<Accura
   if (options.json !== undefined) {
     writeJsonFile(options.json, reports.length === 1 ? reports[0] : reports);
     const svg = detSvgPathFor(options.json);
-    const title = `DET, finger, ${o.protocol}${o.sets.length === 0 ? ' (synthetic data)' : ''}`;
+    const title = `DET, ${o.modality}, ${o.modality === 'iris' ? IRIS_PROTOCOL : o.protocol}${o.sets.length === 0 ? ' (synthetic data)' : ''}`;
     writeTextFile(svg, renderDetSvg(results.map((r) => ({ label: r.label, det: r.det })), title));
     print(`report: ${options.json}`);
     print(`DET plot: ${svg}`);

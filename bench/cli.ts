@@ -9,31 +9,40 @@ import { EngineError } from '../engine/index.ts';
 import { INPUT_KINDS, LAYOUTS, MODALITIES, PROTOCOLS, runAccuracy } from './accuracy.ts';
 import { runSpeed } from './speed.ts';
 import { formatCalibration, runCalibration } from './calibrate.ts';
+import { runIrisCalibration } from './iris-calibrate.ts';
 
-const ACCURACY_USAGE = `accuracy [--modality finger|iris] [--set DIR]... [--layout fvc|neurotech] [--input images|iso]
+const ACCURACY_USAGE = `accuracy [--modality finger|iris] [--set DIR]... [--layout fvc|neurotech|casia] [--input images|iso]
          [--dpi N] [--protocol all-pairs|fvc] [--json FILE] [--scores FILE]
   Verification accuracy: FTE, EER, FMR100, FMR1000, ZeroFMR, comparisons/s, DET plot.
-  --modality M     finger (default); iris is not built yet
-  --set DIR        a set folder, repeatable; without any: generated data (set "synthetic")
-  --layout L       file names: fvc = FFF_I (default), neurotech = PPP_F_I
+  --modality M     finger (default) or iris (needs --set, layout casia, protocol cross-session:
+                   session-1 images enrolled, session-2 images probe, genuine = same eye)
+  --set DIR        a set folder, repeatable; without any: generated data (set "synthetic", finger only)
+  --layout L       file names: fvc = FFF_I (finger default), neurotech = PPP_F_I,
+                   casia = EEE/S/EEE_S_I.bmp (iris default)
   --input I        iso = ISO 19794-2 / ANSI 378 minutiae records named *.iso (default);
-                   images needs a fingerprint extractor, not built yet
+                   images needs a fingerprint extractor, not built yet (finger only: iris reads images)
   --dpi N          resolution of the samples in dots per inch, overriding the records' own
-  --protocol P     all-pairs (FVC-B all-pairs, default) or fvc (FVC official impostors)
+  --protocol P     all-pairs (FVC-B all-pairs, default) or fvc (FVC official impostors); finger only
   --json FILE      report: one object (one set) or an array (several), and a DET plot
                    beside it (FILE with .json replaced by .det.svg)
   --scores FILE    every comparison, one per line: probe<TAB>gallery<TAB>score (-inf: failed to enrol)`;
 
-const SPEED_USAGE = `speed [--set DIR]... [--json FILE]
-  1:N scan speed on one thread (benchmark.js): SIMD kernel against the scalar baseline.
+const SPEED_USAGE = `speed [--set DIR]... [--iris-set DIR] [--json FILE]
+  1:N scan speed on one thread (benchmark.js): finger SIMD kernel against the scalar baseline;
+  iris comparisons with the rotation search against a plain one-position scan of the same gallery.
   --set DIR        gallery from this folder's .iso files (fvc names), repeatable; default: all of
                    <data>/fingerprint/fvc2002-iso/DB1_B..DB4_B, <data> = $BIODEDUP_DATA or ../shared/data
                    (synthetic templates, with a warning, when that is absent)
+  --iris-set DIR   iris gallery from this CASIA-layout folder; default <data>/iris/casia-v1-subset
+                   (the iris suite is skipped, with a warning, when that is absent)
   --json FILE      the figures as one flat JSON object`;
 
-const CALIBRATE_USAGE = `calibrate --set DIR --set DIR [--set DIR]...
-  Fits the finger score calibration (raw → −10·log10 FMR) on impostor pairs taken across the
-  given sets (ISO records, fvc names) and prints the constants of engine/finger-calibration.ts.`;
+const CALIBRATE_USAGE = `calibrate [--modality finger|iris] --set DIR [--set DIR]...
+  finger: fits the score calibration (raw → −10·log10 FMR) on impostor pairs taken across the
+  given sets (ISO records, fvc names; two sets or more) and prints the constants of
+  engine/finger-calibration.ts.
+  iris: fits it on session-1 impostor pairs (different eyes) of CASIA-layout sets, pairs the
+  cross-session accuracy report never uses, and prints the constants of engine/iris-calibration.ts.`;
 
 const USAGE = `usage: npm run bench -- <command> [options]
    or: node --import tsx bench/cli.ts <command> [options]
@@ -133,11 +142,11 @@ async function speedCommand(args: string[]): Promise<void> {
       args,
       strict: true,
       allowPositionals: false,
-      options: { set: { type: 'string', multiple: true }, json: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { set: { type: 'string', multiple: true }, 'iris-set': { type: 'string' }, json: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     }),
   );
   if (v.help) return print(usage);
-  await runSpeed({ sets: v.set ?? [], json: v.json, print });
+  await runSpeed({ sets: v.set ?? [], irisSet: v['iris-set'], json: v.json, print });
 }
 
 /** Prints the error the documented way and returns the exit code. */
@@ -161,12 +170,16 @@ function reportError(e: unknown): number {
 function calibrateCommand(args: string[]): void {
   const usage = commandUsage('calibrate');
   let sets: string[];
+  let modality: string | undefined;
   try {
-    sets = parseArgs({ args, options: { set: { type: 'string', multiple: true } }, strict: true, allowPositionals: false }).values.set ?? [];
+    const { values } = parseArgs({ args, options: { set: { type: 'string', multiple: true }, modality: { type: 'string' } }, strict: true, allowPositionals: false });
+    sets = values.set ?? [];
+    modality = oneOf('modality', values.modality, MODALITIES, usage);
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     throw new UsageError((e as Error).message, usage, (e as { code?: string }).code ?? 'ERR_USAGE');
   }
-  print(formatCalibration(runCalibration(sets)));
+  print(formatCalibration(modality === 'iris' ? runIrisCalibration(sets) : runCalibration(sets)));
 }
 
 export async function main(argv: string[]): Promise<number> {

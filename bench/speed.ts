@@ -6,6 +6,7 @@
 import { EngineError } from '../engine/index.ts';
 import { writeJsonFile } from './report-files.ts';
 import { fingerSpeedSuite } from './speed-finger.ts';
+import { irisSpeedSuite } from './speed-iris.ts';
 
 export type SpeedValue = number | string | boolean | null;
 export type SpeedFigures = Record<string, SpeedValue>;
@@ -13,6 +14,8 @@ export type SpeedFigures = Record<string, SpeedValue>;
 export interface SpeedOptions {
   /** Set folders (fvc layout, .iso) for the gallery; default: the FVC2002 ISO sets, else synthetic. */
   sets?: readonly string[];
+  /** CASIA-layout folder for the iris gallery; default <data>/iris/casia-v1-subset. */
+  irisSet?: string;
   /** Writes the merged figures of all suites here. */
   json?: string;
   /** Seconds benchmark.js spends per case (its `maxTime`). Default 5. */
@@ -23,6 +26,7 @@ export interface SpeedOptions {
 
 export interface SpeedContext {
   sets: readonly string[];
+  irisSet: string | undefined;
   maxTime: number;
   print: (line: string) => void;
 }
@@ -33,7 +37,7 @@ export interface SpeedSuite {
 }
 
 /** The suites `bench speed` runs, in order. */
-export const SPEED_SUITES: readonly SpeedSuite[] = [fingerSpeedSuite];
+export const SPEED_SUITES: readonly SpeedSuite[] = [fingerSpeedSuite, irisSpeedSuite];
 
 /** Adds a suite's figures to the report; a key already there is an error, never overwritten. */
 export function mergeFigures(report: SpeedFigures, figures: SpeedFigures, suite: string): void {
@@ -50,7 +54,7 @@ export async function runSpeed(options: SpeedOptions = {}, suites: readonly Spee
   if (!(Number.isFinite(maxTime) && maxTime > 0)) {
     throw new EngineError('ERR_BENCH_OPTION', `maxTime must be a positive number of seconds, got ${String(maxTime)}`);
   }
-  const context: SpeedContext = { sets: [...(options.sets ?? [])], maxTime, print: options.print ?? (() => {}) };
+  const context: SpeedContext = { sets: [...(options.sets ?? [])], irisSet: options.irisSet, maxTime, print: options.print ?? (() => {}) };
   const report: SpeedFigures = {};
   for (const suite of suites) {
     context.print(`== ${suite.name}`);

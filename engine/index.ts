@@ -16,6 +16,15 @@ export {
 export type { KernelVariant, KernelSource } from './finger-kernel.ts';
 export { calibrateFingerScore } from './finger-calibration.ts';
 export {
+  decodeGrayImage, decodeBmp, decodePgm, encodePgm, DEFAULT_DECODE_LIMITS,
+  type GrayImage, type DecodeLimits,
+} from './images/index.ts';
+export {
+  IrisMatcher,
+  type IrisTemplate, type IrisCircle, type IrisPreparedProbe, type IrisGallery, type IrisComparisonEvidence,
+} from './iris-matcher.ts';
+export { calibrateIrisScore } from './iris-calibration.ts';
+export {
   openSubjectStore, SubjectStore, DEFAULT_STORE_LIMITS, TemplateKey, loadTemplateKey, parseTemplateKey,
   generateTemplateKey, TEMPLATE_KEY_ENV, TEMPLATE_KEY_FILE_ENV, StoreError,
   type SubjectStoreOptions, type InsertResult, type DeleteResult, type StoreChange, type Subject, type StoredSubject,

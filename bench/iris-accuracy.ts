@@ -1,0 +1,83 @@
+/**
+ * Iris verification accuracy, CASIA-V1 cross-session protocol (/work/shared/data/README.md):
+ * session-1 images enrolled, session-2 images probe; genuine = same eye, impostor = different
+ * eyes. Each probe's rotations are prepared once and compared against the whole gallery with
+ * compareMany; only those calls are timed. Failures to enrol score -Infinity in every pair.
+ */
+import { IrisMatcher, type IrisTemplate } from '../engine/index.ts';
+import { EngineError } from '../engine/index.ts';
+import { crossSessionPairs, type IrisSample } from '../datasets/casia-iris.ts';
+import { computeErrorRates, impostorShareAtOrAbove } from './metrics.ts';
+import { enrolIrisSamples, median } from './iris-samples.ts';
+import type { ScoredPair, SetResult } from './accuracy.ts';
+
+export const IRIS_PROTOCOL = 'cross-session';
+
+export function evaluateIrisSet(set: string, label: string, samples: readonly IrisSample[], matcher = new IrisMatcher()): SetResult {
+  const enrolled = enrolIrisSamples(matcher, samples);
+  const { genuine, impostor } = crossSessionPairs(enrolled);
+  if (genuine.length === 0 || impostor.length === 0) {
+    throw new EngineError(
+      'ERR_BENCH_NO_PAIRS',
+      `set ${set}: the cross-session protocol gives ${genuine.length} genuine and ${impostor.length} impostor pairs; both kinds are needed (sessions 1 and 2 of two eyes or more)`,
+    );
+  }
+  const galleryIndex = new Map<number, number>();
+  const templates: IrisTemplate[] = [];
+  enrolled.forEach((s, i) => {
+    if (s.session !== 1 || s.template === null) return;
+    galleryIndex.set(i, templates.length);
+    templates.push(s.template);
+  });
+  const rows = new Map<number, Float32Array>();
+  let comparisons = 0;
+  let seconds = 0;
+  if (templates.length > 0) {
+    const gallery = matcher.loadGallery(templates);
+    enrolled.forEach((s, i) => {
+      if (s.session !== 2 || s.template === null) return;
+      const probe = matcher.prepareProbe(s.template);
+      const row = new Float32Array(gallery.size);
+      const t0 = process.hrtime.bigint();
+      matcher.compareMany(probe, gallery, row);
+      seconds += Number(process.hrtime.bigint() - t0) / 1e9;
+      comparisons += gallery.size;
+      matcher.releaseProbe(probe);
+      rows.set(i, row);
+    });
+  }
+  const score = (i: number, j: number): number => {
+    const g = galleryIndex.get(j);
+    const row = rows.get(i);
+    return row === undefined || g === undefined ? -Infinity : row[g];
+  };
+  const scored = (list: Array<[number, number]>, isGenuine: boolean): ScoredPair[] =>
+    list.map(([i, j]) => ({ probe: enrolled[i].name, gallery: enrolled[j].name, score: score(i, j), genuine: isGenuine }));
+  const pairs = [...scored(genuine, true), ...scored(impostor, false)];
+  const genuineScores = Float64Array.from(pairs.filter((p) => p.genuine), (p) => p.score);
+  const impostorScores = Float64Array.from(pairs.filter((p) => !p.genuine), (p) => p.score);
+  const rates = computeErrorRates(genuineScores, impostorScores);
+  const failures = enrolled.flatMap((s) => (s.failure === null ? [] : [{ name: s.name, reason: s.failure }]));
+  return {
+    report: {
+      set,
+      protocol: IRIS_PROTOCOL,
+      genuine: rates.genuine,
+      impostor: rates.impostor,
+      fte: failures.length / samples.length,
+      eer: rates.eer,
+      fmr100: rates.fmr100,
+      fmr1000: rates.fmr1000,
+      zeroFmr: rates.zeroFmr,
+      extractMsMedian: median(enrolled.flatMap((s) => (s.extractMs === null ? [] : [s.extractMs]))),
+      comparisonsPerSecond: seconds > 0 ? comparisons / seconds : 0,
+    },
+    label,
+    samples: samples.length,
+    failures,
+    det: rates.det,
+    impostorShareAt20: impostorShareAtOrAbove(impostorScores, 20),
+    impostorShareAt30: impostorShareAtOrAbove(impostorScores, 30),
+    pairs,
+  };
+}

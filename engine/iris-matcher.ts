@@ -1,0 +1,270 @@
+/**
+ * The iris matcher's TypeScript face: templates from gray eye images, probes prepared once
+ * (their rotations), 1:1 and 1:many comparisons on the WASM kernel, and the evidence behind
+ * a score. Scores are calibrated as −10·log10(FMR) (see iris-calibration.ts); raw kernel
+ * scores are 1 − the least normalised Hamming distance over the rotations (0.5 ≈ chance).
+ */
+import { EngineError } from './errors.ts';
+import type { GrayImage } from './images/gray-image.ts';
+import { instantiateIrisKernel, EXTRACT_OUTCOMES, type IrisKernelExports } from './iris-kernel.ts';
+import { calibrateIrisScore } from './iris-calibration.ts';
+
+export interface IrisCircle {
+  readonly x: number;
+  readonly y: number;
+  readonly radius: number;
+}
+
+/** A template as stored: the kernel's layout ("IRC1": header, code, mask; see matchers-wasm/iris/layout.ts). */
+export interface IrisTemplate {
+  readonly bytes: Uint8Array;
+  /** Share of code bits that are usable (not occluded): the quality measure, 0–1. */
+  readonly usableBitShare: number;
+  /** Boundaries found in the source image, px; absent for templates read back from bytes. */
+  readonly pupil?: IrisCircle;
+  readonly iris?: IrisCircle;
+}
+
+export interface IrisPreparedProbe {
+  readonly template: IrisTemplate;
+  /** @internal address of the probe's rotations inside its matcher's memory */
+  readonly address: number;
+  readonly matcher: IrisMatcher;
+}
+
+export interface IrisGallery {
+  readonly size: number;
+  readonly matcher: IrisMatcher;
+  /** @internal */
+  readonly base: number;
+  /** @internal */
+  readonly scoresPtr: number;
+}
+
+export interface IrisComparisonEvidence {
+  rawScore: number;
+  score: number;
+  /** Best rotation, code positions (probe relative to gallery) and degrees. */
+  shift: number;
+  shiftDegrees: number;
+  /** Bits valid in both codes at that rotation. */
+  bitsCompared: number;
+  /** Fractional Hamming distance at that rotation, before the bit-count normalisation. */
+  hammingDistance: number;
+}
+
+/** Why an image gave no template: stable codes, each a failure to enrol. */
+const EXTRACT_ERRORS: Record<string, [code: string, message: string]> = {
+  'bad-image': ['ERR_IMAGE_TOO_LARGE', 'image size is outside what the iris kernel accepts'],
+  'no-pupil': ['ERR_IRIS_NO_PUPIL', 'no pupil found (no dark round region with an edge around it)'],
+  'no-iris': ['ERR_IRIS_NO_LIMBUS', 'no iris boundary found around the pupil'],
+  'too-occluded': ['ERR_IRIS_OCCLUDED', 'too little visible iris: usable code bits below the enrolment threshold'],
+};
+
+const HEADER_BYTES = 16;
+/** Smallest image side the kernel accepts, px (matchers-wasm/iris/index.ts). */
+const MIN_IMAGE_SIDE = 32;
+
+export class IrisMatcher {
+  private readonly kernel: IrisKernelExports;
+  readonly templateBytes: number;
+  readonly codeBits: number;
+  /** Rotation search: ±maxShift code positions of 360°/codeAngles each. */
+  readonly maxShift: number;
+  readonly codeAngles: number;
+  private readonly preparedBytes: number;
+  private readonly imagePtr: number;
+  private readonly buildPtr: number;
+  private readonly pairA: number;
+  private readonly pairB: number;
+  private readonly freeSlots: number[] = [];
+  private readonly liveProbes = new WeakSet<IrisPreparedProbe>();
+
+  /** `wasmFile`: another build of the kernel (parameter experiments); default build/iris.wasm. */
+  constructor(wasmFile?: string) {
+    this.kernel = instantiateIrisKernel(wasmFile);
+    this.templateBytes = this.kernel.templateBytes();
+    this.codeBits = this.kernel.codeBits();
+    this.maxShift = this.kernel.maxShift();
+    this.codeAngles = this.kernel.codeAngles();
+    this.preparedBytes = this.kernel.preparedBytes();
+    this.imagePtr = this.kernel.allocate(this.kernel.maxImagePixels());
+    this.buildPtr = this.kernel.allocate(this.templateBytes);
+    this.pairA = this.kernel.allocate(this.preparedBytes);
+    this.pairB = this.kernel.allocate(this.templateBytes);
+  }
+
+  /**
+   * Builds a template from a gray eye image (NIR, iris radius ≈ 55–140 px). Throws EngineError
+   * ERR_IMAGE_FORMAT (pixels do not match the size), ERR_IMAGE_TOO_SMALL, ERR_IMAGE_TOO_LARGE, and the failures to
+   * enrol ERR_IRIS_NO_PUPIL, ERR_IRIS_NO_LIMBUS, ERR_IRIS_OCCLUDED.
+   */
+  createTemplate(image: GrayImage): IrisTemplate {
+    const { width, height, pixels } = image;
+    if (!(pixels instanceof Uint8Array) || !Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0 || pixels.length !== width * height) {
+      throw new EngineError('ERR_IMAGE_FORMAT', 'image must be {width, height, pixels: Uint8Array of width × height}');
+    }
+    if (width < MIN_IMAGE_SIDE || height < MIN_IMAGE_SIDE) {
+      throw new EngineError('ERR_IMAGE_TOO_SMALL', `iris image of ${width}×${height} px is smaller than ${MIN_IMAGE_SIDE} px a side`);
+    }
+    const side = this.kernel.maxImageSide();
+    if (width > side || height > side || width * height > this.kernel.maxImagePixels()) {
+      throw new EngineError('ERR_IMAGE_TOO_LARGE', `iris image of ${width}×${height} px exceeds ${side} px a side or ${this.kernel.maxImagePixels()} px`);
+    }
+    new Uint8Array(this.kernel.memory.buffer, this.imagePtr, pixels.length).set(pixels);
+    const outcome = EXTRACT_OUTCOMES[this.kernel.extract(this.imagePtr, width, height, this.buildPtr)];
+    if (outcome !== 'ok') {
+      const [code, message] = EXTRACT_ERRORS[outcome ?? 'bad-image'];
+      throw new EngineError(code, message);
+    }
+    const bytes = new Uint8Array(this.kernel.memory.buffer, this.buildPtr, this.templateBytes).slice();
+    const k = this.kernel;
+    return {
+      ...this.templateFromBytes(bytes),
+      pupil: { x: k.lastPupilX(), y: k.lastPupilY(), radius: k.lastPupilRadius() },
+      iris: { x: k.lastIrisX(), y: k.lastIrisY(), radius: k.lastIrisRadius() },
+    };
+  }
+
+  /** The last extraction's normalised iris (rows pupil → limbus) and usable mask: transparency and debugging. */
+  lastNormalisedIris(): { rows: number; columns: number; gray: Float32Array; usable: Uint8Array } {
+    const rows = this.kernel.sheetRows(), columns = this.kernel.sheetColumns();
+    return {
+      rows,
+      columns,
+      gray: new Float32Array(this.kernel.memory.buffer, this.kernel.sheetAddress(), rows * columns).slice(),
+      usable: new Uint8Array(this.kernel.memory.buffer, this.kernel.usableAddress(), rows * columns).slice(),
+    };
+  }
+
+  /** Validates stored template bytes (from the store or the network) before they reach the kernel. */
+  templateFromBytes(bytes: Uint8Array): IrisTemplate {
+    if (!(bytes instanceof Uint8Array)) throw new EngineError('ERR_TEMPLATE_TYPE', 'template must be a Uint8Array');
+    if (bytes.length !== this.templateBytes) throw new EngineError('ERR_TEMPLATE_CORRUPT', `iris template must be ${this.templateBytes} bytes, got ${bytes.length}`);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (view.getUint32(0, true) !== this.kernel.templateMagic()) throw new EngineError('ERR_TEMPLATE_CORRUPT', 'not an iris template of this version (bad magic)');
+    if (view.getUint32(4, true) !== this.templateBytes || view.getUint32(12, true) !== this.codeBits) {
+      throw new EngineError('ERR_TEMPLATE_CORRUPT', 'iris template header does not match this kernel');
+    }
+    const usableBits = view.getUint32(8, true);
+    const maskStart = HEADER_BYTES + this.codeBits / 8;
+    let counted = 0;
+    for (let k = maskStart; k < bytes.length; k++) counted += popcount8(bytes[k]);
+    if (counted !== usableBits) throw new EngineError('ERR_TEMPLATE_CORRUPT', 'iris template mask does not match its usable-bit count');
+    return { bytes, usableBitShare: usableBits / this.codeBits };
+  }
+
+  /** Places a probe's rotations in this matcher's memory once, for any number of compareMany calls. */
+  prepareProbe(template: IrisTemplate): IrisPreparedProbe {
+    this.checkTemplate(template);
+    const address = this.freeSlots.pop() ?? this.kernel.allocate(this.preparedBytes);
+    this.writeTemplate(this.buildPtr, template);
+    this.kernel.prepareProbe(this.buildPtr, address);
+    const probe: IrisPreparedProbe = Object.freeze({ template, address, matcher: this });
+    this.liveProbes.add(probe);
+    return probe;
+  }
+
+  /** Returns a probe's slot for reuse; the probe must not be used afterwards. */
+  releaseProbe(probe: IrisPreparedProbe): void {
+    this.ownProbe(probe);
+    this.liveProbes.delete(probe);
+    this.freeSlots.push(probe.address);
+  }
+
+  /** Copies templates into one contiguous array of fixed-size slots in this matcher's memory. */
+  loadGallery(templates: readonly IrisTemplate[]): IrisGallery {
+    templates.forEach((t) => this.checkTemplate(t));
+    const base = align16(this.kernel.allocate(templates.length * this.templateBytes + 16));
+    const scoresPtr = this.kernel.allocate(templates.length * 4 + 4);
+    templates.forEach((t, i) => this.writeTemplate(base + i * this.templateBytes, t));
+    return { size: templates.length, matcher: this, base, scoresPtr };
+  }
+
+  /** Raw similarities (0–1) of a prepared probe against every gallery template, with the rotation search. */
+  compareManyRaw(probe: IrisPreparedProbe, gallery: IrisGallery, out = new Float32Array(gallery.size)): Float32Array {
+    this.ownProbe(probe);
+    this.ownGallery(gallery);
+    this.kernel.compareMany(probe.address, gallery.base, gallery.size, this.templateBytes, gallery.scoresPtr);
+    out.set(new Float32Array(this.kernel.memory.buffer, gallery.scoresPtr, gallery.size));
+    return out;
+  }
+
+  /** Calibrated scores (−10·log10 FMR) of a prepared probe against every gallery template. */
+  compareMany(probe: IrisPreparedProbe, gallery: IrisGallery, out = new Float32Array(gallery.size)): Float32Array {
+    this.compareManyRaw(probe, gallery, out);
+    for (let i = 0; i < out.length; i++) out[i] = calibrateIrisScore(out[i]);
+    return out;
+  }
+
+  /**
+   * The speed baseline: plain masked fractional Hamming distances at one position (no rotation,
+   * no normalisation) of a template against the same gallery bytes. Not a matcher: for benches.
+   */
+  plainDistances(probe: IrisTemplate, gallery: IrisGallery, out = new Float32Array(gallery.size)): Float32Array {
+    this.ownGallery(gallery);
+    this.checkTemplate(probe);
+    this.writeTemplate(this.pairB, probe);
+    this.kernel.plainScan(this.pairB, gallery.base, gallery.size, this.templateBytes, gallery.scoresPtr);
+    out.set(new Float32Array(this.kernel.memory.buffer, gallery.scoresPtr, gallery.size));
+    return out;
+  }
+
+  /** Raw similarity of two templates (0–1; 0.5 ≈ chance). */
+  compareRaw(probe: IrisTemplate, candidate: IrisTemplate): number {
+    this.checkTemplate(probe);
+    this.checkTemplate(candidate);
+    this.writeTemplate(this.buildPtr, probe);
+    this.kernel.prepareProbe(this.buildPtr, this.pairA);
+    this.writeTemplate(this.pairB, candidate);
+    return this.kernel.compare(this.pairA, this.pairB);
+  }
+
+  /** Calibrated score (−10·log10 FMR) of two templates. */
+  compare(probe: IrisTemplate, candidate: IrisTemplate): number {
+    return calibrateIrisScore(this.compareRaw(probe, candidate));
+  }
+
+  /** The transparency hook: the score, the rotation that produced it and the bits behind it. */
+  explain(probe: IrisTemplate, candidate: IrisTemplate): IrisComparisonEvidence {
+    const rawScore = this.compareRaw(probe, candidate);
+    const shift = this.kernel.lastBestShift();
+    return {
+      rawScore,
+      score: calibrateIrisScore(rawScore),
+      shift,
+      shiftDegrees: (shift * 360) / this.codeAngles,
+      bitsCompared: this.kernel.lastBitsCompared(),
+      hammingDistance: this.kernel.lastDistance(),
+    };
+  }
+
+  private checkTemplate(template: IrisTemplate): void {
+    if (!(template?.bytes instanceof Uint8Array) || template.bytes.length !== this.templateBytes) {
+      throw new EngineError('ERR_TEMPLATE_CORRUPT', `iris template must be ${this.templateBytes} bytes (use templateFromBytes for stored bytes)`);
+    }
+  }
+
+  private writeTemplate(address: number, template: IrisTemplate): void {
+    new Uint8Array(this.kernel.memory.buffer, address, this.templateBytes).set(template.bytes);
+  }
+
+  private ownProbe(probe: IrisPreparedProbe): void {
+    if (probe.matcher !== this) throw new EngineError('ERR_MATCHER_MISMATCH', 'probe was prepared by another matcher');
+    if (!this.liveProbes.has(probe)) throw new EngineError('ERR_PROBE_RELEASED', 'probe was released; prepare it again');
+  }
+
+  private ownGallery(gallery: IrisGallery): void {
+    if (gallery.matcher !== this) throw new EngineError('ERR_MATCHER_MISMATCH', 'gallery belongs to another matcher');
+  }
+}
+
+function align16(v: number): number {
+  return (v + 15) & ~15;
+}
+
+function popcount8(v: number): number {
+  v = v - ((v >> 1) & 0x55);
+  v = (v & 0x33) + ((v >> 2) & 0x33);
+  return (v + (v >> 4)) & 0x0f;
+}

@@ -1,0 +1,102 @@
+// Public surface of the iris kernel: extract a template (code + mask) from a gray eye image,
+// prepare a probe's rotations once, compare it against one template or a gallery, and the
+// plain one-position scan the speed bench measures beside it.
+import { MAX_IMAGE_SIDE, MAX_IMAGE_PIXELS, MAX_SHIFT, MIN_USABLE_SHARE, NORM_RADIAL, NORM_ANGULAR, CODE_ANGLES } from './params';
+import { TEMPLATE_MAGIC, TEMPLATE_BYTES, HEADER_BYTES, CODE_BITS } from './layout';
+import { setImage } from './image';
+import { findPupil, pupilX, pupilY, pupilRadius } from './pupil';
+import { findLimbus, irisX, irisY, irisRadius } from './limbus';
+import { unwrap, sheet } from './rubber-sheet';
+import { maskOcclusions, usable } from './occlusion';
+import { initFilters, encode } from './gabor';
+import { PREPARED_BYTES, SHIFTS, prepareRotations, compareRotations, plainDistance, lastShift, lastComparedBits, lastHammingDistance } from './hamming';
+
+initFilters();
+
+/** Extraction outcomes (the host maps them to typed errors / failures to enrol). */
+export const EXTRACT_OK: i32 = 0;
+export const EXTRACT_BAD_IMAGE: i32 = 1;
+export const EXTRACT_NO_PUPIL: i32 = 2;
+export const EXTRACT_NO_IRIS: i32 = 3;
+export const EXTRACT_TOO_OCCLUDED: i32 = 4;
+
+/** Always 1: inconsistent parameters stop the build instead (ERROR() in layout.ts, gabor.ts, hamming.ts). */
+export function kernelReady(): i32 { return 1; }
+export function templateMagic(): u32 { return TEMPLATE_MAGIC; }
+export function templateBytes(): i32 { return TEMPLATE_BYTES; }
+export function codeBits(): i32 { return CODE_BITS; }
+export function codeAngles(): i32 { return CODE_ANGLES; }
+export function preparedBytes(): i32 { return PREPARED_BYTES; }
+export function maxShift(): i32 { return MAX_SHIFT; }
+export function maxImageSide(): i32 { return MAX_IMAGE_SIDE; }
+export function maxImagePixels(): i32 { return MAX_IMAGE_PIXELS; }
+export function minUsableShare(): f32 { return MIN_USABLE_SHARE; }
+
+/** Radii found by the last extraction (0 when that stage was not reached). */
+let pupilRadiusOut: f32 = 0;
+let irisRadiusOut: f32 = 0;
+
+/** Host-managed memory: the host reserves its regions once, never per comparison. */
+export function allocate(bytes: i32): usize { return heap.alloc(<usize>bytes); }
+
+/**
+ * Builds a template at `out` (templateBytes()) from the gray image at `image`; returns an
+ * EXTRACT_* outcome. The header and geometry are written whatever the outcome.
+ */
+export function extract(image: usize, width: i32, height: i32, out: usize): i32 {
+  pupilRadiusOut = 0; irisRadiusOut = 0;
+  store<u32>(out, TEMPLATE_MAGIC);
+  store<u32>(out, TEMPLATE_BYTES, 4);
+  store<u32>(out, 0, 8);
+  store<u32>(out, CODE_BITS, 12);
+  memory.fill(out + <usize>HEADER_BYTES, 0, <usize>(TEMPLATE_BYTES - HEADER_BYTES));
+  if (width < 32 || height < 32 || width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE || width * height > MAX_IMAGE_PIXELS) return EXTRACT_BAD_IMAGE;
+  setImage(image, width, height);
+  if (!findPupil()) return EXTRACT_NO_PUPIL;
+  pupilRadiusOut = pupilRadius;
+  if (!findLimbus()) return EXTRACT_NO_IRIS;
+  irisRadiusOut = irisRadius;
+  unwrap();
+  maskOcclusions();
+  const usableBits = encode(out);
+  store<u32>(out, usableBits, 8);
+  return <f32>usableBits < MIN_USABLE_SHARE * <f32>CODE_BITS ? EXTRACT_TOO_OCCLUDED : EXTRACT_OK;
+}
+
+/** Geometry of the last extraction, px (radius 0 when that boundary was not found). */
+export function lastPupilX(): f32 { return pupilX; }
+export function lastPupilY(): f32 { return pupilY; }
+export function lastPupilRadius(): f32 { return pupilRadiusOut; }
+export function lastIrisX(): f32 { return irisX; }
+export function lastIrisY(): f32 { return irisY; }
+export function lastIrisRadius(): f32 { return irisRadiusOut; }
+/** The last normalised iris (f32, NORM_RADIAL × NORM_ANGULAR) and its usable mask (u8): transparency. */
+export function sheetAddress(): usize { return changetype<usize>(sheet); }
+export function usableAddress(): usize { return changetype<usize>(usable); }
+export function sheetRows(): i32 { return NORM_RADIAL; }
+export function sheetColumns(): i32 { return NORM_ANGULAR; }
+
+/** Writes the template's rotated copies (preparedBytes()) for any number of comparisons. */
+export function prepareProbe(template: usize, out: usize): void { prepareRotations(template, out); }
+
+/** Raw similarity (0–1; 0.5 ≈ chance) of a prepared probe and one template. */
+export function compare(prepared: usize, template: usize): f32 { return compareRotations(prepared, template); }
+export function lastBestShift(): i32 { return lastShift; }
+export function lastBitsCompared(): i32 { return lastComparedBits; }
+export function lastDistance(): f32 { return lastHammingDistance; }
+
+/** Prepared probe against `count` templates stored every `stride` bytes from `gallery`. */
+export function compareMany(prepared: usize, gallery: usize, count: i32, stride: i32, scores: usize): void {
+  for (let i = 0; i < count; i++) {
+    store<f32>(scores + (<usize>i << 2), compareRotations(prepared, gallery + <usize>(i * stride)));
+  }
+}
+
+/** The baseline scan: plain masked HD at one position of a template against the same gallery. */
+export function plainScan(probe: usize, gallery: usize, count: i32, stride: i32, distances: usize): void {
+  for (let i = 0; i < count; i++) {
+    store<f32>(distances + (<usize>i << 2), plainDistance(probe, gallery + <usize>(i * stride)));
+  }
+}
+
+export function shiftCount(): i32 { return SHIFTS; }

@@ -1,0 +1,26 @@
+// The iris template's binary layout ("IRC1"), laid out for the scan: a 16-byte header, then
+// the code and its mask, each CODE_BYTES long (a multiple of 16: whole SIMD words).
+//
+//   0  u32 magic "IRC1"     4  u32 total bytes
+//   8  u32 usable bits      12 u32 code bits (CODE_ROWS × GABOR_SCALES × 2 × CODE_ANGLES)
+//  16  code  (bit i = byte i >> 3, bit i & 7)
+//  16 + CODE_BYTES  mask (1 = usable)
+// Bit order is angle-major: bit (a·BITS_PER_ANGLE + (scale·CODE_ROWS + row)·2 + phase), so a
+// rotation by one code position moves every bit by BITS_PER_ANGLE.
+import { CODE_ANGLES, CODE_ROWS, GABOR_SCALES } from './params';
+
+export const TEMPLATE_MAGIC: u32 = 0x31435249; // "IRC1" little-endian
+export const HEADER_BYTES: i32 = 16;
+export const BITS_PER_ANGLE: i32 = CODE_ROWS * GABOR_SCALES * 2;
+export const CODE_BITS: i32 = BITS_PER_ANGLE * CODE_ANGLES;
+export const CODE_BYTES: i32 = CODE_BITS >> 3;
+/** 128-bit words in a code (and in a mask). */
+export const CODE_WORDS: i32 = CODE_BYTES >> 4;
+export const TEMPLATE_BYTES: i32 = HEADER_BYTES + 2 * CODE_BYTES;
+
+if (CODE_BITS % 128 != 0) ERROR('the code must fill whole 128-bit words');
+
+// @ts-ignore: decorator
+@inline export function codeOffset(): i32 { return HEADER_BYTES; }
+// @ts-ignore: decorator
+@inline export function maskOffset(): i32 { return HEADER_BYTES + CODE_BYTES; }
