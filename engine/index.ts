@@ -30,3 +30,12 @@ export {
   type SubjectStoreOptions, type InsertResult, type DeleteResult, type StoreChange, type Subject, type StoredSubject,
   type BiometricTemplate, type Modality, type FingerPosition, type IrisSide, type StoreLimits, type StoreErrorCode,
 } from './store/index.ts';
+export {
+  decodeImage, detectImageFormat, decodeJpeg2000, encodeJpeg2000,
+  type ImageFormat, type Jpeg2000EncodeOptions,
+} from './images/index.ts';
+export {
+  readIso19794_6, writeIso19794_6, IRIS_RECORD_LIMITS, decodeIrisImage,
+  type IrisImageRecord, type IrisRepresentation, type IrisImageType, type IrisImageFormat, type IrisEyeLabel,
+  type IrisOrientation, type IrisCompressionHistory, type IrisCaptureDateTime, type IrisQualityBlock,
+} from './formats/index.ts';

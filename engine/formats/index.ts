@@ -36,3 +36,10 @@ export function readMinutiaeRecord(bytes: Uint8Array): MinutiaeRecord {
     8,
   );
 }
+
+export {
+  readIso19794_6, writeIso19794_6, IRIS_RECORD_LIMITS,
+  type IrisImageRecord, type IrisRepresentation, type IrisImageType, type IrisImageFormat, type IrisEyeLabel,
+  type IrisOrientation, type IrisCompressionHistory, type IrisCaptureDateTime, type IrisQualityBlock,
+} from './iso19794-6.ts';
+export { decodeIrisImage } from './iris-image.ts';

@@ -16,9 +16,27 @@ export interface DecodeLimits {
   maxDimension?: number;
   /** Largest width × height accepted. Default 16,777,216 (16 Mpx: 16 MB of gray). */
   maxPixels?: number;
+  /**
+   * Largest encoded input accepted by `decodeImage`, bytes, checked before any decoder runs.
+   * Default 64 MiB: above a 16 Mpx 24-bit BMP (48 MiB), far above any compressed iris image.
+   */
+  maxInputBytes?: number;
 }
 
-export const DEFAULT_DECODE_LIMITS: Readonly<Required<DecodeLimits>> = Object.freeze({ maxDimension: 8192, maxPixels: 16 * 1024 * 1024 });
+export const DEFAULT_DECODE_LIMITS: Readonly<Required<DecodeLimits>> = Object.freeze({
+  maxDimension: 8192,
+  maxPixels: 16 * 1024 * 1024,
+  maxInputBytes: 64 * 1024 * 1024,
+});
+
+/** Rejects input that is not bytes (ERR_IMAGE_FORMAT) or over `maxInputBytes` (ERR_IMAGE_TOO_LARGE), before decoding. */
+export function checkInputBytes(bytes: unknown, limits: DecodeLimits = {}): asserts bytes is Uint8Array {
+  if (!(bytes instanceof Uint8Array)) throw new EngineError('ERR_IMAGE_FORMAT', 'image must be a Uint8Array');
+  const maxInputBytes = limits.maxInputBytes ?? DEFAULT_DECODE_LIMITS.maxInputBytes;
+  if (bytes.length > maxInputBytes) {
+    throw new EngineError('ERR_IMAGE_TOO_LARGE', `image of ${bytes.length} bytes exceeds the ${maxInputBytes}-byte input limit`);
+  }
+}
 
 
 /** Rejects a declared size outside the limits (ERR_IMAGE_TOO_LARGE) or empty (ERR_IMAGE_FORMAT), before any allocation. */
