@@ -21,7 +21,7 @@ export {
 } from './images/index.ts';
 export {
   IrisMatcher,
-  type IrisTemplate, type IrisCircle, type IrisPreparedProbe, type IrisGallery, type IrisComparisonEvidence,
+  type IrisTemplate, type IrisCircle, type IrisCaptureQuality, type IrisPreparedProbe, type IrisGallery, type IrisComparisonEvidence,
 } from './iris-matcher.ts';
 export { calibrateIrisScore } from './iris-calibration.ts';
 export {

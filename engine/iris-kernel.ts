@@ -27,6 +27,8 @@ export interface IrisKernelExports {
   lastIrisX(): number;
   lastIrisY(): number;
   lastIrisRadius(): number;
+  lastSharpness(): number;
+  lastOccludedShare(): number;
   sheetAddress(): number;
   usableAddress(): number;
   sheetRows(): number;
@@ -41,7 +43,7 @@ export interface IrisKernelExports {
 }
 
 /** Extraction outcomes of the kernel's extract() (matchers-wasm/iris/index.ts EXTRACT_*). */
-export const EXTRACT_OUTCOMES = ['ok', 'bad-image', 'no-pupil', 'no-iris', 'too-occluded'] as const;
+export const EXTRACT_OUTCOMES = ['ok', 'bad-image', 'no-pupil', 'no-iris', 'too-occluded', 'too-blurred'] as const;
 export type ExtractOutcome = (typeof EXTRACT_OUTCOMES)[number];
 
 const WASM_FILE = '../build/iris.wasm';

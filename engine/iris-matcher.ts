@@ -23,6 +23,15 @@ export interface IrisTemplate {
   /** Boundaries found in the source image, px; absent for templates read back from bytes. */
   readonly pupil?: IrisCircle;
   readonly iris?: IrisCircle;
+  /** Capture quality measured at extraction (absent for templates read back from bytes). */
+  readonly quality?: IrisCaptureQuality;
+}
+
+export interface IrisCaptureQuality {
+  /** Focus: mean |Laplacian| of the unwrapped iris texture as a % of its mean gray level. */
+  readonly sharpness: number;
+  /** Share of the unwrapped iris hidden by lids, lashes or reflections, 0–1. */
+  readonly occludedShare: number;
 }
 
 export interface IrisPreparedProbe {
@@ -59,6 +68,7 @@ const EXTRACT_ERRORS: Record<string, [code: string, message: string]> = {
   'no-pupil': ['ERR_IRIS_NO_PUPIL', 'no pupil found (no dark round region with an edge around it)'],
   'no-iris': ['ERR_IRIS_NO_LIMBUS', 'no iris boundary found around the pupil'],
   'too-occluded': ['ERR_IRIS_OCCLUDED', 'too little visible iris: usable code bits below the enrolment threshold'],
+  'too-blurred': ['ERR_IRIS_BLURRED', 'iris texture too blurred to enrol: sharpness below the enrolment threshold'],
 };
 
 const HEADER_BYTES = 16;
@@ -97,7 +107,7 @@ export class IrisMatcher {
   /**
    * Builds a template from a gray eye image (NIR, iris radius ≈ 55–140 px). Throws EngineError
    * ERR_IMAGE_FORMAT (pixels do not match the size), ERR_IMAGE_TOO_SMALL, ERR_IMAGE_TOO_LARGE, and the failures to
-   * enrol ERR_IRIS_NO_PUPIL, ERR_IRIS_NO_LIMBUS, ERR_IRIS_OCCLUDED.
+   * enrol ERR_IRIS_NO_PUPIL, ERR_IRIS_NO_LIMBUS, ERR_IRIS_OCCLUDED, ERR_IRIS_BLURRED.
    */
   createTemplate(image: GrayImage): IrisTemplate {
     const { width, height, pixels } = image;
@@ -123,6 +133,7 @@ export class IrisMatcher {
       ...this.templateFromBytes(bytes),
       pupil: { x: k.lastPupilX(), y: k.lastPupilY(), radius: k.lastPupilRadius() },
       iris: { x: k.lastIrisX(), y: k.lastIrisY(), radius: k.lastIrisRadius() },
+      quality: { sharpness: k.lastSharpness(), occludedShare: k.lastOccludedShare() },
     };
   }
 

@@ -151,6 +151,45 @@ describe('masking', () => {
   });
 });
 
+describe('capture quality: sharpness and occlusion', () => {
+  /** Box blur of radius r: defocus without moving any boundary. */
+  function blur(image: GrayImage, r: number): GrayImage {
+    const { width, height, pixels } = image;
+    const out = new Uint8Array(pixels.length);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        let sum = 0, n = 0;
+        for (let dy = -r; dy <= r; dy++) {
+          for (let dx = -r; dx <= r; dx++) {
+            const yy = y + dy, xx = x + dx;
+            if (yy >= 0 && yy < height && xx >= 0 && xx < width) { sum += pixels[yy * width + xx]; n++; }
+          }
+        }
+        out[y * width + x] = Math.round(sum / n);
+      }
+    }
+    return { width, height, pixels: out };
+  }
+
+  it('reports sharpness that falls as the texture is blurred, and fails to enrol a heavily defocused eye (ERR_IRIS_BLURRED)', () => {
+    const image = generateEye(baseEye(61));
+    const sharp = matcher.createTemplate(image).quality!.sharpness;
+    const soft = matcher.createTemplate(blur(image, 1)).quality!.sharpness;
+    expect(sharp).toBeGreaterThan(0);
+    expect(soft).toBeLessThan(sharp * 0.8);
+    // heavy defocus: the boundaries are still found, the texture is gone
+    expect(codeOf(() => matcher.createTemplate(blur(image, 3)))).toBe('ERR_IRIS_BLURRED');
+  });
+
+  it('reports the occluded share of the iris, larger when a lid covers more of it', () => {
+    const open = templateOf(baseEye(62)).quality!.occludedShare;
+    const lid = templateOf(baseEye(62, { eyelidY: 95 })).quality!.occludedShare;
+    expect(open).toBeGreaterThanOrEqual(0);
+    expect(lid).toBeGreaterThan(open + 0.05);
+    expect(lid).toBeLessThanOrEqual(1);
+  });
+});
+
 describe('corrupt input and templates', () => {
   it('refuses malformed images with typed codes and never crashes on noise or blanks', () => {
     expect(codeOf(() => matcher.createTemplate({ width: 10, height: 10, pixels: new Uint8Array(99) }))).toBe('ERR_IMAGE_FORMAT');

@@ -1,7 +1,7 @@
 // Public surface of the iris kernel: extract a template (code + mask) from a gray eye image,
 // prepare a probe's rotations once, compare it against one template or a gallery, and the
 // plain one-position scan the speed bench measures beside it.
-import { MAX_IMAGE_SIDE, MAX_IMAGE_PIXELS, MAX_SHIFT, MIN_USABLE_SHARE, NORM_RADIAL, NORM_ANGULAR, CODE_ANGLES } from './params';
+import { MAX_IMAGE_SIDE, MAX_IMAGE_PIXELS, MAX_SHIFT, MIN_USABLE_SHARE, MIN_SHARPNESS, NORM_RADIAL, NORM_ANGULAR, CODE_ANGLES } from './params';
 import { TEMPLATE_MAGIC, TEMPLATE_BYTES, HEADER_BYTES, CODE_BITS } from './layout';
 import { setImage } from './image';
 import { findPupil, pupilX, pupilY, pupilRadius } from './pupil';
@@ -9,6 +9,7 @@ import { findLimbus, irisX, irisY, irisRadius } from './limbus';
 import { unwrap, sheet } from './rubber-sheet';
 import { maskOcclusions, usable } from './occlusion';
 import { initFilters, encode } from './gabor';
+import { measureSharpness, occludedShare } from './sharpness';
 import { PREPARED_BYTES, SHIFTS, prepareRotations, compareRotations, plainDistance, lastShift, lastComparedBits, lastHammingDistance } from './hamming';
 
 initFilters();
@@ -19,6 +20,7 @@ export const EXTRACT_BAD_IMAGE: i32 = 1;
 export const EXTRACT_NO_PUPIL: i32 = 2;
 export const EXTRACT_NO_IRIS: i32 = 3;
 export const EXTRACT_TOO_OCCLUDED: i32 = 4;
+export const EXTRACT_TOO_BLURRED: i32 = 5;
 
 /** Always 1: inconsistent parameters stop the build instead (ERROR() in layout.ts, gabor.ts, hamming.ts). */
 export function kernelReady(): i32 { return 1; }
@@ -35,6 +37,9 @@ export function minUsableShare(): f32 { return MIN_USABLE_SHARE; }
 /** Radii found by the last extraction (0 when that stage was not reached). */
 let pupilRadiusOut: f32 = 0;
 let irisRadiusOut: f32 = 0;
+/** Quality of the last extraction (0 when the unwrapping stage was not reached). */
+let sharpnessOut: f32 = 0;
+let occludedOut: f32 = 0;
 
 /** Host-managed memory: the host reserves its regions once, never per comparison. */
 export function allocate(bytes: i32): usize { return heap.alloc(<usize>bytes); }
@@ -44,7 +49,7 @@ export function allocate(bytes: i32): usize { return heap.alloc(<usize>bytes); }
  * EXTRACT_* outcome. The header and geometry are written whatever the outcome.
  */
 export function extract(image: usize, width: i32, height: i32, out: usize): i32 {
-  pupilRadiusOut = 0; irisRadiusOut = 0;
+  pupilRadiusOut = 0; irisRadiusOut = 0; sharpnessOut = 0; occludedOut = 0;
   store<u32>(out, TEMPLATE_MAGIC);
   store<u32>(out, TEMPLATE_BYTES, 4);
   store<u32>(out, 0, 8);
@@ -58,9 +63,12 @@ export function extract(image: usize, width: i32, height: i32, out: usize): i32 
   irisRadiusOut = irisRadius;
   unwrap();
   maskOcclusions();
+  sharpnessOut = measureSharpness();
+  occludedOut = occludedShare();
   const usableBits = encode(out);
   store<u32>(out, usableBits, 8);
-  return <f32>usableBits < MIN_USABLE_SHARE * <f32>CODE_BITS ? EXTRACT_TOO_OCCLUDED : EXTRACT_OK;
+  if (<f32>usableBits < MIN_USABLE_SHARE * <f32>CODE_BITS) return EXTRACT_TOO_OCCLUDED;
+  return sharpnessOut < MIN_SHARPNESS ? EXTRACT_TOO_BLURRED : EXTRACT_OK;
 }
 
 /** Geometry of the last extraction, px (radius 0 when that boundary was not found). */
@@ -70,6 +78,9 @@ export function lastPupilRadius(): f32 { return pupilRadiusOut; }
 export function lastIrisX(): f32 { return irisX; }
 export function lastIrisY(): f32 { return irisY; }
 export function lastIrisRadius(): f32 { return irisRadiusOut; }
+/** Quality of the last extraction: focus measure (sharpness.ts) and occluded share of the iris. */
+export function lastSharpness(): f32 { return sharpnessOut; }
+export function lastOccludedShare(): f32 { return occludedOut; }
 /** The last normalised iris (f32, NORM_RADIAL × NORM_ANGULAR) and its usable mask (u8): transparency. */
 export function sheetAddress(): usize { return changetype<usize>(sheet); }
 export function usableAddress(): usize { return changetype<usize>(usable); }
