@@ -8,17 +8,11 @@
  * impostor tail is taken as exponential, with its slope fitted over the top 1 % of impostors.
  * Refit whenever the kernel's parameters change (the raw scale moves with them).
  */
+import { piecewiseCalibration } from './score-calibration.ts';
+
 const RAW: readonly number[] = [0.0, 0.03338, 0.03732, 0.04162, 0.04691, 0.05253, 0.05894];
 const CALIBRATED: readonly number[] = [0.0, 10.0, 15.23, 20.0, 25.23, 30.0, 35.23];
 /** Score units per raw unit past the last knot. */
 const TAIL_SLOPE = 872.3;
 
-export function calibrateFingerScore(raw: number): number {
-  if (!(raw > 0)) return 0;
-  const last = RAW.length - 1;
-  if (raw >= RAW[last]) return CALIBRATED[last] + (raw - RAW[last]) * TAIL_SLOPE;
-  let i = 1;
-  while (raw > RAW[i]) i++;
-  const t = (raw - RAW[i - 1]) / (RAW[i] - RAW[i - 1]);
-  return CALIBRATED[i - 1] + t * (CALIBRATED[i] - CALIBRATED[i - 1]);
-}
+export const calibrateFingerScore: (raw: number) => number = piecewiseCalibration({ raw: RAW, calibrated: CALIBRATED, tailSlope: TAIL_SLOPE });

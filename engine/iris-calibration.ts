@@ -12,17 +12,11 @@
  * (conservative). 20 eyes is a small fit: refit on a larger set before relying on scores above
  * ≈ 30, and whenever the kernel's parameters change (the raw scale moves with them).
  */
+import { piecewiseCalibration } from './score-calibration.ts';
+
 const RAW: readonly number[] = [0.0, 0.58328, 0.59878, 0.61034, 0.62033];
 const CALIBRATED: readonly number[] = [0.0, 10.0, 15.23, 20.0, 25.23];
 /** Score units per raw unit past the last knot. */
 const TAIL_SLOPE = 613.9;
 
-export function calibrateIrisScore(raw: number): number {
-  if (!(raw > 0)) return 0;
-  const last = RAW.length - 1;
-  if (raw >= RAW[last]) return CALIBRATED[last] + (raw - RAW[last]) * TAIL_SLOPE;
-  let i = 1;
-  while (raw > RAW[i]) i++;
-  const t = (raw - RAW[i - 1]) / (RAW[i] - RAW[i - 1]);
-  return CALIBRATED[i - 1] + t * (CALIBRATED[i] - CALIBRATED[i - 1]);
-}
+export const calibrateIrisScore: (raw: number) => number = piecewiseCalibration({ raw: RAW, calibrated: CALIBRATED, tailSlope: TAIL_SLOPE });

@@ -2,9 +2,9 @@
  * Loads the AssemblyScript iris kernel (build/iris.wasm) and gives it a typed face.
  * One compiled module per process; each instance has its own linear memory.
  */
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EngineError } from './errors.ts';
+import { instantiateKernel } from './wasm-module.ts';
 
 export interface IrisKernelExports {
   memory: WebAssembly.Memory;
@@ -47,35 +47,10 @@ export const EXTRACT_OUTCOMES = ['ok', 'bad-image', 'no-pupil', 'no-iris', 'too-
 export type ExtractOutcome = (typeof EXTRACT_OUTCOMES)[number];
 
 const WASM_FILE = '../build/iris.wasm';
-const modules = new Map<string, WebAssembly.Module>();
-
-function compiledModule(path: string): WebAssembly.Module {
-  let module = modules.get(path);
-  if (module === undefined) {
-    let bytes: Uint8Array<ArrayBuffer>;
-    try {
-      bytes = new Uint8Array(readFileSync(path));
-    } catch (cause) {
-      throw new EngineError('ERR_KERNEL_MISSING', `iris kernel ${path} is missing: run "npm run build"`, { cause });
-    }
-    module = new WebAssembly.Module(bytes);
-    modules.set(path, module);
-  }
-  return module;
-}
-
 /** A fresh kernel instance with its own memory; `wasmFile` selects another build (experiments). */
 export function instantiateIrisKernel(wasmFile?: string): IrisKernelExports {
   const path = wasmFile ?? fileURLToPath(new URL(WASM_FILE, import.meta.url));
-  const instance = new WebAssembly.Instance(compiledModule(path), {
-    env: {
-      abort: (_m: number, _f: number, line: number, col: number) => {
-        throw new EngineError('ERR_KERNEL_ABORT', `iris kernel aborted at ${line}:${col}`);
-      },
-      seed: () => 0,
-    },
-  });
-  const kernel = instance.exports as unknown as IrisKernelExports;
+  const kernel = instantiateKernel<IrisKernelExports>(path, 'iris kernel');
   if (kernel.kernelReady() !== 1) throw new EngineError('ERR_KERNEL_PARAMS', 'iris kernel parameters are inconsistent');
   return kernel;
 }
