@@ -9,12 +9,11 @@ import { basename, resolve } from 'node:path';
 import type { DatasetLayout } from '../datasets/layouts.ts';
 import { buildPairs, type Protocol } from '../datasets/protocols.ts';
 import { listCasiaIrisSamples } from '../datasets/casia-iris.ts';
-import { EngineError } from '../engine/index.ts';
-import { FingerMatcher, type FingerTemplate } from '../engine/index.ts';
-import type { KernelVariant } from '../engine/index.ts';
+import { EngineError, FingerMatcher, type FingerTemplate, type KernelVariant } from '../engine/index.ts';
 import { accuracyText, scoresText } from './accuracy-output.ts';
 import { renderDetSvg } from './det-svg.ts';
-import { computeErrorRates, impostorShareAtOrAbove, type DetPoint } from './metrics.ts';
+import type { DetPoint } from './metrics.ts';
+import { setResult } from './set-result.ts';
 import { enrolSamples, readIsoSamples, SYNTHETIC, syntheticSamples, type FingerSample } from './iso-samples.ts';
 import { detSvgPathFor, writeJsonFile, writeTextFile } from './report-files.ts';
 import { evaluateIrisSet, IRIS_PROTOCOL } from './iris-accuracy.ts';
@@ -183,41 +182,11 @@ export function evaluateSet(set: string, label: string, samples: readonly Finger
       rows.set(i, row);
     }
   }
-  const score = (i: number, j: number): number => {
-    const g = galleryIndex.get(j);
-    const row = rows.get(i);
-    return row === undefined || g === undefined ? -Infinity : row[g];
-  };
-  const scored = (list: Array<[number, number]>, isGenuine: boolean): ScoredPair[] =>
-    list.map(([i, j]) => ({ probe: enrolled[i].name, gallery: enrolled[j].name, score: score(i, j), genuine: isGenuine }));
-  const pairs = [...scored(genuine, true), ...scored(impostor, false)];
-
-  const genuineScores = Float64Array.from(pairs.filter((p) => p.genuine), (p) => p.score);
-  const impostorScores = Float64Array.from(pairs.filter((p) => !p.genuine), (p) => p.score);
-  const rates = computeErrorRates(genuineScores, impostorScores);
-  const failures = enrolled.flatMap((s) => (s.failure === null ? [] : [{ name: s.name, reason: s.failure }]));
-  return {
-    report: {
-      set,
-      protocol,
-      genuine: rates.genuine,
-      impostor: rates.impostor,
-      fte: samples.length === 0 ? 0 : failures.length / samples.length,
-      eer: rates.eer,
-      fmr100: rates.fmr100,
-      fmr1000: rates.fmr1000,
-      zeroFmr: rates.zeroFmr,
-      extractMsMedian: null,
-      comparisonsPerSecond: seconds > 0 ? comparisons / seconds : 0,
-    },
-    label,
-    samples: samples.length,
-    failures,
-    det: rates.det,
-    impostorShareAt20: impostorShareAtOrAbove(impostorScores, 20),
-    impostorShareAt30: impostorShareAtOrAbove(impostorScores, 30),
-    pairs,
-  };
+  return setResult({
+    set, label, protocol: protocol, enrolled, genuine, impostor,
+    scan: { galleryIndex, rows, comparisons, seconds },
+    extractMsMedian: null,
+  });
 }
 
 /** Folder basenames when they tell the sets apart ("DB1_B"), else the folders as given. */

@@ -4,12 +4,11 @@
  * eyes. Each probe's rotations are prepared once and compared against the whole gallery with
  * compareMany; only those calls are timed. Failures to enrol score -Infinity in every pair.
  */
-import { IrisMatcher, type IrisTemplate } from '../engine/index.ts';
-import { EngineError } from '../engine/index.ts';
+import { EngineError, IrisMatcher, type IrisTemplate } from '../engine/index.ts';
 import { crossSessionPairs, type IrisSample } from '../datasets/casia-iris.ts';
-import { computeErrorRates, impostorShareAtOrAbove } from './metrics.ts';
+import { setResult } from './set-result.ts';
 import { enrolIrisSamples, median } from './iris-samples.ts';
-import type { ScoredPair, SetResult } from './accuracy.ts';
+import type { SetResult } from './accuracy.ts';
 
 export const IRIS_PROTOCOL = 'cross-session';
 
@@ -46,38 +45,9 @@ export function evaluateIrisSet(set: string, label: string, samples: readonly Ir
       rows.set(i, row);
     });
   }
-  const score = (i: number, j: number): number => {
-    const g = galleryIndex.get(j);
-    const row = rows.get(i);
-    return row === undefined || g === undefined ? -Infinity : row[g];
-  };
-  const scored = (list: Array<[number, number]>, isGenuine: boolean): ScoredPair[] =>
-    list.map(([i, j]) => ({ probe: enrolled[i].name, gallery: enrolled[j].name, score: score(i, j), genuine: isGenuine }));
-  const pairs = [...scored(genuine, true), ...scored(impostor, false)];
-  const genuineScores = Float64Array.from(pairs.filter((p) => p.genuine), (p) => p.score);
-  const impostorScores = Float64Array.from(pairs.filter((p) => !p.genuine), (p) => p.score);
-  const rates = computeErrorRates(genuineScores, impostorScores);
-  const failures = enrolled.flatMap((s) => (s.failure === null ? [] : [{ name: s.name, reason: s.failure }]));
-  return {
-    report: {
-      set,
-      protocol: IRIS_PROTOCOL,
-      genuine: rates.genuine,
-      impostor: rates.impostor,
-      fte: failures.length / samples.length,
-      eer: rates.eer,
-      fmr100: rates.fmr100,
-      fmr1000: rates.fmr1000,
-      zeroFmr: rates.zeroFmr,
-      extractMsMedian: median(enrolled.flatMap((s) => (s.extractMs === null ? [] : [s.extractMs]))),
-      comparisonsPerSecond: seconds > 0 ? comparisons / seconds : 0,
-    },
-    label,
-    samples: samples.length,
-    failures,
-    det: rates.det,
-    impostorShareAt20: impostorShareAtOrAbove(impostorScores, 20),
-    impostorShareAt30: impostorShareAtOrAbove(impostorScores, 30),
-    pairs,
-  };
+  return setResult({
+    set, label, protocol: IRIS_PROTOCOL, enrolled, genuine, impostor,
+    scan: { galleryIndex, rows, comparisons, seconds },
+    extractMsMedian: median(enrolled.flatMap((s) => (s.extractMs === null ? [] : [s.extractMs]))),
+  });
 }
