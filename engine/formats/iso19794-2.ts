@@ -118,16 +118,21 @@ function hex(bytes: Uint8Array, start: number, count: number): string {
   return Array.from(bytes.subarray(start, start + count), (b) => b.toString(16).padStart(2, '0')).join(' ');
 }
 
+/** One fixed field of a record's signature (format identifier, version), checked byte by byte. */
+export interface SignatureField {
+  start: number;
+  expected: readonly number[];
+  code: 'ERR_RECORD_MAGIC' | 'ERR_RECORD_VERSION';
+  what: string;
+}
+
 /**
- * Checks "FMR\0" and " 20\0" byte by byte, so a short prefix of a valid record reports truncation
- * while a wrong byte reports a bad magic/version even when the input is short.
+ * Checks signature fields byte by byte, so a short prefix of a valid record reports truncation
+ * while a wrong byte reports a bad magic/version even when the input is short. Shared by the
+ * ISO/IEC 19794 readers.
  */
-export function checkSignature(bytes: Uint8Array): void {
-  const parts = [
-    { start: 0, expected: MAGIC, code: 'ERR_RECORD_MAGIC', what: 'format identifier "FMR\\0"' },
-    { start: 4, expected: VERSION_20, code: 'ERR_RECORD_VERSION', what: 'version " 20\\0"' },
-  ];
-  for (const { start, expected, code, what } of parts) {
+export function checkSignatureFields(bytes: Uint8Array, fields: readonly SignatureField[]): void {
+  for (const { start, expected, code, what } of fields) {
     for (let i = 0; i < expected.length; i++) {
       const at = start + i;
       if (at >= bytes.length) fail('ERR_RECORD_TRUNCATED', `record ends inside the ${what}`, at);
@@ -136,6 +141,14 @@ export function checkSignature(bytes: Uint8Array): void {
       }
     }
   }
+}
+
+/** "FMR\0" and " 20\0": finger minutiae records, ISO 2005 and ANSI 2004 alike. */
+export function checkSignature(bytes: Uint8Array): void {
+  checkSignatureFields(bytes, [
+    { start: 0, expected: MAGIC, code: 'ERR_RECORD_MAGIC', what: 'format identifier "FMR\\0"' },
+    { start: 4, expected: VERSION_20, code: 'ERR_RECORD_VERSION', what: 'version " 20\\0"' },
+  ]);
 }
 
 /** The declared length must describe exactly the bytes we were given: no cut, no trailing junk. */

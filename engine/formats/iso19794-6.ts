@@ -27,7 +27,7 @@
  * RecordFormatError (codes as for the minutiae formats) rather than yielding a partial record.
  */
 import { RecordFormatError } from '../errors.ts';
-import { ByteCursor } from './iso19794-2.ts';
+import { ByteCursor, checkSignatureFields } from './iso19794-2.ts';
 
 export type IrisImageType = 'uncropped' | 'vga' | 'cropped' | 'cropped-masked';
 export type IrisImageFormat = 'raw' | 'jpeg' | 'jpeg2000' | 'png';
@@ -128,19 +128,12 @@ function codeOf<T>(table: ReadonlyMap<number, T>, value: T): number {
 // Reading
 // ---------------------------------------------------------------------------------------------
 
-/** Checks "IIR\0" and "020\0" byte by byte: a short prefix is a truncation, a wrong byte is not. */
+/** "IIR\0" and "020\0", byte by byte: a short prefix is a truncation, a wrong byte is not. */
 function checkSignature(bytes: Uint8Array): void {
-  const parts = [
+  checkSignatureFields(bytes, [
     { start: 0, expected: MAGIC, code: 'ERR_RECORD_MAGIC', what: 'format identifier "IIR\\0"' },
     { start: 4, expected: VERSION_020, code: 'ERR_RECORD_VERSION', what: 'version "020\\0"' },
-  ];
-  for (const { start, expected, code, what } of parts) {
-    for (let i = 0; i < expected.length; i++) {
-      const at = start + i;
-      if (at >= bytes.length) fail('ERR_RECORD_TRUNCATED', `record ends inside the ${what}`, at);
-      if (bytes[at] !== expected[i]) fail(code, `expected ${what}`, at);
-    }
-  }
+  ]);
 }
 
 function readDateTime(cur: ByteCursor, where: string): IrisCaptureDateTime | null {
