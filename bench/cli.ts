@@ -10,6 +10,7 @@ import { INPUT_KINDS, LAYOUTS, MODALITIES, PROTOCOLS, runAccuracy } from './accu
 import { runSpeed } from './speed.ts';
 import { formatCalibration, runCalibration } from './calibrate.ts';
 import { runIrisCalibration } from './iris-calibrate.ts';
+import { storeLoadMain } from './store-load.ts';
 
 const ACCURACY_USAGE = `accuracy [--modality finger|iris] [--set DIR]... [--layout fvc|neurotech|casia] [--input images|iso]
          [--dpi N] [--protocol all-pairs|fvc] [--json FILE] [--scores FILE]
@@ -51,6 +52,7 @@ commands:
   accuracy   verification accuracy on FVC-style sets (or generated data)
   speed      1:N scan speed, SIMD kernel and scalar baseline
   calibrate  fit the score calibration on cross-set impostors
+  store      durable-store load figures: inserts/s and the shard-rebuild read (store-load.ts)
   help       this text (help <command> for one command)
 
 ${ACCURACY_USAGE}
@@ -201,6 +203,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'speed':
         await speedCommand(rest);
         return 0;
+      case 'store':
+        return await storeLoadMain(rest);
       case 'calibrate':
         calibrateCommand(rest);
         return 0;

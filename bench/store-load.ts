@@ -1,6 +1,6 @@
 /**
  * Load figures for the durable subject store (engine/store/):
- *   node --import tsx bench/store-load.ts [--subjects N (10000)] [--in-flight C (64)]
+ *   npm run bench -- store [--subjects N (10000)] [--in-flight C (64)]
  *       [--serial S (300)] [--template-bytes B (4096)] [--dir DIR] [--json FILE]
  *
  * Each synthetic subject holds 2 finger templates of B bytes. Measured, in one run:
@@ -19,11 +19,12 @@
 import { randomFillSync } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generateTemplateKey, openSubjectStore, parseTemplateKey, type Subject, type SubjectStore } from '../engine/index.ts';
 
-const USAGE = 'usage: node --import tsx bench/store-load.ts [--subjects N] [--in-flight C] [--serial S] [--template-bytes B] [--dir DIR] [--json FILE]';
+const USAGE = 'usage: npm run bench -- store [--subjects N] [--in-flight C] [--serial S] [--template-bytes B] [--dir DIR] [--json FILE]';
 const FINGERS_PER_SUBJECT = 2;
 /** Distinct template contents to draw from: content does not change the cost (no compression). */
 const TEMPLATE_POOL = 256;
@@ -137,7 +138,8 @@ function report(f: Figures): string {
   ].join('\n');
 }
 
-async function main(argv: string[]): Promise<number> {
+/** `npm run bench -- store [options]`: returns the exit code (0 done, 1 error, 2 bad arguments). */
+export async function storeLoadMain(argv: string[]): Promise<number> {
   let values;
   try {
     values = parseArgs({
@@ -177,4 +179,6 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  process.exitCode = await storeLoadMain(process.argv.slice(2));
+}
