@@ -5,6 +5,7 @@
  */
 import type { Minutia } from './minutiae.ts';
 import { EngineError } from './errors.ts';
+import { ProbeSlots } from './probe-slots.ts';
 import { instantiateFingerKernel, type FingerKernelExports, type KernelSource } from './finger-kernel.ts';
 import { calibrateFingerScore } from './finger-calibration.ts';
 
@@ -88,8 +89,7 @@ export class FingerMatcher {
   private readonly pairA: number;
   private readonly pairB: number;
   private readonly pairingPtr: number;
-  private readonly freeSlots: number[] = [];
-  private readonly liveProbes = new WeakSet<PreparedProbe>();
+  private readonly probes: ProbeSlots<PreparedProbe>;
 
   constructor(source: KernelSource = 'simd') {
     this.source = source;
@@ -101,6 +101,7 @@ export class FingerMatcher {
     this.pairA = this.kernel.allocate(this.slotBytes);
     this.pairB = this.kernel.allocate(this.slotBytes);
     this.pairingPtr = this.kernel.allocate(this.kernel.maxPairing() * 20);
+    this.probes = new ProbeSlots(this, () => this.kernel.allocate(this.slotBytes));
   }
 
   /**
@@ -148,18 +149,15 @@ export class FingerMatcher {
 
   /** Places a probe in this matcher's memory once, for any number of compareMany calls. */
   prepareProbe(template: FingerTemplate): PreparedProbe {
-    const address = this.freeSlots.pop() ?? this.kernel.allocate(this.slotBytes);
-    this.write(address, template);
-    const probe: PreparedProbe = Object.freeze({ template, address, matcher: this });
-    this.liveProbes.add(probe);
-    return probe;
+    this.checkHeader(template); // before taking a slot, so a bad template leaks none
+    const address = this.probes.take();
+    this.copy(address, template);
+    return this.probes.issue({ template, address, matcher: this });
   }
 
   /** Returns a probe's slot for reuse; the probe must not be used afterwards. */
   releaseProbe(probe: PreparedProbe): void {
-    this.ownProbe(probe);
-    this.liveProbes.delete(probe);
-    this.freeSlots.push(probe.address);
+    this.probes.release(probe);
   }
 
   /** Copies templates into a contiguous, scan-ordered gallery in this matcher's memory. */
@@ -173,7 +171,7 @@ export class FingerMatcher {
     const addresses = new Uint32Array(this.kernel.memory.buffer, addressesPtr, templates.length);
     let offset = start;
     templates.forEach((t, i) => {
-      this.write(offset, t);
+      this.copy(offset, t);
       addresses[i] = offset;
       offset += align16(t.bytes.length);
     });
@@ -182,7 +180,7 @@ export class FingerMatcher {
 
   /** Raw kernel similarities (0–1) of a prepared probe against every gallery template. */
   compareManyRaw(probe: PreparedProbe, gallery: FingerGallery, out = new Float32Array(gallery.size)): Float32Array {
-    this.ownProbe(probe);
+    this.probes.check(probe);
     if (gallery.matcher !== this) throw new EngineError('ERR_MATCHER_MISMATCH', 'gallery belongs to another matcher');
     this.kernel.compareMany(probe.address, gallery.addressesPtr, gallery.size, gallery.scoresPtr);
     out.set(new Float32Array(this.kernel.memory.buffer, gallery.scoresPtr, gallery.size));
@@ -228,7 +226,11 @@ export class FingerMatcher {
   /** Copies a template into kernel memory after checking the header the kernel trusts. */
   private write(address: number, template: FingerTemplate): void {
     this.checkHeader(template);
-    new Uint8Array(this.kernel.memory.buffer, address, template.bytes.length).set(template.bytes);
+    this.copy(address, template);
+  }
+
+  private copy(address: number, { bytes }: FingerTemplate): void {
+    new Uint8Array(this.kernel.memory.buffer, address, bytes.length).set(bytes);
   }
 
   /** Magic, count and size: what the kernel relies on to stay inside the template. */
@@ -239,11 +241,6 @@ export class FingerMatcher {
       || n > this.maxMinutiae || bytes.length !== this.kernel.templateBytes(n)) {
       throw new EngineError('ERR_TEMPLATE_CORRUPT', 'not a valid fingerprint template (use createTemplate or templateFromBytes)');
     }
-  }
-
-  private ownProbe(probe: PreparedProbe): void {
-    if (probe.matcher !== this) throw new EngineError('ERR_MATCHER_MISMATCH', 'probe was prepared by another matcher');
-    if (!this.liveProbes.has(probe)) throw new EngineError('ERR_PROBE_RELEASED', 'probe was released; prepare it again');
   }
 
   private limitMinutiae(minutiae: readonly Minutia[]): readonly Minutia[] {

@@ -5,6 +5,7 @@
  * scores are 1 − the least normalised Hamming distance over the rotations (0.5 ≈ chance).
  */
 import { EngineError } from './errors.ts';
+import { ProbeSlots } from './probe-slots.ts';
 import type { GrayImage } from './images/gray-image.ts';
 import { instantiateIrisKernel, EXTRACT_OUTCOMES, type IrisKernelExports } from './iris-kernel.ts';
 import { calibrateIrisScore } from './iris-calibration.ts';
@@ -87,8 +88,7 @@ export class IrisMatcher {
   private readonly buildPtr: number;
   private readonly pairA: number;
   private readonly pairB: number;
-  private readonly freeSlots: number[] = [];
-  private readonly liveProbes = new WeakSet<IrisPreparedProbe>();
+  private readonly probes: ProbeSlots<IrisPreparedProbe>;
 
   /** `wasmFile`: another build of the kernel (parameter experiments); default build/iris.wasm. */
   constructor(wasmFile?: string) {
@@ -102,6 +102,7 @@ export class IrisMatcher {
     this.buildPtr = this.kernel.allocate(this.templateBytes);
     this.pairA = this.kernel.allocate(this.preparedBytes);
     this.pairB = this.kernel.allocate(this.templateBytes);
+    this.probes = new ProbeSlots(this, () => this.kernel.allocate(this.preparedBytes));
   }
 
   /**
@@ -168,19 +169,15 @@ export class IrisMatcher {
   /** Places a probe's rotations in this matcher's memory once, for any number of compareMany calls. */
   prepareProbe(template: IrisTemplate): IrisPreparedProbe {
     this.checkTemplate(template);
-    const address = this.freeSlots.pop() ?? this.kernel.allocate(this.preparedBytes);
+    const address = this.probes.take();
     this.writeTemplate(this.buildPtr, template);
     this.kernel.prepareProbe(this.buildPtr, address);
-    const probe: IrisPreparedProbe = Object.freeze({ template, address, matcher: this });
-    this.liveProbes.add(probe);
-    return probe;
+    return this.probes.issue({ template, address, matcher: this });
   }
 
   /** Returns a probe's slot for reuse; the probe must not be used afterwards. */
   releaseProbe(probe: IrisPreparedProbe): void {
-    this.ownProbe(probe);
-    this.liveProbes.delete(probe);
-    this.freeSlots.push(probe.address);
+    this.probes.release(probe);
   }
 
   /** Copies templates into one contiguous array of fixed-size slots in this matcher's memory. */
@@ -194,7 +191,7 @@ export class IrisMatcher {
 
   /** Raw similarities (0–1) of a prepared probe against every gallery template, with the rotation search. */
   compareManyRaw(probe: IrisPreparedProbe, gallery: IrisGallery, out = new Float32Array(gallery.size)): Float32Array {
-    this.ownProbe(probe);
+    this.probes.check(probe);
     this.ownGallery(gallery);
     this.kernel.compareMany(probe.address, gallery.base, gallery.size, this.templateBytes, gallery.scoresPtr);
     out.set(new Float32Array(this.kernel.memory.buffer, gallery.scoresPtr, gallery.size));
@@ -258,11 +255,6 @@ export class IrisMatcher {
 
   private writeTemplate(address: number, template: IrisTemplate): void {
     new Uint8Array(this.kernel.memory.buffer, address, this.templateBytes).set(template.bytes);
-  }
-
-  private ownProbe(probe: IrisPreparedProbe): void {
-    if (probe.matcher !== this) throw new EngineError('ERR_MATCHER_MISMATCH', 'probe was prepared by another matcher');
-    if (!this.liveProbes.has(probe)) throw new EngineError('ERR_PROBE_RELEASED', 'probe was released; prepare it again');
   }
 
   private ownGallery(gallery: IrisGallery): void {
