@@ -13,7 +13,7 @@ import { EngineError, FingerMatcher, type FingerTemplate, type KernelVariant } f
 import { accuracyText, scoresText } from './accuracy-output.ts';
 import { renderDetSvg } from './det-svg.ts';
 import type { DetPoint } from './metrics.ts';
-import { setResult } from './set-result.ts';
+import { scanProbes, setResult, type ScanRows } from './set-result.ts';
 import { enrolSamples, readIsoSamples, SYNTHETIC, syntheticSamples, type FingerSample } from './iso-samples.ts';
 import { detSvgPathFor, writeJsonFile, writeTextFile } from './report-files.ts';
 import { evaluateIrisSet, IRIS_PROTOCOL } from './iris-accuracy.ts';
@@ -165,26 +165,18 @@ export function evaluateSet(set: string, label: string, samples: readonly Finger
     galleryIndex.set(i, templates.length);
     templates.push(s.template);
   });
-  const rows = new Map<number, Float32Array>();
-  let comparisons = 0;
-  let seconds = 0;
+  let scan: ScanRows = { galleryIndex, rows: new Map(), comparisons: 0, seconds: 0 };
   if (templates.length > 0) {
     const gallery = matcher.loadGallery(templates);
     const probes = [...new Set([...genuine, ...impostor].map(([i]) => i))].filter((i) => galleryIndex.has(i)).sort((a, b) => a - b);
-    for (const i of probes) {
-      const probe = matcher.prepareProbe(templates[galleryIndex.get(i)!]);
-      const row = new Float32Array(gallery.size);
-      const t0 = process.hrtime.bigint();
-      matcher.compareMany(probe, gallery, row);
-      seconds += Number(process.hrtime.bigint() - t0) / 1e9;
-      comparisons += gallery.size;
-      matcher.releaseProbe(probe);
-      rows.set(i, row);
-    }
+    scan = { galleryIndex, ...scanProbes(probes, gallery.size, {
+      prepare: (i) => matcher.prepareProbe(templates[galleryIndex.get(i)!]),
+      compareMany: (probe, row) => matcher.compareMany(probe, gallery, row),
+      release: (probe) => matcher.releaseProbe(probe),
+    }) };
   }
   return setResult({
-    set, label, protocol: protocol, enrolled, genuine, impostor,
-    scan: { galleryIndex, rows, comparisons, seconds },
+    set, label, protocol, enrolled, genuine, impostor, scan,
     extractMsMedian: null,
   });
 }

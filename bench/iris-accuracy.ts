@@ -6,7 +6,7 @@
  */
 import { EngineError, IrisMatcher, type IrisTemplate } from '../engine/index.ts';
 import { crossSessionPairs, type IrisSample } from '../datasets/casia-iris.ts';
-import { setResult } from './set-result.ts';
+import { scanProbes, setResult, type ScanRows } from './set-result.ts';
 import { enrolIrisSamples, median } from './iris-samples.ts';
 import type { SetResult } from './accuracy.ts';
 
@@ -28,26 +28,18 @@ export function evaluateIrisSet(set: string, label: string, samples: readonly Ir
     galleryIndex.set(i, templates.length);
     templates.push(s.template);
   });
-  const rows = new Map<number, Float32Array>();
-  let comparisons = 0;
-  let seconds = 0;
+  let scan: ScanRows = { galleryIndex, rows: new Map(), comparisons: 0, seconds: 0 };
   if (templates.length > 0) {
     const gallery = matcher.loadGallery(templates);
-    enrolled.forEach((s, i) => {
-      if (s.session !== 2 || s.template === null) return;
-      const probe = matcher.prepareProbe(s.template);
-      const row = new Float32Array(gallery.size);
-      const t0 = process.hrtime.bigint();
-      matcher.compareMany(probe, gallery, row);
-      seconds += Number(process.hrtime.bigint() - t0) / 1e9;
-      comparisons += gallery.size;
-      matcher.releaseProbe(probe);
-      rows.set(i, row);
-    });
+    const probes = enrolled.flatMap((s, i) => (s.session === 2 && s.template !== null ? [i] : []));
+    scan = { galleryIndex, ...scanProbes(probes, gallery.size, {
+      prepare: (i) => matcher.prepareProbe(enrolled[i].template!),
+      compareMany: (probe, row) => matcher.compareMany(probe, gallery, row),
+      release: (probe) => matcher.releaseProbe(probe),
+    }) };
   }
   return setResult({
-    set, label, protocol: IRIS_PROTOCOL, enrolled, genuine, impostor,
-    scan: { galleryIndex, rows, comparisons, seconds },
+    set, label, protocol: IRIS_PROTOCOL, enrolled, genuine, impostor, scan,
     extractMsMedian: median(enrolled.flatMap((s) => (s.extractMs === null ? [] : [s.extractMs]))),
   });
 }

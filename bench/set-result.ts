@@ -15,6 +15,32 @@ export interface ScanRows {
   seconds: number;
 }
 
+/** What a matcher must offer to be scanned: prepare a probe, score it against the gallery, release it. */
+export interface ProbeScanner<P> {
+  prepare(sampleIndex: number): P;
+  compareMany(probe: P, row: Float32Array<ArrayBuffer>): void;
+  release(probe: P): void;
+}
+
+/**
+ * Scores each probe sample against the whole gallery (`gallerySize` templates), timing only
+ * the compareMany calls: the comparisons/s of a report mean kernel time, not set-up.
+ */
+export function scanProbes<P>(probes: Iterable<number>, gallerySize: number, scanner: ProbeScanner<P>): Omit<ScanRows, 'galleryIndex'> {
+  const rows = new Map<number, Float32Array>();
+  let seconds = 0;
+  for (const i of probes) {
+    const probe = scanner.prepare(i);
+    const row = new Float32Array(gallerySize);
+    const t0 = process.hrtime.bigint();
+    scanner.compareMany(probe, row);
+    seconds += Number(process.hrtime.bigint() - t0) / 1e9;
+    scanner.release(probe);
+    rows.set(i, row);
+  }
+  return { rows, comparisons: rows.size * gallerySize, seconds };
+}
+
 export interface SetEvaluation {
   set: string;
   label: string;
