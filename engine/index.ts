@@ -39,3 +39,9 @@ export {
   type IrisImageRecord, type IrisRepresentation, type IrisImageType, type IrisImageFormat, type IrisEyeLabel,
   type IrisOrientation, type IrisCompressionHistory, type IrisCaptureDateTime, type IrisQualityBlock,
 } from './formats/index.ts';
+export { DedupEngine, FINGER_TEMPLATE_VERSION } from './gallery/dedup-engine.ts';
+export { fuseScores, decisionThreshold, bestOfScore } from './gallery/fusion.ts';
+export { POOL_SIZE_ENV } from './gallery/scan-pool.ts';
+export type {
+  EngineOptions, Probe, ProbeFinger, IdentifyOptions, IdentifyResult, Candidate, FingerScore, VerifyResult,
+} from './gallery/engine-types.ts';

@@ -1,0 +1,137 @@
+/**
+ * The in-memory gallery: shard arenas plus the directory from referenceId to slots. Subjects get
+ * a gallery-wide ordinal at append (what workers return); their templates go, together, into the
+ * newest shard with room. Main thread only.
+ */
+import { EngineError } from '../errors.ts';
+import { ShardArena, type ArenaTemplate, type SlotRange } from './shard-arena.ts';
+
+export interface GalleryOptions {
+  /** Slots (templates) per shard. */
+  readonly shardCapacity: number;
+  /** Largest template in bytes (sizes each shard's memory maximum). */
+  readonly maxTemplateBytes: number;
+  /** A shard is compacted when this share of its slots are tombstones. */
+  readonly compactAtTombstoneShare: number;
+}
+
+export interface SubjectLocation extends SlotRange {
+  readonly shard: number;
+}
+
+/** A contiguous piece of one shard's published slots: the unit a scan task covers. */
+export interface ScanRange {
+  readonly shard: number;
+  readonly arena: ShardArena;
+  readonly slotFrom: number;
+  readonly slotTo: number;
+  readonly slotCount: number;
+}
+
+export class Gallery {
+  readonly #options: GalleryOptions;
+  readonly #shards: ShardArena[] = [];
+  readonly #ordinalOf = new Map<string, number>();
+  readonly #referenceIds: (string | undefined)[] = [];
+  readonly #locations: (SubjectLocation | undefined)[] = [];
+  #templates = 0;
+
+  constructor(options: GalleryOptions) {
+    this.#options = options;
+  }
+
+  /** Live subjects. */
+  get size(): number { return this.#ordinalOf.size; }
+  /** Live templates. */
+  get templateCount(): number { return this.#templates; }
+  get shardCount(): number { return this.#shards.length; }
+  /** Template bytes held (live and tombstoned, before compaction). */
+  get heapBytes(): number { return this.#shards.reduce((s, a) => s + a.heapBytes, 0); }
+  /** Shared memory committed by all shards (heap, slot tables, growth headroom). */
+  get memoryBytes(): number { return this.#shards.reduce((s, a) => s + a.memoryBytes, 0); }
+
+  has(referenceId: string): boolean { return this.#ordinalOf.has(referenceId); }
+  ordinalOf(referenceId: string): number | undefined { return this.#ordinalOf.get(referenceId); }
+  referenceIdOf(ordinal: number): string | undefined { return this.#referenceIds[ordinal]; }
+  locate(ordinal: number): SubjectLocation | undefined { return this.#locations[ordinal]; }
+  arena(shard: number): ShardArena { return this.#shards[shard]; }
+
+  /** Adds a subject's templates; returns its ordinal. The caller checked it is not present. */
+  add(referenceId: string, templates: readonly ArenaTemplate[]): number {
+    if (this.#ordinalOf.has(referenceId)) throw new EngineError('ERR_GALLERY_STATE', `subject "${referenceId}" is already in the gallery`);
+    if (templates.length === 0) throw new EngineError('ERR_GALLERY_STATE', `subject "${referenceId}" has no template to scan`);
+    const bytes = templates.reduce((s, t) => s + t.bytes.length + 16, 0);
+    let shard = this.#shards.length - 1;
+    if (shard < 0 || !this.#shards[shard].fits(templates.length, bytes)) {
+      this.#shards.push(this.#newArena());
+      shard = this.#shards.length - 1;
+    }
+    const ordinal = this.#referenceIds.length;
+    const range = this.#shards[shard].appendSubject(ordinal, templates);
+    this.#referenceIds.push(referenceId);
+    this.#locations.push({ shard, ...range });
+    this.#ordinalOf.set(referenceId, ordinal);
+    this.#templates += templates.length;
+    return ordinal;
+  }
+
+  /** Tombstones a subject; compacts its shard when tombstones pass the configured share. */
+  remove(referenceId: string): boolean {
+    const ordinal = this.#ordinalOf.get(referenceId);
+    if (ordinal === undefined) return false;
+    const location = this.#locations[ordinal]!;
+    const arena = this.#shards[location.shard];
+    arena.tombstone(location);
+    this.#ordinalOf.delete(referenceId);
+    this.#referenceIds[ordinal] = undefined;
+    this.#locations[ordinal] = undefined;
+    this.#templates -= location.slotCount;
+    if (arena.tombstones >= this.#options.compactAtTombstoneShare * arena.slotCount) this.compact(location.shard);
+    return true;
+  }
+
+  /**
+   * Rewrites a shard without its tombstones into a fresh arena and swaps it in. Scans already
+   * dispatched keep the old memory (their task holds it) and still return valid ordinals.
+   */
+  compact(shard: number): void {
+    const old = this.#shards[shard];
+    const fresh = this.#newArena();
+    for (let slot = 0; slot < old.slotCount;) {
+      const ordinal = old.slotSubject(slot);
+      const location = this.#locations[ordinal];
+      if (location === undefined || location.shard !== shard || location.firstSlot !== slot) {
+        slot++;
+        continue;
+      }
+      const templates: ArenaTemplate[] = [];
+      for (let s = slot; s < slot + location.slotCount; s++) {
+        const tag = old.slotTag(s);
+        templates.push({ modality: tag & 0xff, position: (tag >>> 8) & 0xff, bytes: old.templateView(s) });
+      }
+      this.#locations[ordinal] = { shard, ...fresh.appendSubject(ordinal, templates) };
+      slot += location.slotCount;
+    }
+    this.#shards[shard] = fresh;
+  }
+
+  /** Splits the published slots into about `pieces` ranges of similar size (for the pool). */
+  scanRanges(pieces: number): ScanRange[] {
+    const total = this.#shards.reduce((s, a) => s + a.slotCount, 0);
+    const target = Math.max(256, Math.ceil(total / Math.max(1, pieces)));
+    const ranges: ScanRange[] = [];
+    this.#shards.forEach((arena, shard) => {
+      const slotCount = arena.slotCount;
+      for (let from = 0; from < slotCount; from += target) {
+        ranges.push({ shard, arena, slotFrom: from, slotTo: Math.min(slotCount, from + target), slotCount });
+      }
+    });
+    return ranges;
+  }
+
+  #newArena(): ShardArena {
+    const { shardCapacity, maxTemplateBytes } = this.#options;
+    // start with room for ~1/8 of the shard at a typical 5 KiB template; grows on demand
+    return new ShardArena(shardCapacity, Math.min(shardCapacity * 5120, 64 << 20) / 8, maxTemplateBytes);
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * The piscina pool that runs shard scans. One worker per core by default (the scan is pure
+ * compute); `BIODEDUP_POOL_SIZE` or the `threads` option overrides it.
+ */
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import { EngineError } from '../errors.ts';
+import type { ScanResult, ScanTask } from './scan-task.ts';
+
+export const POOL_SIZE_ENV = 'BIODEDUP_POOL_SIZE';
+
+export function defaultPoolSize(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[POOL_SIZE_ENV];
+  if (raw === undefined || raw === '') return availableParallelism();
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new EngineError('ERR_GALLERY_CONFIG', `${POOL_SIZE_ENV} must be an integer 1–256, got "${raw}"`);
+  return n;
+}
+
+export class ScanPool {
+  readonly threads: number;
+  readonly #piscina: Piscina<ScanTask, ScanResult>;
+
+  constructor(threads = defaultPoolSize()) {
+    if (!Number.isInteger(threads) || threads < 1) throw new EngineError('ERR_GALLERY_CONFIG', `pool size must be a positive integer, got ${threads}`);
+    this.threads = threads;
+    this.#piscina = new Piscina<ScanTask, ScanResult>({
+      filename: new URL('./scan-worker-entry.mjs', import.meta.url).href,
+      minThreads: threads,
+      maxThreads: threads,
+      // queue without bound here: the engine bounds the work it accepts (pendingJobs)
+      maxQueue: Infinity,
+      idleTimeout: Infinity,
+    });
+  }
+
+  /** Tasks queued or running in the pool. */
+  get queued(): number { return this.#piscina.queueSize; }
+
+  run(task: ScanTask): Promise<ScanResult> {
+    return this.#piscina.run(task);
+  }
+
+  async close(): Promise<void> {
+    await this.#piscina.destroy();
+  }
+}

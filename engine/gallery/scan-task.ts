@@ -1,0 +1,41 @@
+/**
+ * The messages between the engine and its pool workers. Everything is plain data and typed
+ * arrays (structured-clone friendly); the shard memory travels as a shared WebAssembly.Memory
+ * handle, so no gallery bytes are copied into a message.
+ */
+
+/** A probe as the workers see it: finger templates (validated by the engine) with ISO positions (0 = unknown). */
+export interface ScanProbe {
+  readonly positions: readonly number[];
+  readonly templates: readonly Uint8Array[];
+}
+
+export interface ScanTask {
+  readonly memory: WebAssembly.Memory;
+  /** Slots published when the engine dispatched the task: nothing past it is read. */
+  readonly slotCount: number;
+  /**
+   * Exhaustive scans cover slots [slotFrom, slotTo) (default: the whole shard). A bound that
+   * falls inside a subject's slots moves to that subject's end, so a subject split between two
+   * tasks is scored by exactly one of them, whole.
+   */
+  readonly slotFrom?: number;
+  readonly slotTo?: number;
+  readonly probe: ScanProbe;
+  /** Only these subjects, as (firstSlot, slotCount) pairs; absent = every subject in the shard. */
+  readonly ranges?: Uint32Array;
+  /** Fused score a subject needs to be returned. */
+  readonly threshold: number;
+  /** At most this many subjects, best first. */
+  readonly k: number;
+}
+
+export interface ScanResult {
+  /** Subject ordinals, best fused score first. */
+  readonly subjects: Uint32Array;
+  readonly fused: Float32Array;
+  /** subjects.length × probe fingers calibrated scores, row-major; NaN = that finger not compared. */
+  readonly perFinger: Float32Array;
+  /** Full-matcher comparisons this task ran. */
+  readonly comparisons: number;
+}

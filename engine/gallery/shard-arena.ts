@@ -1,0 +1,123 @@
+/**
+ * One shard: a fixed-capacity slot table and a template heap in a shared WebAssembly.Memory.
+ * Only the main thread writes (append, tombstone); pool workers read the same memory without
+ * copies of the gallery. Compaction writes a fresh arena, so a scan in flight keeps reading
+ * the old one undisturbed.
+ */
+import { EngineError } from '../errors.ts';
+import {
+  ARENA_MAGIC, FLAG_TOMBSTONE, H_CAPACITY, H_HEAP_TOP, H_MAGIC, H_SLOT_COUNT, H_TOMBSTONES, PAGE_BYTES,
+  SLOT_WORDS, S_LENGTH, S_OFFSET, S_SUBJECT, S_TAG, HEADER_WORDS, align16, heapStart, slotTag, tagFlags,
+} from './shard-layout.ts';
+
+/** One template to place in a subject's slots. */
+export interface ArenaTemplate {
+  readonly modality: number;
+  readonly position: number;
+  readonly bytes: Uint8Array;
+}
+
+/** Where a subject's templates sit: slots [firstSlot, firstSlot + slotCount). */
+export interface SlotRange {
+  readonly firstSlot: number;
+  readonly slotCount: number;
+}
+
+const MAX_PAGES = 65536; // wasm32: 4 GiB
+
+export class ShardArena {
+  readonly memory: WebAssembly.Memory;
+  readonly capacity: number;
+  #words: Int32Array;
+  #bytes: Uint8Array;
+
+  /**
+   * @param capacity slots (templates) this shard can ever hold
+   * @param initialHeapBytes heap reserved up front; the memory grows past it on demand
+   * @param maxTemplateBytes largest template accepted, sizes the memory's maximum
+   */
+  constructor(capacity: number, initialHeapBytes: number, maxTemplateBytes: number) {
+    if (!Number.isInteger(capacity) || capacity < 1 || capacity > 1 << 24) {
+      throw new EngineError('ERR_GALLERY_CONFIG', `shard capacity must be 1–16,777,216 slots, got ${capacity}`);
+    }
+    const start = heapStart(capacity);
+    const initial = Math.ceil((start + initialHeapBytes) / PAGE_BYTES);
+    const maximum = Math.min(MAX_PAGES, Math.ceil((start + capacity * align16(maxTemplateBytes)) / PAGE_BYTES));
+    this.memory = new WebAssembly.Memory({ initial: Math.min(initial, maximum), maximum, shared: true });
+    this.capacity = capacity;
+    this.#words = new Int32Array(this.memory.buffer);
+    this.#bytes = new Uint8Array(this.memory.buffer);
+    this.#words[H_MAGIC] = ARENA_MAGIC;
+    this.#words[H_CAPACITY] = capacity;
+    this.#words[H_HEAP_TOP] = start;
+    Atomics.store(this.#words, H_SLOT_COUNT, 0);
+  }
+
+  /** Slots published so far (live and tombstoned). */
+  get slotCount(): number { return Atomics.load(this.#words, H_SLOT_COUNT); }
+  get tombstones(): number { return this.#words[H_TOMBSTONES]; }
+  get heapBytes(): number { return this.#words[H_HEAP_TOP] - heapStart(this.capacity); }
+  get memoryBytes(): number { return this.memory.buffer.byteLength; }
+
+  /** Whether `count` more templates of `bytes` total fit (slots and the 4 GiB memory bound). */
+  fits(count: number, bytes: number): boolean {
+    const top = this.#words[H_HEAP_TOP] + bytes + 16 * count;
+    return this.slotCount + count <= this.capacity && top <= MAX_PAGES * PAGE_BYTES;
+  }
+
+  /** Appends one subject's templates and publishes them in one step; returns their slots. */
+  appendSubject(subjectOrdinal: number, templates: readonly ArenaTemplate[]): SlotRange {
+    const total = templates.reduce((s, t) => s + align16(t.bytes.length), 0);
+    if (!this.fits(templates.length, total)) throw new EngineError('ERR_SHARD_FULL', 'shard is full');
+    let top = this.#words[H_HEAP_TOP];
+    this.#ensure(top + total);
+    const firstSlot = this.slotCount;
+    templates.forEach((t, i) => {
+      this.#bytes.set(t.bytes, top);
+      const w = HEADER_WORDS + (firstSlot + i) * SLOT_WORDS;
+      this.#words[w + S_OFFSET] = top;
+      this.#words[w + S_LENGTH] = t.bytes.length;
+      this.#words[w + S_SUBJECT] = subjectOrdinal;
+      this.#words[w + S_TAG] = slotTag(t.modality, t.position);
+      top += align16(t.bytes.length);
+    });
+    this.#words[H_HEAP_TOP] = top;
+    // The release store: a reader that loads the new count sees every byte written above.
+    Atomics.store(this.#words, H_SLOT_COUNT, firstSlot + templates.length);
+    return { firstSlot, slotCount: templates.length };
+  }
+
+  /** Marks a subject's slots dead; scans skip them from their next read of the slot tag. */
+  tombstone({ firstSlot, slotCount }: SlotRange): void {
+    for (let s = firstSlot; s < firstSlot + slotCount; s++) {
+      const w = HEADER_WORDS + s * SLOT_WORDS + S_TAG;
+      Atomics.or(this.#words, w, FLAG_TOMBSTONE << 16);
+    }
+    this.#words[H_TOMBSTONES] += slotCount;
+  }
+
+  /** A template's bytes (a view into the shared memory: copy before keeping it). */
+  templateView(slot: number): Uint8Array {
+    const w = HEADER_WORDS + slot * SLOT_WORDS;
+    return new Uint8Array(this.memory.buffer, this.#words[w + S_OFFSET], this.#words[w + S_LENGTH]);
+  }
+
+  slotTag(slot: number): number { return Atomics.load(this.#words, HEADER_WORDS + slot * SLOT_WORDS + S_TAG); }
+  slotSubject(slot: number): number { return this.#words[HEADER_WORDS + slot * SLOT_WORDS + S_SUBJECT]; }
+  isLive(slot: number): boolean { return (tagFlags(this.slotTag(slot)) & FLAG_TOMBSTONE) === 0; }
+
+  #ensure(end: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (end <= have) return;
+    // Grow by at least a quarter: amortised appends, few reallocations of the views.
+    const want = Math.max(end, have + (have >> 2));
+    const pages = Math.min(MAX_PAGES, Math.ceil(want / PAGE_BYTES)) - have / PAGE_BYTES;
+    try {
+      this.memory.grow(pages);
+    } catch (cause) {
+      throw new EngineError('ERR_SHARD_MEMORY', `shard memory could not grow to ${want} bytes`, { cause });
+    }
+    this.#words = new Int32Array(this.memory.buffer);
+    this.#bytes = new Uint8Array(this.memory.buffer);
+  }
+}
