@@ -1,0 +1,214 @@
+/**
+ * The deduplication engine (engine/gallery/): operation semantics over the store, shards and
+ * worker pool; ordering of inserts and identifies; restricted and excluding identifies;
+ * deletes and compaction; rebuild after restart; and the fusion and threshold arithmetic.
+ * Data: synthetic minutiae (datasets/synthetic.ts), each subject with two fingers.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  DedupEngine, FingerMatcher, decisionThreshold, fuseScores, generateTemplateKey, parseTemplateKey, type Probe, type Subject,
+} from '../engine/index.ts';
+import { ShardArena } from '../engine/gallery/shard-arena.ts';
+import { FingerScanner } from '../engine/gallery/finger-scanner.ts';
+import { generateDataset, mulberry32 } from '../datasets/synthetic.ts';
+
+const KEY = parseTemplateKey(generateTemplateKey());
+const SUBJECTS = 120;
+const matcher = new FingerMatcher();
+// per subject: finger A impressions 1, 2 and finger B impressions 1, 2
+const data = generateDataset(2 * SUBJECTS, 2, 20261125);
+const template = (finger: number, impression: 1 | 2): Uint8Array =>
+  matcher.createTemplate(data[2 * finger + impression - 1].record.views[0].minutiae).bytes;
+const enrolTemplates = Array.from({ length: SUBJECTS }, (_, s) => [template(2 * s, 1), template(2 * s + 1, 1)]);
+const probeTemplates = Array.from({ length: SUBJECTS }, (_, s) => [template(2 * s, 2), template(2 * s + 1, 2)]);
+
+function subject(s: number): Subject {
+  return {
+    referenceId: `person-${s}`,
+    fingers: { 2: { modality: 'finger', version: 1, bytes: enrolTemplates[s][0] }, 7: { modality: 'finger', version: 1, bytes: enrolTemplates[s][1] } },
+  };
+}
+function probe(s: number): Probe {
+  return { fingers: [{ position: 2, template: probeTemplates[s][0] }, { position: 7, template: probeTemplates[s][1] }] };
+}
+
+const dirs: string[] = [];
+const engines: DedupEngine[] = [];
+function openEngine(dir = mkdtempSync(path.join(tmpdir(), 'biodedup-engine-')), shardCapacity?: number): { engine: DedupEngine; dir: string } {
+  if (!dirs.includes(dir)) dirs.push(dir);
+  const engine = DedupEngine.open({ dataDir: dir, key: KEY, threads: 2, shardCapacity });
+  engines.push(engine);
+  return { engine, dir };
+}
+afterAll(async () => {
+  for (const e of engines) await e.close();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('DedupEngine operations', () => {
+  let engine: DedupEngine;
+  let dir: string;
+  beforeAll(async () => {
+    ({ engine, dir } = openEngine(undefined, 64)); // small shards: the gallery spans several
+    await Promise.all(Array.from({ length: 100 }, (_, s) => engine.insert(subject(s))));
+  }, 60_000);
+
+  it('counts subjects and spreads them over shards', () => {
+    expect(engine.count()).toBe(100);
+    expect(engine.stats()).toMatchObject({ subjects: 100, templates: 200, shards: 4 });
+  });
+
+  it('finds the mate of every probe, first, and nobody for a non-enrolled person', async () => {
+    for (const s of [0, 31, 32, 63, 64, 99]) {
+      const r = await engine.identify(probe(s));
+      expect(r.candidates.map((c) => c.referenceId)).toEqual([`person-${s}`]);
+      expect(r.candidates[0].fingers.map((f) => f.position)).toEqual([2, 7]);
+      expect(r.comparisons).toBe(200);
+      expect(r.threshold).toBeCloseTo(30 + 20, 6);
+    }
+    for (const s of [100, 110, 119]) expect((await engine.identify(probe(s))).candidates).toEqual([]);
+  });
+
+  it('reports a repeated insert as already present and changes nothing', async () => {
+    expect((await engine.insert(subject(5))).status).toBe('already-present');
+    expect(engine.count()).toBe(100);
+    expect((await engine.identify(probe(5), { targetFPIR: 0, maxResults: 1000 })).candidates.filter((c) => c.referenceId === 'person-5')).toHaveLength(1);
+  });
+
+  it('restricts a search to listed subjects, with N = their count', async () => {
+    const r = await engine.identify(probe(7), { referenceIds: ['person-6', 'person-8', 'nobody'] });
+    expect(r.candidates).toEqual([]);
+    expect(r.gallerySize).toBe(2);
+    expect(r.comparisons).toBe(4);
+    expect((await engine.identify(probe(7), { referenceIds: ['person-7'] })).candidates.map((c) => c.referenceId)).toEqual(['person-7']);
+  });
+
+  it('never returns the excluded referenceId (the probe itself)', async () => {
+    const r = await engine.identify(probe(9), { excludeReferenceId: 'person-9', targetFPIR: 0, maxResults: 3 });
+    expect(r.candidates.map((c) => c.referenceId)).not.toContain('person-9');
+  });
+
+  it('verifies 1:1 against one subject only', async () => {
+    const genuine = await engine.verify('person-12', probe(12));
+    const impostor = await engine.verify('person-13', probe(12));
+    expect(genuine.match).toBe(true);
+    expect(impostor.match).toBe(false);
+    expect(genuine.score).toBeGreaterThan(impostor.score);
+    await expect(engine.verify('nobody', probe(12))).rejects.toMatchObject({ code: 'ERR_UNKNOWN_REFERENCE' });
+  });
+
+  it('refuses bad templates and probes with typed errors, writing nothing', async () => {
+    const bad: Subject = { referenceId: 'bad', fingers: { 2: { modality: 'finger', version: 1, bytes: new Uint8Array(40) } } };
+    await expect(engine.insert(bad)).rejects.toMatchObject({ code: 'ERR_TEMPLATE_CORRUPT' });
+    const wrongVersion: Subject = { referenceId: 'bad', fingers: { 2: { modality: 'finger', version: 7, bytes: enrolTemplates[0][0] } } };
+    await expect(engine.insert(wrongVersion)).rejects.toMatchObject({ code: 'ERR_TEMPLATE_VERSION' });
+    expect(engine.count()).toBe(100);
+    await expect(engine.identify({ fingers: [] })).rejects.toMatchObject({ code: 'ERR_PROBE' });
+    await expect(engine.identify({ fingers: [{ position: 11, template: probeTemplates[0][0] }] })).rejects.toMatchObject({ code: 'ERR_PROBE' });
+    await expect(engine.identify(probe(0), { targetFPIR: -1 })).rejects.toMatchObject({ code: 'ERR_IDENTIFY_OPTIONS' });
+  });
+
+  it('deletes: gone from searches and the count; compaction reclaims the slots', async () => {
+    const before = engine.stats().templateBytes;
+    for (let s = 32; s < 56; s++) expect(await engine.delete(`person-${s}`)).toEqual({ deleted: true });
+    expect(await engine.delete('person-32')).toEqual({ deleted: false });
+    expect(engine.count()).toBe(76);
+    expect(engine.stats().templates).toBe(152);
+    expect(engine.stats().templateBytes).toBeLessThan(before); // the shard holding 32–63 was rewritten
+    expect((await engine.identify(probe(40))).candidates).toEqual([]);
+    for (const s of [31, 56, 63, 64]) expect((await engine.identify(probe(s))).candidates.map((c) => c.referenceId)).toEqual([`person-${s}`]);
+  });
+
+  it('rebuilds the same gallery from the store after a restart', async () => {
+    await engine.close();
+    const { engine: again } = openEngine(dir, 64);
+    expect(again.count()).toBe(76);
+    expect(again.stats().templates).toBe(152);
+    for (const s of [0, 31, 56, 99]) expect((await again.identify(probe(s))).candidates.map((c) => c.referenceId)).toEqual([`person-${s}`]);
+    expect((await again.identify(probe(40))).candidates).toEqual([]);
+    expect(again.pendingJobs()).toBe(0);
+  });
+});
+
+describe('DedupEngine ordering under concurrency', () => {
+  it('an identify started after an insert is acknowledged always sees it, while other inserts run', async () => {
+    const { engine } = openEngine();
+    const searches: Promise<boolean>[] = [];
+    const inserts: Promise<unknown>[] = [];
+    let peakPending = 0;
+    for (let s = 0; s < 40; s++) {
+      inserts.push(engine.insert(subject(s)).then(() => {
+        // acknowledged: a search issued now must find this subject, whatever else is in flight
+        searches.push(engine.identify(probe(s)).then((r) => r.candidates.some((c) => c.referenceId === `person-${s}`)));
+        peakPending = Math.max(peakPending, engine.pendingJobs());
+      }));
+    }
+    await Promise.all(inserts);
+    expect(await Promise.all(searches)).toEqual(Array(40).fill(true));
+    expect(peakPending).toBeGreaterThan(1);
+    expect(engine.pendingJobs()).toBe(0);
+  }, 60_000);
+});
+
+describe('shard scans split across tasks', () => {
+  it('scores every subject exactly once however the slot range is cut', () => {
+    const arena = new ShardArena(512, 1 << 20, 64 * 1024);
+    const random = mulberry32(5);
+    // subjects with 1–3 fingers, so cuts fall inside subjects
+    for (let s = 0; s < 60; s++) {
+      const n = 1 + Math.floor(random() * 3);
+      arena.appendSubject(s, Array.from({ length: n }, (_, i) => ({ modality: 1, position: 2 + i, bytes: enrolTemplates[s][i % 2] })));
+    }
+    const scanner = new FingerScanner();
+    const task = { memory: arena.memory, slotCount: arena.slotCount, probe: { positions: [0], templates: [probeTemplates[3][0]] }, threshold: -1, k: 1000 };
+    const whole = scanner.scan(task);
+    expect(whole.subjects.length).toBe(60);
+    for (const cut of [1, 2, 7, 50, arena.slotCount - 1]) {
+      const a = scanner.scan({ ...task, slotTo: cut });
+      const b = scanner.scan({ ...task, slotFrom: cut });
+      const union = [...a.subjects, ...b.subjects].sort((x, y) => x - y);
+      expect(union).toEqual([...whole.subjects].sort((x, y) => x - y));
+      expect(a.comparisons + b.comparisons).toBe(whole.comparisons);
+    }
+    // an unknown probe position is compared with every finger, with the best-of-m correction
+    expect(whole.comparisons).toBe(arena.slotCount);
+  });
+});
+
+describe('fusion and decision threshold', () => {
+  it('keeps one score as it is and ignores fingers not compared', () => {
+    expect(fuseScores([37.5])).toBeCloseTo(37.5, 9);
+    expect(fuseScores([37.5, Number.NaN])).toBeCloseTo(37.5, 9);
+    expect(fuseScores([])).toBe(0);
+  });
+
+  it('is symmetric, monotone, and below the naive sum', () => {
+    expect(fuseScores([20, 35])).toBeCloseTo(fuseScores([35, 20]), 9);
+    expect(fuseScores([20, 36])).toBeGreaterThan(fuseScores([20, 35]));
+    expect(fuseScores([20, 35])).toBeLessThan(55);
+    // a strong finger and a useless one: weaker than the strong finger alone (two tries at chance)
+    expect(fuseScores([30, 0])).toBeCloseTo(-10 * Math.log10(1e-3 * (1 + 3 * Math.LN10)), 6);
+  });
+
+  it('is calibrated: impostors with independent uniform p-values reach fused score 30 about 1 time in 1,000', () => {
+    const random = mulberry32(99);
+    const trials = 400_000;
+    let above = 0;
+    for (let i = 0; i < trials; i++) {
+      const s1 = -10 * Math.log10(random() || 1e-12), s2 = -10 * Math.log10(random() || 1e-12);
+      if (fuseScores([s1, s2]) >= 30) above++;
+    }
+    // expected 400 ± 20 (binomial σ); a sum rule would give ≈ 7.9× more
+    expect(above).toBeGreaterThan(340);
+    expect(above).toBeLessThan(460);
+  });
+
+  it('maps a target FPIR and gallery size to a per-search threshold', () => {
+    expect(decisionThreshold(30, 1000)).toBeCloseTo(60, 9);
+    expect(decisionThreshold(30, 1)).toBeCloseTo(30, 9);
+    expect(decisionThreshold(20, 1_000_000)).toBeCloseTo(80, 9);
+  });
+});
