@@ -17,6 +17,7 @@ import { scanProbes, setResult, type ScanRows } from './set-result.ts';
 import { enrolSamples, readIsoSamples, SYNTHETIC, syntheticSamples, type FingerSample } from './iso-samples.ts';
 import { detSvgPathFor, writeJsonFile, writeTextFile } from './report-files.ts';
 import { evaluateIrisSet, IRIS_PROTOCOL } from './iris-accuracy.ts';
+import { DEFAULT_IMAGE_DPI, median, parseSetSpec, readImageSamples } from './extract-samples.ts';
 
 export type Modality = 'finger' | 'iris';
 export type InputKind = 'images' | 'iso';
@@ -40,9 +41,12 @@ export interface AccuracyOptions {
   sets?: readonly string[];
   /** File naming of the set folders. Default 'fvc' (finger), 'casia' (iris). */
   layout?: BenchLayout;
-  /** Default 'iso' ('images' needs an extractor, not built yet: ERR_NO_EXTRACTOR). */
+  /** Default 'iso'; 'images' runs the fingerprint extractor (engine/finger-extractor.ts) on each image. */
   input?: InputKind;
-  /** Resolution of the samples in dots per inch; overrides what each record declares. */
+  /**
+   * Resolution of the samples in dots per inch; overrides what each record declares (images:
+   * default 500). A set given as "DIR@DPI" has its own resolution, which wins over this one.
+   */
   dpi?: number;
   /** Default 'all-pairs'. */
   protocol?: Protocol;
@@ -101,6 +105,7 @@ export interface SetResult {
 
 interface ResolvedOptions {
   modality: Modality;
+  input: InputKind;
   sets: string[];
   layout: BenchLayout;
   dpi: number | undefined;
@@ -126,13 +131,18 @@ function checkOptions(o: AccuracyOptions): ResolvedOptions {
     if (o.input === 'iso' || o.dpi !== undefined) throw new EngineError('ERR_BENCH_OPTION', '--input iso and --dpi do not apply to iris (it reads images)');
   } else {
     if (layout === 'casia') throw new EngineError('ERR_BENCH_OPTION', '--layout casia holds iris images: use --modality iris');
-    if (input === 'images') throw new EngineError('ERR_NO_EXTRACTOR', 'no fingerprint extractor yet: use --input iso');
+    if (input === 'images' && (o.sets ?? []).length === 0) throw new EngineError('ERR_BENCH_OPTION', '--input images needs --set DIR (there are no generated images)');
   }
   if (o.dpi !== undefined && !(Number.isFinite(o.dpi) && o.dpi > 0)) {
     throw new EngineError('ERR_BENCH_OPTION', `dpi must be a positive number, got ${String(o.dpi)}`);
   }
+  for (const set of o.sets ?? []) {
+    const { dpi } = parseSetSpec(set);
+    if (dpi !== undefined && !(dpi > 0)) throw new EngineError('ERR_BENCH_OPTION', `set ${set}: dpi must be a positive number`);
+  }
   return {
     modality,
+    input,
     sets: [...(o.sets ?? [])],
     layout,
     dpi: o.dpi,
@@ -146,7 +156,7 @@ function checkOptions(o: AccuracyOptions): ResolvedOptions {
  * is a probe of some pair is prepared once and compared against a gallery of all enrolled
  * samples with compareMany; only those calls are timed.
  */
-export function evaluateSet(set: string, label: string, samples: readonly FingerSample[], protocol: Protocol, kernel: KernelVariant = 'simd'): SetResult {
+export function evaluateSet(set: string, label: string, samples: readonly FingerSample[], protocol: Protocol, kernel: KernelVariant = 'simd', extractMsMedian: number | null = null): SetResult {
   const matcher = new FingerMatcher(kernel);
   const enrolled = enrolSamples(matcher, samples);
   const { genuine, impostor } = buildPairs(enrolled, protocol);
@@ -177,13 +187,13 @@ export function evaluateSet(set: string, label: string, samples: readonly Finger
   }
   return setResult({
     set, label, protocol, enrolled, genuine, impostor, scan,
-    extractMsMedian: null,
+    extractMsMedian,
   });
 }
 
 /** Folder basenames when they tell the sets apart ("DB1_B"), else the folders as given. */
 function setLabels(sets: readonly string[]): string[] {
-  const names = sets.map((s) => basename(resolve(s)));
+  const names = sets.map((s) => basename(resolve(parseSetSpec(s).dir)));
   return new Set(names).size === names.length ? names : [...sets];
 }
 
@@ -199,14 +209,19 @@ export async function runAccuracy(options: AccuracyOptions = {}): Promise<Accura
     results.push(evaluateSet(SYNTHETIC_SET, SYNTHETIC_SET, syntheticSamples(fingers, impressions, seed, o.dpi), o.protocol, o.kernel));
   } else {
     const labels = setLabels(o.sets);
-    o.sets.forEach((set, k) => {
+    for (const [k, set] of o.sets.entries()) {
       if (o.layout === 'casia') {
         results.push(evaluateIrisSet(set, labels[k], listCasiaIrisSamples(set)));
+      } else if (o.input === 'images') {
+        const { dir, dpi } = parseSetSpec(set);
+        const { samples, extractMs } = await readImageSamples(dir, o.layout, dpi ?? o.dpi ?? DEFAULT_IMAGE_DPI);
+        results.push(evaluateSet(set, labels[k], samples, o.protocol, o.kernel, median(extractMs)));
       } else {
-        const samples = readIsoSamples(set, o.layout, o.dpi);
+        const { dir, dpi } = parseSetSpec(set);
+        const samples = readIsoSamples(dir, o.layout, dpi ?? o.dpi);
         results.push(evaluateSet(set, labels[k], samples, o.protocol, o.kernel));
       }
-    });
+    }
   }
 
   for (const line of accuracyText(results)) print(line);

@@ -11,18 +11,24 @@ import { runSpeed } from './speed.ts';
 import { formatCalibration, runCalibration } from './calibrate.ts';
 import { runIrisCalibration } from './iris-calibrate.ts';
 import { storeLoadMain } from './store-load.ts';
+import { identifyMain } from './identify-cli.ts';
 
 const ACCURACY_USAGE = `accuracy [--modality finger|iris] [--set DIR]... [--layout fvc|neurotech|casia] [--input images|iso]
          [--dpi N] [--protocol all-pairs|fvc] [--json FILE] [--scores FILE]
   Verification accuracy: FTE, EER, FMR100, FMR1000, ZeroFMR, comparisons/s, DET plot.
   --modality M     finger (default) or iris (needs --set, layout casia, protocol cross-session:
                    session-1 images enrolled, session-2 images probe, genuine = same eye)
-  --set DIR        a set folder, repeatable; without any: generated data (set "synthetic", finger only)
+  --set DIR[@DPI]  a set folder, repeatable; without any: generated data (set "synthetic", finger only).
+                   DIR@DPI gives that set its own resolution (it wins over --dpi), so sets of
+                   different resolutions run together: --set DB1_B --set DB2_B@569
   --layout L       file names: fvc = FFF_I (finger default), neurotech = PPP_F_I,
                    casia = EEE/S/EEE_S_I.bmp (iris default)
   --input I        iso = ISO 19794-2 / ANSI 378 minutiae records named *.iso (default);
-                   images needs a fingerprint extractor, not built yet (finger only: iris reads images)
+                   images = the image files (TIFF, PNG, JPEG, BMP, PGM, JPEG 2000) through the
+                   fingerprint extractor; failures to enrol count in FTE; the report's extraction
+                   time is the median per image on one core, decoding excluded (finger only)
   --dpi N          resolution of the samples in dots per inch, overriding the records' own
+                   (images: default 500; other resolutions are resampled to 500 before extraction)
   --protocol P     all-pairs (FVC-B all-pairs, default) or fvc (FVC official impostors); finger only
   --json FILE      report: one object (one set) or an array (several), and a DET plot
                    beside it (FILE with .json replaced by .det.svg)
@@ -30,7 +36,10 @@ const ACCURACY_USAGE = `accuracy [--modality finger|iris] [--set DIR]... [--layo
 
 const SPEED_USAGE = `speed [--set DIR]... [--iris-set DIR] [--json FILE]
   1:N scan speed on one thread (benchmark.js): finger SIMD kernel against the scalar baseline;
-  iris comparisons with the rotation search against a plain one-position scan of the same gallery.
+  iris comparisons with the rotation search against a plain one-position scan of the same gallery;
+  fingerprint extraction per image on one core (fingerExtractMsMedian: all FVC2002 B images under
+  <data>/fingerprint/fvc2002, DB2 at 569 dpi, 3 passes) beside a 3×3 box-filter pass over the
+  same image in the same kernel (fingerExtractBaselineMsMedian).
   --set DIR        gallery from this folder's .iso files (fvc names), repeatable; default: all of
                    <data>/fingerprint/fvc2002-iso/DB1_B..DB4_B, <data> = $BIODEDUP_DATA or ../shared/data
                    (synthetic templates, with a warning, when that is absent)
@@ -53,6 +62,7 @@ commands:
   speed      1:N scan speed, SIMD kernel and scalar baseline
   calibrate  fit the score calibration on cross-set impostors
   store      durable-store load figures: inserts/s and the shard-rebuild read (store-load.ts)
+  identify   1:N identify at scale: load, memory, latency, throughput, FNIR/FPIR with planted mates
   help       this text (help <command> for one command)
 
 ${ACCURACY_USAGE}
@@ -205,6 +215,8 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'store':
         return await storeLoadMain(rest);
+      case 'identify':
+        return await identifyMain(rest);
       case 'calibrate':
         calibrateCommand(rest);
         return 0;

@@ -1,0 +1,68 @@
+/** Argument parsing for `npm run bench -- identify` (the figures come from identify.ts). */
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { IDENTIFY_MODES, formatIdentify, runIdentifyBench, writeIdentifyJson, type IdentifyMode } from './identify.ts';
+
+export const IDENTIFY_USAGE = `identify --gallery N [--fingers F (2)] [--mode exhaustive|prefilter] [--probes P (200)]
+         [--threads T] [--seed S (1)] [--target-fpir X (30)] [--store DIR] [--json FILE]
+  1:N identify at scale. N finger templates (N / F subjects): a synthetic background with real
+  persons from fvc2002-iso planted in it (their last person per set held out for non-mated
+  searches). The LMDB gallery store is built once (in $TMPDIR/biodedup-identify-N-F-S unless
+  --store names a folder; it holds synthetic data and its bench key in clear) and reused.
+  Prints load time, bytes per template, identify latency p50/p99, identifies/s, comparisons/s
+  per core beside the single-kernel rate, FNIR/FPIR at the target FPIR, prefilter recall.
+  --probes P       at most P mated and P non-mated searches
+  --json FILE      gallery, fingersPerProbe, mode, loadSeconds, bytesPerTemplate, p50Ms, p99Ms,
+                   identifiesPerSecond, comparisonsPerSecondPerCore, prefilterRecall, fnir, fpir
+                   (and context figures)`;
+
+function integer(name: string, v: string | undefined, fallback: number, min = 1): number {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw Object.assign(new Error(`--${name} must be an integer ≥ ${min}, got "${v}"`), { code: 'ERR_USAGE' });
+  return n;
+}
+
+export async function identifyMain(argv: string[]): Promise<number> {
+  let options;
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        gallery: { type: 'string' }, fingers: { type: 'string' }, mode: { type: 'string' }, probes: { type: 'string' },
+        threads: { type: 'string' }, seed: { type: 'string' }, 'target-fpir': { type: 'string' }, store: { type: 'string' }, json: { type: 'string' },
+      },
+      strict: true,
+    });
+    if (values.gallery === undefined) throw new Error('--gallery N is required');
+    const mode = (values.mode ?? 'exhaustive') as IdentifyMode;
+    if (!IDENTIFY_MODES.includes(mode)) throw new Error(`--mode must be one of ${IDENTIFY_MODES.join(', ')}`);
+    const targetFPIR = values['target-fpir'] === undefined ? 30 : Number(values['target-fpir']);
+    if (!(targetFPIR >= 0 && targetFPIR <= 100)) throw new Error('--target-fpir must be 0–100');
+    options = {
+      gallery: integer('gallery', values.gallery, 0),
+      fingers: integer('fingers', values.fingers, 2),
+      mode,
+      probes: integer('probes', values.probes, 200),
+      threads: integer('threads', values.threads, availableParallelism()),
+      seed: integer('seed', values.seed, 1, 0),
+      targetFPIR,
+      storeDir: values.store === undefined ? undefined : resolve(values.store),
+      json: values.json,
+    };
+  } catch (e) {
+    process.stderr.write(`error [ERR_USAGE]: ${(e as Error).message}\n\n${IDENTIFY_USAGE}\n`);
+    return 2;
+  }
+  try {
+    const figures = await runIdentifyBench(options, (line) => process.stderr.write(`${line}\n`));
+    process.stdout.write(`${formatIdentify(figures)}\n`);
+    if (options.json !== undefined) writeIdentifyJson(options.json, figures);
+    return 0;
+  } catch (e) {
+    const code = (e as { code?: string }).code ?? 'ERR_BENCH';
+    process.stderr.write(`error [${code}]: ${(e as Error).message}\n`);
+    return 1;
+  }
+}
