@@ -141,7 +141,7 @@ function singleKernelRate(planted: PlantedPersons, seed: number, fingers: number
     return matcher.createTemplate(record.views[0].minutiae, { resolutionPxPerCm: record.resolutionX });
   });
   const gallery = matcher.loadGallery(templates);
-  const probe = matcher.prepareProbe(matcher.templateFromBytes(planted.mated[0].probe.fingers[0].template));
+  const probe = matcher.prepareProbe(matcher.templateFromBytes(planted.mated[0].probe.fingers![0].template));
   const out = new Float32Array(gallery.size);
   matcher.compareManyRaw(probe, gallery, out); // warm-up
   let n = 0;

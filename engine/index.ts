@@ -39,9 +39,25 @@ export {
   type IrisImageRecord, type IrisRepresentation, type IrisImageType, type IrisImageFormat, type IrisEyeLabel,
   type IrisOrientation, type IrisCompressionHistory, type IrisCaptureDateTime, type IrisQualityBlock,
 } from './formats/index.ts';
-export { DedupEngine, FINGER_TEMPLATE_VERSION } from './gallery/dedup-engine.ts';
+export { DedupEngine, FINGER_TEMPLATE_VERSION, IRIS_TEMPLATE_VERSION } from './gallery/dedup-engine.ts';
 export { fuseScores, decisionThreshold, bestOfScore } from './gallery/fusion.ts';
 export { POOL_SIZE_ENV } from './gallery/scan-pool.ts';
 export type {
-  EngineOptions, Probe, ProbeFinger, IdentifyOptions, IdentifyResult, Candidate, FingerScore, VerifyResult,
+  EngineOptions, Probe, ProbeFinger, IdentifyOptions, IdentifyResult, Candidate, ModalityScore, VerifyResult, ProbeIris, IrisSideOrUnknown,
 } from './gallery/engine-types.ts';
+export {
+  fingerVector, templateVector, isEmptyVector, FINGER_VECTOR_DIMENSION, FingerIndex, PREFILTER, PREFILTER_INDEX,
+  type FingerIndexOptions, type FingerSearchOptions, type FingerSearchResult,
+} from './prefilter/index.ts';
+export {
+  FingerExtractor, QualityTooLowError, EXTRACTOR_DPI, MIN_ENROL_MINUTIAE, MAX_RECORD_MINUTIAE,
+  type ExtractOptions, type FingerExtraction, type ExtractionExplanation, type CandidateMinutia,
+} from './finger-extractor.ts';
+export { REMOVAL_STAGES, type RemovalStage } from './finger-extractor-kernel.ts';
+export { resampleGray, resampleToDpi } from './images/resample.ts';
+export { decodeWsq, type WsqImage } from './images/index.ts';
+export {
+  readIso19794_4, writeIso19794_4, fingerViewDpi, FINGER_RECORD_LIMITS, decodeFingerImageRecord, decodeFingerView,
+  type FingerImageRecord, type FingerImageView, type FingerImageEdition, type FingerImageCompression, type FingerScaleUnits,
+  type FingerCaptureDateTime, type FingerQualityBlock, type FingerCertificationBlock, type DecodedFingerView,
+} from './formats/index.ts';

@@ -9,11 +9,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  DedupEngine, FingerMatcher, decisionThreshold, fuseScores, generateTemplateKey, parseTemplateKey, type Probe, type Subject,
+  DedupEngine, FingerMatcher, IrisMatcher, decisionThreshold, fuseScores, generateTemplateKey, parseTemplateKey, type Probe, type Subject,
 } from '../engine/index.ts';
 import { ShardArena } from '../engine/gallery/shard-arena.ts';
-import { FingerScanner } from '../engine/gallery/finger-scanner.ts';
+import { ShardScanner } from '../engine/gallery/shard-scanner.ts';
 import { generateDataset, mulberry32 } from '../datasets/synthetic.ts';
+import { generateEye } from '../datasets/synthetic-iris.ts';
 
 const KEY = parseTemplateKey(generateTemplateKey());
 const SUBJECTS = 120;
@@ -65,7 +66,7 @@ describe('DedupEngine operations', () => {
     for (const s of [0, 31, 32, 63, 64, 99]) {
       const r = await engine.identify(probe(s));
       expect(r.candidates.map((c) => c.referenceId)).toEqual([`person-${s}`]);
-      expect(r.candidates[0].fingers.map((f) => f.position)).toEqual([2, 7]);
+      expect(r.candidates[0].scores.map((f) => f.modality === 'finger' ? f.position : -1)).toEqual([2, 7]);
       expect(r.comparisons).toBe(200);
       expect(r.threshold).toBeCloseTo(30 + 20, 6);
     }
@@ -162,8 +163,8 @@ describe('shard scans split across tasks', () => {
       const n = 1 + Math.floor(random() * 3);
       arena.appendSubject(s, Array.from({ length: n }, (_, i) => ({ modality: 1, position: 2 + i, bytes: enrolTemplates[s][i % 2] })));
     }
-    const scanner = new FingerScanner();
-    const task = { memory: arena.memory, slotCount: arena.slotCount, probe: { positions: [0], templates: [probeTemplates[3][0]] }, threshold: -1, k: 1000 };
+    const scanner = new ShardScanner();
+    const task = { memory: arena.memory, slotCount: arena.slotCount, probe: { modalities: [1], positions: [0], templates: [probeTemplates[3][0]] }, threshold: -1, k: 1000 };
     const whole = scanner.scan(task);
     expect(whole.subjects.length).toBe(60);
     for (const cut of [1, 2, 7, 50, arena.slotCount - 1]) {
@@ -211,4 +212,39 @@ describe('fusion and decision threshold', () => {
     expect(decisionThreshold(30, 1)).toBeCloseTo(30, 9);
     expect(decisionThreshold(20, 1_000_000)).toBeCloseTo(80, 9);
   });
+});
+
+describe('DedupEngine with irises', () => {
+  const irisMatcher = new IrisMatcher();
+  const eye = (textureSeed: number, noiseSeed: number, rotation = 0): Uint8Array => irisMatcher.createTemplate(generateEye({
+    width: 320, height: 280, pupil: { x: 160, y: 140, radius: 40 }, iris: { x: 158, y: 136, radius: 100 }, textureSeed, noiseSeed, rotation,
+  })).bytes;
+
+  it('searches and verifies on irises alone, and fuses irises with fingers', async () => {
+    const { engine } = openEngine();
+    for (let s = 0; s < 6; s++) {
+      await engine.insert({
+        ...subject(s),
+        irises: { left: { modality: 'iris', version: 1, bytes: eye(100 + s, 1) }, right: { modality: 'iris', version: 1, bytes: eye(200 + s, 1) } },
+      });
+    }
+    const irisProbe = (s: number) => ({ irises: [{ side: 'left' as const, template: eye(100 + s, 2, 0.05) }, { side: 'unknown' as const, template: eye(200 + s, 3) }] });
+    const r = await engine.identify(irisProbe(3));
+    // synthetic iris textures share one model, so some impostors score high: only the order is asserted
+    expect(r.candidates[0].referenceId).toBe('person-3');
+    expect(r.candidates[0].score).toBeGreaterThan(2 * (r.candidates[1]?.score ?? 0));
+    expect(r.candidates[0].scores.map((m) => m.modality === 'iris' ? m.side : '')).toEqual(['left', 'unknown']);
+    expect(r.comparisons).toBe(6 * 3); // the left iris against left irises, the unknown side against both
+
+    const both = await engine.identify({ ...probe(3), ...irisProbe(3) });
+    expect(both.candidates[0].scores.map((m) => m.modality)).toEqual(['finger', 'finger', 'iris', 'iris']);
+    expect(both.candidates[0].score).toBeGreaterThan(r.candidates[0].score);
+
+    const genuine = await engine.verify('person-3', irisProbe(3));
+    expect(genuine.match).toBe(true);
+    expect((await engine.verify('person-4', irisProbe(3))).score).toBeLessThan(genuine.score / 2);
+    await expect(engine.insert({ referenceId: 'x', irises: { left: { modality: 'iris', version: 1, bytes: new Uint8Array(100) } } }))
+      .rejects.toMatchObject({ code: 'ERR_TEMPLATE_CORRUPT' });
+    await expect(engine.identify({ irises: [{ side: 'middle' as 'left', template: eye(1, 1) }] })).rejects.toMatchObject({ code: 'ERR_PROBE' });
+  }, 60_000);
 });

@@ -9,6 +9,7 @@
  */
 import { EngineError } from '../errors.ts';
 import { FingerMatcher } from '../finger-matcher.ts';
+import { IrisMatcher } from '../iris-matcher.ts';
 import { openSubjectStore, type SubjectStore } from '../store/subject-store.ts';
 import type { TemplateKey } from '../store/template-key.ts';
 import type { FingerPosition, StoredSubject, Subject } from '../store/subject.ts';
@@ -18,11 +19,15 @@ import { ScanPool, defaultPoolSize } from './scan-pool.ts';
 import { MODALITY_FINGER, MODALITY_IRIS } from './shard-layout.ts';
 import type { ArenaTemplate } from './shard-arena.ts';
 import type { ScanProbe, ScanResult, ScanTask } from './scan-task.ts';
-import { bestOfScore, decisionThreshold, fuseScores } from './fusion.ts';
-import { IRIS_SIDE_CODE, identifyDefaults, type Candidate, type EngineOptions, type IdentifyOptions, type IdentifyResult, type Probe, type VerifyResult } from './engine-types.ts';
+import { decisionThreshold } from './fusion.ts';
+import { ShardScanner } from './shard-scanner.ts';
+import { IRIS_SIDE_CODE, identifyDefaults, type Candidate, type EngineOptions, type IdentifyOptions, type IdentifyResult, type IrisSideOrUnknown, type ModalityScore, type Probe, type ProbeFinger, type ProbeIris, type VerifyResult } from './engine-types.ts';
 
 /** Version tag stored with MCC finger templates (the kernel layout "MCC1"). */
 export const FINGER_TEMPLATE_VERSION = 1;
+/** Version tag stored with iris templates (the iris kernel's layout). */
+export const IRIS_TEMPLATE_VERSION = 1;
+const SIDE_OF_CODE: readonly IrisSideOrUnknown[] = ['unknown', 'right', 'left'];
 
 export class DedupEngine {
   readonly threads: number;
@@ -32,6 +37,9 @@ export class DedupEngine {
   readonly #gallery: Gallery;
   readonly #pool: ScanPool;
   readonly #matcher = new FingerMatcher();
+  #irisMatcher: IrisMatcher | undefined;
+  /** Verify runs here, in the calling thread: a 1:1 never queues behind 1:N scans in the pool. */
+  readonly #verifier = new ShardScanner();
   #pending = 0;
   #closed = false;
 
@@ -124,30 +132,20 @@ export class DedupEngine {
     });
   }
 
-  /** 1:1: the probe against one subject's templates; match when the fused score reaches `threshold`. */
+  /** 1:1: the probe against one subject's templates; match when the fused score reaches `threshold` (default 40: FMR 1e-4). */
   async verify(referenceId: string, probe: Probe, threshold = 40): Promise<VerifyResult> {
     this.#assertOpen();
     const scanProbe = this.#scanProbe(probe);
     return this.#track(async () => {
       const ordinal = this.#gallery.ordinalOf(referenceId);
       if (ordinal === undefined) throw new EngineError('ERR_UNKNOWN_REFERENCE', `no enrolled subject "${referenceId}"`);
-      const location = this.#gallery.locate(ordinal)!;
-      const arena = this.#gallery.arena(location.shard);
-      const fingers = scanProbe.templates.map((bytes, i) => {
-        const probeTemplate = this.#matcher.templateFromBytes(bytes);
-        let best = Number.NaN, compared = 0;
-        for (let slot = location.firstSlot; slot < location.firstSlot + location.slotCount; slot++) {
-          const tag = arena.slotTag(slot);
-          const position = (tag >>> 8) & 0xff;
-          if ((tag & 0xff) !== MODALITY_FINGER || (scanProbe.positions[i] !== 0 && position !== scanProbe.positions[i])) continue;
-          const s = this.#matcher.compare(probeTemplate, this.#matcher.templateFromBytes(arena.templateView(slot).slice()));
-          best = Number.isNaN(best) ? s : Math.max(best, s);
-          compared++;
-        }
-        return { position: scanProbe.positions[i], score: compared > 1 ? bestOfScore(best, compared) : best };
+      const { shard, firstSlot, slotCount } = this.#gallery.locate(ordinal)!;
+      const arena = this.#gallery.arena(shard);
+      const r = this.#verifier.scan({
+        memory: arena.memory, slotCount: arena.slotCount, probe: scanProbe, ranges: Uint32Array.of(firstSlot, slotCount), threshold: -Infinity, k: 1,
       });
-      const score = fuseScores(fingers.map((f) => f.score));
-      return { match: score >= threshold, score, threshold, fingers: fingers.filter((f) => !Number.isNaN(f.score)) };
+      const score = r.fused[0];
+      return { match: score >= threshold, score, threshold, scores: modalityScores(scanProbe, r.perFinger) };
     });
   }
 
@@ -176,23 +174,41 @@ export class DedupEngine {
       out.push({ modality: MODALITY_FINGER, position: Number(position), bytes: t.bytes });
     }
     for (const [side, t] of Object.entries(subject.irises ?? {})) {
-      if (t !== undefined) out.push({ modality: MODALITY_IRIS, position: IRIS_SIDE_CODE[side as 'left' | 'right'], bytes: t.bytes });
+      if (t === undefined) continue;
+      if (t.modality !== 'iris' || t.version !== IRIS_TEMPLATE_VERSION) {
+        throw new EngineError('ERR_TEMPLATE_VERSION', `iris ${side}: expected an iris template (version ${IRIS_TEMPLATE_VERSION})`);
+      }
+      this.#irises().templateFromBytes(t.bytes);
+      out.push({ modality: MODALITY_IRIS, position: IRIS_SIDE_CODE[side as 'left' | 'right'], bytes: t.bytes });
     }
     return out;
   }
 
   #scanProbe(probe: Probe): ScanProbe {
-    const fingers = probe.fingers ?? [];
-    if (!Array.isArray(fingers) || fingers.length === 0 || fingers.length > 10) {
-      throw new EngineError('ERR_PROBE', 'a probe needs 1–10 finger templates');
+    const fingers: readonly ProbeFinger[] = probe?.fingers ?? [];
+    const irises: readonly ProbeIris[] = probe?.irises ?? [];
+    if (!Array.isArray(fingers) || !Array.isArray(irises) || fingers.length + irises.length === 0 || fingers.length > 10 || irises.length > 2) {
+      throw new EngineError('ERR_PROBE', 'a probe needs 1–10 finger templates and/or 1–2 iris templates');
     }
-    return {
-      positions: fingers.map((f, i) => {
-        if (!Number.isInteger(f.position) || f.position < 0 || f.position > 10) throw new EngineError('ERR_PROBE', `probe finger ${i}: position must be 0 (unknown) or 1–10`);
-        return f.position;
-      }),
-      templates: fingers.map((f) => this.#matcher.templateFromBytes(f.template).bytes),
-    };
+    const modalities: number[] = [], positions: number[] = [], templates: Uint8Array[] = [];
+    fingers.forEach((f, i) => {
+      if (!Number.isInteger(f?.position) || f.position < 0 || f.position > 10) throw new EngineError('ERR_PROBE', `probe finger ${i}: position must be 0 (unknown) or 1–10`);
+      modalities.push(MODALITY_FINGER);
+      positions.push(f.position);
+      templates.push(this.#matcher.templateFromBytes(f.template).bytes);
+    });
+    irises.forEach((e, i) => {
+      const side: unknown = e?.side;
+      if (side !== 'left' && side !== 'right' && side !== 'unknown') throw new EngineError('ERR_PROBE', `probe iris ${i}: side must be left, right or unknown`);
+      modalities.push(MODALITY_IRIS);
+      positions.push(IRIS_SIDE_CODE[side]);
+      templates.push(this.#irises().templateFromBytes(e.template).bytes);
+    });
+    return { modalities, positions, templates };
+  }
+
+  #irises(): IrisMatcher {
+    return (this.#irisMatcher ??= new IrisMatcher());
   }
 
   /** For a restricted identify: the listed subjects' slot ranges per shard, and N. */
@@ -213,18 +229,13 @@ export class DedupEngine {
   }
 
   #mergeCandidates(results: readonly ScanResult[], probe: ScanProbe, maxResults: number, exclude: string | undefined): Candidate[] {
-    const fingers = probe.templates.length;
+    const columns = probe.templates.length;
     const all: Candidate[] = [];
     for (const r of results) {
       r.subjects.forEach((ordinal, i) => {
         const referenceId = this.#gallery.referenceIdOf(ordinal);
         if (referenceId === undefined || referenceId === exclude) return; // deleted meanwhile, or the probe itself
-        const row = r.perFinger.subarray(i * fingers, (i + 1) * fingers);
-        all.push({
-          referenceId,
-          score: r.fused[i],
-          fingers: Array.from(row, (score, f) => ({ position: probe.positions[f], score })).filter((f) => !Number.isNaN(f.score)),
-        });
+        all.push({ referenceId, score: r.fused[i], scores: modalityScores(probe, r.perFinger.subarray(i * columns, (i + 1) * columns)) });
       });
     }
     all.sort((a, b) => b.score - a.score || (a.referenceId < b.referenceId ? -1 : 1));
@@ -247,6 +258,18 @@ export class DedupEngine {
 
 function scanTask(r: ScanRange, probe: ScanProbe, threshold: number, k: number): ScanTask {
   return { memory: r.arena.memory, slotCount: r.slotCount, slotFrom: r.slotFrom, slotTo: r.slotTo, probe, threshold, k };
+}
+
+/** The per-template scores of one result row, in probe order; columns not compared are left out. */
+function modalityScores(probe: ScanProbe, row: Float32Array): ModalityScore[] {
+  const out: ModalityScore[] = [];
+  row.forEach((score, c) => {
+    if (Number.isNaN(score)) return;
+    out.push(probe.modalities[c] === MODALITY_FINGER
+      ? { modality: 'finger', position: probe.positions[c], score }
+      : { modality: 'iris', side: SIDE_OF_CODE[probe.positions[c]], score });
+  });
+  return out;
 }
 
 export type { FingerPosition, TemplateKey };

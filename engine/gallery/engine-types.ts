@@ -23,8 +23,18 @@ export interface ProbeFinger {
   readonly template: Uint8Array;
 }
 
+export type IrisSideOrUnknown = 'left' | 'right' | 'unknown';
+
+/** One probe iris: an iris template (IrisMatcher.createTemplate bytes) and its side. */
+export interface ProbeIris {
+  readonly side: IrisSideOrUnknown;
+  readonly template: Uint8Array;
+}
+
+/** What a search or a verification compares: any fingers and irises (at least one template). */
 export interface Probe {
-  readonly fingers: readonly ProbeFinger[];
+  readonly fingers?: readonly ProbeFinger[];
+  readonly irises?: readonly ProbeIris[];
 }
 
 export interface IdentifyOptions {
@@ -38,18 +48,16 @@ export interface IdentifyOptions {
   readonly excludeReferenceId?: string;
 }
 
-export interface FingerScore {
-  /** ISO finger position of the probe finger (0 = unknown). */
-  readonly position: number;
-  /** Calibrated score, −10·log10(FMR). */
-  readonly score: number;
-}
+/** The calibrated score (−10·log10 FMR) of one probe template against the candidate. */
+export type ModalityScore =
+  | { readonly modality: 'finger'; /** ISO position of the probe finger (0 = unknown) */ readonly position: number; readonly score: number }
+  | { readonly modality: 'iris'; readonly side: IrisSideOrUnknown; readonly score: number };
 
 export interface Candidate {
   readonly referenceId: string;
-  /** Fused calibrated score over the compared fingers. */
+  /** Fused calibrated score over every compared template (fusion.ts). */
   readonly score: number;
-  readonly fingers: readonly FingerScore[];
+  readonly scores: readonly ModalityScore[];
 }
 
 export interface IdentifyResult {
@@ -65,11 +73,11 @@ export interface VerifyResult {
   readonly match: boolean;
   readonly score: number;
   readonly threshold: number;
-  readonly fingers: readonly FingerScore[];
+  readonly scores: readonly ModalityScore[];
 }
 
-/** Iris sides as slot positions in a shard. */
-export const IRIS_SIDE_CODE = { right: 1, left: 2 } as const;
+/** Iris sides as slot positions in a shard (0: unknown, compared with both). */
+export const IRIS_SIDE_CODE = { unknown: 0, right: 1, left: 2 } as const;
 
 export function identifyDefaults(o: IdentifyOptions): Required<Omit<IdentifyOptions, 'referenceIds' | 'excludeReferenceId'>> & IdentifyOptions {
   const targetFPIR = o.targetFPIR ?? 30;

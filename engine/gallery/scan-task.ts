@@ -4,8 +4,13 @@
  * handle, so no gallery bytes are copied into a message.
  */
 
-/** A probe as the workers see it: finger templates (validated by the engine) with ISO positions (0 = unknown). */
+/**
+ * A probe as the workers see it: columns of one template each (validated by the engine), with
+ * the shard modality code and position (finger ISO position 1–10, iris side code; 0 = unknown:
+ * compared with every template of that modality, best kept with a multiplicity correction).
+ */
 export interface ScanProbe {
+  readonly modalities: readonly number[];
   readonly positions: readonly number[];
   readonly templates: readonly Uint8Array[];
 }
@@ -34,7 +39,7 @@ export interface ScanResult {
   /** Subject ordinals, best fused score first. */
   readonly subjects: Uint32Array;
   readonly fused: Float32Array;
-  /** subjects.length × probe fingers calibrated scores, row-major; NaN = that finger not compared. */
+  /** subjects.length × probe columns calibrated scores, row-major; NaN = that column not compared. */
   readonly perFinger: Float32Array;
   /** Full-matcher comparisons this task ran. */
   readonly comparisons: number;

@@ -1,12 +1,12 @@
 /**
- * The pool worker: instantiates the kernels once, then scans whatever shard a task names
- * (the shard's memory comes with the task as a shared handle).
+ * The pool worker: instantiates the kernels once (on first use), then scans whatever shard a
+ * task names (the shard's memory comes with the task as a shared handle).
  */
-import { FingerScanner } from './finger-scanner.ts';
+import { ShardScanner } from './shard-scanner.ts';
 import type { ScanResult, ScanTask } from './scan-task.ts';
 
-const finger = new FingerScanner();
+const scanner = new ShardScanner();
 
 export default function scanShard(task: ScanTask): ScanResult {
-  return finger.scan(task);
+  return scanner.scan(task);
 }

@@ -1,0 +1,131 @@
+/**
+ * The scan of one shard (in a pool worker, or in the main thread for 1:1 verify): walks the
+ * subjects of a slot range or a candidate list, compares every probe column with the matching
+ * live templates through its modality's comparator, fuses each subject's scores, keeps the top k.
+ */
+import { EngineError } from '../errors.ts';
+import { FingerComparator, IrisComparator, MAX_BATCH, MAX_PROBE_COLUMNS, type Comparator } from './scan-comparators.ts';
+import { bestOfScore, fuseScores } from './fusion.ts';
+import { FLAG_TOMBSTONE, HEADER_WORDS, MODALITY_FINGER, MODALITY_IRIS, SLOT_WORDS, S_LENGTH, S_OFFSET, S_SUBJECT, S_TAG } from './shard-layout.ts';
+import { TopSubjects } from './top-subjects.ts';
+import type { ScanResult, ScanTask } from './scan-task.ts';
+
+/** Subjects fused per round; bounds the per-round tables. */
+const CHUNK_SUBJECTS = 256;
+
+export class ShardScanner {
+  #finger: FingerComparator | undefined;
+  #iris: IrisComparator | undefined;
+  readonly #best = new Float32Array(CHUNK_SUBJECTS * MAX_PROBE_COLUMNS);
+  readonly #compared = new Uint8Array(CHUNK_SUBJECTS * MAX_PROBE_COLUMNS);
+  readonly #batchSubject = new Uint16Array(MAX_BATCH);
+  readonly #batchScores = new Float32Array(MAX_BATCH);
+
+  scan(task: ScanTask): ScanResult {
+    const { probe } = task;
+    const columns = probe.templates.length;
+    if (columns < 1 || columns > MAX_PROBE_COLUMNS || probe.positions.length !== columns || probe.modalities.length !== columns) {
+      throw new EngineError('ERR_SCAN_TASK', `a probe has 1–${MAX_PROBE_COLUMNS} columns, each with a modality and a position`);
+    }
+    const comparators = probe.modalities.map((m) => this.#comparator(m));
+    probe.templates.forEach((t, c) => comparators[c].placeProbe(c, t));
+    const words = new Int32Array(task.memory.buffer);
+    const bytes = new Uint8Array(task.memory.buffer);
+    const top = new TopSubjects(task.k, columns);
+    let comparisons = 0;
+    const chunkFirst: number[] = [], chunkCount: number[] = [];
+    const flushChunk = (): void => {
+      comparisons += this.#scoreChunk(words, bytes, task, comparators, chunkFirst, chunkCount);
+      for (let c = 0; c < chunkFirst.length; c++) {
+        const row = this.#best.subarray(c * MAX_PROBE_COLUMNS, c * MAX_PROBE_COLUMNS + columns);
+        const fused = fuseScores(row);
+        if (fused >= task.threshold) top.offer(words[HEADER_WORDS + chunkFirst[c] * SLOT_WORDS + S_SUBJECT], fused, row);
+      }
+      chunkFirst.length = 0;
+      chunkCount.length = 0;
+    };
+    const addSubject = (first: number, count: number): void => {
+      chunkFirst.push(first);
+      chunkCount.push(count);
+      if (chunkFirst.length === CHUNK_SUBJECTS) flushChunk();
+    };
+    if (task.ranges !== undefined) {
+      for (let r = 0; r + 1 < task.ranges.length; r += 2) {
+        if (task.ranges[r] + task.ranges[r + 1] > task.slotCount) throw new EngineError('ERR_SCAN_TASK', 'a subject range lies past the published slots');
+        addSubject(task.ranges[r], task.ranges[r + 1]);
+      }
+    } else {
+      // subjects' slots are contiguous: group runs of one subject ordinal
+      const subjectAt = (slot: number): number => words[HEADER_WORDS + slot * SLOT_WORDS + S_SUBJECT];
+      const end = task.slotCount;
+      let s = Math.min(task.slotFrom ?? 0, end);
+      while (s > 0 && s < end && subjectAt(s) === subjectAt(s - 1)) s++; // the previous task owns it
+      const to = Math.min(task.slotTo ?? end, end);
+      while (s < to) {
+        const subject = subjectAt(s);
+        let e = s + 1;
+        while (e < end && subjectAt(e) === subject) e++;
+        addSubject(s, e - s);
+        s = e;
+      }
+    }
+    if (chunkFirst.length > 0) flushChunk();
+    return { ...top.result(), comparisons };
+  }
+
+  /** Compares every probe column with the matching live templates of a chunk of subjects. */
+  #scoreChunk(words: Int32Array, bytes: Uint8Array, task: ScanTask, comparators: readonly Comparator[], first: number[], count: number[]): number {
+    const { modalities, positions } = task.probe;
+    this.#best.fill(Number.NaN, 0, first.length * MAX_PROBE_COLUMNS);
+    this.#compared.fill(0, 0, first.length * MAX_PROBE_COLUMNS);
+    let comparisons = 0;
+    for (let col = 0; col < modalities.length; col++) {
+      const comparator = comparators[col];
+      let n = 0, used = 0;
+      const flush = (): void => {
+        if (n === 0) return;
+        comparator.compareStaged(col, n, this.#batchScores);
+        for (let j = 0; j < n; j++) {
+          const cell = this.#batchSubject[j] * MAX_PROBE_COLUMNS + col;
+          const s = this.#batchScores[j], prev = this.#best[cell];
+          if (Number.isNaN(prev) || s > prev) this.#best[cell] = s;
+          this.#compared[cell]++;
+        }
+        comparisons += n;
+        n = 0;
+        used = 0;
+      };
+      for (let c = 0; c < first.length; c++) {
+        for (let slot = first[c]; slot < first[c] + count[c]; slot++) {
+          const w = HEADER_WORDS + slot * SLOT_WORDS;
+          const tag = Atomics.load(words, w + S_TAG);
+          if ((tag & 0xff) !== modalities[col] || ((tag >>> 16) & FLAG_TOMBSTONE) !== 0) continue;
+          if (positions[col] !== 0 && ((tag >>> 8) & 0xff) !== positions[col]) continue;
+          const length = words[w + S_LENGTH];
+          if (!comparator.fits(n, used, length)) {
+            if (n === 0) throw new EngineError('ERR_TEMPLATE_CORRUPT', `slot ${slot} holds a template its comparator cannot take`);
+            flush();
+          }
+          used += comparator.stage(n, used, bytes, words[w + S_OFFSET], length);
+          this.#batchSubject[n++] = c;
+        }
+      }
+      flush();
+    }
+    // columns of unknown position compared several templates: correct the best for the multiplicity
+    for (let c = 0; c < first.length; c++) {
+      for (let col = 0; col < modalities.length; col++) {
+        const cell = c * MAX_PROBE_COLUMNS + col;
+        if (positions[col] === 0 && this.#compared[cell] > 1) this.#best[cell] = bestOfScore(this.#best[cell], this.#compared[cell]);
+      }
+    }
+    return comparisons;
+  }
+
+  /** Kernels are instantiated on first use: a finger-only gallery never loads the iris kernel. */
+  #comparator(modality: number): Comparator {
+    if (modality === MODALITY_FINGER) return (this.#finger ??= new FingerComparator());
+    if (modality === MODALITY_IRIS) return (this.#iris ??= new IrisComparator());
+    throw new EngineError('ERR_SCAN_TASK', `no comparator for modality ${modality}`);
+  }
+}
