@@ -24,6 +24,7 @@ export interface SlotRange {
 }
 
 const MAX_PAGES = 65536; // wasm32: 4 GiB
+const GROWTH_SLACK_BYTES = 64 << 20;
 
 export class ShardArena {
   readonly memory: WebAssembly.Memory;
@@ -109,8 +110,9 @@ export class ShardArena {
   #ensure(end: number): void {
     const have = this.memory.buffer.byteLength;
     if (end <= have) return;
-    // Grow by at least a quarter: amortised appends, few reallocations of the views.
-    const want = Math.max(end, have + (have >> 2));
+    // Grow by a quarter (amortised appends, few view reallocations), but by at most 64 MiB past
+    // the need: a full gallery keeps little slack (memory per template is a reported figure).
+    const want = Math.max(end, Math.min(have + (have >> 2), end + GROWTH_SLACK_BYTES));
     const pages = Math.min(MAX_PAGES, Math.ceil(want / PAGE_BYTES)) - have / PAGE_BYTES;
     try {
       this.memory.grow(pages);
