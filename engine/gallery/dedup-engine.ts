@@ -10,6 +10,7 @@
 import { EngineError } from '../errors.ts';
 import { FingerMatcher } from '../finger-matcher.ts';
 import { IrisMatcher } from '../iris-matcher.ts';
+import { join } from 'node:path';
 import { openSubjectStore, type SubjectStore } from '../store/subject-store.ts';
 import type { TemplateKey } from '../store/template-key.ts';
 import type { FingerPosition, StoredSubject, Subject } from '../store/subject.ts';
@@ -21,7 +22,8 @@ import type { ArenaTemplate } from './shard-arena.ts';
 import type { ScanProbe, ScanResult, ScanTask } from './scan-task.ts';
 import { decisionThreshold } from './fusion.ts';
 import { ShardScanner } from './shard-scanner.ts';
-import { IRIS_SIDE_CODE, identifyDefaults, type Candidate, type EngineOptions, type IdentifyOptions, type IdentifyResult, type IrisSideOrUnknown, type ModalityScore, type Probe, type ProbeFinger, type ProbeIris, type VerifyResult } from './engine-types.ts';
+import { PrefilterGallery, type PrefilterFinger } from './prefilter-gallery.ts';
+import { IRIS_SIDE_CODE, identifyDefaults, type Candidate, type EngineOptions, type IdentifyOptions, type IdentifyResult, type IrisSideOrUnknown, type PrefilterOptions, type ModalityScore, type Probe, type ProbeFinger, type ProbeIris, type VerifyResult } from './engine-types.ts';
 
 /** Version tag stored with MCC finger templates (the kernel layout "MCC1"). */
 export const FINGER_TEMPLATE_VERSION = 1;
@@ -33,6 +35,13 @@ export class DedupEngine {
   readonly threads: number;
   /** Seconds the start-up rebuild of the shards from the store took. */
   readonly loadSeconds: number;
+  /** Seconds the prefilter took to load (or rebuild) at start; 0 without a prefilter. */
+  readonly prefilterLoadSeconds: number;
+  /** Whether the prefilter index was rebuilt from the templates (false: loaded from its saved files). */
+  readonly prefilterRebuilt: boolean;
+  readonly #prefilter: PrefilterGallery | undefined;
+  readonly #prefilterOptions: Required<PrefilterOptions>;
+  readonly #prefilterDir: string;
   readonly #store: SubjectStore;
   readonly #gallery: Gallery;
   readonly #pool: ScanPool;
@@ -56,8 +65,26 @@ export class DedupEngine {
       compactAtTombstoneShare: options.compactAtTombstoneShare ?? 0.25,
     });
     const started = performance.now();
-    for (const subject of this.#store.subjects()) this.#publish(subject.referenceId, subject);
+    for (const subject of this.#store.subjects()) this.#publish(subject.referenceId, subject.sequence, subject);
     this.loadSeconds = (performance.now() - started) / 1000;
+    this.#prefilterOptions = { penetration: options.prefilter?.penetration ?? 0.02, minKeep: options.prefilter?.minKeep ?? 500 };
+    if (!(this.#prefilterOptions.penetration > 0 && this.#prefilterOptions.penetration <= 1) || !(Number.isInteger(this.#prefilterOptions.minKeep) && this.#prefilterOptions.minKeep >= 1)) {
+      throw new EngineError('ERR_GALLERY_CONFIG', 'prefilter penetration must be in (0, 1] and minKeep a positive integer');
+    }
+    this.#prefilterDir = join(options.dataDir, 'prefilter');
+    const prefilterStarted = performance.now();
+    let rebuilt = false;
+    if (options.prefilter !== undefined) {
+      let prefilter = PrefilterGallery.load(this.#prefilterDir, this.#store.lastSequence());
+      if (prefilter === null) {
+        prefilter = new PrefilterGallery();
+        for (const ordinal of this.#gallery.ordinals()) prefilter.add(ordinal, this.#prefilterFingers(ordinal));
+        rebuilt = true;
+      }
+      this.#prefilter = prefilter;
+    }
+    this.prefilterLoadSeconds = (performance.now() - prefilterStarted) / 1000;
+    this.prefilterRebuilt = rebuilt;
     this.threads = options.threads ?? defaultPoolSize();
     this.#pool = new ScanPool(this.threads);
   }
@@ -90,7 +117,10 @@ export class DedupEngine {
     this.#arenaTemplates(subject);
     return this.#track(async () => {
       const result = await this.#store.insert(subject);
-      if (result.status === 'inserted' && !this.#gallery.has(subject.referenceId)) this.#publish(subject.referenceId, subject);
+      if (result.status === 'inserted' && !this.#gallery.has(subject.referenceId)) {
+        const ordinal = this.#publish(subject.referenceId, result.sequence, subject);
+        if (ordinal !== undefined) this.#prefilter?.add(ordinal, this.#prefilterFingers(ordinal));
+      }
       return result;
     });
   }
@@ -100,6 +130,10 @@ export class DedupEngine {
     this.#assertOpen();
     return this.#track(async () => {
       const result = await this.#store.delete(referenceId);
+      const ordinal = this.#gallery.ordinalOf(referenceId);
+      if (ordinal !== undefined && this.#prefilter !== undefined) {
+        this.#prefilter.remove(ordinal, this.#gallery.templatesOf(ordinal, MODALITY_FINGER).map((t) => t.position));
+      }
       this.#gallery.remove(referenceId);
       return { deleted: result.deleted };
     });
@@ -109,27 +143,54 @@ export class DedupEngine {
   async identify(probe: Probe, options: IdentifyOptions = {}): Promise<IdentifyResult> {
     this.#assertOpen();
     const o = identifyDefaults(options);
+    if (o.mode === 'prefilter' && this.#prefilter === undefined) throw new EngineError('ERR_IDENTIFY_OPTIONS', 'this engine keeps no prefilter (EngineOptions.prefilter)');
     const scanProbe = this.#scanProbe(probe);
     return this.#track(async () => {
-      const { ranges, gallerySize } = this.#restriction(o.referenceIds);
+      let ordinals: Iterable<number> | undefined;
+      let gallerySize = this.#gallery.size;
+      let mode: IdentifyResult['mode'] = 'exhaustive';
+      if (o.referenceIds !== undefined) {
+        ordinals = this.#listedOrdinals(o.referenceIds);
+        gallerySize = (ordinals as number[]).length;
+      } else if (this.#prefilter !== undefined && o.mode !== 'exhaustive') {
+        const kept = this.#prefilterOrdinals(scanProbe);
+        if (kept !== null) {
+          ordinals = kept;
+          mode = 'prefilter';
+        }
+      }
+      // the threshold counts the whole gallery even when the prefilter scores a part of it
       const threshold = decisionThreshold(o.targetFPIR, gallerySize);
       // one extra slot: the excluded subject may take one of the k places
       const k = o.maxResults + (o.excludeReferenceId === undefined ? 0 : 1);
-      const tasks: Promise<ScanResult>[] = ranges === undefined
-        ? this.#gallery.scanRanges(this.threads * 4).map((r) => this.#pool.run(scanTask(r, scanProbe, threshold, k)))
-        : [...ranges].map(([shard, list]) => {
-          const arena = this.#gallery.arena(shard);
-          return this.#pool.run({ memory: arena.memory, slotCount: arena.slotCount, probe: scanProbe, ranges: Uint32Array.from(list), threshold, k });
-        });
-      const results = await Promise.all(tasks);
+      const tasks = ordinals === undefined
+        ? this.#gallery.scanRanges(this.threads * 4).map((r) => scanTask(r, scanProbe, threshold, k))
+        : this.#candidateTasks(ordinals, scanProbe, threshold, k);
+      const results = await Promise.all(tasks.map((t) => this.#pool.run(t)));
       return {
         candidates: this.#mergeCandidates(results, scanProbe, o.maxResults, o.excludeReferenceId),
         threshold,
         gallerySize,
         comparisons: results.reduce((s, r) => s + r.comparisons, 0),
-        mode: 'exhaustive',
+        mode,
       };
     });
+  }
+
+  /**
+   * The prefilter's transparency hook: the referenceIds it would keep for this probe (null when
+   * the probe has no usable finger vector, or the engine keeps no prefilter).
+   */
+  prefilterCandidates(probe: Probe): Set<string> | null {
+    this.#assertOpen();
+    const kept = this.#prefilter === undefined ? null : this.#prefilterOrdinals(this.#scanProbe(probe));
+    if (kept === null) return null;
+    const ids = new Set<string>();
+    for (const ordinal of kept) {
+      const id = this.#gallery.referenceIdOf(ordinal);
+      if (id !== undefined) ids.add(id);
+    }
+    return ids;
   }
 
   /** 1:1: the probe against one subject's templates; match when the fused score reaches `threshold` (default 40: FMR 1e-4). */
@@ -154,12 +215,59 @@ export class DedupEngine {
     if (this.#closed) return;
     this.#closed = true;
     await this.#pool.close();
+    // written before the store closes, stamped with the sequence the indexes reflect
+    this.#prefilter?.save(this.#prefilterDir, this.#store.lastSequence());
     await this.#store.close();
   }
 
-  #publish(referenceId: string, subject: Subject | StoredSubject): void {
+  /** Places a subject's templates in the shards under its store sequence; undefined if it has none to scan. */
+  #publish(referenceId: string, sequence: number, subject: Subject | StoredSubject): number | undefined {
     const templates = this.#arenaTemplates(subject);
-    if (templates.length > 0) this.#gallery.add(referenceId, templates);
+    return templates.length > 0 ? this.#gallery.add(referenceId, sequence, templates) : undefined;
+  }
+
+  #prefilterFingers(ordinal: number): PrefilterFinger[] {
+    return this.#gallery.templatesOf(ordinal, MODALITY_FINGER).map(({ position, bytes }) => ({ position, template: this.#matcher.templateFromBytes(bytes) }));
+  }
+
+  /** Subjects the prefilter keeps for the probe's fingers; null: no finger, or one without a usable vector. */
+  #prefilterOrdinals(probe: ScanProbe): Set<number> | null {
+    const fingers: PrefilterFinger[] = [];
+    probe.modalities.forEach((m, c) => {
+      if (m === MODALITY_FINGER) fingers.push({ position: probe.positions[c], template: this.#matcher.templateFromBytes(probe.templates[c]) });
+    });
+    if (fingers.length === 0 || this.#prefilter === undefined) return null;
+    const { penetration, minKeep } = this.#prefilterOptions;
+    return this.#prefilter.candidates(fingers, Math.max(minKeep, Math.ceil(penetration * this.#gallery.size)));
+  }
+
+  /** Scan tasks over a list of subjects: grouped by shard, in slot order, cut to spread over the pool. */
+  #candidateTasks(ordinals: Iterable<number>, probe: ScanProbe, threshold: number, k: number): ScanTask[] {
+    const byShard = new Map<number, { firstSlot: number; slotCount: number }[]>();
+    let total = 0;
+    for (const ordinal of ordinals) {
+      const location = this.#gallery.locate(ordinal);
+      if (location === undefined) continue;
+      let list = byShard.get(location.shard);
+      if (list === undefined) byShard.set(location.shard, (list = []));
+      list.push(location);
+      total++;
+    }
+    const piece = Math.max(64, Math.ceil(total / (this.threads * 2)));
+    const tasks: ScanTask[] = [];
+    for (const [shard, list] of byShard) {
+      list.sort((a, b) => a.firstSlot - b.firstSlot);
+      const arena = this.#gallery.arena(shard);
+      for (let i = 0; i < list.length; i += piece) {
+        const ranges = new Uint32Array(2 * Math.min(piece, list.length - i));
+        for (let j = 0; j < ranges.length / 2; j++) {
+          ranges[2 * j] = list[i + j].firstSlot;
+          ranges[2 * j + 1] = list[i + j].slotCount;
+        }
+        tasks.push({ memory: arena.memory, slotCount: arena.slotCount, probe, ranges, threshold, k });
+      }
+    }
+    return tasks;
   }
 
   /** The scannable templates of a subject, each validated (a corrupt one refuses the subject). */
@@ -211,21 +319,15 @@ export class DedupEngine {
     return (this.#irisMatcher ??= new IrisMatcher());
   }
 
-  /** For a restricted identify: the listed subjects' slot ranges per shard, and N. */
-  #restriction(referenceIds: readonly string[] | undefined): { ranges?: Map<number, number[]>; gallerySize: number } {
-    if (referenceIds === undefined) return { gallerySize: this.#gallery.size };
-    const ranges = new Map<number, number[]>();
-    let present = 0;
+  /** The present subjects among a restricted identify's referenceIds (each once). */
+  #listedOrdinals(referenceIds: readonly string[]): number[] {
+    if (!Array.isArray(referenceIds)) throw new EngineError('ERR_IDENTIFY_OPTIONS', 'referenceIds must be an array of strings');
+    const ordinals: number[] = [];
     for (const id of new Set(referenceIds)) {
       const ordinal = this.#gallery.ordinalOf(id);
-      if (ordinal === undefined) continue;
-      const { shard, firstSlot, slotCount } = this.#gallery.locate(ordinal)!;
-      let list = ranges.get(shard);
-      if (list === undefined) ranges.set(shard, (list = []));
-      list.push(firstSlot, slotCount);
-      present++;
+      if (ordinal !== undefined) ordinals.push(ordinal);
     }
-    return { ranges, gallerySize: present };
+    return ordinals;
   }
 
   #mergeCandidates(results: readonly ScanResult[], probe: ScanProbe, maxResults: number, exclude: string | undefined): Candidate[] {

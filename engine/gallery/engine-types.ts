@@ -15,6 +15,17 @@ export interface EngineOptions {
   readonly maxTemplateBytes?: number;
   /** Compact a shard when this share of its slots are tombstones (default 0.25). */
   readonly compactAtTombstoneShare?: number;
+  /** Keep the hnswlib prefilter (engine/prefilter) beside the shards; identify then uses it by default. */
+  readonly prefilter?: PrefilterOptions;
+}
+
+export interface PrefilterOptions {
+  /**
+   * Candidates kept per probe finger: max(minKeep, ⌈penetration × gallery subjects⌉)
+   * (defaults 0.02 and 500: see bench/prefilter-recall.ts for recall against penetration).
+   */
+  readonly penetration?: number;
+  readonly minKeep?: number;
 }
 
 /** One probe finger: an MCC template (FingerMatcher.createTemplate bytes) and its ISO position, 0 = unknown. */
@@ -46,6 +57,12 @@ export interface IdentifyOptions {
   readonly referenceIds?: readonly string[];
   /** Never return this subject (the probe's own referenceId). */
   readonly excludeReferenceId?: string;
+  /**
+   * exhaustive: every subject is scored. prefilter: only the prefilter's candidates are (the
+   * default when the engine keeps a prefilter; a restricted search, or a probe without usable
+   * finger vectors, is always exhaustive).
+   */
+  readonly mode?: 'exhaustive' | 'prefilter';
 }
 
 /** The calibrated score (−10·log10 FMR) of one probe template against the candidate. */
@@ -79,10 +96,11 @@ export interface VerifyResult {
 /** Iris sides as slot positions in a shard (0: unknown, compared with both). */
 export const IRIS_SIDE_CODE = { unknown: 0, right: 1, left: 2 } as const;
 
-export function identifyDefaults(o: IdentifyOptions): Required<Omit<IdentifyOptions, 'referenceIds' | 'excludeReferenceId'>> & IdentifyOptions {
+export function identifyDefaults(o: IdentifyOptions): Required<Omit<IdentifyOptions, 'referenceIds' | 'excludeReferenceId' | 'mode'>> & IdentifyOptions {
   const targetFPIR = o.targetFPIR ?? 30;
   const maxResults = o.maxResults ?? 10;
   if (!(Number.isFinite(targetFPIR) && targetFPIR >= 0 && targetFPIR <= 100)) throw new EngineError('ERR_IDENTIFY_OPTIONS', `targetFPIR must be 0–100, got ${targetFPIR}`);
+  if (o.mode !== undefined && o.mode !== 'exhaustive' && o.mode !== 'prefilter') throw new EngineError('ERR_IDENTIFY_OPTIONS', `mode must be exhaustive or prefilter, got ${String(o.mode)}`);
   if (!(Number.isInteger(maxResults) && maxResults >= 1 && maxResults <= 1000)) throw new EngineError('ERR_IDENTIFY_OPTIONS', `maxResults must be an integer 1–1000, got ${maxResults}`);
   return { ...o, targetFPIR, maxResults };
 }

@@ -1,7 +1,8 @@
 /**
- * The in-memory gallery: shard arenas plus the directory from referenceId to slots. Subjects get
- * a gallery-wide ordinal at append (what workers return); their templates go, together, into the
- * newest shard with room. Main thread only.
+ * The in-memory gallery: shard arenas plus the directory from referenceId to slots. A subject is
+ * known by its ordinal — the store sequence of its insert, so it is the same after every restart
+ * (the prefilter's saved indexes are labelled with it) — which is what workers return. A
+ * subject's templates go, together, into the newest shard with room. Main thread only.
  */
 import { EngineError } from '../errors.ts';
 import { ShardArena, type ArenaTemplate, type SlotRange } from './shard-arena.ts';
@@ -32,8 +33,8 @@ export class Gallery {
   readonly #options: GalleryOptions;
   readonly #shards: ShardArena[] = [];
   readonly #ordinalOf = new Map<string, number>();
-  readonly #referenceIds: (string | undefined)[] = [];
-  readonly #locations: (SubjectLocation | undefined)[] = [];
+  readonly #referenceIds = new Map<number, string>();
+  readonly #locations = new Map<number, SubjectLocation>();
   #templates = 0;
 
   constructor(options: GalleryOptions) {
@@ -52,13 +53,30 @@ export class Gallery {
 
   has(referenceId: string): boolean { return this.#ordinalOf.has(referenceId); }
   ordinalOf(referenceId: string): number | undefined { return this.#ordinalOf.get(referenceId); }
-  referenceIdOf(ordinal: number): string | undefined { return this.#referenceIds[ordinal]; }
-  locate(ordinal: number): SubjectLocation | undefined { return this.#locations[ordinal]; }
+  referenceIdOf(ordinal: number): string | undefined { return this.#referenceIds.get(ordinal); }
+  locate(ordinal: number): SubjectLocation | undefined { return this.#locations.get(ordinal); }
   arena(shard: number): ShardArena { return this.#shards[shard]; }
 
-  /** Adds a subject's templates; returns its ordinal. The caller checked it is not present. */
-  add(referenceId: string, templates: readonly ArenaTemplate[]): number {
-    if (this.#ordinalOf.has(referenceId)) throw new EngineError('ERR_GALLERY_STATE', `subject "${referenceId}" is already in the gallery`);
+  /** The live subjects' ordinals, in insert order. */
+  ordinals(): IterableIterator<number> { return this.#referenceIds.keys(); }
+
+  /** A live subject's templates of one modality, as views into shard memory (copy to keep). */
+  templatesOf(ordinal: number, modality: number): { position: number; bytes: Uint8Array }[] {
+    const location = this.#locations.get(ordinal);
+    if (location === undefined) return [];
+    const arena = this.#shards[location.shard];
+    const out: { position: number; bytes: Uint8Array }[] = [];
+    for (let slot = location.firstSlot; slot < location.firstSlot + location.slotCount; slot++) {
+      const tag = arena.slotTag(slot);
+      if ((tag & 0xff) === modality) out.push({ position: (tag >>> 8) & 0xff, bytes: arena.templateView(slot) });
+    }
+    return out;
+  }
+
+  /** Adds a subject's templates under `ordinal` (its store sequence). The caller checked it is not present. */
+  add(referenceId: string, ordinal: number, templates: readonly ArenaTemplate[]): number {
+    if (!Number.isInteger(ordinal) || ordinal < 0 || ordinal > 0x7fff_ffff) throw new EngineError('ERR_GALLERY_STATE', `subject ordinal ${ordinal} is out of range`);
+    if (this.#ordinalOf.has(referenceId) || this.#referenceIds.has(ordinal)) throw new EngineError('ERR_GALLERY_STATE', `subject "${referenceId}" is already in the gallery`);
     if (templates.length === 0) throw new EngineError('ERR_GALLERY_STATE', `subject "${referenceId}" has no template to scan`);
     const bytes = templates.reduce((s, t) => s + t.bytes.length + 16, 0);
     let shard = this.#shards.length - 1;
@@ -66,10 +84,9 @@ export class Gallery {
       this.#shards.push(this.#newArena());
       shard = this.#shards.length - 1;
     }
-    const ordinal = this.#referenceIds.length;
     const range = this.#shards[shard].appendSubject(ordinal, templates);
-    this.#referenceIds.push(referenceId);
-    this.#locations.push({ shard, ...range });
+    this.#referenceIds.set(ordinal, referenceId);
+    this.#locations.set(ordinal, { shard, ...range });
     this.#ordinalOf.set(referenceId, ordinal);
     this.#templates += templates.length;
     return ordinal;
@@ -79,12 +96,12 @@ export class Gallery {
   remove(referenceId: string): boolean {
     const ordinal = this.#ordinalOf.get(referenceId);
     if (ordinal === undefined) return false;
-    const location = this.#locations[ordinal]!;
+    const location = this.#locations.get(ordinal)!;
     const arena = this.#shards[location.shard];
     arena.tombstone(location);
     this.#ordinalOf.delete(referenceId);
-    this.#referenceIds[ordinal] = undefined;
-    this.#locations[ordinal] = undefined;
+    this.#referenceIds.delete(ordinal);
+    this.#locations.delete(ordinal);
     this.#templates -= location.slotCount;
     if (arena.tombstones >= this.#options.compactAtTombstoneShare * arena.slotCount) this.compact(location.shard);
     return true;
@@ -99,7 +116,7 @@ export class Gallery {
     const fresh = this.#newArena();
     for (let slot = 0; slot < old.slotCount;) {
       const ordinal = old.slotSubject(slot);
-      const location = this.#locations[ordinal];
+      const location = this.#locations.get(ordinal);
       if (location === undefined || location.shard !== shard || location.firstSlot !== slot) {
         slot++;
         continue;
@@ -109,7 +126,7 @@ export class Gallery {
         const tag = old.slotTag(s);
         templates.push({ modality: tag & 0xff, position: (tag >>> 8) & 0xff, bytes: old.templateView(s) });
       }
-      this.#locations[ordinal] = { shard, ...fresh.appendSubject(ordinal, templates) };
+      this.#locations.set(ordinal, { shard, ...fresh.appendSubject(ordinal, templates) });
       slot += location.slotCount;
     }
     this.#shards[shard] = fresh;

@@ -1,0 +1,180 @@
+/**
+ * The prefilter's fixed-length vector of one finger: a soft histogram of minutia pairs, folded
+ * to `PREFILTER.dimension` floats, L2-normalised so the inner product is the similarity.
+ *
+ * A pair (i, j) is described by its length d and the direction of each minutia against the
+ * line from i to j (α = θi − φij, β = θj − φij). These three numbers do not change when the
+ * print is rotated or moved, so neither does the vector; a missing or spurious minutia only
+ * removes or adds its own pairs, and partial overlap keeps the pairs of the shared area.
+ * Comparing two histograms counts pairs of one print that have a similar pair in the other —
+ * a cheap, alignment-free relative of what the full matcher scores.
+ *
+ * Pipeline: checkMinutiae → pairHistogram (linear soft binning, both pair orders) →
+ * hellingerCentre (√ of the pair shares, minus each distance bin's mean, so the part every
+ * finger shares does not dominate) → sketch (fixed signed hash to the output dimension) → L2.
+ * Parameter-free: nothing is learned from data, only the seeded hash is fixed.
+ */
+import { EngineError } from '../errors.ts';
+import { templateMinutiae, type FingerTemplate, type TemplateMinutia } from '../finger-matcher.ts';
+import { PREFILTER } from './params.ts';
+
+const TWO_PI = 2 * Math.PI;
+const { distanceBins: ND, angleBins: NA, minPairDistance: D_MIN, maxPairDistance: D_MAX } = PREFILTER;
+const CELLS = ND * NA * NA;
+const D_STEP = (D_MAX - D_MIN) / ND;
+const A_STEP = TWO_PI / NA;
+/** Guards against coordinates no template can hold (the matcher caps them at 65535 px). */
+const MAX_COORDINATE = 65535;
+const MIN_DIMENSION = 16;
+const MAX_DIMENSION = 4096;
+
+/** The dimension of every vector this module makes. */
+export const FINGER_VECTOR_DIMENSION: number = PREFILTER.dimension;
+
+/** Reused between calls: the histogram is the only sizeable allocation. */
+const histogram = new Float64Array(CELLS);
+/** One cell → (coordinate, sign) table per output dimension in use (normally just the default). */
+const sketchTables = new Map<number, SketchTable>();
+
+/** The vector of a stored template (its kept minutiae, see `templateMinutiae`). */
+export function templateVector(template: FingerTemplate, out?: Float32Array): Float32Array {
+  return fingerVector(templateMinutiae(template), out);
+}
+
+/**
+ * The vector of a minutiae set (500 dpi pixels, y down, ISO direction in radians). Fewer than
+ * `PREFILTER.minPairs` usable pairs give the all-zero vector: it matches nothing, so a caller
+ * should fall back to the exhaustive scan for such a probe (see `isEmptyVector`).
+ * The output's length is the dimension: `PREFILTER.dimension` by default; another length
+ * (16–4096, for experiments such as the bench's `--dimension`) folds the same histogram with
+ * its own fixed hash, so only vectors of one dimension are comparable.
+ */
+export function fingerVector(minutiae: readonly TemplateMinutia[], out: Float32Array = new Float32Array(PREFILTER.dimension)): Float32Array {
+  if (!(out instanceof Float32Array) || out.length < MIN_DIMENSION || out.length > MAX_DIMENSION) {
+    throw new EngineError('ERR_PREFILTER_DIMENSION', `output vector must be a Float32Array of ${MIN_DIMENSION}–${MAX_DIMENSION} floats (default ${PREFILTER.dimension})`);
+  }
+  checkMinutiae(minutiae);
+  out.fill(0);
+  const pairs = pairHistogram(minutiae, histogram);
+  if (pairs < PREFILTER.minPairs) return out;
+  hellingerCentre(histogram, 2 * pairs);
+  sketch(histogram, out);
+  normalise(out);
+  return out;
+}
+
+/** True for the all-zero vector `fingerVector` returns when a print has too few pairs. */
+export function isEmptyVector(vector: Float32Array): boolean {
+  return vector.every((v) => v === 0);
+}
+
+function checkMinutiae(minutiae: readonly TemplateMinutia[]): void {
+  if (!Array.isArray(minutiae)) throw new EngineError('ERR_PREFILTER_INPUT', 'minutiae must be an array');
+  minutiae.forEach((m, i) => {
+    const ok = m !== null && typeof m === 'object'
+      && Number.isFinite(m.x) && Number.isFinite(m.y) && Number.isFinite(m.angle)
+      && Math.abs(m.x) <= MAX_COORDINATE && Math.abs(m.y) <= MAX_COORDINATE;
+    if (!ok) throw new EngineError('ERR_PREFILTER_INPUT', `minutia ${i} has a non-finite or out-of-range position or direction`);
+  });
+}
+
+/** Adds every pair within the distance range, in both orders; returns the number of unordered pairs. */
+function pairHistogram(m: readonly TemplateMinutia[], h: Float64Array): number {
+  h.fill(0);
+  let pairs = 0;
+  for (let i = 0; i < m.length; i++) {
+    for (let j = i + 1; j < m.length; j++) {
+      const dx = m[j].x - m[i].x;
+      const dy = m[i].y - m[j].y; // y down in the template, angles counter-clockwise with y up
+      const d = Math.sqrt(dx * dx + dy * dy);
+      if (d < D_MIN || d >= D_MAX) continue;
+      const phi = Math.atan2(dy, dx);
+      const alpha = m[i].angle - phi;
+      const beta = m[j].angle - phi;
+      addPair(h, d, alpha, beta);
+      addPair(h, d, beta - Math.PI, alpha - Math.PI); // the same pair seen from j (line j → i)
+      pairs++;
+    }
+  }
+  return pairs;
+}
+
+/** Linear soft binning over distance (clamped at the ends) and both angles (circular). */
+function addPair(h: Float64Array, d: number, alpha: number, beta: number): void {
+  const fd = (d - D_MIN) / D_STEP - 0.5;
+  const fa = wrap(alpha) / A_STEP - 0.5;
+  const fb = wrap(beta) / A_STEP - 0.5;
+  const d0 = Math.floor(fd), a0 = Math.floor(fa), b0 = Math.floor(fb);
+  const wd = fd - d0, wa = fa - a0, wb = fb - b0;
+  for (let u = 0; u < 2; u++) {
+    const di = d0 + u;
+    if (di < 0 || di >= ND) continue;
+    const w1 = u === 0 ? 1 - wd : wd;
+    for (let v = 0; v < 2; v++) {
+      const ai = (a0 + v + NA) % NA;
+      const w2 = w1 * (v === 0 ? 1 - wa : wa);
+      const row = (di * NA + ai) * NA;
+      h[row + ((b0 + NA) % NA)] += w2 * (1 - wb);
+      h[row + ((b0 + 1) % NA)] += w2 * wb;
+    }
+  }
+}
+
+/** √ of each cell's share of the pairs (Hellinger: tames bursty cells), minus its distance bin's mean. */
+function hellingerCentre(h: Float64Array, total: number): void {
+  const perDistance = NA * NA;
+  for (let di = 0; di < ND; di++) {
+    let sum = 0;
+    for (let c = di * perDistance; c < (di + 1) * perDistance; c++) {
+      h[c] = Math.sqrt(h[c] / total);
+      sum += h[c];
+    }
+    const mean = sum / perDistance;
+    for (let c = di * perDistance; c < (di + 1) * perDistance; c++) h[c] -= mean;
+  }
+}
+
+/** Count sketch: each cell adds ± its value to one output coordinate (fixed by the seed). */
+function sketch(h: Float64Array, out: Float32Array): void {
+  let table = sketchTables.get(out.length);
+  if (table === undefined) {
+    table = buildSketchTable(CELLS, out.length, PREFILTER.sketchSeed);
+    sketchTables.set(out.length, table);
+  }
+  const { slot, sign } = table;
+  for (let c = 0; c < h.length; c++) out[slot[c]] += sign[c] * h[c];
+}
+
+function normalise(v: Float32Array): void {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  if (s === 0) return;
+  const k = 1 / Math.sqrt(s);
+  for (let i = 0; i < v.length; i++) v[i] *= k;
+}
+
+function wrap(a: number): number {
+  const r = a % TWO_PI;
+  return r < 0 ? r + TWO_PI : r >= TWO_PI ? 0 : r;
+}
+
+/** The cell → (coordinate, sign) table, from a small seeded PRNG (mulberry32) so every machine agrees. */
+interface SketchTable { slot: Uint32Array; sign: Float32Array }
+
+function buildSketchTable(cells: number, dimension: number, seed: number): SketchTable {
+  let a = seed >>> 0;
+  const next = (): number => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const slot = new Uint32Array(cells);
+  const sign = new Float32Array(cells);
+  for (let c = 0; c < cells; c++) {
+    slot[c] = Math.floor(next() * dimension);
+    sign[c] = next() < 0.5 ? -1 : 1;
+  }
+  return { slot, sign };
+}
