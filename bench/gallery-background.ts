@@ -1,12 +1,11 @@
 /**
- * The synthetic background of the identify bench: one capture of a generated finger per
- * (seed, subject, finger). Kept in one place so the generator can change without touching the
- * builder or the bench.
+ * The synthetic background of the identify bench: the scale generator's finger (datasets/
+ * scale-gallery.ts, fitted so real probes score against it as against real non-mates) per
+ * (seed, subject, finger index). One place, so the builder and the bench's baseline agree.
  */
 import type { MinutiaeRecord } from '../engine/index.ts';
-import { generateFinger, generateImpression, mixSeed } from '../datasets/synthetic.ts';
+import { FINGER_ORDER, scaleFingerRecord } from '../datasets/scale-gallery.ts';
 
 export function backgroundFinger(seed: number, subject: number, finger: number): MinutiaeRecord {
-  const master = generateFinger(mixSeed(seed, subject, finger));
-  return generateImpression(master, mixSeed(seed, subject, finger, 1));
+  return scaleFingerRecord(seed, subject, FINGER_ORDER[finger]);
 }

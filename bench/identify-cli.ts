@@ -5,13 +5,18 @@ import { parseArgs } from 'node:util';
 import { IDENTIFY_MODES, formatIdentify, runIdentifyBench, writeIdentifyJson, type IdentifyMode } from './identify.ts';
 
 export const IDENTIFY_USAGE = `identify --gallery N [--fingers F (2)] [--mode exhaustive|prefilter] [--probes P (200)]
-         [--threads T] [--seed S (1)] [--target-fpir X (30)] [--store DIR] [--json FILE]
+         [--threads T] [--seed S (1)] [--target-fpir X (30)] [--penetration P (0.02)]
+         [--store DIR] [--json FILE]
   1:N identify at scale. N finger templates (N / F subjects): a synthetic background with real
   persons from fvc2002-iso planted in it (their last person per set held out for non-mated
   searches). The LMDB gallery store is built once (in $TMPDIR/biodedup-identify-N-F-S unless
   --store names a folder; it holds synthetic data and its bench key in clear) and reused.
   Prints load time, bytes per template, identify latency p50/p99, identifies/s, comparisons/s
   per core beside the single-kernel rate, FNIR/FPIR at the target FPIR, prefilter recall.
+  --mode M         exhaustive: every subject scored (the reference); prefilter: the hnswlib
+                   prefilter keeps max(100, P × subjects) candidates per probe finger, the full
+                   matcher re-scores those (its index is saved beside the store and reused)
+  --penetration P  prefilter share of the gallery kept per probe finger (default 0.02)
   --probes P       at most P mated and P non-mated searches
   --json FILE      gallery, fingersPerProbe, mode, loadSeconds, bytesPerTemplate, p50Ms, p99Ms,
                    identifiesPerSecond, comparisonsPerSecondPerCore, prefilterRecall, fnir, fpir
@@ -31,7 +36,7 @@ export async function identifyMain(argv: string[]): Promise<number> {
       args: argv,
       options: {
         gallery: { type: 'string' }, fingers: { type: 'string' }, mode: { type: 'string' }, probes: { type: 'string' },
-        threads: { type: 'string' }, seed: { type: 'string' }, 'target-fpir': { type: 'string' }, store: { type: 'string' }, json: { type: 'string' },
+        threads: { type: 'string' }, penetration: { type: 'string' }, seed: { type: 'string' }, 'target-fpir': { type: 'string' }, store: { type: 'string' }, json: { type: 'string' },
       },
       strict: true,
     });
@@ -40,7 +45,10 @@ export async function identifyMain(argv: string[]): Promise<number> {
     if (!IDENTIFY_MODES.includes(mode)) throw new Error(`--mode must be one of ${IDENTIFY_MODES.join(', ')}`);
     const targetFPIR = values['target-fpir'] === undefined ? 30 : Number(values['target-fpir']);
     if (!(targetFPIR >= 0 && targetFPIR <= 100)) throw new Error('--target-fpir must be 0–100');
+    const penetration = values.penetration === undefined ? 0.02 : Number(values.penetration);
+    if (!(penetration > 0 && penetration <= 1)) throw new Error('--penetration must be in (0, 1]');
     options = {
+      penetration,
       gallery: integer('gallery', values.gallery, 0),
       fingers: integer('fingers', values.fingers, 2),
       mode,

@@ -8,10 +8,9 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import { FINGER_TEMPLATE_VERSION, generateTemplateKey, openSubjectStore, parseTemplateKey, type FingerPosition, type Subject } from '../engine/index.ts';
+import { FINGER_ORDER } from '../datasets/scale-gallery.ts';
 import type { BuildResult, BuildTask } from './gallery-builder-worker.ts';
 
-/** Positions given to a subject's fingers, in order: index fingers first, as enrolment kits capture them. */
-export const FINGER_ORDER: readonly FingerPosition[] = [2, 7, 3, 8, 1, 6, 4, 9, 5, 10];
 
 export interface PlantedSubject {
   readonly referenceId: string;
@@ -29,7 +28,7 @@ export interface GallerySpec {
 }
 
 interface Manifest {
-  version: 1;
+  version: 2;
   subjects: number;
   fingersPerSubject: number;
   seed: number;
@@ -51,7 +50,7 @@ export interface GalleryStore {
 
 export function subjectFromTemplates(referenceId: string, templates: readonly Uint8Array[]): Subject {
   const fingers: Partial<Record<FingerPosition, { modality: 'finger'; version: number; bytes: Uint8Array }>> = {};
-  templates.forEach((bytes, i) => { fingers[FINGER_ORDER[i]] = { modality: 'finger', version: FINGER_TEMPLATE_VERSION, bytes }; });
+  templates.forEach((bytes, i) => { fingers[FINGER_ORDER[i] as FingerPosition] = { modality: 'finger', version: FINGER_TEMPLATE_VERSION, bytes }; });
   return { referenceId, fingers };
 }
 
@@ -60,7 +59,7 @@ export async function ensureGalleryStore(spec: GallerySpec, log: (line: string) 
   const planted = spec.planted.map((p) => p.referenceId);
   if (existsSync(manifestPath)) {
     const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
-    if (m.version === 1 && m.subjects === spec.subjects && m.fingersPerSubject === spec.fingersPerSubject && m.seed === spec.seed
+    if (m.version === 2 && m.subjects === spec.subjects && m.fingersPerSubject === spec.fingersPerSubject && m.seed === spec.seed
       && JSON.stringify(m.planted) === JSON.stringify(planted)) {
       log(`reusing the gallery store in ${spec.dir} (built in ${m.buildSeconds.toFixed(0)} s)`);
       return { dir: spec.dir, keyHex: m.keyHex, built: false, buildSeconds: m.buildSeconds };
@@ -122,7 +121,7 @@ export async function ensureGalleryStore(spec: GallerySpec, log: (line: string) 
     await store.close();
   }
   const buildSeconds = (performance.now() - started) / 1000;
-  const manifest: Manifest = { version: 1, subjects: spec.subjects, fingersPerSubject: spec.fingersPerSubject, seed: spec.seed, planted, keyHex, buildSeconds };
+  const manifest: Manifest = { version: 2, subjects: spec.subjects, fingersPerSubject: spec.fingersPerSubject, seed: spec.seed, planted, keyHex, buildSeconds };
   // written last: a store without a manifest is an unfinished build and is wiped next time
   writeFileSync(manifestPath, JSON.stringify(manifest));
   log(`built the gallery store in ${spec.dir}: ${spec.subjects.toLocaleString('en-US')} subjects in ${buildSeconds.toFixed(0)} s`);

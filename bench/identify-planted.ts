@@ -1,15 +1,15 @@
 /**
- * Real subjects planted in the identify bench's synthetic gallery, and the searches made with
- * them. From each FVC2002 ISO set (10 fingers × 8 impressions) come persons of `fingers`
- * consecutive fingers (101+102, 103+104, … for two): the last person of each set is held out
- * (never enrolled: its searches are the non-mated ones); the others are enrolled with
- * impression 1 and searched with impressions 2–8 (mated). Without the data, synthetic
- * impressions stand in, said loudly: their scores are far easier than real ones.
+ * Real persons planted in the identify bench's synthetic gallery, and the searches made with
+ * them (datasets/planted-mates.ts: from each FVC2002 ISO set, persons of `fingers` consecutive
+ * fingers; the last person of each set held out for the non-mated searches; the others enrolled
+ * with impression 1 and searched with impressions 2–8). Without the data, the bench refuses:
+ * synthetic mates would say nothing about FNIR or FPIR.
  */
 import { EngineError, FingerMatcher, type Probe } from '../engine/index.ts';
-import { fvc2002IsoSetDirs, isDirectory } from './data-dir.ts';
-import { readIsoSamples, syntheticSamples, type FingerSample } from './iso-samples.ts';
-import { FINGER_ORDER, type PlantedSubject } from './identify-gallery.ts';
+import { loadPlantedMates, type FingersByPosition } from '../datasets/planted-mates.ts';
+import { FINGER_ORDER } from '../datasets/scale-gallery.ts';
+import { dataDir } from './data-dir.ts';
+import type { PlantedSubject } from './identify-gallery.ts';
 
 export interface PlantedPersons {
   readonly source: string;
@@ -18,39 +18,24 @@ export interface PlantedPersons {
   readonly nonMated: readonly { readonly probe: Probe }[];
 }
 
-const IMPRESSIONS = 8;
-
-export function plantedPersons(fingers: number, log: (line: string) => void): PlantedPersons {
-  const dirs = fvc2002IsoSetDirs().filter(isDirectory);
-  const sets = dirs.length > 0
-    ? dirs.map((dir) => ({ name: dir.split('/').pop()!, samples: readIsoSamples(dir, 'fvc') }))
-    : [{ name: 'synthetic', samples: syntheticSamples(10, IMPRESSIONS, 4242) }];
-  if (dirs.length === 0) log('warning: no fvc2002-iso data: planting synthetic persons (much easier than real ones)');
-  const matcher = new FingerMatcher();
-  const gallery: PlantedSubject[] = [];
-  const mated: { mate: string; probe: Probe }[] = [];
-  const nonMated: { probe: Probe }[] = [];
-  for (const { name, samples } of sets) {
-    const byFinger = new Map<string, FingerSample[]>();
-    for (const s of samples) byFinger.set(s.identity, [...(byFinger.get(s.identity) ?? []), s]);
-    const fingerIds = [...byFinger.keys()].sort();
-    const persons = Math.floor(fingerIds.length / fingers);
-    for (let p = 0; p < persons; p++) {
-      const ids = fingerIds.slice(p * fingers, (p + 1) * fingers);
-      const template = (impression: number): Uint8Array[] => ids.map((id) => {
-        const sample = byFinger.get(id)!.find((s) => s.impression === impression);
-        if (sample === undefined || !sample.input.ok) throw new EngineError('ERR_BENCH_DATA', `${name}/${id}_${impression} is missing or unreadable`);
-        return matcher.createTemplate(sample.input.minutiae, { resolutionPxPerCm: sample.input.resolutionPxPerCm }).bytes;
-      });
-      const probeOf = (templates: Uint8Array[]): Probe => ({ fingers: templates.map((t, i) => ({ position: FINGER_ORDER[i], template: t })) });
-      const referenceId = `planted-${name}-${ids.join('.')}`;
-      const heldOut = p === persons - 1;
-      if (!heldOut) gallery.push({ referenceId, templates: template(1) });
-      for (let i = heldOut ? 1 : 2; i <= IMPRESSIONS; i++) {
-        if (heldOut) nonMated.push({ probe: probeOf(template(i)) });
-        else mated.push({ mate: referenceId, probe: probeOf(template(i)) });
-      }
-    }
+export function plantedPersons(fingers: number): PlantedPersons {
+  const positions = FINGER_ORDER.slice(0, fingers);
+  let planted;
+  try {
+    planted = loadPlantedMates({ dataDir: dataDir(), positions });
+  } catch (cause) {
+    throw new EngineError('ERR_BENCH_DATA', `the identify bench plants real persons from ${dataDir()}/fingerprint/fvc2002-iso (set BIODEDUP_DATA): ${(cause as Error).message}`, { cause });
   }
-  return { source: dirs.length > 0 ? `fvc2002-iso ${sets.map((s) => s.name).join(' ')}` : 'synthetic', gallery, mated, nonMated };
+  const matcher = new FingerMatcher();
+  const templates = (f: FingersByPosition): Uint8Array[] => positions.map((p) => {
+    const record = f[p];
+    return matcher.createTemplate(record.views[0].minutiae, { resolutionPxPerCm: record.resolutionX }).bytes;
+  });
+  const probe = (f: FingersByPosition): Probe => ({ fingers: templates(f).map((template, i) => ({ position: positions[i], template })) });
+  return {
+    source: 'fvc2002-iso',
+    gallery: planted.gallery.map((s) => ({ referenceId: s.referenceId.replaceAll('+', '.'), templates: templates(s.fingers) })),
+    mated: planted.matedProbes.map((p) => ({ mate: p.referenceId.replaceAll('+', '.'), probe: probe(p.fingers) })),
+    nonMated: planted.nonMatedProbes.map((p) => ({ probe: probe(p.fingers) })),
+  };
 }

@@ -19,7 +19,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DedupEngine, EngineError, FingerMatcher, parseTemplateKey, type Probe } from '../engine/index.ts';
-import { ensureGalleryStore, FINGER_ORDER } from './identify-gallery.ts';
+import { ensureGalleryStore } from './identify-gallery.ts';
 import { backgroundFinger } from './gallery-background.ts';
 import { plantedPersons, type PlantedPersons } from './identify-planted.ts';
 
@@ -36,6 +36,8 @@ export interface IdentifyBenchOptions {
   threads: number;
   storeDir?: string;
   targetFPIR: number;
+  /** Prefilter mode: share of the gallery kept per probe finger. */
+  penetration: number;
   json?: string;
 }
 
@@ -69,17 +71,20 @@ export interface IdentifyFigures {
 
 export async function runIdentifyBench(o: IdentifyBenchOptions, log: (line: string) => void): Promise<IdentifyFigures> {
   if (o.gallery % o.fingers !== 0) throw new EngineError('ERR_BENCH_OPTION', `--gallery ${o.gallery} is not a multiple of --fingers ${o.fingers}`);
-  if (o.mode === 'prefilter') throw new EngineError('ERR_BENCH_OPTION', 'prefilter mode is not wired into the engine yet');
   const subjects = o.gallery / o.fingers;
-  const planted = plantedPersons(o.fingers, log);
+  const planted = plantedPersons(o.fingers);
   if (planted.gallery.length > subjects / 2) throw new EngineError('ERR_BENCH_OPTION', `a gallery of ${subjects} subjects is too small for ${planted.gallery.length} planted ones`);
   const dir = o.storeDir ?? join(tmpdir(), `biodedup-identify-${o.gallery}-${o.fingers}-${o.seed}`);
   const store = await ensureGalleryStore({ dir, subjects, fingersPerSubject: o.fingers, seed: o.seed, planted: planted.gallery, threads: o.threads }, log);
 
-  const engine = DedupEngine.open({ dataDir: dir, key: parseTemplateKey(store.keyHex), threads: o.threads });
+  const engine = DedupEngine.open({
+    dataDir: dir, key: parseTemplateKey(store.keyHex), threads: o.threads,
+    prefilter: o.mode === 'prefilter' ? { penetration: o.penetration, minKeep: 100 } : undefined,
+  });
   try {
     const stats = engine.stats();
     log(`loaded ${stats.subjects.toLocaleString('en-US')} subjects, ${stats.templates.toLocaleString('en-US')} templates in ${engine.loadSeconds.toFixed(1)} s into ${stats.shards} shards`);
+    if (o.mode === 'prefilter') log(`prefilter ${engine.prefilterRebuilt ? 'built from the templates' : 'loaded from its saved index'} in ${engine.prefilterLoadSeconds.toFixed(1)} s`);
     await engine.identify(planted.mated[0].probe); // warm the pool (kernel instantiation, JIT)
     const mated = planted.mated.slice(0, o.probes);
     const nonMated = planted.nonMated.slice(0, o.probes);
@@ -88,7 +93,7 @@ export async function runIdentifyBench(o: IdentifyBenchOptions, log: (line: stri
     const started = performance.now();
     for (const search of [...mated.map((m) => ({ ...m, mate: m.mate as string | null })), ...nonMated.map((n) => ({ ...n, mate: null }))]) {
       const t0 = performance.now();
-      const result = await engine.identify(search.probe, { targetFPIR: o.targetFPIR, maxResults: 10 });
+      const result = await engine.identify(search.probe, { targetFPIR: o.targetFPIR, maxResults: 10, mode: o.mode });
       latencies.push(performance.now() - t0);
       comparisons += result.comparisons;
       threshold = result.threshold;
@@ -96,19 +101,21 @@ export async function runIdentifyBench(o: IdentifyBenchOptions, log: (line: stri
       if (search.mate === null && result.candidates.length > 0) falsePositives++;
     }
     const wallSeconds = (performance.now() - started) / 1000;
+    // recall, untimed: did the mate survive the prefilter (whatever the full matcher then scored)?
+    const kept = o.mode === 'prefilter' ? mated.filter((m) => engine.prefilterCandidates(m.probe)?.has(m.mate) ?? true).length : 0;
     const singleKernel = singleKernelRate(planted, o.seed, o.fingers);
     latencies.sort((a, b) => a - b);
     return {
       gallery: o.gallery,
       fingersPerProbe: o.fingers,
       mode: o.mode,
-      loadSeconds: engine.loadSeconds,
+      loadSeconds: engine.loadSeconds + engine.prefilterLoadSeconds,
       bytesPerTemplate: stats.templateBytes / stats.templates,
       p50Ms: quantile(latencies, 0.5),
       p99Ms: quantile(latencies, 0.99),
       identifiesPerSecond: latencies.length / wallSeconds,
       comparisonsPerSecondPerCore: comparisons / wallSeconds / o.threads,
-      prefilterRecall: null,
+      prefilterRecall: o.mode === 'prefilter' ? kept / mated.length : null,
       fnir: misses / mated.length,
       fpir: falsePositives / Math.max(1, nonMated.length),
       subjects: stats.subjects,
@@ -175,4 +182,3 @@ export function writeIdentifyJson(file: string, f: IdentifyFigures): void {
 }
 
 export type { Probe };
-export { FINGER_ORDER };

@@ -93,7 +93,8 @@ export function mixSeed(...parts: number[]): number {
   return h >>> 0;
 }
 
-class Rng {
+/** The seeded generator behind every synthetic set (also used by the scale gallery). */
+export class Rng {
   private readonly next: () => number;
   constructor(seed: number) {
     this.next = mulberry32(seed);

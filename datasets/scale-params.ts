@@ -1,0 +1,61 @@
+/**
+ * Every constant of the scale-gallery generator, with its unit. Fitted to the FVC2002 ISO
+ * templates (fvc2002-iso DB1_B…DB4_B, 320 records, 300×400 at 197 px/cm): see
+ * `npm run datasets -- scale --report` for the side-by-side table, and datasets/README.md.
+ */
+
+/** Frame of every generated record, px, and its resolution, px/cm: what fvc2002-iso declares. */
+export const FRAME_WIDTH = 300;
+export const FRAME_HEIGHT = 400;
+export const FRAME_RESOLUTION = 197;
+
+/** Minutiae per finger: log-normal, parameters of the underlying normal (real: 31.9 ± 10.2). */
+export const COUNT_LOG_MEAN = 3.41;
+export const COUNT_LOG_SD = 0.32;
+/** Counts are clamped to this range (real: 13–69). */
+export const COUNT_MIN = 10;
+export const COUNT_MAX = 90;
+
+/** Minutiae per 10,000 px² of the print ellipse (drawn uniformly), which sets its area. */
+export const ELLIPSE_DENSITY: readonly [number, number] = [3.9, 5.8];
+/** Radial profile of minutiae in the ellipse: radius = U^(this/2); 1 is uniform, above 1 denser toward the centre. */
+export const RADIAL_CONCENTRATION = 2.5;
+/** Height over width of the print ellipse, drawn uniformly. */
+export const ELLIPSE_ASPECT: readonly [number, number] = [1.2, 1.8];
+/** Print centre, px: mean and standard deviation per axis (real centroids: x 151 ± 23, y 219 ± 42). */
+export const CENTRE_X: readonly [number, number] = [151, 20];
+export const CENTRE_Y: readonly [number, number] = [219, 38];
+/** Minutiae stay this far inside the frame, px (real: x ≥ 7, y ≥ 8). */
+export const FRAME_MARGIN = 6;
+
+/** Most minutiae keep at least this distance from every other, px (ridge period ≈ 9 px). */
+export const MIN_SPACING = 10;
+/** Share of minutiae placed as a close pair (an ending beside a bifurcation, a broken ridge)… */
+export const CLOSE_PAIR_SHARE = 0.04;
+/** …at a distance drawn uniformly in this range, px. */
+export const CLOSE_PAIR_DISTANCE: readonly [number, number] = [4, 10];
+
+/** Loop singular points relative to the print ellipse, in semi-axes (y down): core height, delta side offset and height. */
+export const LOOP_CORE_Y: readonly [number, number] = [-0.7, -0.2];
+export const LOOP_DELTA_X: readonly [number, number] = [0.0, 0.3];
+export const LOOP_DELTA_Y: readonly [number, number] = [0.6, 1.1];
+/** Whorl deltas relative to the print ellipse, in semi-axes: side offset and height. */
+export const WHORL_DELTA_X: readonly [number, number] = [0.4, 0.8];
+export const WHORL_DELTA_Y: readonly [number, number] = [0.6, 1.0];
+/** Pattern classes: shares of loops and whorls; the rest are arches (singular points far below the print). */
+export const LOOP_SHARE = 0.7;
+export const WHORL_SHARE = 0.28;
+
+/** Standard deviation of the direction's departure from the ridge orientation, rad (extractor noise and local curvature), drawn per finger uniformly in this range. */
+export const DIRECTION_NOISE: readonly [number, number] = [0.06, 0.34];
+/** Directions point along a reference direction per finger, rad: real templates point mostly toward the finger's base (down, 3π/2 in ISO angles)… */
+export const POLARITY_REFERENCE = 1.5 * Math.PI;
+/** …varying per finger with this standard deviation, rad… */
+export const POLARITY_REFERENCE_SD = 0.7;
+/** …except a share of minutiae, which point the other way, drawn per finger uniformly in this range. */
+export const POLARITY_FLIP_SHARE: readonly [number, number] = [0.04, 0.44];
+/** Share of endings (real: 0.65); the rest are bifurcations. */
+export const ENDING_SHARE = 0.65;
+
+/** Angle unit of ISO 19794-2: directions are generated on this grid, so a record round-trips exactly. */
+export const ANGLE_UNIT = (2 * Math.PI) / 256;
