@@ -8,10 +8,12 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import { EngineError } from '../errors.ts';
 import type { FingerTemplate } from '../finger-matcher.ts';
-import { FingerIndex, isEmptyVector, templateVector } from '../prefilter/index.ts';
+import { FingerIndex, PREFILTER, PREFILTER_INDEX, isEmptyVector, templateVector } from '../prefilter/index.ts';
 
 const MANIFEST = 'manifest.json';
 const MANIFEST_FORMAT = 'biodedup-prefilter-gallery-1';
+/** The vector and graph parameters the saved indexes were built with: any change means a rebuild. */
+const PARAMETERS = JSON.stringify({ PREFILTER, PREFILTER_INDEX });
 
 export interface PrefilterFinger {
   readonly position: number;
@@ -66,7 +68,7 @@ export class PrefilterGallery {
     const positions = [...this.#indexes.keys()];
     for (const p of positions) this.#indexes.get(p)!.save(join(dir, `position-${p}.hnsw`));
     const temporary = join(dir, `${MANIFEST}.tmp`);
-    writeFileSync(temporary, JSON.stringify({ format: MANIFEST_FORMAT, sequence, positions }));
+    writeFileSync(temporary, JSON.stringify({ format: MANIFEST_FORMAT, parameters: PARAMETERS, sequence, positions }));
     renameSync(temporary, join(dir, MANIFEST));
   }
 
@@ -74,13 +76,13 @@ export class PrefilterGallery {
   static load(dir: string, sequence: number): PrefilterGallery | null {
     const manifestPath = join(dir, MANIFEST);
     if (!existsSync(manifestPath)) return null;
-    let manifest: { format?: unknown; sequence?: unknown; positions?: unknown };
+    let manifest: { format?: unknown; parameters?: unknown; sequence?: unknown; positions?: unknown };
     try {
       manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as typeof manifest;
     } catch {
       return null; // unreadable manifest: rebuild, as after a crash
     }
-    if (manifest.format !== MANIFEST_FORMAT || manifest.sequence !== sequence || !Array.isArray(manifest.positions)) return null;
+    if (manifest.format !== MANIFEST_FORMAT || manifest.parameters !== PARAMETERS || manifest.sequence !== sequence || !Array.isArray(manifest.positions)) return null;
     const gallery = new PrefilterGallery();
     for (const p of manifest.positions) {
       if (!Number.isInteger(p)) throw new EngineError('ERR_PREFILTER_INDEX_FILE', `prefilter manifest in ${dir} names a bad position`);
