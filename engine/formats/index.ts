@@ -43,3 +43,9 @@ export {
   type IrisOrientation, type IrisCompressionHistory, type IrisCaptureDateTime, type IrisQualityBlock,
 } from './iso19794-6.ts';
 export { decodeIrisImage } from './iris-image.ts';
+export {
+  readIso19794_4, writeIso19794_4, fingerViewDpi, FINGER_RECORD_LIMITS,
+  type FingerImageRecord, type FingerImageView, type FingerImageEdition, type FingerImageCompression, type FingerScaleUnits,
+  type FingerCaptureDateTime, type FingerQualityBlock, type FingerCertificationBlock,
+} from './iso19794-4.ts';
+export { decodeFingerImageRecord, decodeFingerView, type DecodedFingerView } from './finger-image.ts';

@@ -1,7 +1,8 @@
 /**
- * Image decoding to gray. BMP and PGM by this project's own strict decoders (sync:
- * `decodeGrayImage`); PNG, TIFF and JPEG through sharp and JPEG 2000 through OpenJPEG in
- * WebAssembly (async: `decodeImage`, which also takes BMP and PGM). The format is sniffed from
+ * Image decoding to gray. BMP and PGM by this project's own strict decoders, WSQ by the
+ * project's WebAssembly kernel (sync: `decodeGrayImage`); PNG, TIFF and JPEG through sharp and
+ * JPEG 2000 through OpenJPEG in WebAssembly (async: `decodeImage`, which also takes BMP, PGM
+ * and WSQ). The format is sniffed from
  * the signature, never taken from a file name.
  */
 import { EngineError } from '../errors.ts';
@@ -10,21 +11,24 @@ import { decodePgm, isPgm } from './pgm.ts';
 import { checkInputBytes, type DecodeLimits, type GrayImage } from './gray-image.ts';
 import { decodeWithSharp, sharpFormatOf } from './sharp-formats.ts';
 import { decodeJpeg2000, isJp2, isJpeg2000Codestream } from './jpeg2000.ts';
+import { decodeWsq, isWsq } from './wsq.ts';
 
 export type { GrayImage, DecodeLimits } from './gray-image.ts';
 export { DEFAULT_DECODE_LIMITS } from './gray-image.ts';
 export { decodeBmp } from './bmp.ts';
 export { decodePgm, encodePgm } from './pgm.ts';
 export { decodeJpeg2000, encodeJpeg2000, type Jpeg2000EncodeOptions } from './jpeg2000.ts';
+export { decodeWsq, type WsqImage } from './wsq.ts';
 
-/** Decodes BMP or PGM by signature; anything else is ERR_IMAGE_UNSUPPORTED (use `decodeImage`). */
+/** Decodes BMP, PGM or WSQ by signature; anything else is ERR_IMAGE_UNSUPPORTED (use `decodeImage`). */
 export function decodeGrayImage(bytes: Uint8Array, limits: DecodeLimits = {}): GrayImage {
   if (isBmp(bytes)) return decodeBmp(bytes, limits);
   if (isPgm(bytes)) return decodePgm(bytes, limits);
-  throw new EngineError('ERR_IMAGE_UNSUPPORTED', 'image is neither BMP nor PGM (decodeImage reads PNG, TIFF, JPEG and JPEG 2000 too)');
+  if (isWsq(bytes)) return decodeWsq(bytes, limits);
+  throw new EngineError('ERR_IMAGE_UNSUPPORTED', 'image is neither BMP, PGM nor WSQ (decodeImage reads PNG, TIFF, JPEG and JPEG 2000 too)');
 }
 
-export type ImageFormat = 'bmp' | 'pgm' | 'png' | 'tiff' | 'jpeg' | 'jpeg2000';
+export type ImageFormat = 'bmp' | 'pgm' | 'png' | 'tiff' | 'jpeg' | 'jpeg2000' | 'wsq';
 
 /** The format named by the first bytes' signature, or null when none is known. */
 export function detectImageFormat(bytes: Uint8Array): ImageFormat | null {
@@ -32,6 +36,7 @@ export function detectImageFormat(bytes: Uint8Array): ImageFormat | null {
   if (isBmp(bytes)) return 'bmp';
   if (isPgm(bytes)) return 'pgm';
   if (isJp2(bytes) || isJpeg2000Codestream(bytes)) return 'jpeg2000';
+  if (isWsq(bytes)) return 'wsq';
   return sharpFormatOf(bytes);
 }
 
@@ -47,7 +52,8 @@ export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits = {}):
     case 'bmp': return decodeBmp(bytes, limits);
     case 'pgm': return decodePgm(bytes, limits);
     case 'jpeg2000': return decodeJpeg2000(bytes, limits);
+    case 'wsq': return decodeWsq(bytes, limits);
     case 'png': case 'tiff': case 'jpeg': return decodeWithSharp(bytes, limits);
-    case null: throw new EngineError('ERR_IMAGE_UNSUPPORTED', 'image format not recognised (BMP, PGM, PNG, TIFF, JPEG and JPEG 2000 are read)');
+    case null: throw new EngineError('ERR_IMAGE_UNSUPPORTED', 'image format not recognised (BMP, PGM, PNG, TIFF, JPEG, JPEG 2000 and WSQ are read)');
   }
 }
