@@ -102,7 +102,8 @@ export async function runIdentifyBench(o: IdentifyBenchOptions, log: (line: stri
     }
     const wallSeconds = (performance.now() - started) / 1000;
     // recall, untimed: did the mate survive the prefilter (whatever the full matcher then scored)?
-    const kept = o.mode === 'prefilter' ? mated.filter((m) => engine.prefilterCandidates(m.probe)?.has(m.mate) ?? true).length : 0;
+    let kept = 0;
+    if (o.mode === 'prefilter') for (const m of mated) if ((await engine.prefilterCandidates(m.probe))?.has(m.mate) ?? true) kept++;
     const singleKernel = singleKernelRate(planted, o.seed, o.fingers);
     latencies.sort((a, b) => a - b);
     return {

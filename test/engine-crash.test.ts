@@ -56,21 +56,24 @@ describe('engine crash safety', () => {
     dirs.push(dir);
     const acknowledged = await runWriterAndKill(dir, 60);
     expect(acknowledged.length).toBeGreaterThanOrEqual(60);
-    const engine = DedupEngine.open({ dataDir: dir, key: parseTemplateKey(KEY_HEX), threads: 2, prefilter: { minKeep: 20 } });
-    try {
-      expect(engine.prefilterRebuilt).toBe(true); // killed before any save: rebuilt from the store
-      expect(engine.count()).toBeGreaterThanOrEqual(acknowledged.length); // in-flight ones may have landed too
-      expect(engine.stats().subjects).toBe(engine.count());
-      for (const referenceId of acknowledged) {
-        const n = Number(referenceId.slice('engine-crash-'.length));
-        const probe = { fingers: [{ position: 2, template: crashTemplate(n) }] };
-        const exhaustive = await engine.identify(probe, { mode: 'exhaustive', maxResults: 1 });
-        expect(exhaustive.candidates[0]?.referenceId).toBe(referenceId);
-        expect(engine.prefilterCandidates(probe)!.has(referenceId)).toBe(true);
-        expect((await engine.verify(referenceId, probe)).match).toBe(true);
+    for (const index of ['hnsw', 'flat'] as const) {
+      const engine = DedupEngine.open({ dataDir: dir, key: parseTemplateKey(KEY_HEX), threads: 2, prefilter: { minKeep: 20, index } });
+      try {
+        // hnsw: the writer was killed before any save, so the index is rebuilt from the store
+        expect(engine.prefilterRebuilt).toBe(index === 'hnsw');
+        expect(engine.count()).toBeGreaterThanOrEqual(acknowledged.length); // in-flight ones may have landed too
+        expect(engine.stats().subjects).toBe(engine.count());
+        for (const referenceId of acknowledged) {
+          const n = Number(referenceId.slice('engine-crash-'.length));
+          const probe = { fingers: [{ position: 2, template: crashTemplate(n) }] };
+          const exhaustive = await engine.identify(probe, { mode: 'exhaustive', maxResults: 1 });
+          expect(exhaustive.candidates[0]?.referenceId).toBe(referenceId);
+          expect((await engine.prefilterCandidates(probe))!.has(referenceId)).toBe(true);
+          expect((await engine.verify(referenceId, probe)).match).toBe(true);
+        }
+      } finally {
+        await engine.close();
       }
-    } finally {
-      await engine.close();
     }
   }, 120_000);
 });

@@ -23,6 +23,10 @@ import type { ScanProbe, ScanResult, ScanTask } from './scan-task.ts';
 import { decisionThreshold } from './fusion.ts';
 import { ShardScanner } from './shard-scanner.ts';
 import { PrefilterGallery, type PrefilterFinger } from './prefilter-gallery.ts';
+import { FlatPrefilter, checkVectorDimension } from './flat-prefilter.ts';
+import { quantiseVector, vectorOfTemplateBytes } from './vector-quantise.ts';
+import { PREFILTER } from '../prefilter/index.ts';
+import { VECTOR_DIM } from './shard-layout.ts';
 import { IRIS_SIDE_CODE, identifyDefaults, type Candidate, type EngineOptions, type IdentifyOptions, type IdentifyResult, type IrisSideOrUnknown, type PrefilterOptions, type ModalityScore, type Probe, type ProbeFinger, type ProbeIris, type VerifyResult } from './engine-types.ts';
 
 /** Version tag stored with MCC finger templates (the kernel layout "MCC1"). */
@@ -40,6 +44,7 @@ export class DedupEngine {
   /** Whether the prefilter index was rebuilt from the templates (false: loaded from its saved files). */
   readonly prefilterRebuilt: boolean;
   readonly #prefilter: PrefilterGallery | undefined;
+  readonly #flat: FlatPrefilter | undefined;
   readonly #prefilterOptions: Required<PrefilterOptions>;
   readonly #prefilterDir: string;
   readonly #store: SubjectStore;
@@ -67,14 +72,17 @@ export class DedupEngine {
     const started = performance.now();
     for (const subject of this.#store.subjects()) this.#publish(subject.referenceId, subject.sequence, subject);
     this.loadSeconds = (performance.now() - started) / 1000;
-    this.#prefilterOptions = { penetration: options.prefilter?.penetration ?? 0.02, minKeep: options.prefilter?.minKeep ?? 500 };
+    this.#prefilterOptions = {
+      penetration: options.prefilter?.penetration ?? 0.05, minKeep: options.prefilter?.minKeep ?? 500, index: options.prefilter?.index ?? 'flat',
+    };
+    checkVectorDimension(PREFILTER.dimension, VECTOR_DIM);
     if (!(this.#prefilterOptions.penetration > 0 && this.#prefilterOptions.penetration <= 1) || !(Number.isInteger(this.#prefilterOptions.minKeep) && this.#prefilterOptions.minKeep >= 1)) {
       throw new EngineError('ERR_GALLERY_CONFIG', 'prefilter penetration must be in (0, 1] and minKeep a positive integer');
     }
     this.#prefilterDir = join(options.dataDir, 'prefilter');
     const prefilterStarted = performance.now();
     let rebuilt = false;
-    if (options.prefilter !== undefined) {
+    if (options.prefilter !== undefined && this.#prefilterOptions.index === 'hnsw') {
       let prefilter = PrefilterGallery.load(this.#prefilterDir, this.#store.lastSequence());
       if (prefilter === null) {
         prefilter = new PrefilterGallery();
@@ -87,6 +95,8 @@ export class DedupEngine {
     this.prefilterRebuilt = rebuilt;
     this.threads = options.threads ?? defaultPoolSize();
     this.#pool = new ScanPool(this.threads);
+    // the flat prefilter's vectors of the rebuilt shards are computed by the pool, in the background
+    this.#flat = options.prefilter !== undefined && this.#prefilterOptions.index === 'flat' ? new FlatPrefilter(this.#gallery, this.#pool, this.threads) : undefined;
   }
 
   /** Enrolled subjects (every subject in the store). */
@@ -118,7 +128,7 @@ export class DedupEngine {
     return this.#track(async () => {
       const result = await this.#store.insert(subject);
       if (result.status === 'inserted' && !this.#gallery.has(subject.referenceId)) {
-        const ordinal = this.#publish(subject.referenceId, result.sequence, subject);
+        const ordinal = this.#publish(subject.referenceId, result.sequence, subject, this.#flat !== undefined);
         if (ordinal !== undefined) this.#prefilter?.add(ordinal, this.#prefilterFingers(ordinal));
       }
       return result;
@@ -143,7 +153,7 @@ export class DedupEngine {
   async identify(probe: Probe, options: IdentifyOptions = {}): Promise<IdentifyResult> {
     this.#assertOpen();
     const o = identifyDefaults(options);
-    if (o.mode === 'prefilter' && this.#prefilter === undefined) throw new EngineError('ERR_IDENTIFY_OPTIONS', 'this engine keeps no prefilter (EngineOptions.prefilter)');
+    if (o.mode === 'prefilter' && this.#prefilter === undefined && this.#flat === undefined) throw new EngineError('ERR_IDENTIFY_OPTIONS', 'this engine keeps no prefilter (EngineOptions.prefilter)');
     const scanProbe = this.#scanProbe(probe);
     return this.#track(async () => {
       let ordinals: Iterable<number> | undefined;
@@ -152,8 +162,8 @@ export class DedupEngine {
       if (o.referenceIds !== undefined) {
         ordinals = this.#listedOrdinals(o.referenceIds);
         gallerySize = (ordinals as number[]).length;
-      } else if (this.#prefilter !== undefined && o.mode !== 'exhaustive') {
-        const kept = this.#prefilterOrdinals(scanProbe);
+      } else if ((this.#prefilter !== undefined || this.#flat !== undefined) && o.mode !== 'exhaustive') {
+        const kept = await this.#prefilterOrdinals(scanProbe);
         if (kept !== null) {
           ordinals = kept;
           mode = 'prefilter';
@@ -181,9 +191,9 @@ export class DedupEngine {
    * The prefilter's transparency hook: the referenceIds it would keep for this probe (null when
    * the probe has no usable finger vector, or the engine keeps no prefilter).
    */
-  prefilterCandidates(probe: Probe): Set<string> | null {
+  async prefilterCandidates(probe: Probe): Promise<Set<string> | null> {
     this.#assertOpen();
-    const kept = this.#prefilter === undefined ? null : this.#prefilterOrdinals(this.#scanProbe(probe));
+    const kept = await this.#prefilterOrdinals(this.#scanProbe(probe));
     if (kept === null) return null;
     const ids = new Set<string>();
     for (const ordinal of kept) {
@@ -221,8 +231,11 @@ export class DedupEngine {
   }
 
   /** Places a subject's templates in the shards under its store sequence; undefined if it has none to scan. */
-  #publish(referenceId: string, sequence: number, subject: Subject | StoredSubject): number | undefined {
-    const templates = this.#arenaTemplates(subject);
+  #publish(referenceId: string, sequence: number, subject: Subject | StoredSubject, withVectors = false): number | undefined {
+    let templates = this.#arenaTemplates(subject);
+    if (withVectors) {
+      templates = templates.map((t) => t.modality === MODALITY_FINGER ? { ...t, vector: quantiseVector(vectorOfTemplateBytes(t.bytes)) } : t);
+    }
     return templates.length > 0 ? this.#gallery.add(referenceId, sequence, templates) : undefined;
   }
 
@@ -231,14 +244,16 @@ export class DedupEngine {
   }
 
   /** Subjects the prefilter keeps for the probe's fingers; null: no finger, or one without a usable vector. */
-  #prefilterOrdinals(probe: ScanProbe): Set<number> | null {
+  async #prefilterOrdinals(probe: ScanProbe): Promise<Set<number> | null> {
     const fingers: PrefilterFinger[] = [];
     probe.modalities.forEach((m, c) => {
       if (m === MODALITY_FINGER) fingers.push({ position: probe.positions[c], template: this.#matcher.templateFromBytes(probe.templates[c]) });
     });
-    if (fingers.length === 0 || this.#prefilter === undefined) return null;
+    if (fingers.length === 0) return null;
     const { penetration, minKeep } = this.#prefilterOptions;
-    return this.#prefilter.candidates(fingers, Math.max(minKeep, Math.ceil(penetration * this.#gallery.size)));
+    const k = Math.max(minKeep, Math.ceil(penetration * this.#gallery.size));
+    if (this.#flat !== undefined) return this.#flat.candidates(fingers.map((f) => ({ position: f.position, template: f.template.bytes })), k);
+    return this.#prefilter === undefined ? null : this.#prefilter.candidates(fingers, k);
   }
 
   /** Scan tasks over a list of subjects: grouped by shard, in slot order, cut to spread over the pool. */

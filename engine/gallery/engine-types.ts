@@ -22,10 +22,16 @@ export interface EngineOptions {
 export interface PrefilterOptions {
   /**
    * Candidates kept per probe finger: max(minKeep, ⌈penetration × gallery subjects⌉)
-   * (defaults 0.02 and 500: see bench/prefilter-recall.ts for recall against penetration).
+   * (defaults 0.05 and 500: see bench/prefilter-recall.ts for recall against penetration).
    */
   readonly penetration?: number;
   readonly minKeep?: number;
+  /**
+   * flat (default): an exact SIMD scan of every finger's vector in the shards. hnsw: hnswlib
+   * graphs per finger position, saved beside the store (cheaper queries at small k, but a slow
+   * build and approximate: see engine/README.md for the measurements behind the default).
+   */
+  readonly index?: 'flat' | 'hnsw';
 }
 
 /** One probe finger: an MCC template (FingerMatcher.createTemplate bytes) and its ISO position, 0 = unknown. */

@@ -124,7 +124,7 @@ export class Gallery {
       const templates: ArenaTemplate[] = [];
       for (let s = slot; s < slot + location.slotCount; s++) {
         const tag = old.slotTag(s);
-        templates.push({ modality: tag & 0xff, position: (tag >>> 8) & 0xff, bytes: old.templateView(s) });
+        templates.push({ modality: tag & 0xff, position: (tag >>> 8) & 0xff, bytes: old.templateView(s), vector: old.vectorOf(s) });
       }
       this.#locations.set(ordinal, { shard, ...fresh.appendSubject(ordinal, templates) });
       slot += location.slotCount;

@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { EngineError } from '../errors.ts';
-import type { ScanResult, ScanTask } from './scan-task.ts';
+import type { PoolTask, ScanResult, ScanTask, VectorScanResult, VectorScanTask, VectorizeTask } from './scan-task.ts';
 
 export const POOL_SIZE_ENV = 'BIODEDUP_POOL_SIZE';
 
@@ -19,12 +19,12 @@ export function defaultPoolSize(env: NodeJS.ProcessEnv = process.env): number {
 
 export class ScanPool {
   readonly threads: number;
-  readonly #piscina: Piscina<ScanTask, ScanResult>;
+  readonly #piscina: Piscina<PoolTask, ScanResult | VectorScanResult | number>;
 
   constructor(threads = defaultPoolSize()) {
     if (!Number.isInteger(threads) || threads < 1) throw new EngineError('ERR_GALLERY_CONFIG', `pool size must be a positive integer, got ${threads}`);
     this.threads = threads;
-    this.#piscina = new Piscina<ScanTask, ScanResult>({
+    this.#piscina = new Piscina<PoolTask, ScanResult | VectorScanResult | number>({
       filename: new URL('./scan-worker-entry.mjs', import.meta.url).href,
       minThreads: threads,
       maxThreads: threads,
@@ -38,7 +38,16 @@ export class ScanPool {
   get queued(): number { return this.#piscina.queueSize; }
 
   run(task: ScanTask): Promise<ScanResult> {
-    return this.#piscina.run(task);
+    return this.#piscina.run(task) as Promise<ScanResult>;
+  }
+
+  scanVectors(task: VectorScanTask): Promise<VectorScanResult> {
+    return this.#piscina.run(task) as Promise<VectorScanResult>;
+  }
+
+  /** Resolves to the number of vectors filled. */
+  vectorize(task: VectorizeTask): Promise<number> {
+    return this.#piscina.run(task) as Promise<number>;
   }
 
   async close(): Promise<void> {

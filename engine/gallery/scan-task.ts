@@ -44,3 +44,35 @@ export interface ScanResult {
   /** Full-matcher comparisons this task ran. */
   readonly comparisons: number;
 }
+
+/** One probe finger for the vector prefilter: its position (0 = any) and int16 query. */
+export interface VectorQuery {
+  readonly position: number;
+  readonly query: Int16Array;
+}
+
+/** Exact vector scan of slots [slotFrom, slotTo): per query, about the k most similar fingers. */
+export interface VectorScanTask {
+  readonly kind: 'vectors';
+  readonly memory: WebAssembly.Memory;
+  readonly slotCount: number;
+  readonly slotFrom: number;
+  readonly slotTo: number;
+  readonly queries: readonly VectorQuery[];
+  readonly k: number;
+}
+
+export interface VectorScanResult {
+  /** Per query: subject ordinals of the kept fingers and their similarity (dot × gallery scale; common query factor left out). */
+  readonly kept: readonly { readonly subjects: Uint32Array; readonly similarities: Float32Array }[];
+}
+
+/** Computes the missing prefilter vectors of finger slots [slotFrom, slotTo) in place (after a rebuild). */
+export interface VectorizeTask {
+  readonly kind: 'vectorize';
+  readonly memory: WebAssembly.Memory;
+  readonly slotFrom: number;
+  readonly slotTo: number;
+}
+
+export type PoolTask = ScanTask | VectorScanTask | VectorizeTask;

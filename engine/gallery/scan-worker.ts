@@ -1,12 +1,17 @@
 /**
- * The pool worker: instantiates the kernels once (on first use), then scans whatever shard a
- * task names (the shard's memory comes with the task as a shared handle).
+ * The pool worker: instantiates the kernels once (on first use), then runs whatever a task
+ * names on whatever shard it names (the shard's memory comes with the task as a shared handle):
+ * a full-matcher scan, a vector prefilter scan, or the fill of prefilter vectors.
  */
 import { ShardScanner } from './shard-scanner.ts';
-import type { ScanResult, ScanTask } from './scan-task.ts';
+import { VectorScanner } from './vector-scanner.ts';
+import type { PoolTask, ScanResult, VectorScanResult } from './scan-task.ts';
 
 const scanner = new ShardScanner();
+let vectors: VectorScanner | undefined;
 
-export default function scanShard(task: ScanTask): ScanResult {
-  return scanner.scan(task);
+export default function runTask(task: PoolTask): ScanResult | VectorScanResult | number {
+  if (!('kind' in task)) return scanner.scan(task);
+  vectors ??= new VectorScanner();
+  return task.kind === 'vectors' ? vectors.scan(task) : vectors.vectorize(task);
 }

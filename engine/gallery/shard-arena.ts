@@ -7,7 +7,8 @@
 import { EngineError } from '../errors.ts';
 import {
   ARENA_MAGIC, FLAG_TOMBSTONE, H_CAPACITY, H_HEAP_TOP, H_MAGIC, H_SLOT_COUNT, H_TOMBSTONES, PAGE_BYTES,
-  SLOT_WORDS, S_LENGTH, S_OFFSET, S_SUBJECT, S_TAG, HEADER_WORDS, align16, heapStart, slotTag, tagFlags,
+  SLOT_WORDS, S_LENGTH, S_OFFSET, S_SUBJECT, S_TAG, HEADER_WORDS, VECTOR_DIM, align16, heapStart, scaleTableStart, slotTag, tagFlags,
+  vectorTableStart,
 } from './shard-layout.ts';
 
 /** One template to place in a subject's slots. */
@@ -15,6 +16,13 @@ export interface ArenaTemplate {
   readonly modality: number;
   readonly position: number;
   readonly bytes: Uint8Array;
+  /** The prefilter vector, quantised (VECTOR_DIM int8 and the factor back to floats); none: not searchable by vector. */
+  readonly vector?: QuantisedVector;
+}
+
+export interface QuantisedVector {
+  readonly values: Int8Array;
+  readonly scale: number;
 }
 
 /** Where a subject's templates sit: slots [firstSlot, firstSlot + slotCount). */
@@ -80,12 +88,30 @@ export class ShardArena {
       this.#words[w + S_LENGTH] = t.bytes.length;
       this.#words[w + S_SUBJECT] = subjectOrdinal;
       this.#words[w + S_TAG] = slotTag(t.modality, t.position);
+      if (t.vector !== undefined) this.writeVector(firstSlot + i, t.vector);
       top += align16(t.bytes.length);
     });
     this.#words[H_HEAP_TOP] = top;
     // The release store: a reader that loads the new count sees every byte written above.
     Atomics.store(this.#words, H_SLOT_COUNT, firstSlot + templates.length);
     return { firstSlot, slotCount: templates.length };
+  }
+
+  /**
+   * Writes a slot's prefilter vector (at append, or by a pool worker filling vectors after a
+   * rebuild: each slot is written by one writer, before any vector scan reads it).
+   */
+  writeVector(slot: number, vector: QuantisedVector): void {
+    if (vector.values.length !== VECTOR_DIM) throw new EngineError('ERR_GALLERY_STATE', `a prefilter vector has ${VECTOR_DIM} values`);
+    new Int8Array(this.memory.buffer, vectorTableStart(this.capacity) + slot * VECTOR_DIM, VECTOR_DIM).set(vector.values);
+    new Float32Array(this.memory.buffer, scaleTableStart(this.capacity), this.capacity)[slot] = vector.scale;
+  }
+
+  /** A slot's vector (views into shard memory), or undefined when it has none. */
+  vectorOf(slot: number): QuantisedVector | undefined {
+    const scale = new Float32Array(this.memory.buffer, scaleTableStart(this.capacity), this.capacity)[slot];
+    if (scale === 0) return undefined;
+    return { values: new Int8Array(this.memory.buffer, vectorTableStart(this.capacity) + slot * VECTOR_DIM, VECTOR_DIM), scale };
   }
 
   /** Marks a subject's slots dead; scans skip them from their next read of the slot tag. */

@@ -5,6 +5,8 @@
  *   header  16 × i32: magic, published slot count, heap top, tombstoned slots, slot capacity
  *   slots   capacity × 4 × i32: template offset, template length, subject ordinal, tag
  *           tag = modality (bits 0–7) | position (bits 8–15) | flags (bits 16–23)
+ *   vectors capacity × VECTOR_DIM int8: the prefilter vector of a finger slot (quantised),
+ *   scales  capacity × f32: the factor back to the float vector (0 = the slot has no vector)
  *   heap    the templates themselves, 16-byte aligned, appended in subject order
  *
  * A subject's slots are contiguous and published together (one Atomics.store of the count),
@@ -44,9 +46,19 @@ export function tagModality(tag: number): number { return tag & 0xff; }
 export function tagPosition(tag: number): number { return (tag >>> 8) & 0xff; }
 export function tagFlags(tag: number): number { return (tag >>> 16) & 0xff; }
 
+/** Prefilter vector length (engine/prefilter PREFILTER.dimension; checked at engine start). */
+export const VECTOR_DIM = 256;
+
+export function vectorTableStart(capacity: number): number {
+  return align16(HEADER_BYTES + capacity * SLOT_BYTES);
+}
+export function scaleTableStart(capacity: number): number {
+  return vectorTableStart(capacity) + capacity * VECTOR_DIM;
+}
+
 /** Where the template heap starts for a given slot capacity. */
 export function heapStart(capacity: number): number {
-  return align16(HEADER_BYTES + capacity * SLOT_BYTES);
+  return align16(scaleTableStart(capacity) + capacity * 4);
 }
 
 export function align16(v: number): number {
