@@ -1,7 +1,7 @@
 /**
  * Recall of the 1:N prefilter (engine/prefilter/): how often a finger's true mate survives
  * when only the top share of the gallery by vector similarity is kept, and what it costs.
- *   node --import tsx bench/prefilter-recall.ts [--gallery N (100000)] [--dimension D (256)] [--json FILE]
+ *   node --import tsx bench/prefilter-recall.ts [--gallery N (100000)] [--dimension D (256)] [--whiten S] [--json FILE]
  *
  * Real data: the four FVC2002 ISO "B" sets (320 templates, 40 fingers × 8), read in place.
  * 1. Pool = every other template of the four sets (7 mates, 312 non-mates per probe). For each
@@ -20,18 +20,21 @@
  * 3. Cost: vector time per template, hnsw insertion rate, hnsw query time at k = 1 % of the
  *    gallery (and a label filter), beside a brute-force JS scan of the same vectors (baseline).
  *    The 1M lines are extrapolations from the measured N, printed as such.
+ * 4. --whiten S (experiment, real pool only): instead of the engine's fixed hash, fold the same
+ *    pair histogram with PCA + whitening fitted on S synthetic impressions (unlabelled; never on
+ *    the evaluation sets), to show what a learned projection of the same dimension would give.
  * Exit codes: 0 done, 1 error, 2 bad arguments.
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { FingerMatcher, FingerIndex, templateVector, PREFILTER, PREFILTER_INDEX, type FingerTemplate } from '../engine/index.ts';
+import { FingerMatcher, FingerIndex, templateVector, templateMinutiae, pairHistogramFeatures, PREFILTER, PREFILTER_INDEX, type FingerTemplate } from '../engine/index.ts';
 import { fvc2002IsoSetDirs, isDirectory } from './data-dir.ts';
 import { enrolSamples, readIsoSamples } from './iso-samples.ts';
-import { generateFinger, generateImpression, mixSeed } from '../datasets/synthetic.ts';
+import { generateFinger, generateImpression, mixSeed, mulberry32 } from '../datasets/synthetic.ts';
 
-const USAGE = 'usage: node --import tsx bench/prefilter-recall.ts [--gallery N] [--dimension D] [--json FILE]';
+const USAGE = 'usage: node --import tsx bench/prefilter-recall.ts [--gallery N] [--dimension D] [--whiten S] [--json FILE]';
 const PENETRATIONS = [0.005, 0.01, 0.02, 0.05, 0.1];
 const SYNTHETIC_SEED = 4242;
 const QUERY_KS_SHARE = [0.005, 0.01, 0.02];
@@ -40,7 +43,7 @@ const EF_FACTORS = [PREFILTER_INDEX.efFactor, 1.5];
 const TIMED_QUERIES = 40;
 const EXTRAPOLATE_TO = 1_000_000;
 
-interface RealFinger { finger: string; set: number; impression: number; vector: Float32Array }
+interface RealFinger { finger: string; set: number; impression: number; vector: Float32Array; template: FingerTemplate }
 type RecallRow = Record<string, number>;
 
 function recallAt(needed: readonly number[]): RecallRow {
@@ -68,7 +71,7 @@ function loadReal(matcher: FingerMatcher, dimension: number): { fingers: RealFin
     }
   });
   const start = performance.now();
-  const fingers = templates.map(({ template, ...rest }) => ({ ...rest, vector: templateVector(template, new Float32Array(dimension)) }));
+  const fingers = templates.map((t) => ({ ...t, vector: templateVector(t.template, new Float32Array(dimension)) }));
   return { fingers, msPerVector: (performance.now() - start) / templates.length };
 }
 
@@ -226,6 +229,133 @@ function exactTopK(vectors: readonly Float32Array[], q: Float32Array, k: number)
   return out;
 }
 
+/** Seed of the whitening experiment's synthetic training fingers (apart from the planted gallery's). */
+const WHITEN_SEED = 7331;
+/** Extra random directions of the randomized PCA beyond the kept dimension (oversampling). */
+const PCA_OVERSAMPLE = 44;
+
+/** x / |x| in place (zero stays zero). */
+function unit(x: Float64Array): Float64Array {
+  let s = 0;
+  for (const v of x) s += v * v;
+  if (s > 0) for (let i = 0; i < x.length; i++) x[i] /= Math.sqrt(s);
+  return x;
+}
+
+/** Gram–Schmidt on the columns of a row-major rows × cols matrix, in place. */
+function orthonormalColumns(m: Float64Array, rows: number, cols: number): void {
+  for (let c = 0; c < cols; c++) {
+    for (let p = 0; p < c; p++) {
+      let d = 0;
+      for (let k = 0; k < rows; k++) d += m[k * cols + c] * m[k * cols + p];
+      for (let k = 0; k < rows; k++) m[k * cols + c] -= d * m[k * cols + p];
+    }
+    let n = 0;
+    for (let k = 0; k < rows; k++) n += m[k * cols + c] ** 2;
+    n = Math.sqrt(n) || 1;
+    for (let k = 0; k < rows; k++) m[k * cols + c] /= n;
+  }
+}
+
+/** Eigenvectors (columns of the returned r × r matrix) and eigenvalues of a symmetric matrix, by cyclic Jacobi. */
+function symmetricEigen(a: Float64Array, r: number): { vectors: Float64Array; values: Float64Array } {
+  const v = new Float64Array(r * r);
+  for (let i = 0; i < r; i++) v[i * r + i] = 1;
+  for (let sweep = 0; sweep < 10; sweep++) {
+    for (let p = 0; p < r; p++) for (let q = p + 1; q < r; q++) {
+      const apq = a[p * r + q];
+      if (Math.abs(apq) < 1e-15) continue;
+      const theta = (a[q * r + q] - a[p * r + p]) / (2 * apq);
+      const t = (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+      const c = 1 / Math.sqrt(t * t + 1), s = t * c;
+      for (let k = 0; k < r; k++) {
+        const kp = a[k * r + p], kq = a[k * r + q];
+        a[k * r + p] = c * kp - s * kq;
+        a[k * r + q] = s * kp + c * kq;
+      }
+      for (let k = 0; k < r; k++) {
+        const pk = a[p * r + k], qk = a[q * r + k];
+        a[p * r + k] = c * pk - s * qk;
+        a[q * r + k] = s * pk + c * qk;
+      }
+      for (let k = 0; k < r; k++) {
+        const kp = v[k * r + p], kq = v[k * r + q];
+        v[k * r + p] = c * kp - s * kq;
+        v[k * r + q] = s * kp + c * kq;
+      }
+    }
+  }
+  return { vectors: v, values: Float64Array.from({ length: r }, (_, i) => a[i * r + i]) };
+}
+
+/**
+ * PCA + whitening of unit pair-histogram features, by randomized range finding (one power
+ * step): returns x ↦ unit(W·(unit(x) − mean)) with W's rows = top components / √eigenvalue.
+ */
+function fitWhitening(samples: readonly Float64Array[], dimension: number): (x: Float64Array) => Float32Array {
+  const d = samples[0].length, n = samples.length, r = dimension + PCA_OVERSAMPLE;
+  const mean = new Float64Array(d);
+  const x = samples.map((v) => unit(v.slice()));
+  for (const v of x) for (let i = 0; i < d; i++) mean[i] += v[i] / n;
+  for (const v of x) for (let i = 0; i < d; i++) v[i] -= mean[i];
+  const rnd = mulberry32(WHITEN_SEED);
+  const gauss = (): number => Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
+  const omega = Float64Array.from({ length: d * r }, gauss); // d × r
+  const y = new Float64Array(n * r); // X·Ω
+  x.forEach((v, k) => { for (let i = 0; i < d; i++) if (v[i] !== 0) for (let c = 0; c < r; c++) y[k * r + c] += v[i] * omega[i * r + c]; });
+  orthonormalColumns(y, n, r);
+  const z = new Float64Array(d * r); // Xᵀ·Y: the row-space basis
+  x.forEach((v, k) => { for (let i = 0; i < d; i++) if (v[i] !== 0) for (let c = 0; c < r; c++) z[i * r + c] += v[i] * y[k * r + c]; });
+  orthonormalColumns(z, d, r);
+  const cov = new Float64Array(r * r);
+  const p = new Float64Array(r);
+  for (const v of x) {
+    p.fill(0);
+    for (let i = 0; i < d; i++) if (v[i] !== 0) for (let c = 0; c < r; c++) p[c] += v[i] * z[i * r + c];
+    for (let a = 0; a < r; a++) for (let b = 0; b < r; b++) cov[a * r + b] += (p[a] * p[b]) / n;
+  }
+  const { vectors, values } = symmetricEigen(cov, r);
+  const order = Array.from(values.keys()).sort((a, b) => values[b] - values[a]).slice(0, dimension);
+  const w = new Float64Array(dimension * d); // row j = Z·v_j / √λ_j
+  order.forEach((e, j) => {
+    const scale = 1 / Math.sqrt(Math.max(values[e], 1e-12));
+    for (let i = 0; i < d; i++) {
+      let s = 0;
+      for (let c = 0; c < r; c++) s += z[i * r + c] * vectors[c * r + e];
+      w[j * d + i] = s * scale;
+    }
+  });
+  return (feature) => {
+    const v = unit(feature.slice());
+    for (let i = 0; i < d; i++) v[i] -= mean[i];
+    const out = new Float32Array(dimension);
+    for (let j = 0; j < dimension; j++) {
+      let s = 0;
+      for (let i = 0; i < d; i++) s += w[j * d + i] * v[i];
+      out[j] = s;
+    }
+    return Float32Array.from(unit(Float64Array.from(out)));
+  };
+}
+
+/** Real-pool recall with vectors folded by a whitening fitted on `count` synthetic impressions. */
+function whitenedRealRecall(matcher: FingerMatcher, fingers: readonly RealFinger[], count: number, dimension: number): Record<string, RecallRow> {
+  const training: Float64Array[] = [];
+  for (let f = 0; training.length < count; f++) {
+    const master = generateFinger(mixSeed(WHITEN_SEED, f));
+    const record = generateImpression(master, mixSeed(WHITEN_SEED, f, 1));
+    const features = pairHistogramFeatures(templateMinutiae(matcher.createTemplate(record.views[0].minutiae, { resolutionPxPerCm: record.resolutionX })));
+    if (features !== null) training.push(features);
+  }
+  const project = fitWhitening(training, dimension);
+  const whitened = fingers.map((f) => {
+    const features = pairHistogramFeatures(templateMinutiae(f.template));
+    return { ...f, vector: features === null ? new Float32Array(dimension) : project(features) };
+  });
+  const ranks = poolRanks(whitened);
+  return { 'per finger, all mates': recallAt(ranks.allMates), 'per finger, single mate (impression 1)': recallAt(ranks.singleMate) };
+}
+
 function table(title: string, rows: Record<string, RecallRow>): string {
   const head = ['', ...PENETRATIONS.map(pct)].map((c, i) => (i === 0 ? c.padEnd(44) : c.padStart(7))).join('');
   const lines = Object.entries(rows).map(([name, r]) => name.padEnd(44) + PENETRATIONS.map((p) => `${(100 * r[pct(p)]).toFixed(1)}`.padStart(7)).join(''));
@@ -235,7 +365,7 @@ function table(title: string, rows: Record<string, RecallRow>): string {
 export async function prefilterRecallMain(argv: string[]): Promise<number> {
   let values;
   try {
-    values = parseArgs({ args: argv, strict: true, allowPositionals: false, options: { gallery: { type: 'string' }, dimension: { type: 'string' }, json: { type: 'string' } } }).values;
+    values = parseArgs({ args: argv, strict: true, allowPositionals: false, options: { gallery: { type: 'string' }, dimension: { type: 'string' }, whiten: { type: 'string' }, json: { type: 'string' } } }).values;
   } catch (error) {
     console.error(`${(error as Error).message}\n${USAGE}`);
     return 2;
@@ -248,6 +378,11 @@ export async function prefilterRecallMain(argv: string[]): Promise<number> {
   const dimension = values.dimension === undefined ? PREFILTER.dimension : Number(values.dimension);
   if (!Number.isInteger(dimension) || dimension < 16 || dimension > 4096) {
     console.error(`--dimension must be an integer in 16–4096, got "${values.dimension}"\n${USAGE}`);
+    return 2;
+  }
+  const whiten = values.whiten === undefined ? 0 : Number(values.whiten);
+  if (!Number.isInteger(whiten) || whiten < 0 || (whiten > 0 && whiten < 2 * dimension)) {
+    console.error(`--whiten must be 0 or an integer ≥ 2 × dimension, got "${values.whiten}"\n${USAGE}`);
     return 2;
   }
   try {
@@ -268,6 +403,12 @@ export async function prefilterRecallMain(argv: string[]): Promise<number> {
         '2 fingers, either finger (1−(1−r)², single)': either(single),
         '2 fingers, fused similarity (single mate)': fused,
       }));
+      if (whiten > 0) {
+        const started = performance.now();
+        const rows = whitenedRealRecall(matcher, real.fingers, whiten, dimension);
+        console.log(table(`experiment: the same histogram folded by PCA + whitening fitted on ${whiten} synthetic impressions (${((performance.now() - started) / 1000).toFixed(0)} s), exact`, rows));
+        out.whitened = { trainingImpressions: whiten, ...rows };
+      }
       Object.assign(out, { real: { templates: real.fingers.length, msPerVector: real.msPerVector, perFinger, single, eitherOfTwo: either(single), fusedTwo: fused } });
     }
     if (gallery > 0) {

@@ -46,7 +46,7 @@ export type {
   EngineOptions, Probe, ProbeFinger, IdentifyOptions, IdentifyResult, Candidate, ModalityScore, VerifyResult, ProbeIris, IrisSideOrUnknown,
 } from './gallery/engine-types.ts';
 export {
-  fingerVector, templateVector, isEmptyVector, FINGER_VECTOR_DIMENSION, FingerIndex, PREFILTER, PREFILTER_INDEX,
+  fingerVector, templateVector, isEmptyVector, pairHistogramFeatures, FINGER_VECTOR_DIMENSION, FingerIndex, PREFILTER, PREFILTER_INDEX,
   type FingerIndexOptions, type FingerSearchOptions, type FingerSearchResult,
 } from './prefilter/index.ts';
 export {
@@ -61,3 +61,7 @@ export {
   type FingerImageRecord, type FingerImageView, type FingerImageEdition, type FingerImageCompression, type FingerScaleUnits,
   type FingerCaptureDateTime, type FingerQualityBlock, type FingerCertificationBlock, type DecodedFingerView,
 } from './formats/index.ts';
+export {
+  readCbeff, writeCbeff, decodeBase64Strict, CBEFF_LIMITS,
+  type CbeffRecord, type CbeffBir, type CbeffLimits, type CbeffBirInput,
+} from './formats/cbeff.ts';

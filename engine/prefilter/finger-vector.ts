@@ -63,6 +63,19 @@ export function fingerVector(minutiae: readonly TemplateMinutia[], out: Float32A
   return out;
 }
 
+/**
+ * The unfolded representation behind the vector: the centred Hellinger pair histogram
+ * (`PREFILTER.distanceBins × angleBins²` cells, row-major distance, α, β), or null when the
+ * print has too few pairs. For experiments with other foldings (the bench's `--whiten`).
+ */
+export function pairHistogramFeatures(minutiae: readonly TemplateMinutia[]): Float64Array | null {
+  checkMinutiae(minutiae);
+  const pairs = pairHistogram(minutiae, histogram);
+  if (pairs < PREFILTER.minPairs) return null;
+  hellingerCentre(histogram, 2 * pairs);
+  return histogram.slice();
+}
+
 /** True for the all-zero vector `fingerVector` returns when a print has too few pairs. */
 export function isEmptyVector(vector: Float32Array): boolean {
   return vector.every((v) => v === 0);

@@ -1,0 +1,126 @@
+/**
+ * The MOSIP ABIS API door: `startAbisServer` wires the engine, the durable job log, the
+ * datashare client and the HTTP/WebSocket transports. Configuration from the environment:
+ * `abisConfigFromEnv()` (README, "ABIS API").
+ */
+import path from 'node:path';
+import { loadTemplateKey, openSubjectStore, type DedupEngine, type TemplateKey } from '../../engine/index.ts';
+import { IntakePool } from '../intake/index.ts';
+import { DatashareClient, type DatashareOptions } from './datashare.ts';
+import { JobLog } from './job-log.ts';
+import { AbisMetrics } from './metrics.ts';
+import { AbisProcessor } from './processor.ts';
+import { mountAbisRoutes, uWS } from './transport-http.ts';
+import { ABIS_PARAMS } from './params.ts';
+import { startStompTransport, type StompTransport, type StompTransportOptions } from './transport-stomp.ts';
+
+export { AbisProcessor, AbisBusyError, candidateJson, probeOfSubject, type AbisBackend } from './processor.ts';
+export { DatashareClient, DatashareError, type DatashareOptions, type DatashareAuth } from './datashare.ts';
+export { JobLog, type LoggedJob } from './job-log.ts';
+export { AbisMetrics } from './metrics.ts';
+export { FAILURE_REASONS, FAILURE, RETURN_SUCCESS, RETURN_FAILED, type FailureReason } from './failure-reasons.ts';
+export { parseAbisRequest, AbisRequestError, ABIS_OPERATIONS, ACCEPTED_VERSIONS, type AbisRequest, type AbisResponse, type AbisOperation } from './messages.ts';
+export { ABIS_PARAMS } from './params.ts';
+export { abisConfigFromEnv, type AbisEnvConfig } from './config.ts';
+export {
+  startStompTransport, defaultStompClient, type StompTransport, type StompTransportOptions, type StompClient, type StompMessage, type StompTransaction,
+} from './transport-stomp.ts';
+
+/** The ActiveMQ queue pair (STOMP); see transport-stomp.ts. */
+export type AbisStompOptions = Omit<StompTransportOptions, 'processor' | 'metrics'>;
+
+export interface AbisServerOptions {
+  readonly engine: DedupEngine;
+  /** Interface to bind (default 127.0.0.1: the ABIS door is internal). */
+  readonly host?: string;
+  /** 0 = any free port. */
+  readonly port?: number;
+  /** Bearer token every request must present (≥ 16 characters). */
+  readonly token: string;
+  /** The job log lives in `<dataDir>/abis-jobs`. */
+  readonly dataDir: string;
+  /** The engine's store directory, for identify by referenceId (default: dataDir). */
+  readonly engineDataDir?: string;
+  /** The engine's template key (default: from the environment, as the engine loads it). */
+  readonly key?: TemplateKey;
+  readonly datashare?: DatashareOptions;
+  /** Override of ABIS_PARAMS.bodyTimeoutMs, ms. */
+  readonly bodyTimeoutMs?: number;
+  /** Also serve MOSIP's ActiveMQ queue pair over STOMP. */
+  readonly stomp?: AbisStompOptions;
+  /** Worker threads for CBEFF intake (default ABIS_PARAMS.intakeThreads; 0: the service's thread). */
+  readonly intakeThreads?: number;
+}
+
+export interface AbisServer {
+  readonly port: number;
+  readonly processor: AbisProcessor;
+  readonly metrics: AbisMetrics;
+  readonly datashare: DatashareClient;
+  /** The STOMP transport when configured (await `stomp.ready` for the first connection). */
+  readonly stomp: StompTransport | undefined;
+  /** Stops listening, waits for accepted jobs, closes the log (the engine stays the caller's). */
+  close(): Promise<void>;
+}
+
+export async function startAbisServer(o: AbisServerOptions): Promise<AbisServer> {
+  const log = JobLog.open(path.join(o.dataDir, 'abis-jobs'));
+  // A second handle on the engine's store (lmdb-js shares the environment within a process):
+  // identify by referenceId needs the subject's templates, which DedupEngine does not expose.
+  const store = openSubjectStore({ path: o.engineDataDir ?? o.dataDir, key: o.key ?? loadTemplateKey() });
+  const metrics = new AbisMetrics();
+  const datashare = new DatashareClient(o.datashare);
+  const intakeThreads = o.intakeThreads ?? ABIS_PARAMS.intakeThreads;
+  const pool = intakeThreads > 0 ? new IntakePool(intakeThreads) : undefined;
+  const processor = new AbisProcessor({
+    backend: { engine: o.engine, subject: (id) => store.get(id) }, log, datashare, metrics, intake: pool === undefined ? undefined : (cbeff) => pool.read(cbeff),
+  });
+  const app = uWS.App();
+  const endSockets = mountAbisRoutes(app, { processor, metrics, token: o.token, bodyTimeoutMs: o.bodyTimeoutMs });
+  const host = o.host ?? '127.0.0.1';
+  let listenSocket: uWS.us_listen_socket | false = false;
+  try {
+    listenSocket = await new Promise<uWS.us_listen_socket | false>((resolve) => app.listen(host, o.port ?? 0, resolve));
+    if (listenSocket === false) throw new Error(`ABIS API could not listen on ${host}:${o.port ?? 0}`);
+  } catch (error) {
+    await pool?.close();
+    await log.close();
+    await store.close();
+    throw error;
+  }
+  const socket = listenSocket;
+  let stomp: StompTransport | undefined;
+  try {
+    stomp = o.stomp === undefined ? undefined : await startStompTransport({ ...o.stomp, processor, metrics });
+  } catch (error) {
+    uWS.us_listen_socket_close(socket);
+    await pool?.close();
+    await log.close();
+    await store.close();
+    throw error;
+  }
+  let closed = false;
+  return {
+    port: uWS.us_socket_local_port(socket as unknown as uWS.us_socket),
+    processor,
+    metrics,
+    datashare,
+    stomp,
+    async close() {
+      if (closed) return;
+      closed = true;
+      // the broker first: unanswered requests stay unacked there and are redelivered later
+      await stomp?.close();
+      uWS.us_listen_socket_close(socket);
+      endSockets();
+      // Keep-alive connections outlive the listen socket: close them all (uWS's App.close, missing
+      // from this build's typings). Accepted jobs still finish and are logged below.
+      const withClose = app as uWS.TemplatedApp & { close?: () => void };
+      if (typeof withClose.close === 'function') withClose.close();
+      await processor.close();
+      await pool?.close();
+      await log.close();
+      await store.close();
+    },
+  };
+}

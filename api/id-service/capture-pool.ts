@@ -1,0 +1,49 @@
+/**
+ * Where captured biometrics become templates: a piscina pool of workers (default), so finger
+ * image extraction and template building never block the event loop that answers other
+ * requests; or inline on the calling thread (`threads: 0`).
+ */
+import { Piscina } from 'piscina';
+import { HttpError } from '../http/index.ts';
+import { BiometricsAdapter, type Captured } from './biometrics.ts';
+import type { CaptureReply, CaptureTask } from './capture-worker.ts';
+
+export interface Capturer {
+  capture(biometrics: unknown, purpose: 'enrol' | 'verify'): Promise<Captured>;
+  close(): Promise<void>;
+}
+
+export function openCapturer(threads: number): Capturer {
+  if (!(Number.isInteger(threads) && threads >= 0 && threads <= 256)) throw new RangeError(`captureThreads must be an integer 0–256, got ${threads}`);
+  return threads === 0 ? new InlineCapturer() : new CapturePool(threads);
+}
+
+class InlineCapturer implements Capturer {
+  readonly #adapter = new BiometricsAdapter();
+  capture(biometrics: unknown, purpose: 'enrol' | 'verify'): Promise<Captured> {
+    return this.#adapter.capture(biometrics, purpose);
+  }
+  async close(): Promise<void> {}
+}
+
+class CapturePool implements Capturer {
+  readonly #piscina: Piscina<CaptureTask, CaptureReply>;
+  constructor(threads: number) {
+    this.#piscina = new Piscina<CaptureTask, CaptureReply>({
+      filename: new URL('./capture-worker-entry.mjs', import.meta.url).href,
+      minThreads: threads,
+      maxThreads: threads,
+      // unbounded here: the server's in-flight bounds limit what reaches the pool
+      maxQueue: Infinity,
+      idleTimeout: Infinity,
+    });
+  }
+  async capture(biometrics: unknown, purpose: 'enrol' | 'verify'): Promise<Captured> {
+    const reply = await this.#piscina.run({ biometrics, purpose });
+    if (!reply.ok) throw new HttpError(reply.status, reply.code, reply.message);
+    return reply.captured;
+  }
+  async close(): Promise<void> {
+    await this.#piscina.destroy();
+  }
+}

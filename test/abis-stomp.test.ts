@@ -1,0 +1,210 @@
+/**
+ * The ABIS door through an ActiveMQ queue pair over STOMP (api/abis/transport-stomp.ts), with a
+ * real broker started from the project's config (api/abis/activemq/start-broker.sh; Debian
+ * package `activemq`) and a STOMP client playing MOSIP's registration processor: insert two
+ * records of one person and one of another, identify → exactly the duplicate; a non-JSON
+ * message gets failure 4; and a broker SIGKILL + restart mid-stream loses no request and
+ * answers none twice. Skipped, saying what is missing, without the broker package or the npm
+ * packages @stomp/stompjs + @stomp/tcp-wrapper (BIODEDUP_STOMP_MODULES may name a
+ * node_modules folder holding them).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DedupEngine, generateTemplateKey, parseTemplateKey } from '../engine/index.ts';
+import { startAbisServer, type AbisResponse, type AbisServer, type StompClient, type StompMessage, type StompTransportOptions } from '../api/abis/index.ts';
+import { CLIENT, startFakeDatashare, type FakeDatashare } from './fixtures/abis/datashare-server.ts';
+import { personCbeff, syntheticPersons } from './fixtures/abis/records.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const BROKER_SCRIPT = path.join(ROOT, 'api/abis/activemq/start-broker.sh');
+const HAS_BROKER = existsSync('/usr/share/activemq/bin/activemq.jar');
+const KEY = parseTemplateKey(generateTemplateKey());
+const REQUESTS = '/queue/mosip-to-abis';
+const RESPONSES = '/queue/abis-to-mosip';
+
+type StompModules = { Client: new (config: Record<string, unknown>) => StompClient; TCPWrapper: new (host: string, port: number) => unknown };
+async function loadStomp(): Promise<StompModules | undefined> {
+  const dir = process.env.BIODEDUP_STOMP_MODULES;
+  const specifiers: [string, string][] = [['@stomp/stompjs', '@stomp/tcp-wrapper']];
+  if (dir) specifiers.push([pathToFileURL(path.join(dir, '@stomp/stompjs/esm6/index.js')).href, pathToFileURL(path.join(dir, '@stomp/tcp-wrapper/esm6/index.js')).href]);
+  for (const [s, t] of specifiers) {
+    try {
+      const stomp = (await import(s)) as { Client: StompModules['Client'] };
+      const tcp = (await import(t)) as { TCPWrapper: StompModules['TCPWrapper'] };
+      return { Client: stomp.Client, TCPWrapper: tcp.TCPWrapper };
+    } catch {
+      // try the next place
+    }
+  }
+  return undefined;
+}
+const stomp = await loadStomp();
+const missing = [!HAS_BROKER && 'the Debian package activemq', !stomp && 'the npm packages @stomp/stompjs and @stomp/tcp-wrapper'].filter(Boolean);
+if (missing.length > 0) console.log(`skipping the ActiveMQ (STOMP) end-to-end tests: missing ${missing.join(' and ')}`);
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function startBroker(dataDir: string, port: number): number {
+  const out = execFileSync('bash', [BROKER_SCRIPT, dataDir], { env: { ...process.env, ABIS_STOMP_PORT: String(port) }, encoding: 'utf8', timeout: 90_000 });
+  return Number(out.trim().split('\n').pop());
+}
+
+function killBroker(pid: number, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => {
+    const poll = setInterval(() => {
+      try {
+        process.kill(pid, 0);
+      } catch {
+        clearInterval(poll);
+        resolve();
+      }
+    }, 50);
+  });
+}
+
+/** MOSIP's side of the queue pair: sends requests, collects responses (deduplicated by message-id). */
+function mosipSide(port: number): { client: StompClient; ready: Promise<void>; send(body: unknown): void; responses: Map<string, { messageIds: Set<string>; response: AbisResponse }>; waitFor(ids: string[], ms?: number): Promise<void> } {
+  const client = new stomp!.Client({
+    webSocketFactory: () => new stomp!.TCPWrapper('127.0.0.1', port), connectHeaders: { host: 'localhost' }, reconnectDelay: 200,
+    heartbeatIncoming: 0, heartbeatOutgoing: 0, debug: () => undefined,
+  });
+  const responses = new Map<string, { messageIds: Set<string>; response: AbisResponse }>();
+  let resolveReady: () => void = () => undefined;
+  const ready = new Promise<void>((r) => (resolveReady = r));
+  client.onConnect = () => {
+    client.subscribe(RESPONSES, (m: StompMessage) => {
+      const response = JSON.parse(new TextDecoder().decode(m.binaryBody)) as AbisResponse;
+      const key = response.requestId ?? 'null';
+      const entry = responses.get(key) ?? { messageIds: new Set<string>(), response };
+      entry.messageIds.add(m.headers['message-id']);
+      responses.set(key, entry);
+      m.ack();
+    }, { ack: 'client-individual' });
+    resolveReady();
+  };
+  client.onStompError = () => undefined;
+  client.onWebSocketClose = () => undefined;
+  client.activate();
+  return {
+    client, ready, responses,
+    send: (body) => client.publish({ destination: REQUESTS, body: typeof body === 'string' ? body : JSON.stringify(body), headers: { persistent: 'true' } }),
+    async waitFor(ids, ms = 30_000) {
+      const deadline = Date.now() + ms;
+      while (!ids.every((id) => responses.has(id)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    },
+  };
+}
+
+let seq = 0;
+const base = (id: string, extra: Record<string, unknown> = {}): Record<string, unknown> & { requestId: string } => ({
+  id, version: '1.1', requestId: `stomp-${process.pid}-${++seq}`, requesttime: new Date().toISOString(), ...extra,
+});
+
+describe.skipIf(missing.length > 0)('ABIS API over an ActiveMQ queue pair (STOMP)', () => {
+  const cleanup: (() => Promise<void> | void)[] = [];
+  let ds: FakeDatashare;
+  let brokerDir: string;
+  let brokerPort: number;
+  let brokerPid: number;
+  let engine: DedupEngine;
+  let server: AbisServer;
+  let mosip: ReturnType<typeof mosipSide>;
+  const persons = syntheticPersons(3, 99);
+
+  beforeAll(async () => {
+    ds = await startFakeDatashare();
+    const dir = mkdtempSync(path.join(tmpdir(), 'biodedup-abis-stomp-'));
+    brokerDir = path.join(dir, 'broker');
+    brokerPort = await freePort();
+    brokerPid = startBroker(brokerDir, brokerPort);
+    cleanup.push(async () => {
+      await killBroker(brokerPid, 'SIGTERM');
+      await ds.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    engine = DedupEngine.open({ dataDir: path.join(dir, 'engine'), key: KEY, threads: 1 });
+    const connect = async (o: StompTransportOptions): Promise<StompClient> => new stomp!.Client({
+      webSocketFactory: () => new stomp!.TCPWrapper(o.host, o.port), connectHeaders: { host: 'localhost' }, reconnectDelay: 200,
+      heartbeatIncoming: 0, heartbeatOutgoing: 0, debug: () => undefined,
+    });
+    server = await startAbisServer({
+      engine, token: 'stomp-test-token-0123456789', dataDir: path.join(dir, 'engine'), key: KEY,
+      datashare: { auth: { url: ds.authUrl, ...CLIENT }, timeoutMs: 5000 },
+      stomp: { host: '127.0.0.1', port: brokerPort, requestQueue: REQUESTS, responseQueue: RESPONSES, reconnectDelayMs: 200, connect },
+    });
+    cleanup.push(async () => {
+      await server.close();
+      await engine.close();
+    });
+    await server.stomp!.ready;
+    mosip = mosipSide(brokerPort);
+    cleanup.push(() => mosip.client.deactivate());
+    await mosip.ready;
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const c of cleanup.reverse()) await c();
+  });
+
+  it('inserts two records of one person and one of another; identify finds exactly the duplicate', async () => {
+    const inserts = [['A-1', persons.record(0, 1)], ['A-2', persons.record(0, 2)], ['B-1', persons.record(1, 1)]].map(([referenceId, records]) =>
+      base('mosip.abis.insert', { referenceId, referenceURL: ds.share(`q-${String(referenceId)}`, personCbeff(records as ReturnType<typeof persons.record>)) }));
+    const identify = base('mosip.abis.identify', { referenceId: 'A-1', referenceURL: '' });
+    for (const r of [...inserts, identify]) mosip.send(r); // identify queued behind the inserts
+    await mosip.waitFor([...inserts, identify].map((r) => r.requestId));
+    for (const r of inserts) expect(mosip.responses.get(r.requestId)!.response.returnValue).toBe('1');
+    const found = mosip.responses.get(identify.requestId)!.response;
+    expect(found.candidateList!.candidates.map((c) => c.referenceId)).toEqual(['A-2']);
+    expect(found.candidateList!.count).toBe('1');
+
+    const bad = base('mosip.abis.insert', { referenceId: 'A-1', referenceURL: ds.share('dup', personCbeff(persons.record(0, 1))) });
+    const expired = base('mosip.abis.insert', { referenceId: 'E-1', referenceURL: ds.share('expired', 'expired') });
+    mosip.send(bad);
+    mosip.send(expired);
+    mosip.send('this is not json');
+    await mosip.waitFor([bad.requestId, expired.requestId, 'null']);
+    expect(mosip.responses.get(bad.requestId)!.response.failureReason).toBe('10');
+    expect(mosip.responses.get(expired.requestId)!.response.failureReason).toBe('17');
+    expect(mosip.responses.get('null')!.response).toMatchObject({ returnValue: '2', failureReason: '4' });
+  });
+
+  it('loses no request and answers none twice when the broker is killed and restarted mid-stream', async () => {
+    const requests = Array.from({ length: 6 }, (_, i) => base('mosip.abis.insert', {
+      referenceId: `R-${i}`, referenceURL: ds.share(`rr${i}`, { delayMs: 200 + 100 * i, content: personCbeff(persons.record(i % 3, 3)) }),
+    }));
+    // R-0..R-2 reuse persons already enrolled, under new referenceIds: inserts never dedup
+    for (const r of requests) mosip.send(r);
+    await new Promise((r) => setTimeout(r, 350)); // some jobs done, some running, some queued
+    const beforeKill = requests.filter((r) => mosip.responses.has(r.requestId)).length;
+    await killBroker(brokerPid);
+    await new Promise((r) => setTimeout(r, 500)); // jobs finish while the broker is down
+    brokerPid = startBroker(brokerDir, brokerPort);
+    await mosip.waitFor(requests.map((r) => r.requestId), 60_000);
+    await new Promise((r) => setTimeout(r, 1000)); // room for a duplicate to show up
+    for (const r of requests) {
+      const entry = mosip.responses.get(r.requestId);
+      expect(entry, r.requestId).toBeDefined();
+      expect(entry!.response.returnValue).toBe('1');
+      expect(entry!.messageIds.size, `${r.requestId} answered ${entry!.messageIds.size} times`).toBe(1);
+    }
+    expect(engine.count()).toBe(9);
+    expect(beforeKill).toBeLessThan(6);
+    console.log(`broker restart: ${beforeKill} of 6 answered before SIGKILL; all 6 answered once after restart (${server.metrics.replays} from the log)`);
+  }, 120_000);
+});
