@@ -131,7 +131,7 @@ function checkOptions(o: AccuracyOptions): ResolvedOptions {
     if (o.input === 'iso' || o.dpi !== undefined) throw new EngineError('ERR_BENCH_OPTION', '--input iso and --dpi do not apply to iris (it reads images)');
   } else {
     if (layout === 'casia') throw new EngineError('ERR_BENCH_OPTION', '--layout casia holds iris images: use --modality iris');
-    if (input === 'images' && (o.sets ?? []).length === 0) throw new EngineError('ERR_BENCH_OPTION', '--input images needs --set DIR (there are no generated images)');
+    if (input === 'images' && (o.sets ?? []).length === 0) throw new EngineError('ERR_NO_IMAGES', 'no generated fingerprint images: --input images needs --set DIR');
   }
   if (o.dpi !== undefined && !(Number.isFinite(o.dpi) && o.dpi > 0)) {
     throw new EngineError('ERR_BENCH_OPTION', `dpi must be a positive number, got ${String(o.dpi)}`);

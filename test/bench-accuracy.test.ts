@@ -80,7 +80,7 @@ describe('runAccuracy on generated data', () => {
   });
 
   it('rejects inputs and modalities that are not built yet with typed codes', async () => {
-    await expect(runAccuracy({ input: 'images' })).rejects.toMatchObject({ code: 'ERR_NO_EXTRACTOR' });
+    await expect(runAccuracy({ input: 'images' })).rejects.toMatchObject({ code: 'ERR_NO_IMAGES' });
     await expect(runAccuracy({ modality: 'iris' })).rejects.toMatchObject({ code: 'ERR_NO_IRIS' });
   });
 });

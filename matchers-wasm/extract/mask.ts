@@ -9,27 +9,16 @@ import { BW, BH, bxxPtr, byyPtr, bxyPtr, contrastPtr, maskPtr, tmpAPtr, tmpBPtr,
 const HIST_BINS: i32 = 1024;
 const hist = new StaticArray<i32>(HIST_BINS);
 
-/**
- * The contrast at quantile q (0–1) of the oriented blocks (3×3 coherence in tmpA at least
- * MASK_MIN_COHERENCE), by a histogram over [0, max]: the finger's own contrast, whatever
- * share of the image the (incoherent) background takes.
- */
-function orientedContrastQuantile(q: f32): f32 {
+/** The value at quantile q (0–1) of a block plane, by a histogram over [0, max]. */
+function quantile(plane: usize, q: f32): f32 {
   const n = BW * BH;
-  let hi: f32 = 0, count = 0;
-  for (let i = 0; i < n; i++) {
-    if (load<f32>(tmpAPtr + (<usize>i << 2)) < MASK_MIN_COHERENCE) continue;
-    hi = max(hi, load<f32>(contrastPtr + (<usize>i << 2)));
-    count++;
-  }
+  let hi: f32 = 0;
+  for (let i = 0; i < n; i++) hi = max(hi, load<f32>(plane + (<usize>i << 2)));
   if (hi <= 0) return 0;
   for (let b = 0; b < HIST_BINS; b++) hist[b] = 0;
   const scale = <f32>(HIST_BINS - 1) / hi;
-  for (let i = 0; i < n; i++) {
-    if (load<f32>(tmpAPtr + (<usize>i << 2)) < MASK_MIN_COHERENCE) continue;
-    hist[<i32>(load<f32>(contrastPtr + (<usize>i << 2)) * scale)]++;
-  }
-  const target = <i32>(q * <f32>count);
+  for (let i = 0; i < n; i++) hist[<i32>(load<f32>(plane + (<usize>i << 2)) * scale)]++;
+  const target = <i32>(q * <f32>n);
   let seen = 0;
   for (let b = 0; b < HIST_BINS; b++) {
     seen += hist[b];
@@ -165,7 +154,7 @@ function borderDistance(): void {
 export function segment(): i32 {
   const n = BW * BH;
   localCoherence();
-  const threshold = max(MASK_MIN_CONTRAST, MASK_RELATIVE_CONTRAST * orientedContrastQuantile(0.9));
+  const threshold = max(MASK_MIN_CONTRAST, MASK_RELATIVE_CONTRAST * quantile(contrastPtr, 0.9));
   for (let i = 0; i < n; i++) {
     const ok = load<f32>(contrastPtr + (<usize>i << 2)) >= threshold && load<f32>(tmpAPtr + (<usize>i << 2)) >= MASK_MIN_COHERENCE;
     store<u8>(maskPtr + <usize>i, ok ? 1 : 0);
