@@ -27,6 +27,7 @@ import { FlatPrefilter, checkVectorDimension } from './flat-prefilter.ts';
 import { quantiseVector, vectorOfTemplateBytes } from './vector-quantise.ts';
 import { PREFILTER } from '../prefilter/index.ts';
 import { VECTOR_DIM } from './shard-layout.ts';
+import { GALLERY_PARAMS } from './params.ts';
 import { IRIS_SIDE_CODE, identifyDefaults, type Candidate, type EngineOptions, type IdentifyOptions, type IdentifyResult, type IrisSideOrUnknown, type PrefilterOptions, type ModalityScore, type Probe, type ProbeFinger, type ProbeIris, type VerifyResult } from './engine-types.ts';
 
 /** Version tag stored with MCC finger templates (the kernel layout "MCC1"). */
@@ -65,15 +66,17 @@ export class DedupEngine {
   private constructor(options: EngineOptions) {
     this.#store = openSubjectStore({ path: options.dataDir, key: options.key });
     this.#gallery = new Gallery({
-      shardCapacity: options.shardCapacity ?? 65536,
+      shardCapacity: options.shardCapacity ?? GALLERY_PARAMS.shardCapacity,
       maxTemplateBytes: options.maxTemplateBytes ?? 64 * 1024,
-      compactAtTombstoneShare: options.compactAtTombstoneShare ?? 0.25,
+      compactAtTombstoneShare: options.compactAtTombstoneShare ?? GALLERY_PARAMS.compactAtTombstoneShare,
     });
     const started = performance.now();
     for (const subject of this.#store.subjects()) this.#publish(subject.referenceId, subject.sequence, subject);
     this.loadSeconds = (performance.now() - started) / 1000;
     this.#prefilterOptions = {
-      penetration: options.prefilter?.penetration ?? 0.05, minKeep: options.prefilter?.minKeep ?? 500, index: options.prefilter?.index ?? 'flat',
+      penetration: options.prefilter?.penetration ?? GALLERY_PARAMS.prefilterPenetration,
+      minKeep: options.prefilter?.minKeep ?? GALLERY_PARAMS.prefilterMinKeep,
+      index: options.prefilter?.index ?? 'flat',
     };
     checkVectorDimension(PREFILTER.dimension, VECTOR_DIM);
     if (!(this.#prefilterOptions.penetration > 0 && this.#prefilterOptions.penetration <= 1) || !(Number.isInteger(this.#prefilterOptions.minKeep) && this.#prefilterOptions.minKeep >= 1)) {
@@ -97,6 +100,14 @@ export class DedupEngine {
     this.#pool = new ScanPool(this.threads);
     // the flat prefilter's vectors of the rebuilt shards are computed by the pool, in the background
     this.#flat = options.prefilter !== undefined && this.#prefilterOptions.index === 'flat' ? new FlatPrefilter(this.#gallery, this.#pool, this.threads) : undefined;
+  }
+
+  /**
+   * Resolves when the engine is fully warm: with the flat prefilter, when the pool has computed
+   * the vectors of every template loaded at start (identify waits for it anyway).
+   */
+  async ready(): Promise<void> {
+    await this.#flat?.ready;
   }
 
   /** Enrolled subjects (every subject in the store). */
@@ -158,21 +169,19 @@ export class DedupEngine {
     return this.#track(async () => {
       let ordinals: Iterable<number> | undefined;
       let gallerySize = this.#gallery.size;
-      let mode: IdentifyResult['mode'] = 'exhaustive';
+      let kept: Map<number, number> | null = null;
       if (o.referenceIds !== undefined) {
         ordinals = this.#listedOrdinals(o.referenceIds);
         gallerySize = (ordinals as number[]).length;
       } else if ((this.#prefilter !== undefined || this.#flat !== undefined) && o.mode !== 'exhaustive') {
-        const kept = await this.#prefilterOrdinals(scanProbe);
-        if (kept !== null) {
-          ordinals = kept;
-          mode = 'prefilter';
-        }
+        kept = await this.#prefilterOrdinals(scanProbe);
       }
       // the threshold counts the whole gallery even when the prefilter scores a part of it
       const threshold = decisionThreshold(o.targetFPIR, gallerySize);
       // one extra slot: the excluded subject may take one of the k places
       const k = o.maxResults + (o.excludeReferenceId === undefined ? 0 : 1);
+      let comparisons = 0;
+      if (kept !== null) ({ ordinals, comparisons } = await this.#gateCandidates(kept, scanProbe));
       const tasks = ordinals === undefined
         ? this.#gallery.scanRanges(this.threads * 4).map((r) => scanTask(r, scanProbe, threshold, k))
         : this.#candidateTasks(ordinals, scanProbe, threshold, k);
@@ -181,10 +190,31 @@ export class DedupEngine {
         candidates: this.#mergeCandidates(results, scanProbe, o.maxResults, o.excludeReferenceId),
         threshold,
         gallerySize,
-        comparisons: results.reduce((s, r) => s + r.comparisons, 0),
-        mode,
+        comparisons: comparisons + results.reduce((s, r) => s + r.comparisons, 0),
+        mode: kept === null ? 'exhaustive' : 'prefilter',
       };
     });
+  }
+
+  /**
+   * The first re-scoring step of a prefilter search (GALLERY_PARAMS.prefilterGateScore): subjects
+   * kept by every probe finger go through; the others are scored on the fingers that kept them
+   * and go through when that reaches the gate. Returns the subjects for the full scoring.
+   */
+  async #gateCandidates(kept: Map<number, number>, probe: ScanProbe): Promise<{ ordinals: number[]; comparisons: number }> {
+    let fingerColumns = 0;
+    probe.modalities.forEach((m, c) => { if (m === MODALITY_FINGER) fingerColumns |= 1 << c; });
+    const through: number[] = [];
+    const gated = new Map<number, number>();
+    for (const [ordinal, mask] of kept) {
+      if ((mask & fingerColumns) === fingerColumns) through.push(ordinal);
+      else gated.set(ordinal, mask);
+    }
+    if (gated.size === 0) return { ordinals: through, comparisons: 0 };
+    const tasks = this.#candidateTasks(gated.keys(), probe, GALLERY_PARAMS.prefilterGateScore, gated.size, gated);
+    const results = await Promise.all(tasks.map((t) => this.#pool.run(t)));
+    for (const r of results) for (const ordinal of r.subjects) through.push(ordinal);
+    return { ordinals: through, comparisons: results.reduce((s, r) => s + r.comparisons, 0) };
   }
 
   /**
@@ -196,7 +226,7 @@ export class DedupEngine {
     const kept = await this.#prefilterOrdinals(this.#scanProbe(probe));
     if (kept === null) return null;
     const ids = new Set<string>();
-    for (const ordinal of kept) {
+    for (const ordinal of kept.keys()) {
       const id = this.#gallery.referenceIdOf(ordinal);
       if (id !== undefined) ids.add(id);
     }
@@ -243,29 +273,49 @@ export class DedupEngine {
     return this.#gallery.templatesOf(ordinal, MODALITY_FINGER).map(({ position, bytes }) => ({ position, template: this.#matcher.templateFromBytes(bytes) }));
   }
 
-  /** Subjects the prefilter keeps for the probe's fingers; null: no finger, or one without a usable vector. */
-  async #prefilterOrdinals(probe: ScanProbe): Promise<Set<number> | null> {
+  /**
+   * Subjects the prefilter keeps for the probe's fingers, each with the bit mask of the probe
+   * columns that kept it; null: no finger, or one without a usable vector.
+   */
+  async #prefilterOrdinals(probe: ScanProbe): Promise<Map<number, number> | null> {
     const fingers: PrefilterFinger[] = [];
+    const columns: number[] = [];
     probe.modalities.forEach((m, c) => {
-      if (m === MODALITY_FINGER) fingers.push({ position: probe.positions[c], template: this.#matcher.templateFromBytes(probe.templates[c]) });
+      if (m !== MODALITY_FINGER) return;
+      fingers.push({ position: probe.positions[c], template: this.#matcher.templateFromBytes(probe.templates[c]) });
+      columns.push(c);
     });
     if (fingers.length === 0) return null;
     const { penetration, minKeep } = this.#prefilterOptions;
     const k = Math.max(minKeep, Math.ceil(penetration * this.#gallery.size));
-    if (this.#flat !== undefined) return this.#flat.candidates(fingers.map((f) => ({ position: f.position, template: f.template.bytes })), k);
-    return this.#prefilter === undefined ? null : this.#prefilter.candidates(fingers, k);
+    if (this.#flat !== undefined) {
+      const byFinger = await this.#flat.candidates(fingers.map((f) => ({ position: f.position, template: f.template.bytes })), k);
+      if (byFinger === null) return null;
+      // finger index → probe column
+      const kept = new Map<number, number>();
+      for (const [ordinal, mask] of byFinger) {
+        let columnMask = 0;
+        columns.forEach((c, i) => { if (mask & (1 << i)) columnMask |= 1 << c; });
+        kept.set(ordinal, columnMask);
+      }
+      return kept;
+    }
+    const set = this.#prefilter?.candidates(fingers, k) ?? null;
+    if (set === null) return null;
+    const all = columns.reduce((m, c) => m | (1 << c), 0);
+    return new Map([...set].map((ordinal) => [ordinal, all]));
   }
 
   /** Scan tasks over a list of subjects: grouped by shard, in slot order, cut to spread over the pool. */
-  #candidateTasks(ordinals: Iterable<number>, probe: ScanProbe, threshold: number, k: number): ScanTask[] {
-    const byShard = new Map<number, { firstSlot: number; slotCount: number }[]>();
+  #candidateTasks(ordinals: Iterable<number>, probe: ScanProbe, threshold: number, k: number, masks?: Map<number, number>): ScanTask[] {
+    const byShard = new Map<number, { firstSlot: number; slotCount: number; mask: number }[]>();
     let total = 0;
     for (const ordinal of ordinals) {
       const location = this.#gallery.locate(ordinal);
       if (location === undefined) continue;
       let list = byShard.get(location.shard);
       if (list === undefined) byShard.set(location.shard, (list = []));
-      list.push(location);
+      list.push({ firstSlot: location.firstSlot, slotCount: location.slotCount, mask: masks?.get(ordinal) ?? 0xfff });
       total++;
     }
     const piece = Math.max(64, Math.ceil(total / (this.threads * 2)));
@@ -275,11 +325,13 @@ export class DedupEngine {
       const arena = this.#gallery.arena(shard);
       for (let i = 0; i < list.length; i += piece) {
         const ranges = new Uint32Array(2 * Math.min(piece, list.length - i));
+        const columnMasks = masks === undefined ? undefined : new Uint16Array(ranges.length / 2);
         for (let j = 0; j < ranges.length / 2; j++) {
           ranges[2 * j] = list[i + j].firstSlot;
           ranges[2 * j + 1] = list[i + j].slotCount;
+          if (columnMasks !== undefined) columnMasks[j] = list[i + j].mask;
         }
-        tasks.push({ memory: arena.memory, slotCount: arena.slotCount, probe, ranges, threshold, k });
+        tasks.push({ memory: arena.memory, slotCount: arena.slotCount, probe, ranges, columnMasks, threshold, k });
       }
     }
     return tasks;

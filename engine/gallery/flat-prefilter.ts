@@ -34,10 +34,11 @@ export class FlatPrefilter {
   }
 
   /**
-   * The subject ordinals kept for a probe: per probe finger, the ~k fingers of its position with
-   * the most similar vectors, united. null when a probe finger has no usable vector.
+   * The subjects kept for a probe: per probe finger, the ~k fingers of its position with the most
+   * similar vectors. Returns ordinal → bit mask of the probe fingers (by index in `fingers`)
+   * that kept it; null when a probe finger has no usable vector.
    */
-  async candidates(fingers: readonly FlatProbeFinger[], k: number): Promise<Set<number> | null> {
+  async candidates(fingers: readonly FlatProbeFinger[], k: number): Promise<Map<number, number> | null> {
     const queries: VectorQuery[] = [];
     for (const f of fingers) {
       const query = quantiseQuery(vectorOfTemplateBytes(f.template));
@@ -49,19 +50,25 @@ export class FlatPrefilter {
     const results = await Promise.all(this.#gallery.scanRanges(this.#threads * 2).map((r) => this.#pool.scanVectors({
       kind: 'vectors', memory: r.arena.memory, slotCount: r.slotCount, slotFrom: r.slotFrom, slotTo: r.slotTo, queries, k,
     })));
-    const kept = new Set<number>();
+    const kept = new Map<number, number>();
     queries.forEach((_, q) => {
       let n = 0;
-      for (const r of results) n += r.kept[q].subjects.length;
-      const subjects = new Uint32Array(n), similarities = new Float32Array(n);
+      for (const r of results) n += r.kept[q].similarities.length;
+      // the k-th best similarity over all tasks (a native numeric sort of one float array)
+      const all = new Float32Array(n);
       let at = 0;
       for (const r of results) {
-        subjects.set(r.kept[q].subjects, at);
-        similarities.set(r.kept[q].similarities, at);
-        at += r.kept[q].subjects.length;
+        all.set(r.kept[q].similarities, at);
+        at += r.kept[q].similarities.length;
       }
-      const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => similarities[b] - similarities[a]);
-      for (let i = 0; i < Math.min(k, n); i++) kept.add(subjects[order[i]]);
+      all.sort();
+      const threshold = n > k ? all[n - k] : Number.NEGATIVE_INFINITY;
+      for (const r of results) {
+        const { subjects, similarities } = r.kept[q];
+        for (let i = 0; i < subjects.length; i++) {
+          if (similarities[i] >= threshold) kept.set(subjects[i], (kept.get(subjects[i]) ?? 0) | (1 << q));
+        }
+      }
     });
     return kept;
   }

@@ -29,6 +29,8 @@ export interface ScanTask {
   readonly probe: ScanProbe;
   /** Only these subjects, as (firstSlot, slotCount) pairs; absent = every subject in the shard. */
   readonly ranges?: Uint32Array;
+  /** With ranges: per subject, the probe columns to compare (bit c = column c; default all). */
+  readonly columnMasks?: Uint16Array;
   /** Fused score a subject needs to be returned. */
   readonly threshold: number;
   /** At most this many subjects, best first. */

@@ -10,6 +10,7 @@ import { FLAG_TOMBSTONE, HEADER_WORDS, MODALITY_FINGER, MODALITY_IRIS, SLOT_WORD
 import { TopSubjects } from './top-subjects.ts';
 import type { ScanResult, ScanTask } from './scan-task.ts';
 
+const ALL_COLUMNS = 0xfff;
 /** Subjects fused per round; bounds the per-round tables. */
 const CHUNK_SUBJECTS = 256;
 
@@ -33,9 +34,9 @@ export class ShardScanner {
     const bytes = new Uint8Array(task.memory.buffer);
     const top = new TopSubjects(task.k, columns);
     let comparisons = 0;
-    const chunkFirst: number[] = [], chunkCount: number[] = [];
+    const chunkFirst: number[] = [], chunkCount: number[] = [], chunkMask: number[] = [];
     const flushChunk = (): void => {
-      comparisons += this.#scoreChunk(words, bytes, task, comparators, chunkFirst, chunkCount);
+      comparisons += this.#scoreChunk(words, bytes, task, comparators, chunkFirst, chunkCount, chunkMask);
       for (let c = 0; c < chunkFirst.length; c++) {
         const row = this.#best.subarray(c * MAX_PROBE_COLUMNS, c * MAX_PROBE_COLUMNS + columns);
         const fused = fuseScores(row);
@@ -43,16 +44,18 @@ export class ShardScanner {
       }
       chunkFirst.length = 0;
       chunkCount.length = 0;
+      chunkMask.length = 0;
     };
-    const addSubject = (first: number, count: number): void => {
+    const addSubject = (first: number, count: number, mask = ALL_COLUMNS): void => {
       chunkFirst.push(first);
       chunkCount.push(count);
+      chunkMask.push(mask);
       if (chunkFirst.length === CHUNK_SUBJECTS) flushChunk();
     };
     if (task.ranges !== undefined) {
       for (let r = 0; r + 1 < task.ranges.length; r += 2) {
         if (task.ranges[r] + task.ranges[r + 1] > task.slotCount) throw new EngineError('ERR_SCAN_TASK', 'a subject range lies past the published slots');
-        addSubject(task.ranges[r], task.ranges[r + 1]);
+        addSubject(task.ranges[r], task.ranges[r + 1], task.columnMasks?.[r >> 1] ?? ALL_COLUMNS);
       }
     } else {
       // subjects' slots are contiguous: group runs of one subject ordinal
@@ -74,7 +77,7 @@ export class ShardScanner {
   }
 
   /** Compares every probe column with the matching live templates of a chunk of subjects. */
-  #scoreChunk(words: Int32Array, bytes: Uint8Array, task: ScanTask, comparators: readonly Comparator[], first: number[], count: number[]): number {
+  #scoreChunk(words: Int32Array, bytes: Uint8Array, task: ScanTask, comparators: readonly Comparator[], first: number[], count: number[], masks: number[]): number {
     const { modalities, positions } = task.probe;
     this.#best.fill(Number.NaN, 0, first.length * MAX_PROBE_COLUMNS);
     this.#compared.fill(0, 0, first.length * MAX_PROBE_COLUMNS);
@@ -96,6 +99,7 @@ export class ShardScanner {
         used = 0;
       };
       for (let c = 0; c < first.length; c++) {
+        if ((masks[c] & (1 << col)) === 0) continue; // this column is not wanted for this subject
         for (let slot = first[c]; slot < first[c] + count[c]; slot++) {
           const w = HEADER_WORDS + slot * SLOT_WORDS;
           const tag = Atomics.load(words, w + S_TAG);

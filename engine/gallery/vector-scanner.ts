@@ -41,26 +41,30 @@ export class VectorScanner {
     const scales = new Float32Array(task.memory.buffer, scaleTableStart(capacity), capacity);
     const from = Math.max(0, task.slotFrom), to = Math.min(task.slotTo, task.slotCount);
     const n = Math.max(0, to - from);
-    const similarity = new Float32Array(n);
-    const kept = task.queries.map(({ position, query }) => {
+    for (const { query } of task.queries) {
       if (query.length !== VECTOR_DIM) throw new EngineError('ERR_SCAN_TASK', `a vector query has ${VECTOR_DIM} values`);
-      new Int16Array(this.#kernel.memory.buffer, this.#queryPtr, VECTOR_DIM).set(query);
-      for (let b = 0; b < n; b += BATCH) {
-        const count = Math.min(BATCH, n - b);
-        const first = from + b;
-        new Uint8Array(this.#kernel.memory.buffer, this.#batchPtr, count * VECTOR_DIM).set(vectors.subarray(first * VECTOR_DIM, (first + count) * VECTOR_DIM));
+    }
+    const similarity = task.queries.map(() => new Float32Array(n));
+    // one copy of each batch of vectors serves every query
+    for (let b = 0; b < n; b += BATCH) {
+      const count = Math.min(BATCH, n - b);
+      const first = from + b;
+      new Uint8Array(this.#kernel.memory.buffer, this.#batchPtr, count * VECTOR_DIM).set(vectors.subarray(first * VECTOR_DIM, (first + count) * VECTOR_DIM));
+      task.queries.forEach(({ position, query }, q) => {
+        new Int16Array(this.#kernel.memory.buffer, this.#queryPtr, VECTOR_DIM).set(query);
         this.#kernel.dotMany(this.#queryPtr, this.#batchPtr, count, VECTOR_DIM, this.#scoresPtr);
         const dots = new Int32Array(this.#kernel.memory.buffer, this.#scoresPtr, count);
+        const out = similarity[q];
         for (let j = 0; j < count; j++) {
           const slot = first + j;
           const tag = Atomics.load(words, HEADER_WORDS + slot * SLOT_WORDS + S_TAG);
           const usable = scales[slot] !== 0 && (tag & 0xff) === MODALITY_FINGER && ((tag >>> 16) & FLAG_TOMBSTONE) === 0
             && (position === 0 || ((tag >>> 8) & 0xff) === position);
-          similarity[b + j] = usable ? dots[j] * scales[slot] : Number.NEGATIVE_INFINITY;
+          out[b + j] = usable ? dots[j] * scales[slot] : Number.NEGATIVE_INFINITY;
         }
-      }
-      return this.#keepBest(words, from, similarity, task.k);
-    });
+      });
+    }
+    const kept = similarity.map((s) => this.#keepBest(words, from, s, task.k));
     return { kept };
   }
 
