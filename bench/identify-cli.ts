@@ -2,10 +2,11 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { GALLERY_PARAMS } from '../engine/index.ts';
 import { IDENTIFY_MODES, formatIdentify, runIdentifyBench, writeIdentifyJson, type IdentifyMode } from './identify.ts';
 
 export const IDENTIFY_USAGE = `identify --gallery N [--fingers F (2)] [--mode exhaustive|prefilter] [--probes P (200)]
-         [--threads T] [--seed S (1)] [--target-fpir X (30)] [--penetration P (0.02)]
+         [--threads T] [--seed S (1)] [--target-fpir X (30)] [--penetration P (0.05)]
          [--store DIR] [--json FILE]
   1:N identify at scale. N finger templates (N / F subjects): a synthetic background with real
   persons from fvc2002-iso planted in it (their last person per set held out for non-mated
@@ -16,11 +17,13 @@ export const IDENTIFY_USAGE = `identify --gallery N [--fingers F (2)] [--mode ex
   --mode M         exhaustive: every subject scored (the reference); prefilter: the hnswlib
                    prefilter keeps max(100, P × subjects) candidates per probe finger, the full
                    matcher re-scores those (its index is saved beside the store and reused)
-  --penetration P  prefilter share of the gallery kept per probe finger (default 0.02)
+  --penetration P  prefilter share of the gallery kept per probe finger (default: the engine's, 0.05)
   --probes P       at most P mated and P non-mated searches
   --json FILE      gallery, fingersPerProbe, mode, loadSeconds, bytesPerTemplate, p50Ms, p99Ms,
                    identifiesPerSecond, comparisonsPerSecondPerCore, prefilterRecall, fnir, fpir
                    (and context figures)`;
+
+const GALLERY_PENETRATION = GALLERY_PARAMS.prefilterPenetration;
 
 function integer(name: string, v: string | undefined, fallback: number, min = 1): number {
   if (v === undefined) return fallback;
@@ -45,7 +48,7 @@ export async function identifyMain(argv: string[]): Promise<number> {
     if (!IDENTIFY_MODES.includes(mode)) throw new Error(`--mode must be one of ${IDENTIFY_MODES.join(', ')}`);
     const targetFPIR = values['target-fpir'] === undefined ? 30 : Number(values['target-fpir']);
     if (!(targetFPIR >= 0 && targetFPIR <= 100)) throw new Error('--target-fpir must be 0–100');
-    const penetration = values.penetration === undefined ? 0.02 : Number(values.penetration);
+    const penetration = values.penetration === undefined ? GALLERY_PENETRATION : Number(values.penetration);
     if (!(penetration > 0 && penetration <= 1)) throw new Error('--penetration must be in (0, 1]');
     options = {
       penetration,

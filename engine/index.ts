@@ -25,7 +25,7 @@ export {
 } from './iris-matcher.ts';
 export { calibrateIrisScore } from './iris-calibration.ts';
 export {
-  openSubjectStore, SubjectStore, DEFAULT_STORE_LIMITS, TemplateKey, loadTemplateKey, parseTemplateKey,
+  openSubjectStore, SubjectStore, DURABLE_LMDB_OPTIONS, DEFAULT_STORE_LIMITS, TemplateKey, loadTemplateKey, parseTemplateKey,
   generateTemplateKey, TEMPLATE_KEY_ENV, TEMPLATE_KEY_FILE_ENV, StoreError,
   type SubjectStoreOptions, type InsertResult, type DeleteResult, type StoreChange, type Subject, type StoredSubject,
   type BiometricTemplate, type Modality, type FingerPosition, type IrisSide, type StoreLimits, type StoreErrorCode,
@@ -42,6 +42,7 @@ export {
 export { DedupEngine, FINGER_TEMPLATE_VERSION, IRIS_TEMPLATE_VERSION } from './gallery/dedup-engine.ts';
 export { fuseScores, decisionThreshold, bestOfScore } from './gallery/fusion.ts';
 export { POOL_SIZE_ENV } from './gallery/scan-pool.ts';
+export { GALLERY_PARAMS } from './gallery/params.ts';
 export type {
   EngineOptions, Probe, ProbeFinger, IdentifyOptions, IdentifyResult, Candidate, ModalityScore, VerifyResult, ProbeIris, IrisSideOrUnknown,
 } from './gallery/engine-types.ts';

@@ -4,13 +4,13 @@
  * counted, searchable (exhaustive and through the rebuilt prefilter) and intact.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DedupEngine, generateTemplateKey, parseTemplateKey } from '../engine/index.ts';
 import { crashTemplate } from './fixtures/engine-crash-subjects.ts';
+import { runWriterAndKill } from './support/kill-writer.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PROJECT = path.resolve(HERE, '..');
@@ -19,42 +19,14 @@ const KEY_HEX = generateTemplateKey();
 const dirs: string[] = [];
 afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
 
-function runWriterAndKill(dir: string, target: number): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WRITER, dir], {
-      cwd: PROJECT,
-      env: { ...process.env, BIODEDUP_TEMPLATE_KEY: KEY_HEX, BIODEDUP_TEMPLATE_KEY_FILE: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let pending = '', stderr = '', killed = false;
-    const acknowledged: string[] = [];
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      pending += chunk;
-      const lines = pending.split('\n');
-      pending = lines.pop()!; // only complete lines count as acknowledged
-      acknowledged.push(...lines);
-      if (acknowledged.length >= target && !killed && child.exitCode === null) {
-        killed = true;
-        child.kill('SIGKILL');
-      }
-    });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    const watchdog = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(watchdog);
-      if (!killed || signal !== 'SIGKILL') reject(new Error(`writer ended by itself (code ${code}, signal ${signal}) after ${acknowledged.length} acks: ${stderr}`));
-      else resolve(acknowledged);
-    });
-  });
-}
-
 describe('engine crash safety', () => {
   it('SIGKILL mid-stream: every acknowledged insert is counted and found after restart', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'biodedup-engine-crash-'));
     dirs.push(dir);
-    const acknowledged = await runWriterAndKill(dir, 60);
+    const acknowledged = await runWriterAndKill({
+      script: WRITER, args: [dir], cwd: PROJECT, target: 60, watchdogMs: 60_000,
+      env: { ...process.env, BIODEDUP_TEMPLATE_KEY: KEY_HEX, BIODEDUP_TEMPLATE_KEY_FILE: '' },
+    });
     expect(acknowledged.length).toBeGreaterThanOrEqual(60);
     for (const index of ['hnsw', 'flat'] as const) {
       const engine = DedupEngine.open({ dataDir: dir, key: parseTemplateKey(KEY_HEX), threads: 2, prefilter: { minKeep: 20, index } });

@@ -4,7 +4,6 @@
  * own temporary directory, removed at the end.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,6 +17,7 @@ import {
 } from '../engine/store/index.ts';
 import { STORE_DATABASES } from '../engine/store/subject-store.ts';
 import { derivedBytes, syntheticSubject } from './fixtures/store-subjects.ts';
+import { runWriterAndKill } from './support/kill-writer.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PROJECT = path.resolve(HERE, '..');
@@ -462,40 +462,11 @@ describe('input validation: typed errors, nothing written', () => {
 
 // ---------------------------------------------------------------- crash safety
 
-/**
- * Runs the crash writer until it has acknowledged `target` inserts, then SIGKILLs it while
- * inserts are still in flight. Returns the acknowledged referenceIds.
- */
-function runWriterAndKill(dir: string, round: number, target: number): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CRASH_WRITER, dir, String(round)], {
-      cwd: PROJECT,
-      env: { ...process.env, BIODEDUP_TEMPLATE_KEY: KEY_HEX, BIODEDUP_TEMPLATE_KEY_FILE: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let pending = '', stderr = '', killedWhileRunning = false;
-    const acknowledged: string[] = [];
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      pending += chunk;
-      const lines = pending.split('\n');
-      pending = lines.pop()!; // only complete lines count as acknowledged
-      acknowledged.push(...lines);
-      if (acknowledged.length >= target && !killedWhileRunning && child.exitCode === null) {
-        killedWhileRunning = true;
-        child.kill('SIGKILL');
-      }
-    });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    // A writer that never reaches the target must not outlive the test.
-    const watchdog = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(watchdog);
-      if (!killedWhileRunning || signal !== 'SIGKILL') {
-        reject(new Error(`writer ended by itself (code ${code}, signal ${signal}) after ${acknowledged.length} acks: ${stderr}`));
-      } else resolve(acknowledged);
-    });
+/** Runs the crash writer until it has acknowledged `target` inserts, then SIGKILLs it while inserts are still in flight. */
+function runStoreWriterAndKill(dir: string, round: number, target: number): Promise<string[]> {
+  return runWriterAndKill({
+    script: CRASH_WRITER, args: [dir, String(round)], cwd: PROJECT, target, watchdogMs: 20_000,
+    env: { ...process.env, BIODEDUP_TEMPLATE_KEY: KEY_HEX, BIODEDUP_TEMPLATE_KEY_FILE: '' },
   });
 }
 
@@ -504,7 +475,7 @@ describe('crash safety', () => {
     const dir = tempDir();
     const acknowledged: string[] = [];
     for (const round of [1, 2]) {
-      acknowledged.push(...await runWriterAndKill(dir, round, 200));
+      acknowledged.push(...await runStoreWriterAndKill(dir, round, 200));
 
       const { store } = newStore({ dir });
       for (const referenceId of acknowledged) expectSameTemplates(store.get(referenceId), syntheticSubject(referenceId));

@@ -12,16 +12,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import { open, type Database, type RootDatabase } from 'lmdb';
+import { DURABLE_LMDB_OPTIONS } from '../../engine/index.ts';
 import type { AbisResponse } from './messages.ts';
 
-const DURABLE = {
-  overlappingSync: false,
-  noSync: false,
-  noMetaSync: false,
-  useWritemap: false,
-  commitDelay: 0,
-  eventTurnBatching: true,
-} as const;
 
 export type LoggedJob =
   | { readonly state: 'started'; readonly op: 'insert' | 'delete'; readonly referenceId: string; readonly at: number }
@@ -34,7 +27,7 @@ export class JobLog {
 
   private constructor(path: string) {
     mkdirSync(path, { recursive: true });
-    this.#root = open({ path, ...DURABLE });
+    this.#root = open({ path, ...DURABLE_LMDB_OPTIONS });
     this.#jobs = this.#root.openDB<LoggedJob, string>('abis-jobs', { encoding: 'msgpack' });
   }
 

@@ -17,18 +17,10 @@ import { open, type Database, type RootDatabase } from 'lmdb';
 import { randomBytes } from 'node:crypto';
 import { randomUinCandidate, uinPatternAllowed } from './uin.ts';
 import { UIN_ATTEMPTS } from './params.ts';
+import { DURABLE_LMDB_OPTIONS } from '../../engine/index.ts';
 
 export const ID_STORE_FORMAT = 1;
 
-/** Same reasoning as the subject store: durable before acknowledged, one fsync per event-turn batch. */
-const DURABLE_LMDB_OPTIONS = {
-  overlappingSync: false,
-  noSync: false,
-  noMetaSync: false,
-  useWritemap: false,
-  commitDelay: 0,
-  eventTurnBatching: true,
-} as const;
 
 export type EnrolmentState = 'issued' | 'pending' | 'duplicate';
 

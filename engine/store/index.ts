@@ -2,7 +2,7 @@
  * The durable subject store: LMDB as the source of truth, templates sealed with AES-256-GCM.
  * This file is the folder's public API; everything else in engine/store/ is private.
  */
-export { openSubjectStore, SubjectStore, type SubjectStoreOptions, type InsertResult, type DeleteResult, type StoreChange } from './subject-store.ts';
+export { openSubjectStore, SubjectStore, DURABLE_LMDB_OPTIONS, type SubjectStoreOptions, type InsertResult, type DeleteResult, type StoreChange } from './subject-store.ts';
 export {
   DEFAULT_STORE_LIMITS,
   type Subject, type StoredSubject, type BiometricTemplate, type Modality, type FingerPosition, type IrisSide, type StoreLimits,

@@ -61,7 +61,7 @@ export interface StoreChange {
  * - commitDelay: 0 with event-turn batching: all writes queued in one event turn share one
  *   transaction and one fsync, so throughput grows with load without adding latency.
  */
-const DURABLE_LMDB_OPTIONS = {
+export const DURABLE_LMDB_OPTIONS = {
   overlappingSync: false,
   noSync: false,
   noMetaSync: false,
