@@ -12,6 +12,7 @@ import { formatCalibration, runCalibration } from './calibrate.ts';
 import { runIrisCalibration } from './iris-calibrate.ts';
 import { storeLoadMain } from './store-load.ts';
 import { identifyMain } from './identify-cli.ts';
+import { formatHttp, runHttpBench, writeHttpJson } from './http.ts';
 
 const ACCURACY_USAGE = `accuracy [--modality finger|iris] [--set DIR]... [--layout fvc|neurotech|casia] [--input images|iso]
          [--dpi N] [--protocol all-pairs|fvc] [--json FILE] [--scores FILE]
@@ -63,6 +64,8 @@ commands:
   calibrate  fit the score calibration on cross-set impostors
   store      durable-store load figures: inserts/s and the shard-rebuild read (store-load.ts)
   identify   1:N identify at scale: load, memory, latency, throughput, FNIR/FPIR with planted mates
+  http       the ID service's /verify under load on loopback, beside a trivial endpoint
+             [--subjects N (1000)] [--seconds S (10)] [--concurrency C (16)] [--json FILE]
   help       this text (help <command> for one command)
 
 ${ACCURACY_USAGE}
@@ -217,6 +220,18 @@ export async function main(argv: string[]): Promise<number> {
         return await storeLoadMain(rest);
       case 'identify':
         return await identifyMain(rest);
+      case 'http': {
+        const { values } = parseArgs({ args: rest, options: { subjects: { type: 'string' }, seconds: { type: 'string' }, concurrency: { type: 'string' }, json: { type: 'string' } }, strict: true });
+        const positive = (name: string, v: string | undefined, fallback: number): number => {
+          const n = v === undefined ? fallback : Number(v);
+          if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer`, USAGE);
+          return n;
+        };
+        const figures = await runHttpBench({ subjects: positive('subjects', values.subjects, 1000), seconds: positive('seconds', values.seconds, 10), concurrency: positive('concurrency', values.concurrency, 16) }, (l) => process.stderr.write(`${l}\n`));
+        print(formatHttp(figures));
+        if (values.json !== undefined) writeHttpJson(values.json, figures);
+        return 0;
+      }
       case 'calibrate':
         calibrateCommand(rest);
         return 0;
