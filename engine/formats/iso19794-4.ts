@@ -38,27 +38,18 @@
  */
 import { RecordFormatError } from '../errors.ts';
 import { ByteCursor, checkSignatureFields } from './iso19794-2.ts';
+import {
+  QUALITY_BLOCK_BYTES, checkedInt, readCaptureDateTime, readQualityBlocks, writeCaptureDateTime, writeQualityBlocks,
+  type CaptureDateTime, type QualityBlock,
+} from './iso19794-common.ts';
 
 export type FingerImageEdition = '2005' | '2011';
 export type FingerImageCompression = 'raw' | 'raw-packed' | 'wsq' | 'jpeg' | 'jpeg2000' | 'jpeg2000-lossless' | 'png';
 export type FingerScaleUnits = 'ppi' | 'ppcm';
 
-export interface FingerCaptureDateTime {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-  millisecond: number;
-}
+export type FingerCaptureDateTime = CaptureDateTime;
 
-export interface FingerQualityBlock {
-  /** 0–100, or 255: the algorithm failed to compute a score. */
-  score: number;
-  algorithmVendorId: number;
-  algorithmId: number;
-}
+export type FingerQualityBlock = QualityBlock;
 
 export interface FingerCertificationBlock {
   authorityId: number;
@@ -130,9 +121,7 @@ const VIEW_HEADER_2005_BYTES = 14;
 const HEADER_2011_BYTES = 16;
 /** A 2011 representation without quality or certification blocks, image or extended data. */
 const REPRESENTATION_FIXED_BYTES = 41;
-const QUALITY_BLOCK_BYTES = 5;
 const CERTIFICATION_BLOCK_BYTES = 3;
-const DATE_TIME_BYTES = 9;
 const CM_PER_INCH = 2.54;
 
 const COMPRESSION_2005: readonly FingerImageCompression[] = ['raw', 'raw-packed', 'wsq', 'jpeg', 'jpeg2000', 'png'];
@@ -258,29 +247,6 @@ function readView2005(cur: ByteCursor, index: number, common: ReturnType<typeof 
   return view;
 }
 
-function readDateTime(cur: ByteCursor, where: string): FingerCaptureDateTime | null {
-  const at = cur.pos;
-  cur.need(DATE_TIME_BYTES, `${where}: capture date and time`);
-  if (cur.bytes.subarray(at, at + DATE_TIME_BYTES).every((b) => b === 0xff)) {
-    cur.pos += DATE_TIME_BYTES;
-    return null;
-  }
-  const year = cur.u16(where);
-  const fields = [
-    { name: 'month', min: 1, max: 12 }, { name: 'day', min: 1, max: 31 }, { name: 'hour', min: 0, max: 23 },
-    { name: 'minute', min: 0, max: 59 }, { name: 'second', min: 0, max: 59 },
-  ];
-  const values = fields.map(({ name, min, max }) => {
-    const value = cur.u8(where);
-    if (value < min || value > max) range(`${where}: capture ${name} ${value} is outside ${min}..${max}`, cur.pos - 1);
-    return value;
-  });
-  const millisecond = cur.u16(where);
-  if (millisecond > 999) range(`${where}: capture millisecond ${millisecond} is above 999`, cur.pos - 2);
-  const [month, day, hour, minute, second] = values;
-  return { year, month, day, hour, minute, second, millisecond };
-}
-
 function readRepresentation(cur: ByteCursor, index: number, certified: boolean): FingerImageView {
   const where = `finger representation ${index}`;
   const start = cur.pos;
@@ -291,19 +257,13 @@ function readRepresentation(cur: ByteCursor, index: number, certified: boolean):
   // Everything below stays inside this representation: a lying block count is caught here.
   const inside = new ByteCursor(cur.bytes.subarray(0, end), cur.pos);
 
-  const captureDateTime = readDateTime(inside, where);
+  const captureDateTime = readCaptureDateTime(inside, where);
   const captureDeviceTechnology = inside.u8(`${where}: device technology`);
   const captureDeviceVendorId = inside.u16(`${where}: device vendor`);
   const captureDeviceTypeId = inside.u16(`${where}: device type`);
   const qualityCount = inside.u8(`${where}: number of quality blocks`);
   inside.need(qualityCount * QUALITY_BLOCK_BYTES, `${where}: ${qualityCount} quality blocks`);
-  const qualityBlocks: FingerQualityBlock[] = [];
-  for (let q = 0; q < qualityCount; q++) {
-    const at = inside.pos;
-    const score = inside.u8(`${where}: quality block ${q}`);
-    if (score > 100 && score !== 255) range(`${where}: quality score ${score} is neither 0..100 nor 255`, at);
-    qualityBlocks.push({ score, algorithmVendorId: inside.u16(`${where}: quality block ${q}`), algorithmId: inside.u16(`${where}: quality block ${q}`) });
-  }
+  const qualityBlocks = readQualityBlocks(inside, qualityCount, where);
   const certificationBlocks: FingerCertificationBlock[] = [];
   if (certified) {
     const certificationCount = inside.u8(`${where}: number of certification blocks`);
@@ -376,13 +336,6 @@ export function readIso19794_4(bytes: Uint8Array): FingerImageRecord {
 // Writing
 // ---------------------------------------------------------------------------------------------
 
-function int(value: unknown, min: number, max: number, what: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    range(`${what} must be an integer in ${min}..${max}, got ${String(value)}`);
-  }
-  return value;
-}
-
 function code<T>(table: readonly (T | undefined)[], value: T, what: string): number {
   const found = table.indexOf(value);
   if (found < 0) range(`${what} ${String(value)} is not defined for this edition`);
@@ -405,13 +358,13 @@ class Out {
 
 function checkImage(view: FingerImageView, where: string): void {
   if (!(view.image instanceof Uint8Array) || view.image.length === 0) fail('ERR_RECORD_TYPE', `${where}: image must be a non-empty Uint8Array`);
-  int(view.width, 1, 0xffff, `${where}: width`);
-  int(view.height, 1, 0xffff, `${where}: height`);
-  int(view.bitDepth, 1, 16, `${where}: bit depth`);
-  int(view.imageResolutionX, 1, 0xffff, `${where}: image resolution`);
-  int(view.imageResolutionY, 1, 0xffff, `${where}: image resolution`);
-  int(view.scanResolutionX, 0, 0xffff, `${where}: scan resolution`);
-  int(view.scanResolutionY, 0, 0xffff, `${where}: scan resolution`);
+  checkedInt(view.width, 1, 0xffff, `${where}: width`);
+  checkedInt(view.height, 1, 0xffff, `${where}: height`);
+  checkedInt(view.bitDepth, 1, 16, `${where}: bit depth`);
+  checkedInt(view.imageResolutionX, 1, 0xffff, `${where}: image resolution`);
+  checkedInt(view.imageResolutionY, 1, 0xffff, `${where}: image resolution`);
+  checkedInt(view.scanResolutionX, 0, 0xffff, `${where}: scan resolution`);
+  checkedInt(view.scanResolutionY, 0, 0xffff, `${where}: scan resolution`);
   checkRawLength(view, view.image.length, where);
 }
 
@@ -433,8 +386,8 @@ function write2005(record: FingerImageRecord): Uint8Array {
   out.raw(VERSION_2005);
   out.u16(Math.floor(total / 0x100000000));
   out.u32(total % 0x100000000);
-  out.u16(int(record.captureDeviceId, 0, 0xffff, 'capture device id'));
-  out.u16(int(record.imageAcquisitionLevel, 0, 0xffff, 'image acquisition level'));
+  out.u16(checkedInt(record.captureDeviceId, 0, 0xffff, 'capture device id'));
+  out.u16(checkedInt(record.imageAcquisitionLevel, 0, 0xffff, 'image acquisition level'));
   out.u8(views.length);
   out.u8(code(SCALE_UNITS, first.scaleUnits, 'scale units'));
   out.u16(first.scanResolutionX); out.u16(first.scanResolutionY);
@@ -445,13 +398,13 @@ function write2005(record: FingerImageRecord): Uint8Array {
   views.forEach((view, r) => {
     const where = `finger image ${r}`;
     out.u32(VIEW_HEADER_2005_BYTES + view.image.length);
-    out.u8(int(view.fingerPosition, 0, 255, `${where}: finger position`));
-    out.u8(int(view.viewCount, 1, 255, `${where}: count of views`));
-    out.u8(int(view.viewNumber, 0, 255, `${where}: view number`));
+    out.u8(checkedInt(view.fingerPosition, 0, 255, `${where}: finger position`));
+    out.u8(checkedInt(view.viewCount, 1, 255, `${where}: count of views`));
+    out.u8(checkedInt(view.viewNumber, 0, 255, `${where}: view number`));
     const quality = view.quality ?? 254;
-    if (quality !== 254 && quality !== 255) int(quality, 0, 100, `${where}: quality`);
+    if (quality !== 254 && quality !== 255) checkedInt(quality, 0, 100, `${where}: quality`);
     out.u8(quality);
-    out.u8(int(view.impressionType, 0, 255, `${where}: impression type`));
+    out.u8(checkedInt(view.impressionType, 0, 255, `${where}: impression type`));
     out.u16(view.width); out.u16(view.height);
     out.u8(0);
     out.raw(view.image);
@@ -481,42 +434,31 @@ function write2011(record: FingerImageRecord): Uint8Array {
   out.u32(total);
   out.u16(views.length);
   out.u8(record.certified ? 1 : 0);
-  out.u8(int(record.fingerPositionCount, 0, 255, 'number of finger positions'));
+  out.u8(checkedInt(record.fingerPositionCount, 0, 255, 'number of finger positions'));
   views.forEach((view, r) => {
     const where = `finger representation ${r}`;
     out.u32(sizes[r]);
-    const t = view.captureDateTime;
-    if (t === null) for (let k = 0; k < DATE_TIME_BYTES; k++) out.u8(0xff);
-    else {
-      out.u16(int(t.year, 0, 0xffff, `${where}: year`));
-      out.u8(int(t.month, 1, 12, `${where}: month`)); out.u8(int(t.day, 1, 31, `${where}: day`)); out.u8(int(t.hour, 0, 23, `${where}: hour`));
-      out.u8(int(t.minute, 0, 59, `${where}: minute`)); out.u8(int(t.second, 0, 59, `${where}: second`)); out.u16(int(t.millisecond, 0, 999, `${where}: millisecond`));
-    }
-    out.u8(int(view.captureDeviceTechnology, 0, 255, `${where}: device technology`));
-    out.u16(int(view.captureDeviceVendorId, 0, 0xffff, `${where}: device vendor`));
-    out.u16(int(view.captureDeviceTypeId, 0, 0xffff, `${where}: device type`));
-    out.u8(int(view.qualityBlocks.length, 0, 255, `${where}: number of quality blocks`));
-    for (const q of view.qualityBlocks) {
-      if (q.score !== 255) int(q.score, 0, 100, `${where}: quality score`);
-      out.u8(q.score);
-      out.u16(int(q.algorithmVendorId, 0, 0xffff, `${where}: quality algorithm vendor`));
-      out.u16(int(q.algorithmId, 0, 0xffff, `${where}: quality algorithm`));
-    }
+    const u8 = (v: number): void => out.u8(v), u16 = (v: number): void => out.u16(v);
+    writeCaptureDateTime(view.captureDateTime, u8, u16, where);
+    out.u8(checkedInt(view.captureDeviceTechnology, 0, 255, `${where}: device technology`));
+    out.u16(checkedInt(view.captureDeviceVendorId, 0, 0xffff, `${where}: device vendor`));
+    out.u16(checkedInt(view.captureDeviceTypeId, 0, 0xffff, `${where}: device type`));
+    writeQualityBlocks(view.qualityBlocks, u8, u16, where);
     if (record.certified) {
-      out.u8(int(view.certificationBlocks.length, 0, 255, `${where}: number of certification blocks`));
+      out.u8(checkedInt(view.certificationBlocks.length, 0, 255, `${where}: number of certification blocks`));
       for (const c of view.certificationBlocks) {
-        out.u16(int(c.authorityId, 0, 0xffff, `${where}: certification authority`));
-        out.u8(int(c.schemeId, 0, 255, `${where}: certification scheme`));
+        out.u16(checkedInt(c.authorityId, 0, 0xffff, `${where}: certification authority`));
+        out.u8(checkedInt(c.schemeId, 0, 255, `${where}: certification scheme`));
       }
     }
-    out.u8(int(view.fingerPosition, 0, 255, `${where}: finger position`));
-    out.u8(int(view.viewNumber, 0, 255, `${where}: representation number`));
+    out.u8(checkedInt(view.fingerPosition, 0, 255, `${where}: finger position`));
+    out.u8(checkedInt(view.viewNumber, 0, 255, `${where}: representation number`));
     out.u8(code(SCALE_UNITS, view.scaleUnits, `${where}: scale units`));
     out.u16(view.scanResolutionX); out.u16(view.scanResolutionY);
     out.u16(view.imageResolutionX); out.u16(view.imageResolutionY);
     out.u8(view.bitDepth);
     out.u8(code(COMPRESSION_2011, view.compression, `${where}: compression`));
-    out.u8(int(view.impressionType, 0, 255, `${where}: impression type`));
+    out.u8(checkedInt(view.impressionType, 0, 255, `${where}: impression type`));
     out.u16(view.width); out.u16(view.height);
     out.u32(view.image.length);
     out.raw(view.image);

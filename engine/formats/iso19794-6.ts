@@ -28,6 +28,10 @@
  */
 import { RecordFormatError } from '../errors.ts';
 import { ByteCursor, checkSignatureFields } from './iso19794-2.ts';
+import {
+  QUALITY_BLOCK_BYTES, checkedInt, readCaptureDateTime, readQualityBlocks, writeCaptureDateTime, writeQualityBlocks,
+  type CaptureDateTime, type QualityBlock,
+} from './iso19794-common.ts';
 
 export type IrisImageType = 'uncropped' | 'vga' | 'cropped' | 'cropped-masked';
 export type IrisImageFormat = 'raw' | 'jpeg' | 'jpeg2000' | 'png';
@@ -35,22 +39,9 @@ export type IrisEyeLabel = 'unspecified' | 'right' | 'left';
 export type IrisOrientation = 'undefined' | 'base' | 'flipped';
 export type IrisCompressionHistory = 'undefined' | 'lossless-or-none' | 'lossy';
 
-export interface IrisCaptureDateTime {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-  millisecond: number;
-}
+export type IrisCaptureDateTime = CaptureDateTime;
 
-export interface IrisQualityBlock {
-  /** 0–100, or 255: the algorithm failed to compute a score. */
-  score: number;
-  algorithmVendorId: number;
-  algorithmId: number;
-}
+export type IrisQualityBlock = QualityBlock;
 
 export interface IrisRepresentation {
   /** null: unknown (all bytes 0xFF). */
@@ -102,7 +93,6 @@ const MAGIC = [0x49, 0x49, 0x52, 0x00]; // "IIR\0"
 const VERSION_020 = [0x30, 0x32, 0x30, 0x00]; // "020\0"
 const GENERAL_HEADER_BYTES = 16;
 const REPRESENTATION_FIXED_BYTES = 52;
-const QUALITY_BLOCK_BYTES = 5;
 const UNDEFINED_U16 = 0xffff;
 
 const IMAGE_TYPES: ReadonlyMap<number, IrisImageType> = new Map([[1, 'uncropped'], [2, 'vga'], [3, 'cropped'], [7, 'cropped-masked']]);
@@ -136,29 +126,6 @@ function checkSignature(bytes: Uint8Array): void {
   ]);
 }
 
-function readDateTime(cur: ByteCursor, where: string): IrisCaptureDateTime | null {
-  const at = cur.pos;
-  cur.need(9, `${where}: capture date and time`);
-  if (cur.bytes.subarray(at, at + 9).every((b) => b === 0xff)) {
-    cur.pos += 9;
-    return null;
-  }
-  const year = cur.u16(where);
-  const fields = [
-    { name: 'month', min: 1, max: 12 }, { name: 'day', min: 1, max: 31 }, { name: 'hour', min: 0, max: 23 },
-    { name: 'minute', min: 0, max: 59 }, { name: 'second', min: 0, max: 59 },
-  ];
-  const values = fields.map(({ name, min, max }) => {
-    const value = cur.u8(where);
-    if (value < min || value > max) range(`${where}: capture ${name} ${value} is outside ${min}..${max}`, cur.pos - 1);
-    return value;
-  });
-  const millisecond = cur.u16(where);
-  if (millisecond > 999) range(`${where}: capture millisecond ${millisecond} is above 999`, cur.pos - 2);
-  const [month, day, hour, minute, second] = values;
-  return { year, month, day, hour, minute, second, millisecond };
-}
-
 /** Reads a 2-byte smallest/largest pair; when both are defined (non-zero) they must be ordered. */
 function readBounds(cur: ByteCursor, what: string): [number, number] {
   const at = cur.pos;
@@ -175,19 +142,13 @@ function readRepresentation(cur: ByteCursor, index: number): IrisRepresentation 
   if (length < REPRESENTATION_FIXED_BYTES + 1) fail('ERR_RECORD_LENGTH', `${where}: length ${length} is below the ${REPRESENTATION_FIXED_BYTES + 1}-byte minimum`, start);
   cur.need(length - 4, `${where} (${length} bytes)`);
 
-  const captureDateTime = readDateTime(cur, where);
+  const captureDateTime = readCaptureDateTime(cur, where);
   const captureDeviceTechnology = cur.u8(`${where}: device technology`);
   if (captureDeviceTechnology > 1) range(`${where}: capture device technology ${captureDeviceTechnology} is not 0 or 1`, cur.pos - 1);
   const captureDeviceVendorId = cur.u16(`${where}: device vendor`);
   const captureDeviceTypeId = cur.u16(`${where}: device type`);
   const qualityCount = cur.u8(`${where}: number of quality blocks`);
-  const qualityBlocks: IrisQualityBlock[] = [];
-  for (let q = 0; q < qualityCount; q++) {
-    const at = cur.pos;
-    const score = cur.u8(`${where}: quality block ${q}`);
-    if (score > 100 && score !== 255) range(`${where}: quality score ${score} is neither 0..100 nor 255`, at);
-    qualityBlocks.push({ score, algorithmVendorId: cur.u16(`${where}: quality block ${q}`), algorithmId: cur.u16(`${where}: quality block ${q}`) });
-  }
+  const qualityBlocks = readQualityBlocks(cur, qualityCount, where);
   const representationNumber = cur.u16(`${where}: representation number`);
 
   const lookup = <T>(value: T | undefined, what: string, raw: number, at: number): T => value ?? range(`${where}: ${what} ${raw} is not defined by the standard`, at);
@@ -269,13 +230,6 @@ export function readIso19794_6(bytes: Uint8Array): IrisImageRecord {
 // Writing
 // ---------------------------------------------------------------------------------------------
 
-function int(value: unknown, min: number, max: number, what: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    range(`${what} must be an integer in ${min}..${max}, got ${String(value)}`);
-  }
-  return value;
-}
-
 /** Standard code of an enumerated field, or ERR_RECORD_RANGE. */
 function enumCode<T>(table: ReadonlyMap<number, T> | readonly T[], value: T, what: string): number {
   const code = Array.isArray(table) ? table.indexOf(value) : codeOf(table as ReadonlyMap<number, T>, value);
@@ -310,48 +264,36 @@ export function writeIso19794_6(record: IrisImageRecord): Uint8Array {
   u32(total);
   u16(reps.length);
   u8(0); // certification flag
-  u8(int(record.eyeCount, 0, 2, 'number of eyes'));
+  u8(checkedInt(record.eyeCount, 0, 2, 'number of eyes'));
 
   reps.forEach((rep, r) => {
     const where = `representation ${r}`;
     u32(sizes[r]);
-    const t = rep.captureDateTime;
-    if (t === null) for (let k = 0; k < 9; k++) u8(0xff);
-    else {
-      u16(int(t.year, 0, 0xffff, `${where}: year`));
-      u8(int(t.month, 1, 12, `${where}: month`)); u8(int(t.day, 1, 31, `${where}: day`)); u8(int(t.hour, 0, 23, `${where}: hour`));
-      u8(int(t.minute, 0, 59, `${where}: minute`)); u8(int(t.second, 0, 59, `${where}: second`)); u16(int(t.millisecond, 0, 999, `${where}: millisecond`));
-    }
-    u8(int(rep.captureDeviceTechnology, 0, 1, `${where}: device technology`));
-    u16(int(rep.captureDeviceVendorId, 0, 0xffff, `${where}: device vendor`));
-    u16(int(rep.captureDeviceTypeId, 0, 0xffff, `${where}: device type`));
-    u8(int(rep.qualityBlocks.length, 0, 255, `${where}: number of quality blocks`));
-    for (const q of rep.qualityBlocks) {
-      if (q.score !== 255) int(q.score, 0, 100, `${where}: quality score`);
-      u8(q.score);
-      u16(int(q.algorithmVendorId, 0, 0xffff, `${where}: quality algorithm vendor`));
-      u16(int(q.algorithmId, 0, 0xffff, `${where}: quality algorithm`));
-    }
-    u16(int(rep.representationNumber, 0, 0xffff, `${where}: representation number`));
+    writeCaptureDateTime(rep.captureDateTime, u8, u16, where);
+    u8(checkedInt(rep.captureDeviceTechnology, 0, 1, `${where}: device technology`));
+    u16(checkedInt(rep.captureDeviceVendorId, 0, 0xffff, `${where}: device vendor`));
+    u16(checkedInt(rep.captureDeviceTypeId, 0, 0xffff, `${where}: device type`));
+    writeQualityBlocks(rep.qualityBlocks, u8, u16, where);
+    u16(checkedInt(rep.representationNumber, 0, 0xffff, `${where}: representation number`));
     u8(enumCode(EYE_LABELS, rep.eye, `${where}: eye label`));
     u8(enumCode(IMAGE_TYPES, rep.imageType, `${where}: image type`));
     u8(enumCode(IMAGE_FORMATS, rep.imageFormat, `${where}: image format`));
     u8(enumCode(ORIENTATIONS, rep.horizontalOrientation, `${where}: horizontal orientation`)
       | (enumCode(ORIENTATIONS, rep.verticalOrientation, `${where}: vertical orientation`) << 2)
       | (enumCode(COMPRESSION_HISTORIES, rep.compressionHistory, `${where}: compression history`) << 6));
-    u16(int(rep.width, 1, 0xffff, `${where}: width`));
-    u16(int(rep.height, 1, 0xffff, `${where}: height`));
-    u8(int(rep.bitDepth, 1, 16, `${where}: bit depth`));
-    u16(int(rep.range, 0, 0xffff, `${where}: range`));
-    u16(rep.rollAngle === null ? UNDEFINED_U16 : int(rep.rollAngle, 0, 0xfffe, `${where}: roll angle`));
-    u16(rep.rollAngleUncertainty === null ? UNDEFINED_U16 : int(rep.rollAngleUncertainty, 0, 0xfffe, `${where}: roll angle uncertainty`));
+    u16(checkedInt(rep.width, 1, 0xffff, `${where}: width`));
+    u16(checkedInt(rep.height, 1, 0xffff, `${where}: height`));
+    u8(checkedInt(rep.bitDepth, 1, 16, `${where}: bit depth`));
+    u16(checkedInt(rep.range, 0, 0xffff, `${where}: range`));
+    u16(rep.rollAngle === null ? UNDEFINED_U16 : checkedInt(rep.rollAngle, 0, 0xfffe, `${where}: roll angle`));
+    u16(rep.rollAngleUncertainty === null ? UNDEFINED_U16 : checkedInt(rep.rollAngleUncertainty, 0, 0xfffe, `${where}: roll angle uncertainty`));
     for (const [what, smallest, largest] of [
       ['iris centre X', rep.irisCentreSmallestX, rep.irisCentreLargestX],
       ['iris centre Y', rep.irisCentreSmallestY, rep.irisCentreLargestY],
       ['iris diameter', rep.irisDiameterSmallest, rep.irisDiameterLargest],
     ] as const) {
-      u16(int(smallest, 0, 0xffff, `${where}: ${what} smallest`));
-      u16(int(largest, 0, 0xffff, `${where}: ${what} largest`));
+      u16(checkedInt(smallest, 0, 0xffff, `${where}: ${what} smallest`));
+      u16(checkedInt(largest, 0, 0xffff, `${where}: ${what} largest`));
       if (smallest !== 0 && largest !== 0 && smallest > largest) range(`${where}: ${what} smallest is above largest`);
     }
     if (rep.imageFormat === 'raw' && rep.image.length !== rep.width * rep.height * Math.ceil(rep.bitDepth / 8)) {
