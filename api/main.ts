@@ -18,7 +18,7 @@ const engine = DedupEngine.open({
   dataDir: abisConfig.dataDir, key, prefilter: env.BIODEDUP_PREFILTER === '0' ? undefined : {},
 });
 const abis = await startAbisServer({
-  engine, host: abisConfig.host, port: abisConfig.port, token: abisConfig.token, dataDir: abisConfig.dataDir, key,
+  engine, host: abisConfig.host, port: abisConfig.port, token: abisConfig.token, dataDir: abisConfig.dataDir,
   datashare: abisConfig.datashare, stomp: abisConfig.stomp,
 });
 const id = await startIdService({ ...idOptions, engine });

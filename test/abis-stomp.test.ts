@@ -144,7 +144,7 @@ describe.skipIf(missing.length > 0)('ABIS API over an ActiveMQ queue pair (STOMP
       heartbeatIncoming: 0, heartbeatOutgoing: 0, debug: () => undefined,
     });
     server = await startAbisServer({
-      engine, token: 'stomp-test-token-0123456789', dataDir: path.join(dir, 'engine'), key: KEY,
+      engine, token: 'stomp-test-token-0123456789', dataDir: path.join(dir, 'engine'),
       datashare: { auth: { url: ds.authUrl, ...CLIENT }, timeoutMs: 5000 },
       stomp: { host: '127.0.0.1', port: brokerPort, requestQueue: REQUESTS, responseQueue: RESPONSES, reconnectDelayMs: 200, connect },
     });

@@ -37,7 +37,7 @@ interface Harness {
 async function openHarness(dir: string, datashare: FakeDatashare): Promise<Harness> {
   const engine = DedupEngine.open({ dataDir: dir, key: KEY, threads: 1 });
   const server = await startAbisServer({
-    engine, token: TOKEN, dataDir: dir, key: KEY, bodyTimeoutMs: 500,
+    engine, token: TOKEN, dataDir: dir, bodyTimeoutMs: 500,
     datashare: { auth: { url: datashare.authUrl, ...CLIENT }, timeoutMs: 1500 },
   });
   return { dir, engine, server, datashare, url: `http://127.0.0.1:${server.port}` };

@@ -4,7 +4,7 @@
  * `abisConfigFromEnv()` (README, "ABIS API").
  */
 import path from 'node:path';
-import { loadTemplateKey, openSubjectStore, type DedupEngine, type TemplateKey } from '../../engine/index.ts';
+import type { DedupEngine } from '../../engine/index.ts';
 import { IntakePool } from '../intake/index.ts';
 import { DatashareClient, type DatashareOptions } from './datashare.ts';
 import { JobLog } from './job-log.ts';
@@ -39,10 +39,6 @@ export interface AbisServerOptions {
   readonly token: string;
   /** The job log lives in `<dataDir>/abis-jobs`. */
   readonly dataDir: string;
-  /** The engine's store directory, for identify by referenceId (default: dataDir). */
-  readonly engineDataDir?: string;
-  /** The engine's template key (default: from the environment, as the engine loads it). */
-  readonly key?: TemplateKey;
   readonly datashare?: DatashareOptions;
   /** Override of ABIS_PARAMS.bodyTimeoutMs, ms. */
   readonly bodyTimeoutMs?: number;
@@ -65,15 +61,12 @@ export interface AbisServer {
 
 export async function startAbisServer(o: AbisServerOptions): Promise<AbisServer> {
   const log = JobLog.open(path.join(o.dataDir, 'abis-jobs'));
-  // A second handle on the engine's store (lmdb-js shares the environment within a process):
-  // identify by referenceId needs the subject's templates, which DedupEngine does not expose.
-  const store = openSubjectStore({ path: o.engineDataDir ?? o.dataDir, key: o.key ?? loadTemplateKey() });
   const metrics = new AbisMetrics();
   const datashare = new DatashareClient(o.datashare);
   const intakeThreads = o.intakeThreads ?? ABIS_PARAMS.intakeThreads;
   const pool = intakeThreads > 0 ? new IntakePool(intakeThreads) : undefined;
   const processor = new AbisProcessor({
-    backend: { engine: o.engine, subject: (id) => store.get(id) }, log, datashare, metrics, intake: pool === undefined ? undefined : (cbeff) => pool.read(cbeff),
+    backend: { engine: o.engine, subject: (id) => o.engine.subject(id) }, log, datashare, metrics, intake: pool === undefined ? undefined : (cbeff) => pool.read(cbeff),
   });
   const app = uWS.App();
   const endSockets = mountAbisRoutes(app, { processor, metrics, token: o.token, bodyTimeoutMs: o.bodyTimeoutMs });
@@ -85,7 +78,6 @@ export async function startAbisServer(o: AbisServerOptions): Promise<AbisServer>
   } catch (error) {
     await pool?.close();
     await log.close();
-    await store.close();
     throw error;
   }
   const socket = listenSocket;
@@ -96,7 +88,6 @@ export async function startAbisServer(o: AbisServerOptions): Promise<AbisServer>
     uWS.us_listen_socket_close(socket);
     await pool?.close();
     await log.close();
-    await store.close();
     throw error;
   }
   let closed = false;
@@ -120,7 +111,6 @@ export async function startAbisServer(o: AbisServerOptions): Promise<AbisServer>
       await processor.close();
       await pool?.close();
       await log.close();
-      await store.close();
     },
   };
 }

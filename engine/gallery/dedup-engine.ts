@@ -24,7 +24,7 @@ import { decisionThreshold } from './fusion.ts';
 import { ShardScanner } from './shard-scanner.ts';
 import { PrefilterGallery, type PrefilterFinger } from './prefilter-gallery.ts';
 import { FlatPrefilter, checkVectorDimension } from './flat-prefilter.ts';
-import { quantiseVector, vectorOfTemplateBytes } from './vector-quantise.ts';
+import { quantiseVector, validatedFingerTemplate, vectorOfTemplateBytes } from './vector-quantise.ts';
 import { PREFILTER } from '../prefilter/index.ts';
 import { VECTOR_DIM } from './shard-layout.ts';
 import { GALLERY_PARAMS } from './params.ts';
@@ -71,7 +71,7 @@ export class DedupEngine {
       compactAtTombstoneShare: options.compactAtTombstoneShare ?? GALLERY_PARAMS.compactAtTombstoneShare,
     });
     const started = performance.now();
-    for (const subject of this.#store.subjects()) this.#publish(subject.referenceId, subject.sequence, subject);
+    for (const subject of this.#store.subjects()) this.#publish(subject.referenceId, subject.sequence, this.#arenaTemplates(subject));
     this.loadSeconds = (performance.now() - started) / 1000;
     this.#prefilterOptions = {
       penetration: options.prefilter?.penetration ?? GALLERY_PARAMS.prefilterPenetration,
@@ -110,6 +110,12 @@ export class DedupEngine {
     await this.#flat?.ready;
   }
 
+  /** A stored subject with its templates (MOSIP identify by referenceId); undefined when not enrolled. */
+  subject(referenceId: string): StoredSubject | undefined {
+    this.#assertOpen();
+    return this.#store.get(referenceId);
+  }
+
   /** Enrolled subjects (every subject in the store). */
   count(): number {
     this.#assertOpen();
@@ -135,11 +141,11 @@ export class DedupEngine {
   async insert(subject: Subject): Promise<InsertResult> {
     this.#assertOpen();
     // validate templates before the store is touched: a refused insert writes nothing
-    this.#arenaTemplates(subject);
+    const templates = this.#arenaTemplates(subject);
     return this.#track(async () => {
       const result = await this.#store.insert(subject);
       if (result.status === 'inserted' && !this.#gallery.has(subject.referenceId)) {
-        const ordinal = this.#publish(subject.referenceId, result.sequence, subject, this.#flat !== undefined);
+        const ordinal = this.#publish(subject.referenceId, result.sequence, templates, this.#flat !== undefined);
         if (ordinal !== undefined) this.#prefilter?.add(ordinal, this.#prefilterFingers(ordinal));
       }
       return result;
@@ -261,8 +267,8 @@ export class DedupEngine {
   }
 
   /** Places a subject's templates in the shards under its store sequence; undefined if it has none to scan. */
-  #publish(referenceId: string, sequence: number, subject: Subject | StoredSubject, withVectors = false): number | undefined {
-    let templates = this.#arenaTemplates(subject);
+  #publish(referenceId: string, sequence: number, validated: ArenaTemplate[], withVectors = false): number | undefined {
+    let templates = validated;
     if (withVectors) {
       templates = templates.map((t) => t.modality === MODALITY_FINGER ? { ...t, vector: quantiseVector(vectorOfTemplateBytes(t.bytes)) } : t);
     }
@@ -270,7 +276,7 @@ export class DedupEngine {
   }
 
   #prefilterFingers(ordinal: number): PrefilterFinger[] {
-    return this.#gallery.templatesOf(ordinal, MODALITY_FINGER).map(({ position, bytes }) => ({ position, template: this.#matcher.templateFromBytes(bytes) }));
+    return this.#gallery.templatesOf(ordinal, MODALITY_FINGER).map(({ position, bytes }) => ({ position, template: validatedFingerTemplate(bytes) }));
   }
 
   /**
@@ -282,7 +288,7 @@ export class DedupEngine {
     const columns: number[] = [];
     probe.modalities.forEach((m, c) => {
       if (m !== MODALITY_FINGER) return;
-      fingers.push({ position: probe.positions[c], template: this.#matcher.templateFromBytes(probe.templates[c]) });
+      fingers.push({ position: probe.positions[c], template: validatedFingerTemplate(probe.templates[c]) });
       columns.push(c);
     });
     if (fingers.length === 0) return null;

@@ -33,6 +33,10 @@ export class FingerComparator implements Comparator {
   readonly #batchPtr: number;
   readonly #addressesPtr: number;
   readonly #scoresPtr: number;
+  // Views made once: every region is reserved above and the kernel never allocates afterwards,
+  // so its memory never grows and these never detach (stage() runs once per comparison).
+  readonly #memory: Uint8Array;
+  readonly #addresses: Uint32Array;
 
   constructor() {
     const slot = this.#kernel.templateBytes(this.#kernel.maxMinutiae());
@@ -40,6 +44,8 @@ export class FingerComparator implements Comparator {
     this.#batchPtr = align16(this.#kernel.allocate(BATCH_BYTES + 16));
     this.#addressesPtr = this.#kernel.allocate(MAX_BATCH * 4);
     this.#scoresPtr = this.#kernel.allocate(MAX_BATCH * 4);
+    this.#memory = new Uint8Array(this.#kernel.memory.buffer);
+    this.#addresses = new Uint32Array(this.#kernel.memory.buffer, this.#addressesPtr, MAX_BATCH);
   }
 
   placeProbe(column: number, template: Uint8Array): void {
@@ -58,8 +64,8 @@ export class FingerComparator implements Comparator {
 
   stage(index: number, offset: number, source: Uint8Array, from: number, length: number): number {
     const at = this.#batchPtr + offset;
-    new Uint8Array(this.#kernel.memory.buffer).set(source.subarray(from, from + length), at);
-    new Uint32Array(this.#kernel.memory.buffer, this.#addressesPtr, MAX_BATCH)[index] = at;
+    this.#memory.set(source.subarray(from, from + length), at);
+    this.#addresses[index] = at;
     return align16(length);
   }
 

@@ -24,9 +24,16 @@ export function quantiseQuery(v: Float32Array): Int16Array | undefined {
   return Int16Array.from(v, (x) => Math.round((x * 8191) / max));
 }
 
-/** The vector of a finger template straight from its bytes (header: count at offset 4, 12). */
-export function vectorOfTemplateBytes(bytes: Uint8Array): Float32Array {
+/**
+ * A FingerTemplate view of bytes the engine already validated (at insert, rebuild or probe
+ * intake): only the header is read (counts at offsets 4 and 12), the floats are not checked again.
+ */
+export function validatedFingerTemplate(bytes: Uint8Array): FingerTemplate {
   const view = new DataView(bytes.buffer, bytes.byteOffset, 16);
-  const template: FingerTemplate = { bytes, cylinderCount: view.getUint32(4, true), minutiaCount: view.getUint32(12, true) };
-  return templateVector(template);
+  return { bytes, cylinderCount: view.getUint32(4, true), minutiaCount: view.getUint32(12, true) };
+}
+
+/** The vector of a validated finger template straight from its bytes. */
+export function vectorOfTemplateBytes(bytes: Uint8Array): Float32Array {
+  return templateVector(validatedFingerTemplate(bytes));
 }
