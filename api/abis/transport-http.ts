@@ -12,7 +12,6 @@
  *   `{"token": "…"}`. Backpressure: replies are parked while the socket's buffered amount is over
  *   the limit and flushed on `drain`; too many requests in flight on one socket → ERR_ABIS_BUSY.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import uWS from 'uWebSockets.js';
 import type { HttpResponse, TemplatedApp, WebSocket } from 'uWebSockets.js';
 import { AbisBusyError, type AbisProcessor } from './processor.ts';
@@ -20,6 +19,7 @@ import type { AbisMetrics } from './metrics.ts';
 import { failureResponse } from './messages.ts';
 import { FAILURE } from './failure-reasons.ts';
 import { ABIS_PARAMS } from './params.ts';
+import { TokenSet, bearerToken } from '../http/index.ts';
 
 interface SocketState {
   authed: boolean;
@@ -33,15 +33,13 @@ const STATUS: Readonly<Record<number, string>> = {
   413: '413 Payload Too Large', 500: '500 Internal Server Error', 503: '503 Service Unavailable',
 };
 
-const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
-
+/** The bearer check both transports use (api/http's constant-time TokenSet). */
 export function tokenChecker(token: string): (presented: string | undefined) => boolean {
   if (token.length < 16) throw new Error('ABIS token must be at least 16 characters');
-  const expected = digest(token);
-  return (presented) => presented !== undefined && timingSafeEqual(digest(presented), expected);
+  const tokens = new TokenSet({ abis: token });
+  return (presented) => tokens.match(presented) !== undefined;
 }
 
-const bearer = (header: string): string | undefined => (/^Bearer\s+(\S+)\s*$/i.exec(header)?.[1]);
 
 const errorBody = (code: string, message: string): string => JSON.stringify({ error: { code, message } });
 
@@ -59,7 +57,7 @@ export function mountAbisRoutes(app: TemplatedApp, o: TransportOptions): () => v
   const sockets = new Set<WebSocket<SocketState>>();
 
   app.post('/abis', (res, req) => {
-    const presented = bearer(req.getHeader('authorization'));
+    const presented = bearerToken(req.getHeader('authorization'));
     const declared = Number(req.getHeader('content-length') || '0');
     let done = false;
     let timer: NodeJS.Timeout | undefined;
@@ -101,16 +99,13 @@ export function mountAbisRoutes(app: TemplatedApp, o: TransportOptions): () => v
         o.metrics.error('ERR_ABIS_JSON');
         return reply(400, JSON.stringify({ ...failureResponse(null, null, FAILURE.invalidStructure), error: { code: 'ERR_ABIS_JSON', message: 'body is not JSON' } }));
       }
-      let answer: Promise<unknown>;
-      try {
-        answer = o.processor.submit(body);
-      } catch (error) {
-        // never throw out of a uWS callback: that would take the whole process down
-        const code = error instanceof AbisBusyError ? error.code : 'ERR_ABIS_INTERNAL';
-        o.metrics.error(code);
-        if (code === 'ERR_ABIS_INTERNAL') return reply(500, errorBody(code, 'the request could not be queued'));
-        return reply(503, errorBody(code, `${(error as Error).message}; retry later`), code === 'ERR_ABIS_CLOSING', [['retry-after', '1']]);
+      const submitted = submit(o, body);
+      if ('code' in submitted) {
+        const { code, message } = submitted;
+        if (code === 'ERR_ABIS_INTERNAL') return reply(500, errorBody(code, message));
+        return reply(503, errorBody(code, message), code === 'ERR_ABIS_CLOSING', [['retry-after', '1']]);
       }
+      const { answer } = submitted;
       answer.then(
         (response) => reply(200, JSON.stringify(response)),
         () => refuse(500, 'ERR_ABIS_INTERNAL', 'the job failed unexpectedly'),
@@ -119,7 +114,7 @@ export function mountAbisRoutes(app: TemplatedApp, o: TransportOptions): () => v
   });
 
   app.get('/metrics', (res, req) => {
-    const ok = authorized(bearer(req.getHeader('authorization')));
+    const ok = authorized(bearerToken(req.getHeader('authorization')));
     res.cork(() => {
       if (!ok) res.writeStatus(STATUS[401]).writeHeader('content-type', 'application/json').end(errorBody('ERR_ABIS_AUTH', 'missing or wrong bearer token'));
       else res.writeStatus(STATUS[200]).writeHeader('content-type', 'text/plain; version=0.0.4').end(o.metrics.render());
@@ -131,7 +126,7 @@ export function mountAbisRoutes(app: TemplatedApp, o: TransportOptions): () => v
     idleTimeout: 120,
     maxBackpressure: 64 * ABIS_PARAMS.wsMaxBufferedBytes, // our own parking keeps it far below
     upgrade: (res: HttpResponse, req, context) => {
-      const state: SocketState = { authed: authorized(bearer(req.getHeader('authorization'))), inFlight: 0, parked: [], closed: false };
+      const state: SocketState = { authed: authorized(bearerToken(req.getHeader('authorization'))), inFlight: 0, parked: [], closed: false };
       res.upgrade(state, req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
     },
     open: (ws) => {
@@ -165,14 +160,9 @@ export function mountAbisRoutes(app: TemplatedApp, o: TransportOptions): () => v
         o.metrics.error('ERR_ABIS_BUSY');
         return send(errorBody('ERR_ABIS_BUSY', 'too many requests in flight on this socket'));
       }
-      let answer: Promise<unknown>;
-      try {
-        answer = o.processor.submit(body);
-      } catch (error) {
-        const code = error instanceof AbisBusyError ? error.code : 'ERR_ABIS_INTERNAL';
-        o.metrics.error(code);
-        return send(errorBody(code, code === 'ERR_ABIS_INTERNAL' ? 'the request could not be queued' : `${(error as Error).message}; retry later`));
-      }
+      const submitted = submit(o, body);
+      if ('code' in submitted) return send(errorBody(submitted.code, submitted.message));
+      const { answer } = submitted;
       state.inFlight++;
       answer.then(
         (response) => send(JSON.stringify(response)),
@@ -206,3 +196,18 @@ export function mountAbisRoutes(app: TemplatedApp, o: TransportOptions): () => v
 }
 
 export { uWS };
+
+/**
+ * Queues one request on the processor for either transport; a refusal (busy, closing, or a
+ * bug) comes back as a code and message, counted in the metrics — never thrown out of a uWS
+ * callback, which would take the whole process down.
+ */
+function submit(o: { processor: AbisProcessor; metrics: AbisMetrics }, body: unknown): { answer: Promise<unknown> } | { code: string; message: string } {
+  try {
+    return { answer: o.processor.submit(body) };
+  } catch (error) {
+    const code = error instanceof AbisBusyError ? error.code : 'ERR_ABIS_INTERNAL';
+    o.metrics.error(code);
+    return { code, message: code === 'ERR_ABIS_INTERNAL' ? 'the request could not be queued' : `${(error as Error).message}; retry later` };
+  }
+}
