@@ -34,9 +34,6 @@ export class ScanPool {
     });
   }
 
-  /** Tasks queued or running in the pool. */
-  get queued(): number { return this.#piscina.queueSize; }
-
   run(task: ScanTask): Promise<ScanResult> {
     return this.#piscina.run(task) as Promise<ScanResult>;
   }

@@ -42,8 +42,6 @@ export const PAGE_BYTES = 65536;
 export function slotTag(modality: number, position: number, flags = 0): number {
   return (modality & 0xff) | ((position & 0xff) << 8) | ((flags & 0xff) << 16);
 }
-export function tagModality(tag: number): number { return tag & 0xff; }
-export function tagPosition(tag: number): number { return (tag >>> 8) & 0xff; }
 export function tagFlags(tag: number): number { return (tag >>> 16) & 0xff; }
 
 /** Prefilter vector length (engine/prefilter PREFILTER.dimension; checked at engine start). */
