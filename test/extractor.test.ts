@@ -10,6 +10,7 @@ import {
   EngineError, FingerExtractor, FingerMatcher, QualityTooLowError, readIso19794_2, resampleGray, resampleToDpi, writeIso19794_2,
   type GrayImage, type Minutia,
 } from '../engine/index.ts';
+import { mulberry32 } from '../datasets/synthetic.ts';
 
 interface Planted { x: number; y: number; charge: 1 | -1 }
 
@@ -25,16 +26,8 @@ interface PatternOptions {
   seed?: number;
 }
 
-/** Seeded uniform [0, 1) (mulberry32). */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniform [0, 1): the project's mulberry32. */
+const random = mulberry32;
 
 /**
  * Gently curved ridges in an elliptical finger on a light background, with the planted

@@ -3,23 +3,16 @@
  * a 500 ppi fingerprint's) following a loop-shaped (spiral) orientation field around a core,
  * inside an elliptical finger on a light background, with seeded noise. Deterministic.
  */
+import { mulberry32 } from '../../datasets/synthetic.ts';
+
 export interface SyntheticGray {
   readonly width: number;
   readonly height: number;
   readonly pixels: Uint8Array;
 }
 
-/** Small seeded PRNG (mulberry32): the same seed gives the same image. */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded PRNG (mulberry32, datasets/synthetic.ts): the same seed gives the same image. */
+export const seededRandom: (seed: number) => () => number = mulberry32;
 
 export function fingerprintLike(width: number, height: number, seed = 1, ridgePeriod = 9): SyntheticGray {
   const random = seededRandom(seed);
