@@ -17,7 +17,7 @@ export const IDENTIFY_USAGE = `identify --gallery N [--fingers F (2)] [--mode ex
   --mode M         exhaustive: every subject scored (the reference); prefilter: the hnswlib
                    prefilter keeps max(100, P × subjects) candidates per probe finger, the full
                    matcher re-scores those (its index is saved beside the store and reused)
-  --penetration P  prefilter share of the gallery kept per probe finger (default: the engine's, 0.05)
+  --penetration P  prefilter share of the gallery subjects kept, ranked jointly over the probe fingers (default: the engine's, 0.05)
   --probes P       at most P mated and P non-mated searches
   --json FILE      gallery, fingersPerProbe, mode, loadSeconds, bytesPerTemplate, p50Ms, p99Ms,
                    identifiesPerSecond, comparisonsPerSecondPerCore, prefilterRecall, fnir, fpir

@@ -177,6 +177,57 @@ describe('shard scans split across tasks', () => {
     // an unknown probe position is compared with every finger, with the best-of-m correction
     expect(whole.comparisons).toBe(arena.slotCount);
   });
+
+  it('takes a known score as it is and compares only the unknown columns', () => {
+    const arena = new ShardArena(64, 1 << 20, 64 * 1024);
+    for (let s = 0; s < 8; s++) arena.appendSubject(s, [2, 7].map((position, i) => ({ modality: 1, position, bytes: enrolTemplates[s][i] })));
+    const scanner = new ShardScanner();
+    const probe = { modalities: [1, 1], positions: [2, 7], templates: probeTemplates[5] };
+    const ranges = Uint32Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? i : 2));
+    const task = { memory: arena.memory, slotCount: arena.slotCount, probe, ranges, threshold: -1000, k: 8 };
+    const full = scanner.scan(task);
+    expect(full.comparisons).toBe(16);
+    // subject 5's first finger "already scored" 99: only its second is compared, the 99 is fused as is
+    const knownScores = new Float32Array(16).fill(Number.NaN);
+    knownScores[2 * 5] = 99;
+    const partial = scanner.scan({ ...task, knownScores });
+    expect(partial.comparisons).toBe(15);
+    const row = (r: typeof full, subject: number): number[] => {
+      const i = [...r.subjects].indexOf(subject);
+      return [r.perFinger[2 * i], r.perFinger[2 * i + 1]];
+    };
+    expect(row(partial, 5)[0]).toBe(99);
+    expect(row(partial, 5)[1]).toBe(row(full, 5)[1]);
+    expect(row(partial, 4)).toEqual(row(full, 4));
+    expect(() => scanner.scan({ ...task, knownScores: new Float32Array(3) })).toThrow(/known scores/);
+  });
+
+  it('ranks subjects jointly by vector and splits a range only between subjects', async () => {
+    const { VectorScanner } = await import('../engine/gallery/vector-scanner.ts');
+    const { quantiseQuery, quantiseVector, vectorOfTemplateBytes } = await import('../engine/gallery/vector-quantise.ts');
+    const arena = new ShardArena(512, 4 << 20, 64 * 1024);
+    for (let s = 0; s < 100; s++) {
+      arena.appendSubject(s, [2, 7].map((position, i) => ({ modality: 1, position, bytes: enrolTemplates[s][i], vector: quantiseVector(vectorOfTemplateBytes(enrolTemplates[s][i])) })));
+    }
+    const scanner = new VectorScanner();
+    const queries = [2, 7].map((position, i) => ({ position, query: quantiseQuery(vectorOfTemplateBytes(probeTemplates[42][i]))! }));
+    const task = { kind: 'vectors' as const, memory: arena.memory, slotCount: arena.slotCount, slotFrom: 0, slotTo: arena.slotCount, queries, keepShare: 1 };
+    const all = scanner.scan(task);
+    expect(all.scanned).toBe(100);
+    expect([...all.subjects].sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    // the mate's joint score is the best, and its best finger is one of the two queries
+    const best = all.subjects[all.joint.indexOf(Math.max(...all.joint))];
+    expect(best).toBe(42);
+    // cut inside subject 30 (slots 60, 61): it belongs to the first task only
+    const a = scanner.scan({ ...task, slotTo: 61 }), b = scanner.scan({ ...task, slotFrom: 61 });
+    expect(a.scanned + b.scanned).toBe(100);
+    expect([...a.subjects]).toContain(30);
+    expect([...b.subjects]).not.toContain(30);
+    // a small share keeps about that share (plus the task margin), always the best
+    const few = scanner.scan({ ...task, keepShare: 0.01 });
+    expect(few.subjects.length).toBeLessThan(100);
+    expect([...few.subjects]).toContain(42);
+  });
 });
 
 describe('fusion and decision threshold', () => {

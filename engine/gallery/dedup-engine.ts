@@ -187,10 +187,11 @@ export class DedupEngine {
       // one extra slot: the excluded subject may take one of the k places
       const k = o.maxResults + (o.excludeReferenceId === undefined ? 0 : 1);
       let comparisons = 0;
-      if (kept !== null) ({ ordinals, comparisons } = await this.#gateCandidates(kept, scanProbe));
+      let known: Map<number, Float32Array> | undefined;
+      if (kept !== null) ({ ordinals, known, comparisons } = await this.#gateCandidates(kept, scanProbe));
       const tasks = ordinals === undefined
         ? this.#gallery.scanRanges(this.threads * 4).map((r) => scanTask(r, scanProbe, threshold, k))
-        : this.#candidateTasks(ordinals, scanProbe, threshold, k);
+        : this.#candidateTasks(ordinals, scanProbe, threshold, k, undefined, known);
       const results = await Promise.all(tasks.map((t) => this.#pool.run(t)));
       return {
         candidates: this.#mergeCandidates(results, scanProbe, o.maxResults, o.excludeReferenceId),
@@ -204,23 +205,31 @@ export class DedupEngine {
 
   /**
    * The first re-scoring step of a prefilter search (GALLERY_PARAMS.prefilterGateScore): subjects
-   * kept by every probe finger go through; the others are scored on the fingers that kept them
-   * and go through when that reaches the gate. Returns the subjects for the full scoring.
+   * marked for every probe finger go through; the others are scored on the marked fingers and go
+   * through when that reaches the gate. Returns the subjects for the full scoring, with the gate's
+   * scores (the full scoring does not compare those fingers again).
    */
-  async #gateCandidates(kept: Map<number, number>, probe: ScanProbe): Promise<{ ordinals: number[]; comparisons: number }> {
+  async #gateCandidates(kept: Map<number, number>, probe: ScanProbe): Promise<{ ordinals: number[]; known: Map<number, Float32Array>; comparisons: number }> {
     let fingerColumns = 0;
     probe.modalities.forEach((m, c) => { if (m === MODALITY_FINGER) fingerColumns |= 1 << c; });
     const through: number[] = [];
+    const known = new Map<number, Float32Array>();
     const gated = new Map<number, number>();
     for (const [ordinal, mask] of kept) {
       if ((mask & fingerColumns) === fingerColumns) through.push(ordinal);
       else gated.set(ordinal, mask);
     }
-    if (gated.size === 0) return { ordinals: through, comparisons: 0 };
+    if (gated.size === 0) return { ordinals: through, known, comparisons: 0 };
     const tasks = this.#candidateTasks(gated.keys(), probe, GALLERY_PARAMS.prefilterGateScore, gated.size, gated);
     const results = await Promise.all(tasks.map((t) => this.#pool.run(t)));
-    for (const r of results) for (const ordinal of r.subjects) through.push(ordinal);
-    return { ordinals: through, comparisons: results.reduce((s, r) => s + r.comparisons, 0) };
+    const columns = probe.templates.length;
+    for (const r of results) {
+      r.subjects.forEach((ordinal, i) => {
+        through.push(ordinal);
+        known.set(ordinal, r.perFinger.slice(i * columns, (i + 1) * columns));
+      });
+    }
+    return { ordinals: through, known, comparisons: results.reduce((s, r) => s + r.comparisons, 0) };
   }
 
   /**
@@ -280,8 +289,10 @@ export class DedupEngine {
   }
 
   /**
-   * Subjects the prefilter keeps for the probe's fingers, each with the bit mask of the probe
-   * columns that kept it; null: no finger, or one without a usable vector.
+   * Subjects the prefilter keeps for the probe's fingers, each with a bit mask of probe columns:
+   * the finger to score first (flat prefilter: the one whose vector ranked it highest; a mask
+   * with every finger column goes straight to the full scoring); null: no finger, or one
+   * without a usable vector.
    */
   async #prefilterOrdinals(probe: ScanProbe): Promise<Map<number, number> | null> {
     const fingers: PrefilterFinger[] = [];
@@ -313,15 +324,16 @@ export class DedupEngine {
   }
 
   /** Scan tasks over a list of subjects: grouped by shard, in slot order, cut to spread over the pool. */
-  #candidateTasks(ordinals: Iterable<number>, probe: ScanProbe, threshold: number, k: number, masks?: Map<number, number>): ScanTask[] {
-    const byShard = new Map<number, { firstSlot: number; slotCount: number; mask: number }[]>();
+  #candidateTasks(ordinals: Iterable<number>, probe: ScanProbe, threshold: number, k: number, masks?: Map<number, number>, known?: Map<number, Float32Array>): ScanTask[] {
+    const columns = probe.templates.length;
+    const byShard = new Map<number, { firstSlot: number; slotCount: number; mask: number; known: Float32Array | undefined }[]>();
     let total = 0;
     for (const ordinal of ordinals) {
       const location = this.#gallery.locate(ordinal);
       if (location === undefined) continue;
       let list = byShard.get(location.shard);
       if (list === undefined) byShard.set(location.shard, (list = []));
-      list.push({ firstSlot: location.firstSlot, slotCount: location.slotCount, mask: masks?.get(ordinal) ?? 0xfff });
+      list.push({ firstSlot: location.firstSlot, slotCount: location.slotCount, mask: masks?.get(ordinal) ?? 0xfff, known: known?.get(ordinal) });
       total++;
     }
     const piece = Math.max(64, Math.ceil(total / (this.threads * 2)));
@@ -332,12 +344,15 @@ export class DedupEngine {
       for (let i = 0; i < list.length; i += piece) {
         const ranges = new Uint32Array(2 * Math.min(piece, list.length - i));
         const columnMasks = masks === undefined ? undefined : new Uint16Array(ranges.length / 2);
+        const knownScores = known === undefined || known.size === 0 ? undefined : new Float32Array(columns * ranges.length / 2).fill(Number.NaN);
         for (let j = 0; j < ranges.length / 2; j++) {
-          ranges[2 * j] = list[i + j].firstSlot;
-          ranges[2 * j + 1] = list[i + j].slotCount;
-          if (columnMasks !== undefined) columnMasks[j] = list[i + j].mask;
+          const subject = list[i + j];
+          ranges[2 * j] = subject.firstSlot;
+          ranges[2 * j + 1] = subject.slotCount;
+          if (columnMasks !== undefined) columnMasks[j] = subject.mask;
+          if (knownScores !== undefined && subject.known !== undefined) knownScores.set(subject.known, j * columns);
         }
-        tasks.push({ memory: arena.memory, slotCount: arena.slotCount, probe, ranges, columnMasks, threshold, k });
+        tasks.push({ memory: arena.memory, slotCount: arena.slotCount, probe, ranges, columnMasks, knownScores, threshold, k });
       }
     }
     return tasks;

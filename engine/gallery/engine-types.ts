@@ -21,8 +21,9 @@ export interface EngineOptions {
 
 export interface PrefilterOptions {
   /**
-   * Candidates kept per probe finger: max(minKeep, ⌈penetration × gallery subjects⌉)
-   * (defaults 0.05 and 500: see bench/prefilter-recall.ts for recall against penetration).
+   * Subjects kept for the full matcher: max(minKeep, ⌈penetration × gallery subjects⌉), ranked
+   * jointly over the probe's fingers (the hnsw index: that many per probe finger). Defaults 0.05
+   * and 500 (GALLERY_PARAMS, with the recall they measured).
    */
   readonly penetration?: number;
   readonly minKeep?: number;

@@ -34,11 +34,15 @@ export class FlatPrefilter {
   }
 
   /**
-   * The subjects kept for a probe: per probe finger, the ~k fingers of its position with the most
-   * similar vectors. Returns ordinal → bit mask of the probe fingers (by index in `fingers`)
-   * that kept it; null when a probe finger has no usable vector.
+   * The subjects kept for a probe: the `keep` whose fingers are jointly the most similar to the
+   * probe's (the sum over probe fingers of the standardised vector similarity of the subject's
+   * finger of that position). A mate is rarely far down on every finger at once, so ranking
+   * subjects jointly keeps mates at a far smaller share than keeping the best per finger.
+   * Returns ordinal → bit mask with the one probe finger (index in `fingers`) whose vector
+   * ranked the subject highest: the finger to compare first. Null when a probe finger has no
+   * usable vector.
    */
-  async candidates(fingers: readonly FlatProbeFinger[], k: number): Promise<Map<number, number> | null> {
+  async candidates(fingers: readonly FlatProbeFinger[], keep: number): Promise<Map<number, number> | null> {
     const queries: VectorQuery[] = [];
     for (const f of fingers) {
       const query = quantiseQuery(vectorOfTemplateBytes(f.template));
@@ -47,29 +51,25 @@ export class FlatPrefilter {
     }
     if (queries.length === 0) return null;
     await this.ready;
+    const keepShare = Math.min(1, keep / Math.max(1, this.#gallery.size));
     const results = await Promise.all(this.#gallery.scanRanges(this.#threads * 2).map((r) => this.#pool.scanVectors({
-      kind: 'vectors', memory: r.arena.memory, slotCount: r.slotCount, slotFrom: r.slotFrom, slotTo: r.slotTo, queries, k,
+      kind: 'vectors', memory: r.arena.memory, slotCount: r.slotCount, slotFrom: r.slotFrom, slotTo: r.slotTo, queries, keepShare,
     })));
+    let n = 0;
+    for (const r of results) n += r.joint.length;
+    // the keep-th best joint score over all tasks (a native numeric sort of one float array)
+    const all = new Float32Array(n);
+    let at = 0;
+    for (const r of results) {
+      all.set(r.joint, at);
+      at += r.joint.length;
+    }
+    all.sort();
+    const threshold = n > keep ? all[n - keep] : Number.NEGATIVE_INFINITY;
     const kept = new Map<number, number>();
-    queries.forEach((_, q) => {
-      let n = 0;
-      for (const r of results) n += r.kept[q].similarities.length;
-      // the k-th best similarity over all tasks (a native numeric sort of one float array)
-      const all = new Float32Array(n);
-      let at = 0;
-      for (const r of results) {
-        all.set(r.kept[q].similarities, at);
-        at += r.kept[q].similarities.length;
-      }
-      all.sort();
-      const threshold = n > k ? all[n - k] : Number.NEGATIVE_INFINITY;
-      for (const r of results) {
-        const { subjects, similarities } = r.kept[q];
-        for (let i = 0; i < subjects.length; i++) {
-          if (similarities[i] >= threshold) kept.set(subjects[i], (kept.get(subjects[i]) ?? 0) | (1 << q));
-        }
-      }
-    });
+    for (const { subjects, joint, bestQuery } of results) {
+      for (let i = 0; i < subjects.length; i++) if (joint[i] >= threshold) kept.set(subjects[i], 1 << bestQuery[i]);
+    }
     return kept;
   }
 }

@@ -5,19 +5,29 @@ export const GALLERY_PARAMS = Object.freeze({
   /** Compact a shard when this share of its slots are tombstones (fraction). */
   compactAtTombstoneShare: 0.25,
   /**
-   * Prefilter: share of the gallery's subjects kept per probe finger (fraction). 0.05 keeps
-   * 99.1 % of planted real mates for 2-finger probes at 1M fingers (`npm run bench -- identify
-   * --mode prefilter`); 0.02 measured ≈ 95 % on real-vs-real data (bench/prefilter-recall.ts).
+   * Prefilter: share of the gallery's subjects kept for the full matcher (fraction). The flat
+   * prefilter ranks subjects jointly over the probe's fingers (flat-prefilter.ts); with 2-finger
+   * probes at 1M fingers it kept 95.5 % of 112 planted real mates at 0.01, 98.2 % at 0.02 and
+   * 0.03, 99.1 % at 0.05 (.scratch sweep, `npm run bench -- identify --mode prefilter`). The
+   * hnsw alternative keeps this share per probe finger.
    */
   prefilterPenetration: 0.05,
   /** Prefilter: fewest subjects kept per probe finger, whatever the gallery size (count). */
   prefilterMinKeep: 500,
   /**
-   * Prefilter re-scoring in two steps: a subject kept by only some probe fingers is first scored
-   * on those; only if that reaches this calibrated score (10: 1 impostor in 10) are its other
-   * fingers compared too. A mate scores far above it (genuine scores are mostly > 30), and one
-   * below it could not reach a 1:N threshold (30 + 10·log10 N) unless its other finger alone
-   * did, in which case that finger's own vector kept it too.
+   * Prefilter: each scan task keeps its share of the subjects times this (factor) plus the margin
+   * below (count), so the global best are among what the tasks return although a task's share
+   * of them varies with the draw of subjects into ranges.
+   */
+  prefilterTaskKeepFactor: 1.25,
+  prefilterTaskKeepMargin: 64,
+  /**
+   * Prefilter re-scoring in two steps: a kept subject is first scored on the probe finger whose
+   * vector ranked it highest; only if that reaches this calibrated score (10: 1 impostor in 10)
+   * are its other fingers compared (the first score is kept, not recomputed). A mate scores far
+   * above it (genuine scores are mostly > 30); one below it would need its other finger alone to
+   * reach nearly the whole 1:N threshold (30 + 10·log10 N). Most impostors stop after one
+   * comparison instead of two.
    */
   prefilterGateScore: 10,
 });

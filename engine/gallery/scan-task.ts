@@ -31,6 +31,11 @@ export interface ScanTask {
   readonly ranges?: Uint32Array;
   /** With ranges: per subject, the probe columns to compare (bit c = column c; default all). */
   readonly columnMasks?: Uint16Array;
+  /**
+   * With ranges: per subject × probe column (row-major), a calibrated score already known (an
+   * earlier step compared it), used as is instead of comparing again; NaN = unknown.
+   */
+  readonly knownScores?: Float32Array;
   /** Fused score a subject needs to be returned. */
   readonly threshold: number;
   /** At most this many subjects, best first. */
@@ -53,7 +58,11 @@ export interface VectorQuery {
   readonly query: Int16Array;
 }
 
-/** Exact vector scan of slots [slotFrom, slotTo): per query, about the k most similar fingers. */
+/**
+ * Exact vector scan of slots [slotFrom, slotTo) (widened to whole subjects): every subject gets a
+ * joint score, the sum over the queries of its finger's standardised similarity, and about
+ * `keepShare` of the subjects (the best) are returned.
+ */
 export interface VectorScanTask {
   readonly kind: 'vectors';
   readonly memory: WebAssembly.Memory;
@@ -61,12 +70,19 @@ export interface VectorScanTask {
   readonly slotFrom: number;
   readonly slotTo: number;
   readonly queries: readonly VectorQuery[];
-  readonly k: number;
+  /** Share of the range's subjects to keep (fraction); the worker keeps a margin above it. */
+  readonly keepShare: number;
 }
 
 export interface VectorScanResult {
-  /** Per query: subject ordinals of the kept fingers and their similarity (dot × gallery scale; common query factor left out). */
-  readonly kept: readonly { readonly subjects: Uint32Array; readonly similarities: Float32Array }[];
+  /** Subject ordinals kept, best first not guaranteed. */
+  readonly subjects: Uint32Array;
+  /** Their joint scores: Σ over queries of (similarity − mean) / std, the statistics of this range. */
+  readonly joint: Float32Array;
+  /** Per kept subject, the index of the query whose finger scored the highest standardised similarity. */
+  readonly bestQuery: Uint8Array;
+  /** Subjects with at least one finger vector the queries could use. */
+  readonly scanned: number;
 }
 
 /** Computes the missing prefilter vectors of finger slots [slotFrom, slotTo) in place (after a rebuild). */

@@ -34,9 +34,13 @@ export class ShardScanner {
     const bytes = new Uint8Array(task.memory.buffer);
     const top = new TopSubjects(task.k, columns);
     let comparisons = 0;
-    const chunkFirst: number[] = [], chunkCount: number[] = [], chunkMask: number[] = [];
+    if (task.knownScores !== undefined && (task.ranges === undefined || task.knownScores.length !== (task.ranges.length >> 1) * columns)) {
+      throw new EngineError('ERR_SCAN_TASK', 'known scores come with ranges, one row of probe columns per subject');
+    }
+    const chunkFirst: number[] = [], chunkCount: number[] = [], chunkMask: number[] = [], chunkRange: number[] = [];
     const flushChunk = (): void => {
       comparisons += this.#scoreChunk(words, bytes, task, comparators, chunkFirst, chunkCount, chunkMask);
+      if (task.knownScores !== undefined) this.#placeKnown(task.knownScores, chunkRange, columns);
       for (let c = 0; c < chunkFirst.length; c++) {
         const row = this.#best.subarray(c * MAX_PROBE_COLUMNS, c * MAX_PROBE_COLUMNS + columns);
         const fused = fuseScores(row);
@@ -45,17 +49,23 @@ export class ShardScanner {
       chunkFirst.length = 0;
       chunkCount.length = 0;
       chunkMask.length = 0;
+      chunkRange.length = 0;
     };
-    const addSubject = (first: number, count: number, mask = ALL_COLUMNS): void => {
+    const addSubject = (first: number, count: number, mask = ALL_COLUMNS, range = -1): void => {
       chunkFirst.push(first);
       chunkCount.push(count);
       chunkMask.push(mask);
+      chunkRange.push(range);
       if (chunkFirst.length === CHUNK_SUBJECTS) flushChunk();
     };
     if (task.ranges !== undefined) {
       for (let r = 0; r + 1 < task.ranges.length; r += 2) {
         if (task.ranges[r] + task.ranges[r + 1] > task.slotCount) throw new EngineError('ERR_SCAN_TASK', 'a subject range lies past the published slots');
-        addSubject(task.ranges[r], task.ranges[r + 1], task.columnMasks?.[r >> 1] ?? ALL_COLUMNS);
+        let mask = task.columnMasks?.[r >> 1] ?? ALL_COLUMNS;
+        if (task.knownScores !== undefined) {
+          for (let col = 0; col < columns; col++) if (!Number.isNaN(task.knownScores[(r >> 1) * columns + col])) mask &= ~(1 << col);
+        }
+        addSubject(task.ranges[r], task.ranges[r + 1], mask, r >> 1);
       }
     } else {
       // subjects' slots are contiguous: group runs of one subject ordinal
@@ -124,6 +134,16 @@ export class ShardScanner {
       }
     }
     return comparisons;
+  }
+
+  /** Known scores of the chunk's subjects (rows of `columns` by range index) into their cells. */
+  #placeKnown(known: Float32Array, ranges: readonly number[], columns: number): void {
+    for (let c = 0; c < ranges.length; c++) {
+      for (let col = 0; col < columns; col++) {
+        const v = known[ranges[c] * columns + col];
+        if (!Number.isNaN(v)) this.#best[c * MAX_PROBE_COLUMNS + col] = v;
+      }
+    }
   }
 
   /** Kernels are instantiated on first use: a finger-only gallery never loads the iris kernel. */

@@ -1,13 +1,15 @@
 /**
  * The worker side of the vector prefilter: an exact scan of a slot range's int8 vectors with the
- * SIMD dot-product kernel (build/vectors.wasm), keeping about the k best per query by a
- * histogram threshold (O(n), no sort of the whole range); and the fill of missing vectors.
+ * SIMD dot-product kernel (build/vectors.wasm), a joint score per subject over the probe's
+ * fingers, the best share kept by a histogram threshold (O(n), no sort of the whole range); and
+ * the fill of missing vectors.
  */
 import { fileURLToPath } from 'node:url';
 import { EngineError } from '../errors.ts';
 import { instantiateKernel } from '../wasm-module.ts';
 import { FLAG_TOMBSTONE, HEADER_WORDS, MODALITY_FINGER, SLOT_WORDS, S_LENGTH, S_OFFSET, S_SUBJECT, S_TAG, VECTOR_DIM, scaleTableStart, vectorTableStart } from './shard-layout.ts';
 import { quantiseVector, vectorOfTemplateBytes } from './vector-quantise.ts';
+import { GALLERY_PARAMS } from './params.ts';
 import type { VectorScanResult, VectorScanTask, VectorizeTask } from './scan-task.ts';
 
 interface VectorKernel {
@@ -17,8 +19,8 @@ interface VectorKernel {
 }
 
 const BATCH = 4096;
-/** Similarity histogram for the threshold: gallery-scaled dots span about ±(8191 · 1). */
-const BINS = 8192;
+/** Joint-score histogram for the keep threshold (bins). */
+const BINS = 4096;
 
 export class VectorScanner {
   readonly #kernel: VectorKernel;
@@ -35,37 +37,119 @@ export class VectorScanner {
   }
 
   scan(task: VectorScanTask): VectorScanResult {
-    const capacity = new Int32Array(task.memory.buffer, 0, HEADER_WORDS)[4];
-    const words = new Int32Array(task.memory.buffer);
-    const vectors = new Uint8Array(task.memory.buffer, vectorTableStart(capacity), capacity * VECTOR_DIM);
-    const scales = new Float32Array(task.memory.buffer, scaleTableStart(capacity), capacity);
-    const from = Math.max(0, task.slotFrom), to = Math.min(task.slotTo, task.slotCount);
-    const n = Math.max(0, to - from);
     for (const { query } of task.queries) {
       if (query.length !== VECTOR_DIM) throw new EngineError('ERR_SCAN_TASK', `a vector query has ${VECTOR_DIM} values`);
     }
-    const similarity = task.queries.map(() => new Float32Array(n));
+    if (task.queries.length === 0 || task.queries.length > 8) throw new EngineError('ERR_SCAN_TASK', 'a vector scan takes 1–8 queries');
+    const capacity = new Int32Array(task.memory.buffer, 0, HEADER_WORDS)[4];
+    // Plain reads: the slots up to task.slotCount were published (Atomics) before the task was
+    // posted; a tombstone racing with the scan may or may not be seen, both are correct.
+    const words = new Int32Array(task.memory.buffer);
+    const slotCount = Math.min(task.slotCount, capacity);
+    const { from, to } = wholeSubjects(words, Math.max(0, task.slotFrom), Math.min(task.slotTo, slotCount), slotCount);
+    const n = Math.max(0, to - from);
+    const similarity = this.#similarities(task, words, capacity, from, n);
+    return this.#keepBest(words, from, n, similarity, task.queries.length, task.keepShare);
+  }
+
+  /**
+   * Per query q, slot j: the standardised similarity (dot × gallery scale − mean) / std at
+   * [q·n + j], NaN where the slot is not a usable finger of the query's position. The mean and
+   * std are those of the range's usable fingers: an impostor population, mates being rare.
+   */
+  #similarities(task: VectorScanTask, words: Int32Array, capacity: number, from: number, n: number): Float32Array {
+    const vectors = new Uint8Array(task.memory.buffer, vectorTableStart(capacity), capacity * VECTOR_DIM);
+    const scales = new Float32Array(task.memory.buffer, scaleTableStart(capacity), capacity);
+    const nq = task.queries.length;
+    const out = new Float32Array(nq * n).fill(Number.NaN);
+    const sum = new Float64Array(nq), squares = new Float64Array(nq), count = new Float64Array(nq);
     // one copy of each batch of vectors serves every query
     for (let b = 0; b < n; b += BATCH) {
-      const count = Math.min(BATCH, n - b);
+      const batch = Math.min(BATCH, n - b);
       const first = from + b;
-      new Uint8Array(this.#kernel.memory.buffer, this.#batchPtr, count * VECTOR_DIM).set(vectors.subarray(first * VECTOR_DIM, (first + count) * VECTOR_DIM));
-      task.queries.forEach(({ position, query }, q) => {
+      new Uint8Array(this.#kernel.memory.buffer, this.#batchPtr, batch * VECTOR_DIM).set(vectors.subarray(first * VECTOR_DIM, (first + batch) * VECTOR_DIM));
+      for (let q = 0; q < nq; q++) {
+        const { position, query } = task.queries[q];
         new Int16Array(this.#kernel.memory.buffer, this.#queryPtr, VECTOR_DIM).set(query);
-        this.#kernel.dotMany(this.#queryPtr, this.#batchPtr, count, VECTOR_DIM, this.#scoresPtr);
-        const dots = new Int32Array(this.#kernel.memory.buffer, this.#scoresPtr, count);
-        const out = similarity[q];
-        for (let j = 0; j < count; j++) {
+        this.#kernel.dotMany(this.#queryPtr, this.#batchPtr, batch, VECTOR_DIM, this.#scoresPtr);
+        const dots = new Int32Array(this.#kernel.memory.buffer, this.#scoresPtr, batch);
+        const row = q * n + b;
+        let s = 0, s2 = 0, c = 0;
+        for (let j = 0; j < batch; j++) {
           const slot = first + j;
-          const tag = Atomics.load(words, HEADER_WORDS + slot * SLOT_WORDS + S_TAG);
-          const usable = scales[slot] !== 0 && (tag & 0xff) === MODALITY_FINGER && ((tag >>> 16) & FLAG_TOMBSTONE) === 0
-            && (position === 0 || ((tag >>> 8) & 0xff) === position);
-          out[b + j] = usable ? dots[j] * scales[slot] : Number.NEGATIVE_INFINITY;
+          const tag = words[HEADER_WORDS + slot * SLOT_WORDS + S_TAG];
+          const scale = scales[slot];
+          if (scale === 0 || (tag & 0xff) !== MODALITY_FINGER || ((tag >>> 16) & FLAG_TOMBSTONE) !== 0) continue;
+          if (position !== 0 && ((tag >>> 8) & 0xff) !== position) continue;
+          const v = dots[j] * scale;
+          out[row + j] = v;
+          s += v; s2 += v * v; c++;
         }
-      });
+        sum[q] += s; squares[q] += s2; count[q] += c;
+      }
     }
-    const kept = similarity.map((s) => this.#keepBest(words, from, s, task.k));
-    return { kept };
+    for (let q = 0; q < nq; q++) {
+      const mean = count[q] > 0 ? sum[q] / count[q] : 0;
+      const variance = count[q] > 1 ? squares[q] / count[q] - mean * mean : 0;
+      const inverseStd = variance > 0 ? 1 / Math.sqrt(variance) : 1;
+      for (let j = q * n, end = j + n; j < end; j++) out[j] = (out[j] - mean) * inverseStd; // NaN stays NaN
+    }
+    return out;
+  }
+
+  /**
+   * Joint score per subject (Σ over queries of its best standardised finger similarity for that
+   * query; a finger it lacks adds 0, the impostors' mean), and about keepShare of the subjects,
+   * the best, by a histogram threshold (O(n), no sort).
+   */
+  #keepBest(words: Int32Array, from: number, n: number, similarity: Float32Array, nq: number, keepShare: number): VectorScanResult {
+    const subjects = new Uint32Array(n), joint = new Float32Array(n), bestQuery = new Uint8Array(n);
+    let scanned = 0;
+    for (let runStart = 0; runStart < n;) {
+      const subject = words[HEADER_WORDS + (from + runStart) * SLOT_WORDS + S_SUBJECT];
+      let runEnd = runStart + 1;
+      while (runEnd < n && words[HEADER_WORDS + (from + runEnd) * SLOT_WORDS + S_SUBJECT] === subject) runEnd++;
+      let total = 0, usable = false, best = -Infinity, bestAt = 0;
+      for (let q = 0; q < nq; q++) {
+        let z = -Infinity;
+        for (let j = q * n + runStart, end = q * n + runEnd; j < end; j++) if (similarity[j] > z) z = similarity[j]; // NaN never wins
+        if (z === -Infinity) continue;
+        usable = true;
+        total += z;
+        if (z > best) { best = z; bestAt = q; }
+      }
+      if (usable) {
+        subjects[scanned] = subject; joint[scanned] = total; bestQuery[scanned] = bestAt;
+        scanned++;
+      }
+      runStart = runEnd;
+    }
+    const keep = Math.min(scanned, Math.ceil(keepShare * scanned * GALLERY_PARAMS.prefilterTaskKeepFactor) + GALLERY_PARAMS.prefilterTaskKeepMargin);
+    const threshold = this.#threshold(joint, scanned, keep);
+    let kept = 0;
+    for (let i = 0; i < scanned; i++) {
+      if (joint[i] < threshold) continue;
+      subjects[kept] = subjects[i]; joint[kept] = joint[i]; bestQuery[kept] = bestQuery[i];
+      kept++;
+    }
+    return { subjects: subjects.slice(0, kept), joint: joint.slice(0, kept), bestQuery: bestQuery.slice(0, kept), scanned };
+  }
+
+  /** A value such that at least `keep` of values[0, count) reach it (ties at its bin included). */
+  #threshold(values: Float32Array, count: number, keep: number): number {
+    if (keep >= count) return -Infinity;
+    let lo = Infinity, hi = -Infinity;
+    for (let i = 0; i < count; i++) { if (values[i] < lo) lo = values[i]; if (values[i] > hi) hi = values[i]; }
+    if (!(hi > lo)) return -Infinity;
+    const h = this.#histogram.fill(0);
+    const width = (hi - lo) / BINS;
+    for (let i = 0; i < count; i++) h[Math.min(BINS - 1, Math.floor((values[i] - lo) / width))]++;
+    let seen = 0, bin = BINS - 1;
+    for (; bin > 0; bin--) {
+      seen += h[bin];
+      if (seen >= keep) break;
+    }
+    return lo + bin * width;
   }
 
   /** Fills the vectors of finger slots that have none (shard rebuilt from the store). */
@@ -87,30 +171,12 @@ export class VectorScanner {
     }
     return filled;
   }
+}
 
-  /** About the k best (ties at the threshold bin included), as subject ordinals. */
-  #keepBest(words: Int32Array, from: number, similarity: Float32Array, k: number): { subjects: Uint32Array; similarities: Float32Array } {
-    let lo = Infinity, hi = -Infinity, usable = 0;
-    for (const s of similarity) if (s !== Number.NEGATIVE_INFINITY) { lo = Math.min(lo, s); hi = Math.max(hi, s); usable++; }
-    let threshold = lo;
-    if (usable > k && hi > lo) {
-      const h = this.#histogram.fill(0);
-      const width = (hi - lo) / BINS;
-      for (const s of similarity) if (s !== Number.NEGATIVE_INFINITY) h[Math.min(BINS - 1, Math.floor((s - lo) / width))]++;
-      let count = 0, bin = BINS - 1;
-      for (; bin > 0; bin--) {
-        count += h[bin];
-        if (count >= k) break;
-      }
-      threshold = lo + bin * width;
-    }
-    const subjects: number[] = [], similarities: number[] = [];
-    similarity.forEach((s, i) => {
-      if (s !== Number.NEGATIVE_INFINITY && s >= threshold) {
-        subjects.push(words[HEADER_WORDS + (from + i) * SLOT_WORDS + S_SUBJECT]);
-        similarities.push(s);
-      }
-    });
-    return { subjects: Uint32Array.from(subjects), similarities: Float32Array.from(similarities) };
-  }
+/** [from, to) moved forward to subject boundaries: a subject belongs to the task holding its first slot. */
+function wholeSubjects(words: Int32Array, from: number, to: number, slotCount: number): { from: number; to: number } {
+  const subjectAt = (slot: number): number => words[HEADER_WORDS + slot * SLOT_WORDS + S_SUBJECT];
+  while (from > 0 && from < slotCount && subjectAt(from) === subjectAt(from - 1)) from++;
+  while (to > 0 && to < slotCount && subjectAt(to) === subjectAt(to - 1)) to++;
+  return { from, to: Math.max(from, to) };
 }
