@@ -2,7 +2,7 @@
  * The benchmarkers' door: `npm run bench -- <command> [options]`.
  * Exit codes: 0 done, 1 error (`error [CODE]: message` on stderr), 2 bad arguments.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EngineError } from '../engine/index.ts';
@@ -13,6 +13,8 @@ import { runIrisCalibration } from './iris-calibrate.ts';
 import { storeLoadMain } from './store-load.ts';
 import { identifyMain } from './identify-cli.ts';
 import { formatHttp, runHttpBench, writeHttpJson } from './http.ts';
+import { HTTP_BENCH } from './http-params.ts';
+import { tmpdir } from 'node:os';
 
 const ACCURACY_USAGE = `accuracy [--modality finger|iris] [--set DIR]... [--layout fvc|neurotech|casia] [--input images|iso]
          [--dpi N] [--protocol all-pairs|fvc] [--json FILE] [--scores FILE]
@@ -55,6 +57,20 @@ const CALIBRATE_USAGE = `calibrate [--modality finger|iris] --set DIR [--set DIR
   iris: fits it on session-1 impostor pairs (different eyes) of CASIA-layout sets, pairs the
   cross-session accuracy report never uses, and prints the constants of engine/iris-calibration.ts.`;
 
+const HTTP_USAGE = `http [--subjects N (100000)] [--store DIR] [--seconds S (10)] [--rate R (500)] [--concurrency C (16)]
+     [--enrolments E (50)] [--image-concurrency C (2)] [--identify-concurrency C (2)] [--json FILE]
+  The ID service (1:1) and the ABIS door (1:N) on one engine, loaded from a worker thread on
+  loopback, beside GET /openapi.json. Gallery: N subjects × 2 fingers with the fvc2002-iso persons
+  planted (the identify bench's store, built once in DIR, default $TMPDIR/biodedup-http-N, and
+  reused); a UIN per subject is written into a fresh ID service store; E real POST /enrol calls
+  are timed (and removed from the engine at the end). One line per scenario, S seconds each:
+  open loop at R requests/s (latency from the scheduled send time, wrk2-style) and closed loop
+  at C connections (maximum throughput) for the baseline and POST /verify with ISO 19794-2
+  probes (genuine; impostor at R), POST /verify with FVC2002 images (closed loop, beside the
+  extraction-bound ceiling), mosip.abis.identify by referenceId (closed loop), and the genuine
+  verify at R with the former capture pool size (cores − 1).
+  --json FILE      every figure (scenarios with offered/achieved rate, p50/p90/p99/max, statuses)`;
+
 const USAGE = `usage: npm run bench -- <command> [options]
    or: node --import tsx bench/cli.ts <command> [options]
 
@@ -64,8 +80,8 @@ commands:
   calibrate  fit the score calibration on cross-set impostors
   store      durable-store load figures: inserts/s and the shard-rebuild read (store-load.ts)
   identify   1:N identify at scale: load, memory, latency, throughput, FNIR/FPIR with planted mates
-  http       the ID service's /verify under load on loopback, beside a trivial endpoint
-             [--subjects N (1000)] [--seconds S (10)] [--concurrency C (16)] [--json FILE]
+  http       both doors under load on loopback (verify, identify), beside a trivial endpoint
+             (help http for the options)
   help       this text (help <command> for one command)
 
 ${ACCURACY_USAGE}
@@ -74,9 +90,11 @@ ${SPEED_USAGE}
 
 ${CALIBRATE_USAGE}
 
+${HTTP_USAGE}
+
 exit codes: 0 done, 1 error, 2 bad arguments`;
 
-const COMMAND_USAGE: Record<string, string> = { accuracy: ACCURACY_USAGE, speed: SPEED_USAGE, calibrate: CALIBRATE_USAGE };
+const COMMAND_USAGE: Record<string, string> = { accuracy: ACCURACY_USAGE, speed: SPEED_USAGE, calibrate: CALIBRATE_USAGE, http: HTTP_USAGE };
 
 function commandUsage(command: string): string {
   return `usage: npm run bench -- ${COMMAND_USAGE[command]}`;
@@ -164,6 +182,42 @@ async function speedCommand(args: string[]): Promise<void> {
   await runSpeed({ sets: v.set ?? [], irisSet: v['iris-set'], json: v.json, print });
 }
 
+async function httpCommand(args: string[]): Promise<void> {
+  const usage = commandUsage('http');
+  const { values: v } = parseOrUsage(usage, () =>
+    parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        subjects: { type: 'string' }, store: { type: 'string' }, seconds: { type: 'string' }, rate: { type: 'string' }, concurrency: { type: 'string' },
+        enrolments: { type: 'string' }, 'image-concurrency': { type: 'string' }, 'identify-concurrency': { type: 'string' }, json: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }),
+  );
+  if (v.help) return print(usage);
+  const positive = (name: keyof typeof v, fallback: number, min = 1): number => {
+    const raw = v[name];
+    const n = raw === undefined ? fallback : Number(raw);
+    if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got "${String(raw)}"`, usage);
+    return n;
+  };
+  const subjects = positive('subjects', HTTP_BENCH.subjects, 100);
+  const figures = await runHttpBench({
+    subjects,
+    storeDir: resolve(v.store ?? join(tmpdir(), `biodedup-http-${subjects}`)),
+    seconds: positive('seconds', HTTP_BENCH.seconds),
+    rate: positive('rate', HTTP_BENCH.rate),
+    concurrency: positive('concurrency', HTTP_BENCH.concurrency),
+    enrolments: positive('enrolments', HTTP_BENCH.enrolments, 0),
+    imageConcurrency: positive('image-concurrency', HTTP_BENCH.imageConcurrency),
+    identifyConcurrency: positive('identify-concurrency', HTTP_BENCH.identifyConcurrency),
+  }, (l) => process.stderr.write(`${l}\n`));
+  print(formatHttp(figures));
+  if (v.json !== undefined) writeHttpJson(v.json, figures);
+}
+
 /** Prints the error the documented way and returns the exit code. */
 function reportError(e: unknown): number {
   if (e instanceof UsageError) {
@@ -220,18 +274,9 @@ export async function main(argv: string[]): Promise<number> {
         return await storeLoadMain(rest);
       case 'identify':
         return await identifyMain(rest);
-      case 'http': {
-        const { values } = parseArgs({ args: rest, options: { subjects: { type: 'string' }, seconds: { type: 'string' }, concurrency: { type: 'string' }, json: { type: 'string' } }, strict: true });
-        const positive = (name: string, v: string | undefined, fallback: number): number => {
-          const n = v === undefined ? fallback : Number(v);
-          if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer`, USAGE);
-          return n;
-        };
-        const figures = await runHttpBench({ subjects: positive('subjects', values.subjects, 1000), seconds: positive('seconds', values.seconds, 10), concurrency: positive('concurrency', values.concurrency, 16) }, (l) => process.stderr.write(`${l}\n`));
-        print(formatHttp(figures));
-        if (values.json !== undefined) writeHttpJson(values.json, figures);
+      case 'http':
+        await httpCommand(rest);
         return 0;
-      }
       case 'calibrate':
         calibrateCommand(rest);
         return 0;

@@ -1,9 +1,17 @@
 /**
- * A small closed-loop HTTP load generator for loopback benches: `concurrency` connections, each
- * sending its next request when the previous answer is complete, for a bounded time (and a
- * bounded count). Latency is measured per request from write to last byte.
+ * A small HTTP load generator for loopback benches, bounded in time and in count, two ways:
+ *
+ * - closed loop (`runLoad`): `concurrency` connections, each sending its next request when the
+ *   previous answer is complete: the maximum throughput, and the latency at saturation
+ *   (queueing included). Latency is measured per request from write to last byte.
+ * - open loop (`runOpenLoad`): requests scheduled at a fixed offered rate whatever the answers
+ *   do, each latency measured from its *scheduled* send time (the coordinated-omission
+ *   correction of wrk2): a server that stalls is charged for every request it delayed, not just
+ *   the one it was serving. Requests in flight are bounded; a due request waits for a free slot
+ *   (its wait counts) and the result says how often that happened.
  */
 import http from 'node:http';
+import { HTTP_BENCH } from './http-params.ts';
 
 export interface LoadRequest {
   readonly method: 'GET' | 'POST';
@@ -12,10 +20,9 @@ export interface LoadRequest {
   readonly body?: Uint8Array | string;
 }
 
-export interface LoadOptions {
+interface CommonOptions {
   readonly host: string;
   readonly port: number;
-  readonly concurrency: number;
   readonly seconds: number;
   /** Hard cap on requests, whatever the time (the loop always stops by itself). */
   readonly maxRequests?: number;
@@ -23,56 +30,173 @@ export interface LoadOptions {
   readonly request: (i: number) => LoadRequest;
   /** Which status codes count as success (default 200). */
   readonly ok?: (status: number) => boolean;
+  /** When set, successful answers whose body contains this text are counted (`bodyMatches`). */
+  readonly matchText?: string;
+}
+
+export interface LoadOptions extends CommonOptions {
+  readonly concurrency: number;
+}
+
+export interface OpenLoadOptions extends CommonOptions {
+  /** Offered rate, requests per second. */
+  readonly rate: number;
+  /** Most requests in flight at once (default HTTP_BENCH.maxOutstanding). */
+  readonly maxOutstanding?: number;
 }
 
 export interface LoadResult {
+  readonly mode: 'closed' | 'open';
+  /** Answered requests (any status). */
   readonly requests: number;
+  /** Answers that were not a success (transport failures included, as status 0). */
   readonly errors: number;
   readonly seconds: number;
+  /** Achieved rate: answered requests per second of the run. */
   readonly requestsPerSecond: number;
   readonly p50Ms: number;
   readonly p90Ms: number;
   readonly p99Ms: number;
   readonly maxMs: number;
   readonly statuses: Readonly<Record<string, number>>;
+  /** Successful answers whose body held `matchText` (null without one). */
+  readonly bodyMatches: number | null;
+  /** Closed loop: connections. Open loop: null. */
+  readonly concurrency: number | null;
+  /** Open loop: the offered rate (requests/s); closed loop: null. */
+  readonly offeredRate: number | null;
+  /** Open loop: requests that were due while `maxOutstanding` were in flight (they waited). */
+  readonly delayedByBound: number | null;
+  /** Open loop: requests scheduled within the run but never sent before it ended. */
+  readonly unsent: number | null;
+  /** Open loop: requests still unanswered when the drain time ran out (not in the latencies). */
+  readonly unanswered: number | null;
+}
+
+interface Answer { status: number; body: string | null }
+
+/** One request on the agent; never rejects (a transport failure is status 0). */
+function send(agent: http.Agent, o: CommonOptions, r: LoadRequest): Promise<Answer> {
+  return new Promise((resolve) => {
+    const keep = o.matchText !== undefined;
+    const req = http.request({
+      host: o.host, port: o.port, method: r.method, path: r.path, agent,
+      headers: { ...r.headers, ...(r.body === undefined ? {} : { 'content-length': Buffer.byteLength(r.body) }) },
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => { if (keep) chunks.push(c); });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: keep ? Buffer.concat(chunks).toString('utf8') : null }));
+      res.on('error', () => resolve({ status: 0, body: null }));
+    });
+    req.on('error', () => resolve({ status: 0, body: null }));
+    req.setTimeout(HTTP_BENCH.requestTimeoutMs, () => req.destroy());
+    req.end(r.body);
+  });
+}
+
+/** Latencies, statuses and body matches of one run. */
+class Tally {
+  readonly latencies: number[] = [];
+  readonly statuses: Record<string, number> = {};
+  errors = 0;
+  matches = 0;
+  readonly #ok: (status: number) => boolean;
+  readonly #matchText: string | undefined;
+  constructor(o: CommonOptions) {
+    this.#ok = o.ok ?? ((s: number) => s === 200);
+    this.#matchText = o.matchText;
+  }
+  add(latencyMs: number, a: Answer): void {
+    this.latencies.push(latencyMs);
+    this.statuses[a.status] = (this.statuses[a.status] ?? 0) + 1;
+    if (!this.#ok(a.status)) this.errors++;
+    else if (this.#matchText !== undefined && a.body?.includes(this.#matchText)) this.matches++;
+  }
+  result(seconds: number, extra: Pick<LoadResult, 'mode' | 'concurrency' | 'offeredRate' | 'delayedByBound' | 'unsent' | 'unanswered'>): LoadResult {
+    const l = this.latencies.sort((a, b) => a - b);
+    const q = (p: number): number => (l.length === 0 ? Number.NaN : l[Math.min(l.length - 1, Math.ceil(p * l.length) - 1)]);
+    return {
+      ...extra, requests: l.length, errors: this.errors, seconds, requestsPerSecond: l.length / seconds,
+      p50Ms: q(0.5), p90Ms: q(0.9), p99Ms: q(0.99), maxMs: l[l.length - 1] ?? Number.NaN, statuses: this.statuses,
+      bodyMatches: this.#matchText === undefined ? null : this.matches,
+    };
+  }
 }
 
 export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: o.concurrency });
-  const latencies: number[] = [];
-  const statuses: Record<string, number> = {};
-  const ok = o.ok ?? ((s: number) => s === 200);
-  let sent = 0, errors = 0;
+  const tally = new Tally(o);
+  let sent = 0;
   const started = performance.now();
   const deadline = started + o.seconds * 1000;
-  const max = o.maxRequests ?? Number.MAX_SAFE_INTEGER;
-  const one = (r: LoadRequest): Promise<number> => new Promise((resolve) => {
-    const req = http.request({ host: o.host, port: o.port, method: r.method, path: r.path, agent, headers: { ...r.headers, ...(r.body === undefined ? {} : { 'content-length': Buffer.byteLength(r.body) }) } }, (res) => {
-      res.on('data', () => {});
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.on('error', () => resolve(0));
-    });
-    req.on('error', () => resolve(0));
-    req.setTimeout(30_000, () => req.destroy());
-    req.end(r.body);
-  });
+  const max = o.maxRequests ?? HTTP_BENCH.maxRequests;
   const loop = async (): Promise<void> => {
     while (performance.now() < deadline && sent < max) {
       const i = sent++;
       const t0 = performance.now();
-      const status = await one(o.request(i));
-      latencies.push(performance.now() - t0);
-      statuses[status] = (statuses[status] ?? 0) + 1;
-      if (!ok(status)) errors++;
+      const answer = await send(agent, o, o.request(i));
+      tally.add(performance.now() - t0, answer);
     }
   };
   await Promise.all(Array.from({ length: o.concurrency }, loop));
   const seconds = (performance.now() - started) / 1000;
   agent.destroy();
-  latencies.sort((a, b) => a - b);
-  const q = (p: number): number => latencies.length === 0 ? Number.NaN : latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)];
-  return {
-    requests: latencies.length, errors, seconds, requestsPerSecond: latencies.length / seconds,
-    p50Ms: q(0.5), p90Ms: q(0.9), p99Ms: q(0.99), maxMs: latencies[latencies.length - 1] ?? Number.NaN, statuses,
+  return tally.result(seconds, { mode: 'closed', concurrency: o.concurrency, offeredRate: null, delayedByBound: null, unsent: null, unanswered: null });
+}
+
+export async function runOpenLoad(o: OpenLoadOptions): Promise<LoadResult> {
+  const bound = o.maxOutstanding ?? HTTP_BENCH.maxOutstanding;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: bound });
+  const tally = new Tally(o);
+  const intervalMs = 1000 / o.rate;
+  const total = Math.min(o.maxRequests ?? HTTP_BENCH.maxRequests, Math.floor(o.seconds * o.rate));
+  let next = 0, outstanding = 0, delayed = 0;
+  /** Last time a due request found every slot taken: requests scheduled before it waited. */
+  let lastBlocked = Number.NEGATIVE_INFINITY;
+  const started = performance.now();
+  const sendEnd = started + o.seconds * 1000;
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => { finish = resolve; });
+  const drainTimer = setTimeout(() => finish(), o.seconds * 1000 + HTTP_BENCH.drainMs);
+
+  /** Sends every request that is due and has a slot; re-arms itself for the next one. */
+  const pump = (): void => {
+    const now = performance.now();
+    while (next < total && now < sendEnd) {
+      const scheduled = started + next * intervalMs;
+      if (scheduled > now) break;
+      if (outstanding >= bound) {
+        lastBlocked = now;
+        return; // an answer's completion pumps again
+      }
+      if (scheduled <= lastBlocked) delayed++;
+      const i = next++;
+      outstanding++;
+      void send(agent, o, o.request(i)).then((answer) => {
+        // latency from the scheduled send time: the wait for a slot (or a late timer) counts
+        tally.add(performance.now() - scheduled, answer);
+        outstanding--;
+        if (next >= total || performance.now() >= sendEnd) {
+          if (outstanding === 0) finish();
+        } else {
+          pump();
+        }
+      });
+    }
+    if (next < total && now < sendEnd) {
+      clearTimeout(timer);
+      timer = setTimeout(pump, Math.max(0, started + next * intervalMs - performance.now()));
+    } else if (outstanding === 0) {
+      finish();
+    }
   };
+  let timer: NodeJS.Timeout | undefined = setTimeout(pump, 0);
+  await finished;
+  clearTimeout(timer);
+  clearTimeout(drainTimer);
+  const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  return tally.result(Math.max(o.seconds, seconds), {
+    mode: 'open', concurrency: null, offeredRate: o.rate, delayedByBound: delayed, unsent: total - next, unanswered: outstanding,
+  });
 }

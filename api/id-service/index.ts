@@ -10,3 +10,4 @@ export { isWellFormedUin, uinPatternAllowed } from './uin.ts';
 export { DEFAULT_LIMITS, VERIFY_THRESHOLD, ENROL_TARGET_FPIR, type IdServiceLimits } from './params.ts';
 export type { EnrolOutcome, VerifyOutcome, CaseView } from './service.ts';
 export type { AuditEntry } from './id-store.ts';
+export { IdStore } from './id-store.ts';

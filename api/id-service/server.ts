@@ -68,7 +68,7 @@ export async function startIdService(options: IdServiceOptions): Promise<IdServi
   }
   if (options.metricsToken !== undefined) checkToken('metricsToken', options.metricsToken);
 
-  const captureThreads = options.captureThreads ?? Math.max(1, availableParallelism() - 1);
+  const captureThreads = options.captureThreads ?? availableParallelism();
   if (!(Number.isInteger(captureThreads) && captureThreads >= 0 && captureThreads <= 256)) throw new RangeError(`captureThreads must be an integer 0–256, got ${captureThreads}`);
 
   const storeDir = path.join(options.dataDir, 'id-service');
