@@ -39,7 +39,7 @@ export interface IdServiceOptions {
   readonly limits?: Partial<IdServiceLimits>;
   /** Digits of a UIN, check digit included (10–12, default 10). */
   readonly uinLength?: number;
-  /** Workers that turn request biometrics into templates; 0: on the event loop. Default: one per core, less one (at least 1). */
+  /** Workers that turn request biometrics into templates; 0: on the event loop. Default: one per core (the event loop is mostly idle while captures run). */
   readonly captureThreads?: number;
 }
 
