@@ -113,6 +113,11 @@ class UsageError extends Error {
 
 const print = (line: string): void => console.log(line);
 
+/** A strict parseArgs of a command's flags (no positionals, --help/-h added); its errors become usage errors. */
+function flagsOrUsage<O extends Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>>(usage: string, args: string[], options: O) {
+  return parseOrUsage(usage, () => parseArgs({ args, strict: true, allowPositionals: false, options: { ...options, help: { type: 'boolean', short: 'h' } } as const }));
+}
+
 /** Runs a strict parseArgs; its errors become usage errors carrying Node's code (ERR_PARSE_ARGS_*). */
 function parseOrUsage<T>(usage: string, parse: () => T): T {
   try {
@@ -131,24 +136,16 @@ function oneOf<T extends string>(flag: string, value: string | undefined, allowe
 
 async function accuracyCommand(args: string[]): Promise<void> {
   const usage = commandUsage('accuracy');
-  const { values: v } = parseOrUsage(usage, () =>
-    parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        modality: { type: 'string' },
-        set: { type: 'string', multiple: true },
-        layout: { type: 'string' },
-        input: { type: 'string' },
-        dpi: { type: 'string' },
-        protocol: { type: 'string' },
-        json: { type: 'string' },
-        scores: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }),
-  );
+  const { values: v } = flagsOrUsage(usage, args, {
+    modality: { type: 'string' },
+    set: { type: 'string', multiple: true },
+    layout: { type: 'string' },
+    input: { type: 'string' },
+    dpi: { type: 'string' },
+    protocol: { type: 'string' },
+    json: { type: 'string' },
+    scores: { type: 'string' },
+  });
   if (v.help) return print(usage);
   let dpi: number | undefined;
   if (v.dpi !== undefined) {
@@ -170,32 +167,17 @@ async function accuracyCommand(args: string[]): Promise<void> {
 
 async function speedCommand(args: string[]): Promise<void> {
   const usage = commandUsage('speed');
-  const { values: v } = parseOrUsage(usage, () =>
-    parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: { set: { type: 'string', multiple: true }, 'iris-set': { type: 'string' }, json: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    }),
-  );
+  const { values: v } = flagsOrUsage(usage, args, { set: { type: 'string', multiple: true }, 'iris-set': { type: 'string' }, json: { type: 'string' } });
   if (v.help) return print(usage);
   await runSpeed({ sets: v.set ?? [], irisSet: v['iris-set'], json: v.json, print });
 }
 
 async function httpCommand(args: string[]): Promise<void> {
   const usage = commandUsage('http');
-  const { values: v } = parseOrUsage(usage, () =>
-    parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        subjects: { type: 'string' }, store: { type: 'string' }, seconds: { type: 'string' }, rate: { type: 'string' }, concurrency: { type: 'string' },
-        enrolments: { type: 'string' }, 'image-concurrency': { type: 'string' }, 'identify-concurrency': { type: 'string' }, json: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }),
-  );
+  const { values: v } = flagsOrUsage(usage, args, {
+    subjects: { type: 'string' }, store: { type: 'string' }, seconds: { type: 'string' }, rate: { type: 'string' }, concurrency: { type: 'string' },
+    enrolments: { type: 'string' }, 'image-concurrency': { type: 'string' }, 'identify-concurrency': { type: 'string' }, json: { type: 'string' },
+  });
   if (v.help) return print(usage);
   const positive = (name: keyof typeof v, fallback: number, min = 1): number => {
     const raw = v[name];
