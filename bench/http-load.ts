@@ -1,6 +1,8 @@
 /**
  * A small HTTP load generator for loopback benches, bounded in time and in count, two ways:
  *
+ * Both use the lean keep-alive client of http-client.ts (one request in flight per socket).
+ *
  * - closed loop (`runLoad`): `concurrency` connections, each sending its next request when the
  *   previous answer is complete: the maximum throughput, and the latency at saturation
  *   (queueing included). Latency is measured per request from write to last byte.
@@ -10,7 +12,7 @@
  *   the one it was serving. Requests in flight are bounded; a due request waits for a free slot
  *   (its wait counts) and the result says how often that happened.
  */
-import http from 'node:http';
+import { LeanHttpClient, type Answer } from './http-client.ts';
 import { HTTP_BENCH } from './http-params.ts';
 
 export interface LoadRequest {
@@ -73,27 +75,6 @@ export interface LoadResult {
   readonly unanswered: number | null;
 }
 
-interface Answer { status: number; body: string | null }
-
-/** One request on the agent; never rejects (a transport failure is status 0). */
-function send(agent: http.Agent, o: CommonOptions, r: LoadRequest): Promise<Answer> {
-  return new Promise((resolve) => {
-    const keep = o.matchText !== undefined;
-    const req = http.request({
-      host: o.host, port: o.port, method: r.method, path: r.path, agent,
-      headers: { ...r.headers, ...(r.body === undefined ? {} : { 'content-length': Buffer.byteLength(r.body) }) },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => { if (keep) chunks.push(c); });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: keep ? Buffer.concat(chunks).toString('utf8') : null }));
-      res.on('error', () => resolve({ status: 0, body: null }));
-    });
-    req.on('error', () => resolve({ status: 0, body: null }));
-    req.setTimeout(HTTP_BENCH.requestTimeoutMs, () => req.destroy());
-    req.end(r.body);
-  });
-}
-
 /** Latencies, statuses and body matches of one run. */
 class Tally {
   readonly latencies: number[] = [];
@@ -123,8 +104,12 @@ class Tally {
   }
 }
 
+function clientFor(o: CommonOptions): LeanHttpClient {
+  return new LeanHttpClient({ host: o.host, port: o.port, timeoutMs: HTTP_BENCH.requestTimeoutMs, keepBody: o.matchText !== undefined });
+}
+
 export async function runLoad(o: LoadOptions): Promise<LoadResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: o.concurrency });
+  const client = clientFor(o);
   const tally = new Tally(o);
   let sent = 0;
   const started = performance.now();
@@ -134,19 +119,19 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     while (performance.now() < deadline && sent < max) {
       const i = sent++;
       const t0 = performance.now();
-      const answer = await send(agent, o, o.request(i));
+      const answer = await client.send(o.request(i));
       tally.add(performance.now() - t0, answer);
     }
   };
   await Promise.all(Array.from({ length: o.concurrency }, loop));
   const seconds = (performance.now() - started) / 1000;
-  agent.destroy();
+  client.close();
   return tally.result(seconds, { mode: 'closed', concurrency: o.concurrency, offeredRate: null, delayedByBound: null, unsent: null, unanswered: null });
 }
 
 export async function runOpenLoad(o: OpenLoadOptions): Promise<LoadResult> {
   const bound = o.maxOutstanding ?? HTTP_BENCH.maxOutstanding;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: bound });
+  const client = clientFor(o);
   const tally = new Tally(o);
   const intervalMs = 1000 / o.rate;
   const total = Math.min(o.maxRequests ?? HTTP_BENCH.maxRequests, Math.floor(o.seconds * o.rate));
@@ -172,7 +157,7 @@ export async function runOpenLoad(o: OpenLoadOptions): Promise<LoadResult> {
       if (scheduled <= lastBlocked) delayed++;
       const i = next++;
       outstanding++;
-      void send(agent, o, o.request(i)).then((answer) => {
+      void client.send(o.request(i)).then((answer) => {
         // latency from the scheduled send time: the wait for a slot (or a late timer) counts
         tally.add(performance.now() - scheduled, answer);
         outstanding--;
@@ -195,7 +180,7 @@ export async function runOpenLoad(o: OpenLoadOptions): Promise<LoadResult> {
   clearTimeout(timer);
   clearTimeout(drainTimer);
   const seconds = (performance.now() - started) / 1000;
-  agent.destroy();
+  client.close();
   return tally.result(Math.max(o.seconds, seconds), {
     mode: 'open', concurrency: null, offeredRate: o.rate, delayedByBound: delayed, unsent: total - next, unanswered: outstanding,
   });

@@ -6,14 +6,20 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLoad, runOpenLoad } from '../bench/http-load.ts';
+import { LeanHttpClient } from '../bench/http-client.ts';
 
 const DELAY_MS = 50;
 let server: http.Server;
 let port = 0;
 
 beforeAll(async () => {
-  // answers every request after DELAY_MS, with its method in the body
+  // answers every request after DELAY_MS, with its method in the body; a few paths for the client
   server = http.createServer((req, res) => {
+    if (req.url === '/chunked') { res.write('two '); setTimeout(() => res.end('chunks'), 5); return; }
+    if (req.url === '/close') { res.setHeader('connection', 'close'); res.end('bye'); return; }
+    if (req.url === '/hang') return; // never answers
+    if (req.url === '/drop') { req.socket.destroy(); return; }
+    if (req.url === '/echo') { const parts: Buffer[] = []; req.on('data', (c: Buffer) => parts.push(c)); req.on('end', () => res.end(Buffer.concat(parts))); return; }
     setTimeout(() => res.end(`ok ${req.method}`), DELAY_MS);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -53,5 +59,22 @@ describe('http bench load generator', () => {
     expect(r.bodyMatches).toBe(r.requests);
     expect(r.requests).toBeGreaterThanOrEqual(8);
     expect(r.p50Ms).toBeGreaterThanOrEqual(DELAY_MS - 1);
+  });
+
+  it('lean client: bodies with a length or chunked, keep-alive, close, timeout and dropped sockets', async () => {
+    const client = new LeanHttpClient({ host: '127.0.0.1', port, timeoutMs: 300, keepBody: true });
+    try {
+      const echo = { method: 'POST' as const, path: '/echo', headers: { 'content-type': 'text/plain' }, body: 'héllo wörld' };
+      expect(await client.send(echo)).toEqual({ status: 200, body: 'héllo wörld' });
+      expect(await client.send(echo)).toEqual({ status: 200, body: 'héllo wörld' }); // same socket, same bytes
+      expect(await client.send({ method: 'GET', path: '/chunked' })).toEqual({ status: 200, body: 'two chunks' });
+      expect(await client.send({ method: 'GET', path: '/close' })).toEqual({ status: 200, body: 'bye' });
+      expect(await client.send({ method: 'GET', path: '/hang' })).toEqual({ status: 0, body: null });
+      expect(await client.send({ method: 'GET', path: '/drop' })).toEqual({ status: 0, body: null });
+      // still usable after failures: new sockets replace the dead ones
+      expect(await client.send({ method: 'GET', path: '/' })).toEqual({ status: 200, body: 'ok GET' });
+    } finally {
+      client.close();
+    }
   });
 });
