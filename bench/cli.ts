@@ -42,7 +42,8 @@ const SPEED_USAGE = `speed [--set DIR]... [--iris-set DIR] [--json FILE]
   iris comparisons with the rotation search against a plain one-position scan of the same gallery;
   fingerprint extraction per image on one core (fingerExtractMsMedian: all FVC2002 B images under
   <data>/fingerprint/fvc2002, DB2 at 569 dpi, 3 passes) beside a 3×3 box-filter pass over the
-  same image in the same kernel (fingerExtractBaselineMsMedian).
+  same image in the same kernel (fingerExtractBaselineMsMedian); template building: median µs per
+  createTemplate over the gallery samples, SIMD kernel and scalar baseline interleaved.
   --set DIR        gallery from this folder's .iso files (fvc names), repeatable; default: all of
                    <data>/fingerprint/fvc2002-iso/DB1_B..DB4_B, <data> = $BIODEDUP_DATA or ../shared/data
                    (synthetic templates, with a warning, when that is absent)

@@ -3,6 +3,8 @@
  * gallery of real templates per iteration (rotating through a few probes), with the SIMD
  * kernel and, in the same suite, the baseline scalar kernel (same algorithm built without
  * SIMD). Comparisons per second = gallery size × iterations per second.
+ * Then template building (createTemplate: the cylinders, on the path of every 1:1 verify):
+ * median µs per template over the same samples, SIMD and scalar kernels interleaved per sample.
  */
 import Benchmark from 'benchmark';
 import { basename } from 'node:path';
@@ -16,6 +18,8 @@ import type { SpeedContext, SpeedFigures, SpeedSuite } from './speed.ts';
 export const BASELINE_KERNEL = 'scalar (same algorithm, no SIMD)';
 /** Probes rotated through, so no single template's cost decides the figure. */
 const PROBES = 32;
+/** Passes over the samples when timing template building: the medians rest on each sample several times. */
+const TEMPLATE_PASSES = 5;
 /** Synthetic fallback gallery: the size of the four FVC2002 B sets together. */
 const SYNTHETIC_GALLERY = { fingers: 40, impressions: 8, seed: 2002 };
 
@@ -25,6 +29,11 @@ export interface FingerSpeedFigures extends SpeedFigures {
   baselineKernel: string;
   galleryTemplates: number;
   gallerySource: string;
+  /** Median µs per FingerMatcher.createTemplate with the SIMD kernel (JS wrapper included). */
+  fingerTemplateMicrosMedian: number;
+  /** The same with the baseline kernel, timed in the same run. */
+  fingerTemplateBaselineMicrosMedian: number;
+  fingerTemplateSamples: number;
 }
 
 interface GallerySamples {
@@ -84,6 +93,33 @@ function scan(c: KernelCase): void {
   c.next = (c.next + 1) % c.probes.length;
 }
 
+function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 === 1 ? s[h] : (s[h - 1] + s[h]) / 2;
+}
+
+interface TemplateTiming { simdMicros: number[]; baselineMicros: number[] }
+
+/** createTemplate per sample with both kernels, alternating which goes first, TEMPLATE_PASSES times. */
+function timeTemplateBuilding(simd: FingerMatcher, baseline: FingerMatcher, samples: readonly FingerSample[]): TemplateTiming {
+  const timing: TemplateTiming = { simdMicros: [], baselineMicros: [] };
+  const time = (matcher: FingerMatcher, sample: FingerSample, into: number[]): void => {
+    if (!sample.input.ok) return;
+    const { minutiae, resolutionPxPerCm } = sample.input;
+    const t0 = process.hrtime.bigint();
+    matcher.createTemplate(minutiae, { resolutionPxPerCm });
+    into.push(Number(process.hrtime.bigint() - t0) / 1e3);
+  };
+  for (let pass = 0; pass < TEMPLATE_PASSES; pass++) {
+    for (const sample of samples) {
+      if (pass % 2 === 0) { time(simd, sample, timing.simdMicros); time(baseline, sample, timing.baselineMicros); }
+      else { time(baseline, sample, timing.baselineMicros); time(simd, sample, timing.simdMicros); }
+    }
+  }
+  return timing;
+}
+
 async function runFingerSpeed(context: SpeedContext): Promise<FingerSpeedFigures> {
   const { samples, source } = gallerySamples(context);
   // Enrol once with the SIMD kernel to drop failures to enrol: speed needs templates, not FTE.
@@ -117,12 +153,22 @@ async function runFingerSpeed(context: SpeedContext): Promise<FingerSpeedFigures
   const ratioRme = Math.hypot(simdBench.stats.rme, scalarBench.stats.rme);
   context.print(`  SIMD / scalar: ${ratio.toFixed(2)}× (±${ratioRme.toFixed(1)} %)`);
 
+  const building = timeTemplateBuilding(simd.matcher, scalar.matcher, kept);
+  const templateMicros = median(building.simdMicros), baselineTemplateMicros = median(building.baselineMicros);
+  context.print(`template building (createTemplate), ${kept.length} samples × ${TEMPLATE_PASSES} passes, kernels interleaved per sample:`);
+  context.print(`  simd    ${labels[0].padEnd(width)} ${templateMicros.toFixed(1).padStart(12)} µs per template (median)`);
+  context.print(`  scalar  ${labels[1].padEnd(width)} ${baselineTemplateMicros.toFixed(1).padStart(12)} µs per template (median)`);
+  context.print(`  scalar / SIMD: ${(baselineTemplateMicros / templateMicros).toFixed(2)}×`);
+
   return {
     fingerComparisonsPerSecond: Math.round(perSecond(simdBench)),
     baselinePerSecond: Math.round(perSecond(scalarBench)),
     baselineKernel: BASELINE_KERNEL,
     galleryTemplates: size,
     gallerySource: source,
+    fingerTemplateMicrosMedian: Math.round(templateMicros * 10) / 10,
+    fingerTemplateBaselineMicrosMedian: Math.round(baselineTemplateMicros * 10) / 10,
+    fingerTemplateSamples: kept.length,
   };
 }
 

@@ -715,6 +715,20 @@ describe('scalar baseline kernel', () => {
   });
 });
 
+describe('template bytes', () => {
+  // Gallery templates are stored: the table-driven cylinder build (cylinders.ts) must give the
+  // very bytes of the direct computation. The digest below was taken from the kernel before the
+  // tables (direct erf/exp per cell and neighbour) on these 300 synthetic samples.
+  const DIRECT_BUILD_SHA256 = '4915b46821d38fd106331dd1e3876bf8632ad6bc35c94480dc4f8f7f17f07893';
+  it.each(['simd', 'scalar'] as const)('%s kernel: the same bytes as the direct MCC computation', async (source) => {
+    const { createHash } = await import('node:crypto');
+    const matcher = new FingerMatcher(source);
+    const hash = createHash('sha256');
+    for (const d of generateDataset(150, 2, 424242)) hash.update(matcher.createTemplate(d.record.views[0].minutiae).bytes);
+    expect(hash.digest('hex')).toBe(DIRECT_BUILD_SHA256);
+  });
+});
+
 describe('hostile input to the wrapper', () => {
   const samples = generateDataset(3, 2, 4242);
   const [a, b] = templatesOf(simd, samples.slice(0, 2));

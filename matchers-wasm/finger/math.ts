@@ -76,3 +76,21 @@ export function fastAtan2X4(y: v128, x: v128): v128 {
   r = v128.bitselect(f32x4.sub(f32x4.splat(PI), r), r, f32x4.lt(x, f32x4.splat(0)));
   return v128.bitselect(f32x4.neg(r), r, f32x4.lt(y, f32x4.splat(0)));
 }
+
+/**
+ * Four e^x for x ≤ 0 (clamped at −80, where the result is ~0 anyway), relative error ~5e-7:
+ * x = (n + f)·ln 2 with n an integer and |f| ≤ ½, 2^f by its Taylor polynomial to degree 6.
+ */
+export function expX4(x: v128): v128 {
+  const y = f32x4.mul(f32x4.max(x, f32x4.splat(-80)), f32x4.splat(1.44269504)); // log2(e)
+  const n = f32x4.nearest(y);
+  const f = f32x4.mul(f32x4.sub(y, n), f32x4.splat(0.693147181)); // ln 2
+  let p = f32x4.add(f32x4.mul(f32x4.splat(1.0 / 720.0), f), f32x4.splat(1.0 / 120.0));
+  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(1.0 / 24.0));
+  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(1.0 / 6.0));
+  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(0.5));
+  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(1.0));
+  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(1.0));
+  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23); // 2^n
+  return f32x4.mul(p, scale);
+}
