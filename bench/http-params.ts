@@ -14,6 +14,8 @@ export const HTTP_BENCH = Object.freeze({
   imageConcurrency: 2,
   /** Connections of the ABIS identify scenario (count). */
   identifyConcurrency: 2,
+  /** Idle pause before each scenario, so the previous one's leftovers (queued audit writes, garbage) settle first (s). */
+  settleSeconds: 2,
   /** Untimed load on the same requests before each scenario (JIT, lazily created kernels, connections) (s). */
   warmupSeconds: 1,
   /** Open loop: most requests in flight at once; beyond, due requests wait (and their wait counts) (count). */

@@ -148,6 +148,7 @@ export async function runHttpBench(o: HttpBenchOptions, log: (line: string) => v
     const post = (bodies: readonly string[], path = '/verify', headers: Record<string, string> = JSON_HEADERS): LoadRequest[] =>
       bodies.map((body) => ({ method: 'POST', path, headers, body }));
     const run = async (name: string, job: Omit<LoadJob, 'host' | 'seconds'>): Promise<void> => {
+      await new Promise((resolve) => setTimeout(resolve, HTTP_BENCH.settleSeconds * 1000));
       const result = await loadInWorker({ host: '127.0.0.1', seconds: o.seconds, warmupSeconds: HTTP_BENCH.warmupSeconds, ...job });
       scenarios.push({ name, result });
       log(scenarioLine({ name, result }));
@@ -223,7 +224,7 @@ export function formatHttp(f: HttpFigures): string {
   const e = f.enrolments;
   const image = f.scenarios.find((s) => s.name.startsWith('verify image'));
   return [
-    `HTTP on loopback: gallery ${f.subjects.toLocaleString('en-US')} subjects × 2 fingers (${f.storeDir}), ${f.cores} cores, ${f.seconds} s per scenario (after ${HTTP_BENCH.warmupSeconds} s untimed warm-up); load average ${f.loadAverage.map((l) => l.toFixed(1)).join(' → ')}; capture pool ${f.captureThreads} threads (former default ${f.formerCaptureThreads})`,
+    `HTTP on loopback: gallery ${f.subjects.toLocaleString('en-US')} subjects × 2 fingers (${f.storeDir}), ${f.cores} cores, ${f.seconds} s per scenario (after a ${HTTP_BENCH.settleSeconds} s pause and ${HTTP_BENCH.warmupSeconds} s untimed warm-up); load average ${f.loadAverage.map((l) => l.toFixed(1)).join(' → ')}; capture pool ${f.captureThreads} threads (former default ${f.formerCaptureThreads})`,
     `POST /enrol (real 1:N dedup)               ${e.perSecond.toFixed(1)} enrolments/s  p50 ${ms(e.p50Ms)}  max ${ms(e.maxMs)} ms  (${e.requested} enrolments: ${e.issued} UIN, ${e.pending} adjudication, ${e.failed} failed)`,
     ...f.scenarios.map(scenarioLine),
     `image ceiling (extraction-bound)           ${f.imageCeilingPerSecond.toFixed(1)} req/s = ${f.cores} cores / (${HTTP_BENCH.fingers} fingers × ${f.imageCaptureMsMedian.toFixed(1)} ms median capture per image)${image === undefined ? '' : `; measured ${image.result.requestsPerSecond.toFixed(1)} req/s`}`,
