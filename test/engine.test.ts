@@ -227,6 +227,17 @@ describe('shard scans split across tasks', () => {
     const few = scanner.scan({ ...task, keepShare: 0.01 });
     expect(few.subjects.length).toBeLessThan(100);
     expect([...few.subjects]).toContain(42);
+    // a ten-finger probe against ten-finger subjects (each query its own position)
+    const ten = new ShardArena(512, 8 << 20, 64 * 1024);
+    const fingerOf = (s: number, p: number): Uint8Array => enrolTemplates[(s + p) % SUBJECTS][p % 2];
+    for (let s = 0; s < 20; s++) {
+      ten.appendSubject(s, Array.from({ length: 10 }, (_, p) => ({ modality: 1, position: p + 1, bytes: fingerOf(s, p), vector: quantiseVector(vectorOfTemplateBytes(fingerOf(s, p))) })));
+    }
+    const tenQueries = Array.from({ length: 10 }, (_, p) => ({ position: p + 1, query: quantiseQuery(vectorOfTemplateBytes(fingerOf(7, p)))! }));
+    const tenAll = scanner.scan({ ...task, memory: ten.memory, slotCount: ten.slotCount, slotTo: ten.slotCount, queries: tenQueries });
+    expect(tenAll.scanned).toBe(20);
+    expect(tenAll.subjects[tenAll.joint.indexOf(Math.max(...tenAll.joint))]).toBe(7);
+    expect(Math.max(...tenAll.bestQuery)).toBeLessThan(10);
   });
 });
 

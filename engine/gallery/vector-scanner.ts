@@ -10,6 +10,7 @@ import { instantiateKernel } from '../wasm-module.ts';
 import { FLAG_TOMBSTONE, HEADER_WORDS, MODALITY_FINGER, SLOT_WORDS, S_LENGTH, S_OFFSET, S_SUBJECT, S_TAG, VECTOR_DIM, scaleTableStart, vectorTableStart } from './shard-layout.ts';
 import { quantiseVector, vectorOfTemplateBytes } from './vector-quantise.ts';
 import { GALLERY_PARAMS } from './params.ts';
+import { MAX_PROBE_COLUMNS } from './scan-comparators.ts';
 import type { VectorScanResult, VectorScanTask, VectorizeTask } from './scan-task.ts';
 
 interface VectorKernel {
@@ -40,7 +41,7 @@ export class VectorScanner {
     for (const { query } of task.queries) {
       if (query.length !== VECTOR_DIM) throw new EngineError('ERR_SCAN_TASK', `a vector query has ${VECTOR_DIM} values`);
     }
-    if (task.queries.length === 0 || task.queries.length > 8) throw new EngineError('ERR_SCAN_TASK', 'a vector scan takes 1–8 queries');
+    if (task.queries.length === 0 || task.queries.length > MAX_PROBE_COLUMNS) throw new EngineError('ERR_SCAN_TASK', `a vector scan takes 1–${MAX_PROBE_COLUMNS} queries`);
     const capacity = new Int32Array(task.memory.buffer, 0, HEADER_WORDS)[4];
     // Plain reads: the slots up to task.slotCount were published (Atomics) before the task was
     // posted; a tombstone racing with the scan may or may not be seen, both are correct.
