@@ -89,7 +89,7 @@ export async function runIdentifyBench(o: IdentifyBenchOptions, log: (line: stri
     const vectorSeconds = (performance.now() - readyStarted) / 1000;
     const stats = engine.stats();
     log(`loaded ${stats.subjects.toLocaleString('en-US')} subjects, ${stats.templates.toLocaleString('en-US')} templates in ${engine.loadSeconds.toFixed(1)} s into ${stats.shards} shards`);
-    if (o.mode === 'prefilter') log(`prefilter vectors ready ${(engine.prefilterLoadSeconds + vectorSeconds).toFixed(1)} s after the shards`);
+    if (o.mode === 'prefilter') log(`prefilter vectors ready ${(engine.prefilterLoadSeconds + vectorSeconds).toFixed(1)} s after the shards (${stats.cachedVectors.toLocaleString('en-US')} copied from the sealed file of the last close)`);
     await engine.identify(planted.mated[0].probe); // warm the pool (kernel instantiation, JIT)
     const mated = planted.mated.slice(0, o.probes);
     const nonMated = planted.nonMated.slice(0, o.probes);

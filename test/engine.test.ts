@@ -5,7 +5,7 @@
  * Data: synthetic minutiae (datasets/synthetic.ts), each subject with two fingers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -348,6 +348,42 @@ describe.each(['flat', 'hnsw'] as const)('DedupEngine with the %s prefilter', (i
 });
 
 describe('DedupEngine prefilter files', () => {
+  it('keeps the flat prefilter vectors sealed between runs, valid for the subjects still enrolled', async () => {
+    const flat = { minKeep: 10, index: 'flat' as const };
+    const { engine, dir } = openEngine(undefined, undefined, flat);
+    await Promise.all(Array.from({ length: 30 }, (_, s) => engine.insert(subject(s))));
+    const before = await engine.prefilterCandidates(probe(12));
+    expect(engine.stats().cachedVectors).toBe(0);
+    await engine.close();
+    const file = path.join(dir, 'prefilter', 'vectors.sealed');
+    const sealed = readFileSync(file);
+    // sealed: no finger vector's bytes in clear (the first subject's first quantised vector)
+    const { quantiseVector, vectorOfTemplateBytes } = await import('../engine/gallery/vector-quantise.ts');
+    const v = quantiseVector(vectorOfTemplateBytes(enrolTemplates[0][0]))!;
+    expect(sealed.includes(Buffer.from(v.values.buffer, v.values.byteOffset, 64))).toBe(false);
+    // the same candidates from the copied vectors
+    const second = openEngine(dir, undefined, flat).engine;
+    expect(second.stats().cachedVectors).toBe(60);
+    expect(await second.prefilterCandidates(probe(12))).toEqual(before);
+    // a crash after more changes: the file still serves the subjects it names and still enrolled
+    await second.delete('person-3');
+    await second.insert(subject(40));
+    const crashed = openEngine(dir, undefined, flat).engine; // second never closed: the file is the old one
+    await crashed.ready();
+    expect(crashed.stats().cachedVectors).toBe(58); // 29 of the saved subjects, 2 fingers each
+    expect((await crashed.prefilterCandidates(probe(40)))!.has('person-40')).toBe(true); // computed by the pool
+    expect((await crashed.prefilterCandidates(probe(3)))!.has('person-3')).toBe(false);
+    await crashed.close();
+    // a damaged file (or one sealed with other parameters) is not used, and removed
+    const saved = readFileSync(file);
+    saved[saved.length - 5] ^= 0xff;
+    writeFileSync(file, saved);
+    const damaged = openEngine(dir, undefined, flat).engine;
+    expect(damaged.stats().cachedVectors).toBe(0);
+    expect(existsSync(file)).toBe(false);
+    expect((await damaged.prefilterCandidates(probe(12)))!.has('person-12')).toBe(true);
+  }, 60_000);
+
   it('rebuilds the hnsw index when the store moved on without it (a crash before the save)', async () => {
     const { engine, dir } = openEngine(undefined, undefined, { minKeep: 10, index: 'hnsw' });
     await Promise.all(Array.from({ length: 30 }, (_, s) => engine.insert(subject(s))));

@@ -12,7 +12,7 @@ import { FingerMatcher } from '../finger-matcher.ts';
 import { IrisMatcher } from '../iris-matcher.ts';
 import { join } from 'node:path';
 import { openSubjectStore, type SubjectStore } from '../store/subject-store.ts';
-import type { TemplateKey } from '../store/template-key.ts';
+import { loadTemplateKey, type TemplateKey } from '../store/template-key.ts';
 import type { FingerPosition, StoredSubject, Subject } from '../store/subject.ts';
 import type { InsertResult } from '../store/subject-store.ts';
 import { Gallery, type ScanRange } from './gallery.ts';
@@ -64,7 +64,8 @@ export class DedupEngine {
   }
 
   private constructor(options: EngineOptions) {
-    this.#store = openSubjectStore({ path: options.dataDir, key: options.key });
+    const key = options.key ?? loadTemplateKey();
+    this.#store = openSubjectStore({ path: options.dataDir, key });
     this.#gallery = new Gallery({
       shardCapacity: options.shardCapacity ?? GALLERY_PARAMS.shardCapacity,
       maxTemplateBytes: options.maxTemplateBytes ?? 64 * 1024,
@@ -94,12 +95,14 @@ export class DedupEngine {
       }
       this.#prefilter = prefilter;
     }
-    this.prefilterLoadSeconds = (performance.now() - prefilterStarted) / 1000;
     this.prefilterRebuilt = rebuilt;
     this.threads = options.threads ?? defaultPoolSize();
     this.#pool = new ScanPool(this.threads);
-    // the flat prefilter's vectors of the rebuilt shards are computed by the pool, in the background
-    this.#flat = options.prefilter !== undefined && this.#prefilterOptions.index === 'flat' ? new FlatPrefilter(this.#gallery, this.#pool, this.threads) : undefined;
+    // the flat prefilter's vectors: copied from the file saved at the last close, the rest computed by the pool in the background
+    this.#flat = options.prefilter !== undefined && this.#prefilterOptions.index === 'flat'
+      ? new FlatPrefilter(this.#gallery, this.#pool, this.threads, { dir: this.#prefilterDir, key })
+      : undefined;
+    this.prefilterLoadSeconds = (performance.now() - prefilterStarted) / 1000;
   }
 
   /**
@@ -128,9 +131,13 @@ export class DedupEngine {
   }
 
   /** Gallery figures for reports: live subjects and templates, shard count and memory. */
-  stats(): { subjects: number; templates: number; shards: number; templateBytes: number; memoryBytes: number } {
+  /** Gallery figures; `cachedVectors`: prefilter vectors copied at start from the file saved at the last close. */
+  stats(): { subjects: number; templates: number; shards: number; templateBytes: number; memoryBytes: number; cachedVectors: number } {
     const g = this.#gallery;
-    return { subjects: g.size, templates: g.templateCount, shards: g.shardCount, templateBytes: g.heapBytes, memoryBytes: g.memoryBytes };
+    return {
+      subjects: g.size, templates: g.templateCount, shards: g.shardCount, templateBytes: g.heapBytes, memoryBytes: g.memoryBytes,
+      cachedVectors: this.#flat?.cachedVectors ?? 0,
+    };
   }
 
   /**
@@ -272,6 +279,8 @@ export class DedupEngine {
     await this.#pool.close();
     // written before the store closes, stamped with the sequence the indexes reflect
     this.#prefilter?.save(this.#prefilterDir, this.#store.lastSequence());
+    await this.#flat?.ready.catch(() => 0); // a vector fill cut short by the pool's close saves what it has
+    this.#flat?.saveCache();
     await this.#store.close();
   }
 

@@ -11,6 +11,14 @@ import type { Gallery } from './gallery.ts';
 import type { ScanPool } from './scan-pool.ts';
 import { quantiseQuery, vectorOfTemplateBytes } from './vector-quantise.ts';
 import type { VectorQuery } from './scan-task.ts';
+import type { TemplateKey } from '../store/index.ts';
+import { loadVectorCache, saveVectorCache } from './vector-cache.ts';
+
+/** Where the vectors are saved between runs (vector-cache.ts), sealed with the template key. */
+export interface VectorCacheOptions {
+  readonly dir: string;
+  readonly key: TemplateKey;
+}
 
 export interface FlatProbeFinger {
   readonly position: number;
@@ -21,16 +29,26 @@ export class FlatPrefilter {
   readonly #gallery: Gallery;
   readonly #pool: ScanPool;
   readonly #threads: number;
-  /** Resolves when every shard slot loaded at start has its vector (filled by the pool). */
+  readonly #cache: VectorCacheOptions | undefined;
+  /** Vectors copied from the saved cache at start. */
+  readonly cachedVectors: number;
+  /** Resolves when every shard slot loaded at start has its vector (from the cache, else computed by the pool). */
   readonly ready: Promise<number>;
 
-  constructor(gallery: Gallery, pool: ScanPool, threads: number) {
+  constructor(gallery: Gallery, pool: ScanPool, threads: number, cache?: VectorCacheOptions) {
     this.#gallery = gallery;
     this.#pool = pool;
     this.#threads = threads;
+    this.#cache = cache;
+    this.cachedVectors = cache === undefined ? 0 : loadVectorCache(cache.dir, cache.key, gallery);
     this.ready = Promise.all(gallery.scanRanges(threads * 4).map((r) => pool.vectorize({ kind: 'vectorize', memory: r.arena.memory, slotFrom: r.slotFrom, slotTo: r.slotTo })))
       .then((counts) => counts.reduce((a, b) => a + b, 0));
     this.ready.catch(() => {}); // surfaced by candidates(), which awaits it
+  }
+
+  /** Saves the shards' vectors for the next start (at close); returns how many. */
+  saveCache(): number {
+    return this.#cache === undefined ? 0 : saveVectorCache(this.#cache.dir, this.#cache.key, this.#gallery);
   }
 
   /**
