@@ -276,12 +276,16 @@ export class DedupEngine {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#pool.close();
-    // written before the store closes, stamped with the sequence the indexes reflect
-    this.#prefilter?.save(this.#prefilterDir, this.#store.lastSequence());
-    await this.#flat?.ready.catch(() => 0); // a vector fill cut short by the pool's close saves what it has
-    this.#flat?.saveCache();
-    await this.#store.close();
+    try {
+      await this.#pool.close();
+      // written before the store closes, stamped with the sequence the indexes reflect
+      this.#prefilter?.save(this.#prefilterDir, this.#store.lastSequence());
+      await this.#flat?.ready.catch(() => 0); // a vector fill cut short by the pool's close saves what it has
+      this.#flat?.saveCache();
+    } finally {
+      // a prefilter file that cannot be written (full disk) must not keep the store open; the error still surfaces
+      await this.#store.close();
+    }
   }
 
   /** Places a subject's templates in the shards under its store sequence; undefined if it has none to scan. */
