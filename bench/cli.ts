@@ -68,8 +68,7 @@ const HTTP_USAGE = `http [--subjects N (100000)] [--store DIR] [--seconds S (10)
   open loop at R requests/s (latency from the scheduled send time, wrk2-style) and closed loop
   at C connections (maximum throughput) for the baseline and POST /verify with ISO 19794-2
   probes (genuine; impostor at R), POST /verify with FVC2002 images (closed loop, beside the
-  extraction-bound ceiling), mosip.abis.identify by referenceId (closed loop), and the genuine
-  verify at R with the former capture pool size (cores − 1).
+  extraction-bound ceiling), and mosip.abis.identify by referenceId (closed loop).
   --json FILE      every figure (scenarios with offered/achieved rate, p50/p90/p99/max, statuses)`;
 
 const USAGE = `usage: npm run bench -- <command> [options]

@@ -13,9 +13,7 @@
  *   - POST /verify with the FVC2002 images of the same impressions, closed loop at
  *     `--image-concurrency`, beside the extraction-bound ceiling (cores / capture time per request);
  *   - the ABIS door on the same engine: mosip.abis.identify by referenceId of planted persons,
- *     closed loop at `--identify-concurrency`;
- *   - the genuine ISO verify at the fixed rate once more with the capture pool at the former
- *     default size (cores − 1), run first, beside the current default (all cores).
+ *     closed loop at `--identify-concurrency`.
  * The bench client has its own credential with rate limits raised so the limiter does not shape
  * the figure (the production defaults are far lower on purpose: 1:1 must not become a 1:N
  * oracle). The run's enrolments are deleted from the engine at the end: the store is left as
@@ -61,9 +59,8 @@ export interface HttpFigures {
   storeBuiltSeconds: number | null;
   engineLoadSeconds: number;
   uinSeedSeconds: number;
-  /** Capture workers of the current default (server.ts) and of the former one. */
+  /** Capture workers of the service (server.ts default: one per core; minutiae records skip them). */
   captureThreads: number;
-  formerCaptureThreads: number;
   enrolments: { requested: number; issued: number; pending: number; failed: number; seconds: number; perSecond: number; p50Ms: number; maxMs: number };
   /** Median decode + extract + template time of one finger image on one core (ms). */
   imageCaptureMsMedian: number;
@@ -92,12 +89,11 @@ function loadInWorker(job: LoadJob): Promise<LoadResult> {
   });
 }
 
-function startService(engine: DedupEngine, dataDir: string, captureThreads?: number): Promise<IdServiceHandle> {
+function startService(engine: DedupEngine, dataDir: string): Promise<IdServiceHandle> {
   return startIdService({
     engine, host: '127.0.0.1', port: 0, dataDir, operatorToken: OPERATOR_TOKEN, uinLength: UIN_LENGTH,
     clientTokens: { bench: CLIENT_TOKEN },
     limits: { clientBurst: 1e9, clientPerSecond: 1e9, uinBurst: 1e9, uinPerSecond: 1e9, maxInFlightVerifications: 4096 },
-    ...(captureThreads === undefined ? {} : { captureThreads }),
   });
 }
 
@@ -128,7 +124,6 @@ async function enrol(port: number, bodies: readonly string[]): Promise<HttpFigur
 
 export async function runHttpBench(o: HttpBenchOptions, log: (line: string) => void): Promise<HttpFigures> {
   const cores = availableParallelism();
-  const formerCaptureThreads = Math.max(1, cores - 1);
   const loadAverageAtStart = loadavg()[0];
   const gallery = await openHttpGallery({ subjects: o.subjects, dir: o.storeDir, threads: cores }, log);
   const { engine } = gallery;
@@ -155,15 +150,7 @@ export async function runHttpBench(o: HttpBenchOptions, log: (line: string) => v
     };
     const verifyIso = post(probes.genuineIso);
 
-    // the former capture pool size first, on a service of its own (same engine, same UINs)
-    let service = await startService(engine, serviceDir, formerCaptureThreads);
-    try {
-      await run(`verify ISO genuine, ${formerCaptureThreads} capture thr`, { port: service.port, mode: 'open', rate: o.rate, requests: verifyIso, matchText: MATCH_TEXT });
-    } finally {
-      await service.close();
-    }
-
-    service = await startService(engine, serviceDir);
+    const service = await startService(engine, serviceDir);
     let enrolments: HttpFigures['enrolments'];
     try {
       const e = await enrol(service.port, enrolBodies(o.enrolments, 7001));
@@ -175,7 +162,7 @@ export async function runHttpBench(o: HttpBenchOptions, log: (line: string) => v
       const baseline: LoadRequest[] = [{ method: 'GET', path: '/openapi.json' }];
       await run('baseline GET /openapi.json', { port, mode: 'open', rate: o.rate, requests: baseline });
       await run('baseline GET /openapi.json', { port, mode: 'closed', concurrency: o.concurrency, requests: baseline });
-      await run(`verify ISO genuine, ${cores} capture thr`, { port, mode: 'open', rate: o.rate, requests: verifyIso, matchText: MATCH_TEXT });
+      await run('verify ISO genuine', { port, mode: 'open', rate: o.rate, requests: verifyIso, matchText: MATCH_TEXT });
       await run('verify ISO genuine', { port, mode: 'closed', concurrency: o.concurrency, requests: verifyIso, matchText: MATCH_TEXT });
       await run('verify ISO impostor', { port, mode: 'open', rate: o.rate, requests: post(probes.impostorIso), matchText: MATCH_TEXT });
       await run('verify image genuine', { port, mode: 'closed', concurrency: o.imageConcurrency, requests: post(probes.genuineImage), matchText: MATCH_TEXT });
@@ -195,7 +182,7 @@ export async function runHttpBench(o: HttpBenchOptions, log: (line: string) => v
     return {
       subjects: o.subjects, cores, seconds: o.seconds, rate: o.rate, storeDir: o.storeDir,
       storeBuiltSeconds: gallery.store.built ? gallery.store.buildSeconds : null, engineLoadSeconds: gallery.loadSeconds, uinSeedSeconds,
-      captureThreads: cores, formerCaptureThreads, enrolments, imageCaptureMsMedian, imageCeilingPerSecond, scenarios, enrolmentsRemoved,
+      captureThreads: cores, enrolments, imageCaptureMsMedian, imageCeilingPerSecond, scenarios, enrolmentsRemoved,
       loadAverage: [loadAverageAtStart, loadavg()[0]],
     };
   } finally {
@@ -224,7 +211,7 @@ export function formatHttp(f: HttpFigures): string {
   const e = f.enrolments;
   const image = f.scenarios.find((s) => s.name.startsWith('verify image'));
   return [
-    `HTTP on loopback: gallery ${f.subjects.toLocaleString('en-US')} subjects × 2 fingers (${f.storeDir}), ${f.cores} cores, ${f.seconds} s per scenario (after a ${HTTP_BENCH.settleSeconds} s pause and ${HTTP_BENCH.warmupSeconds} s untimed warm-up); load average ${f.loadAverage.map((l) => l.toFixed(1)).join(' → ')}; capture pool ${f.captureThreads} threads (former default ${f.formerCaptureThreads})`,
+    `HTTP on loopback: gallery ${f.subjects.toLocaleString('en-US')} subjects × 2 fingers (${f.storeDir}), ${f.cores} cores, ${f.seconds} s per scenario (after a ${HTTP_BENCH.settleSeconds} s pause and ${HTTP_BENCH.warmupSeconds} s untimed warm-up); load average ${f.loadAverage.map((l) => l.toFixed(1)).join(' → ')}; capture pool ${f.captureThreads} threads`,
     `POST /enrol (real 1:N dedup)               ${e.perSecond.toFixed(1)} enrolments/s  p50 ${ms(e.p50Ms)}  max ${ms(e.maxMs)} ms  (${e.requested} enrolments: ${e.issued} UIN, ${e.pending} adjudication, ${e.failed} failed)`,
     ...f.scenarios.map(scenarioLine),
     `image ceiling (extraction-bound)           ${f.imageCeilingPerSecond.toFixed(1)} req/s = ${f.cores} cores / (${HTTP_BENCH.fingers} fingers × ${f.imageCaptureMsMedian.toFixed(1)} ms median capture per image)${image === undefined ? '' : `; measured ${image.result.requestsPerSecond.toFixed(1)} req/s`}`,

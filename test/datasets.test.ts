@@ -6,6 +6,7 @@ import { listSamples, type Sample } from '../datasets/layouts.ts';
 import { buildPairs } from '../datasets/protocols.ts';
 import { generateDataset, generateFinger, generateImpression, type MasterFinger } from '../datasets/synthetic.ts';
 import type { Minutia, MinutiaeRecord } from '../engine/minutiae.ts';
+import { codeOf } from './support/error-code.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'datasets-test-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -23,14 +24,6 @@ const fvcNames = (): string[] => {
   return names;
 };
 
-const codeOf = (fn: () => unknown): string | undefined => {
-  try {
-    fn();
-  } catch (e) {
-    return (e as { code?: string }).code;
-  }
-  return undefined;
-};
 
 describe('listSamples', () => {
   it('lists an FVC B set, ignoring other files, sorted by identity then impression', () => {

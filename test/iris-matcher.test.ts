@@ -10,6 +10,7 @@ import { decodeBmp, EngineError, IrisMatcher, type GrayImage, type IrisTemplate 
 import { dataDir } from '../bench/data-dir.ts';
 import { generateEye, type SyntheticEye } from '../datasets/synthetic-iris.ts';
 import { mulberry32 } from '../datasets/synthetic.ts';
+import { codeOf } from './support/error-code.ts';
 
 const matcher = new IrisMatcher();
 const DEG = Math.PI / 180;
@@ -44,10 +45,6 @@ function rotateImage(image: GrayImage, angle: number, cx: number, cy: number): G
 }
 
 const templateOf = (eye: SyntheticEye): IrisTemplate => matcher.createTemplate(generateEye(eye));
-const codeOf = (f: () => unknown): string | undefined => {
-  try { f(); } catch (e) { return (e as EngineError).code; }
-  return undefined;
-};
 
 describe('localisation on generated eyes', () => {
   const cases: Array<[string, Partial<SyntheticEye>]> = [

@@ -12,18 +12,11 @@ import { minutiaStats } from '../datasets/scale-stats.ts';
 import { readScaleGalleryBatches, readScaleHeader, writeScaleGallery } from '../datasets/scale-stream.ts';
 import { defaultDataDir, loadFvc2002IsoSets, loadPlantedMates, plantMates, type FingerSet } from '../datasets/planted-mates.ts';
 import { realismReport } from '../datasets/scale-realism.ts';
+import { codeOf } from './support/error-code.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'scale-gallery-test-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const codeOf = (fn: () => unknown): string | undefined => {
-  try {
-    fn();
-  } catch (e) {
-    return (e as { code?: string }).code;
-  }
-  return undefined;
-};
 
 const all = <T>(batches: Iterable<T[]>): T[] => [...batches].flat();
 

@@ -44,6 +44,17 @@ export function slotTag(modality: number, position: number, flags = 0): number {
 }
 export function tagFlags(tag: number): number { return (tag >>> 16) & 0xff; }
 
+/**
+ * Slot range [from, to) of a scan task moved forward to subject boundaries (a subject's slots are
+ * contiguous): a subject belongs to the task holding its first slot, and is scanned whole.
+ */
+export function wholeSubjects(words: Int32Array, from: number, to: number, slotCount: number): { from: number; to: number } {
+  const subjectAt = (slot: number): number => words[HEADER_WORDS + slot * SLOT_WORDS + S_SUBJECT];
+  while (from > 0 && from < slotCount && subjectAt(from) === subjectAt(from - 1)) from++;
+  while (to > 0 && to < slotCount && subjectAt(to) === subjectAt(to - 1)) to++;
+  return { from, to: Math.max(from, to) };
+}
+
 /** Prefilter vector length (engine/prefilter PREFILTER.dimension; checked at engine start). */
 export const VECTOR_DIM = 256;
 

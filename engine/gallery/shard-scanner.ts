@@ -6,7 +6,7 @@
 import { EngineError } from '../errors.ts';
 import { FingerComparator, IrisComparator, MAX_BATCH, MAX_PROBE_COLUMNS, type Comparator } from './scan-comparators.ts';
 import { bestOfScore, fuseScores } from './fusion.ts';
-import { FLAG_TOMBSTONE, HEADER_WORDS, MODALITY_FINGER, MODALITY_IRIS, SLOT_WORDS, S_LENGTH, S_OFFSET, S_SUBJECT, S_TAG } from './shard-layout.ts';
+import { FLAG_TOMBSTONE, HEADER_WORDS, MODALITY_FINGER, MODALITY_IRIS, SLOT_WORDS, S_LENGTH, S_OFFSET, S_SUBJECT, S_TAG, wholeSubjects } from './shard-layout.ts';
 import { TopSubjects } from './top-subjects.ts';
 import type { ScanResult, ScanTask } from './scan-task.ts';
 
@@ -71,13 +71,11 @@ export class ShardScanner {
       // subjects' slots are contiguous: group runs of one subject ordinal
       const subjectAt = (slot: number): number => words[HEADER_WORDS + slot * SLOT_WORDS + S_SUBJECT];
       const end = task.slotCount;
-      let s = Math.min(task.slotFrom ?? 0, end);
-      while (s > 0 && s < end && subjectAt(s) === subjectAt(s - 1)) s++; // the previous task owns it
-      const to = Math.min(task.slotTo ?? end, end);
-      while (s < to) {
+      const { from, to } = wholeSubjects(words, Math.min(task.slotFrom ?? 0, end), Math.min(task.slotTo ?? end, end), end);
+      for (let s = from; s < to;) {
         const subject = subjectAt(s);
         let e = s + 1;
-        while (e < end && subjectAt(e) === subject) e++;
+        while (e < to && subjectAt(e) === subject) e++;
         addSubject(s, e - s);
         s = e;
       }

@@ -7,7 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { EngineError } from '../errors.ts';
 import { instantiateKernel } from '../wasm-module.ts';
-import { FLAG_TOMBSTONE, HEADER_WORDS, MODALITY_FINGER, SLOT_WORDS, S_LENGTH, S_OFFSET, S_SUBJECT, S_TAG, VECTOR_DIM, scaleTableStart, vectorTableStart } from './shard-layout.ts';
+import { FLAG_TOMBSTONE, HEADER_WORDS, MODALITY_FINGER, SLOT_WORDS, S_LENGTH, S_OFFSET, S_SUBJECT, S_TAG, VECTOR_DIM, scaleTableStart, vectorTableStart, wholeSubjects } from './shard-layout.ts';
 import { quantiseVector, vectorOfTemplateBytes } from './vector-quantise.ts';
 import { GALLERY_PARAMS } from './params.ts';
 import { MAX_PROBE_COLUMNS } from './scan-comparators.ts';
@@ -29,6 +29,11 @@ export class VectorScanner {
   readonly #batchPtr: number;
   readonly #scoresPtr: number;
   readonly #histogram = new Uint32Array(BINS);
+  // per-scan working arrays, grown to the largest range seen and reused (a scan covers a shard's worth of slots)
+  #similarity = new Float32Array(0);
+  #subjects = new Uint32Array(0);
+  #joint = new Float32Array(0);
+  #bestQuery = new Uint8Array(0);
 
   constructor() {
     this.#kernel = instantiateKernel<VectorKernel>(fileURLToPath(new URL('../../build/vectors.wasm', import.meta.url)), 'vector kernel');
@@ -62,7 +67,8 @@ export class VectorScanner {
     const vectors = new Uint8Array(task.memory.buffer, vectorTableStart(capacity), capacity * VECTOR_DIM);
     const scales = new Float32Array(task.memory.buffer, scaleTableStart(capacity), capacity);
     const nq = task.queries.length;
-    const out = new Float32Array(nq * n).fill(Number.NaN);
+    if (this.#similarity.length < nq * n) this.#similarity = new Float32Array(nq * n);
+    const out = this.#similarity.subarray(0, nq * n).fill(Number.NaN);
     const sum = new Float64Array(nq), squares = new Float64Array(nq), count = new Float64Array(nq);
     // one copy of each batch of vectors serves every query
     for (let b = 0; b < n; b += BATCH) {
@@ -104,7 +110,12 @@ export class VectorScanner {
    * the best, by a histogram threshold (O(n), no sort).
    */
   #keepBest(words: Int32Array, from: number, n: number, similarity: Float32Array, nq: number, keepShare: number): VectorScanResult {
-    const subjects = new Uint32Array(n), joint = new Float32Array(n), bestQuery = new Uint8Array(n);
+    if (this.#subjects.length < n) {
+      this.#subjects = new Uint32Array(n);
+      this.#joint = new Float32Array(n);
+      this.#bestQuery = new Uint8Array(n);
+    }
+    const subjects = this.#subjects, joint = this.#joint, bestQuery = this.#bestQuery;
     let scanned = 0;
     for (let runStart = 0; runStart < n;) {
       const subject = words[HEADER_WORDS + (from + runStart) * SLOT_WORDS + S_SUBJECT];
@@ -174,10 +185,3 @@ export class VectorScanner {
   }
 }
 
-/** [from, to) moved forward to subject boundaries: a subject belongs to the task holding its first slot. */
-function wholeSubjects(words: Int32Array, from: number, to: number, slotCount: number): { from: number; to: number } {
-  const subjectAt = (slot: number): number => words[HEADER_WORDS + slot * SLOT_WORDS + S_SUBJECT];
-  while (from > 0 && from < slotCount && subjectAt(from) === subjectAt(from - 1)) from++;
-  while (to > 0 && to < slotCount && subjectAt(to) === subjectAt(to - 1)) to++;
-  return { from, to: Math.max(from, to) };
-}
