@@ -45,6 +45,22 @@ const IRIS_FORMATS = ['iso19794-6', 'image'] as const;
 const EXCEPTIONS = ['missing', 'amputated', 'unusable'] as const;
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 
+/** At most this many minutiae-record fingers are built inline (a full 10-print set: ~1.5 ms). */
+const MAX_INLINE_FINGERS = 10;
+
+/**
+ * True when `biometrics` holds only ISO/IEC 19794-2 finger records (or exceptions): cheap enough
+ * to turn into templates on the calling thread (capture-pool.ts). A shape check only: `capture`
+ * still validates everything.
+ */
+export function minutiaeOnly(biometrics: unknown): boolean {
+  if (typeof biometrics !== 'object' || biometrics === null || Array.isArray(biometrics)) return false;
+  const { fingers, ...rest } = biometrics as Record<string, unknown>;
+  if (Object.keys(rest).length > 0 || !Array.isArray(fingers) || fingers.length === 0 || fingers.length > MAX_INLINE_FINGERS) return false;
+  return fingers.every((f: unknown) => typeof f === 'object' && f !== null
+    && ((f as Record<string, unknown>).format === 'iso19794-2' || (f as Record<string, unknown>).exception !== undefined));
+}
+
 /** Turns captured records/images into templates; holds the (lazily created) WASM kernels. */
 export class BiometricsAdapter {
   readonly #matcher = new FingerMatcher();

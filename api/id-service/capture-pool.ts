@@ -7,7 +7,7 @@
  */
 import { Piscina } from 'piscina';
 import { HttpError } from '../http/index.ts';
-import { BiometricsAdapter, type Captured } from './biometrics.ts';
+import { BiometricsAdapter, minutiaeOnly, type Captured } from './biometrics.ts';
 import type { CaptureReply, CaptureTask } from './capture-worker.ts';
 
 export interface Capturer {
@@ -26,18 +26,6 @@ class InlineCapturer implements Capturer {
     return this.#adapter.capture(biometrics, purpose);
   }
   async close(): Promise<void> {}
-}
-
-/** At most this many minutiae-record fingers are built inline (a full 10-print set: ~1.5 ms). */
-const MAX_INLINE_FINGERS = 10;
-
-/** True when `biometrics` holds only ISO/IEC 19794-2 finger records (or exceptions): cheap to build inline. */
-function minutiaeOnly(biometrics: unknown): boolean {
-  if (typeof biometrics !== 'object' || biometrics === null || Array.isArray(biometrics)) return false;
-  const { fingers, ...rest } = biometrics as Record<string, unknown>;
-  if (Object.keys(rest).length > 0 || !Array.isArray(fingers) || fingers.length === 0 || fingers.length > MAX_INLINE_FINGERS) return false;
-  return fingers.every((f: unknown) => typeof f === 'object' && f !== null
-    && ((f as Record<string, unknown>).format === 'iso19794-2' || (f as Record<string, unknown>).exception !== undefined));
 }
 
 class CapturePool implements Capturer {

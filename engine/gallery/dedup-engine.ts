@@ -130,8 +130,7 @@ export class DedupEngine {
     return this.#pending;
   }
 
-  /** Gallery figures for reports: live subjects and templates, shard count and memory. */
-  /** Gallery figures; `cachedVectors`: prefilter vectors copied at start from the file saved at the last close. */
+  /** Gallery figures for reports: live subjects and templates, shard count and memory; `cachedVectors`: prefilter vectors copied at start from the file saved at the last close. */
   stats(): { subjects: number; templates: number; shards: number; templateBytes: number; memoryBytes: number; cachedVectors: number } {
     const g = this.#gallery;
     return {

@@ -12,23 +12,21 @@
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TemplateKey } from '../store/index.ts';
+import { NONCE_BYTES, type TemplateKey } from '../store/template-key.ts';
 import { PREFILTER } from '../prefilter/index.ts';
 import type { Gallery } from './gallery.ts';
 import { FLAG_TOMBSTONE, MODALITY_FINGER, VECTOR_DIM, tagFlags } from './shard-layout.ts';
 
 const FILE = 'vectors.sealed';
 const MAGIC = 0x31564442; // "BDV1"
-const NONCE_BYTES = 12;
 /** ordinal u32, position u8, 3 bytes padding, scale f32, VECTOR_DIM int8. */
 const RECORD_BYTES = 12 + VECTOR_DIM;
 const AAD = Buffer.from(JSON.stringify({ file: 'biodedup prefilter vectors', version: 1, recordBytes: RECORD_BYTES, prefilter: PREFILTER }), 'utf8');
 
 /** Seals every finger vector in the shards into `<dir>/vectors.sealed`; returns how many. */
 export function saveVectorCache(dir: string, key: TemplateKey, gallery: Gallery): number {
-  const records: Buffer[] = [];
-  let count = 0;
-  let chunk = Buffer.alloc(RECORD_BYTES * 4096);
+  // room for every live template (irises included): finger records fill a prefix of it
+  const plain = Buffer.alloc(gallery.templateCount * RECORD_BYTES);
   let at = 0;
   for (const ordinal of gallery.ordinals()) {
     const location = gallery.locate(ordinal);
@@ -38,21 +36,14 @@ export function saveVectorCache(dir: string, key: TemplateKey, gallery: Gallery)
       const tag = arena.slotTag(slot);
       const vector = arena.vectorOf(slot);
       if ((tag & 0xff) !== MODALITY_FINGER || (tagFlags(tag) & FLAG_TOMBSTONE) !== 0 || vector === undefined) continue;
-      if (at === chunk.length) {
-        records.push(chunk);
-        chunk = Buffer.alloc(chunk.length);
-        at = 0;
-      }
-      chunk.writeUInt32LE(ordinal, at);
-      chunk.writeUInt8((tag >>> 8) & 0xff, at + 4);
-      chunk.writeFloatLE(vector.scale, at + 8);
-      chunk.set(new Uint8Array(vector.values.buffer, vector.values.byteOffset, VECTOR_DIM), at + 12);
+      plain.writeUInt32LE(ordinal, at);
+      plain.writeUInt8((tag >>> 8) & 0xff, at + 4);
+      plain.writeFloatLE(vector.scale, at + 8);
+      plain.set(new Uint8Array(vector.values.buffer, vector.values.byteOffset, VECTOR_DIM), at + 12);
       at += RECORD_BYTES;
-      count++;
     }
   }
-  records.push(chunk.subarray(0, at));
-  const { nonce, sealed } = key.seal(Buffer.concat(records), AAD);
+  const { nonce, sealed } = key.seal(plain.subarray(0, at), AAD);
   const header = Buffer.alloc(4);
   header.writeUInt32LE(MAGIC, 0);
   mkdirSync(dir, { recursive: true });
@@ -65,7 +56,7 @@ export function saveVectorCache(dir: string, key: TemplateKey, gallery: Gallery)
     closeSync(fd);
   }
   renameSync(`${path}.tmp`, path);
-  return count;
+  return at / RECORD_BYTES;
 }
 
 /**

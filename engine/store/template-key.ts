@@ -11,7 +11,8 @@ export const TEMPLATE_KEY_ENV = 'BIODEDUP_TEMPLATE_KEY';
 export const TEMPLATE_KEY_FILE_ENV = 'BIODEDUP_TEMPLATE_KEY_FILE';
 
 const KEY_BYTES = 32;
-const NONCE_BYTES = 12;
+/** AES-GCM nonce length of `seal` (bytes): files that store a nonce beside the sealed data read this many. */
+export const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 const HEX_KEY = /^[0-9a-fA-F]{64}$/;
 /** Standard base64 of exactly 32 bytes: 43 characters and one '=' of padding (optional). */
