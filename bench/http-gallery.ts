@@ -16,7 +16,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DedupEngine, EngineError, parseTemplateKey } from '../engine/index.ts';
 import { IdStore } from '../api/id-service/index.ts';
-import { ensureGalleryStore, type GalleryStore } from './identify-gallery.ts';
+import { MANIFEST, ensureGalleryStore, type GalleryStore } from './identify-gallery.ts';
 import { plantedPersons, type PlantedPersons } from './identify-planted.ts';
 import { HTTP_BENCH } from './http-params.ts';
 
@@ -29,9 +29,6 @@ export interface HttpGallery {
   /** Seconds the engine took to rebuild its shards and prefilter vectors from the store. */
   readonly loadSeconds: number;
 }
-
-/** The manifest file of identify-gallery.ts: removing it makes the next ensure rebuild the store. */
-const MANIFEST = 'bench-gallery.json';
 
 export async function openHttpGallery(o: { subjects: number; dir: string; threads: number }, log: (line: string) => void): Promise<HttpGallery> {
   const planted = plantedPersons(HTTP_BENCH.fingers);

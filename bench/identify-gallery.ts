@@ -37,7 +37,8 @@ interface Manifest {
   buildSeconds: number;
 }
 
-const MANIFEST = 'bench-gallery.json';
+/** The manifest a finished store carries; without it the next ensureGalleryStore rebuilds the store. */
+export const MANIFEST = 'bench-gallery.json';
 const SUBJECTS_PER_TASK = 500;
 
 export interface GalleryStore {
