@@ -19,7 +19,7 @@ const engine = DedupEngine.open({
 });
 const abis = await startAbisServer({
   engine, host: abisConfig.host, port: abisConfig.port, token: abisConfig.token, dataDir: abisConfig.dataDir,
-  datashare: abisConfig.datashare, stomp: abisConfig.stomp,
+  datashare: abisConfig.datashare, stomp: abisConfig.stomp, keyring: abisConfig.keyring,
 });
 const id = await startIdService({ ...idOptions, engine });
 const queues = abisConfig.stomp === undefined ? '' : `, STOMP ${abisConfig.stomp.host}:${abisConfig.stomp.port} ${abisConfig.stomp.requestQueue} → ${abisConfig.stomp.responseQueue}`;

@@ -55,9 +55,9 @@ if (!tls) console.log('skipping the https datashare test: openssl could not make
 describe('datashare client', () => {
   it.skipIf(!tls)('fetches over https with the configured CA, and refuses an unknown one', async () => {
     const base = await listen(https.createServer({ key: tls!.key, cert: tls!.cert }, (_req, res) => res.end('<BIR/>')));
-    const bytes = await new DatashareClient({ tls: { ca: tls!.cert } }).fetchRecord(`${base}/x`);
+    const bytes = await new DatashareClient({ tls: { ca: tls!.cert }, allowedOrigins: [base] }).fetchRecord(`${base}/x`);
     expect(Buffer.from(bytes).toString()).toBe('<BIR/>');
-    expect(await failure(new DatashareClient().fetchRecord(`${base}/x`))).toBe('unreachable');
+    expect(await failure(new DatashareClient({ allowedOrigins: [base] }).fetchRecord(`${base}/x`))).toBe('unreachable');
   });
 
   it('bounds size and time, and reads MOSIP error bodies', async () => {
@@ -74,7 +74,7 @@ describe('datashare client', () => {
       else if (req.url === '/empty') res.end();
       else res.end('<BIR/>');
     }));
-    const client = new DatashareClient({ maxBytes: 4096, timeoutMs: 300 });
+    const client = new DatashareClient({ maxBytes: 4096, timeoutMs: 300, allowedOrigins: [base] });
     expect(await failure(client.fetchRecord(`${base}/declared`))).toBe('too-large');
     expect(await failure(client.fetchRecord(`${base}/streamed`))).toBe('too-large');
     expect(await failure(client.fetchRecord(`${base}/slow`))).toBe('unreachable');

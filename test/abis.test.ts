@@ -190,7 +190,8 @@ describe('ABIS API over HTTP', () => {
     expect(await reason({ ...base('mosip.abis.ping'), requestId: 'x'.repeat(300) })).toBe('4');
     expect(await reason({ ...base('mosip.abis.ping'), requestId: 'has space' })).toBe('4');
     expect(await reason(base('mosip.abis.insert', { referenceId: 'bad/id', referenceURL: urls.a1 }))).toBe('4');
-    expect(await reason(base('mosip.abis.insert', { referenceId: 'F-4', referenceURL: 'file:///etc/passwd' }))).toBe('4');
+    expect(await reason(base('mosip.abis.insert', { referenceId: 'F-4', referenceURL: 42 }))).toBe('4');
+    expect(await reason(base('mosip.abis.insert', { referenceId: 'F-7f', referenceURL: 'file:///etc/passwd' }))).toBe('7');
     expect(await reason(base('mosip.abis.identify', { referenceId: 'A-1', gallery: 'all' }))).toBe('4');
     expect(await reason(base('mosip.abis.identify'))).toBe('5');
     expect(await reason(base('mosip.abis.insert', { referenceId: 'F-7b', referenceURL: 'http://127.0.0.1:1/v1/datashare/get/x' }))).toBe('7');

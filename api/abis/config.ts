@@ -4,7 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import type { DatashareOptions } from './datashare.ts';
-import type { StompTransportOptions } from './transport-stomp.ts';
+import type { StompBrokerKind, StompTransportOptions } from './transport-stomp.ts';
+import { partnerKeyringFromEnv } from './partner-keys.ts';
+import type { PartnerKeyring } from './payload.ts';
 
 export interface AbisEnvConfig {
   readonly dataDir: string;
@@ -14,6 +16,8 @@ export interface AbisEnvConfig {
   readonly datashare: DatashareOptions;
   /** Set when ABIS_STOMP_PORT or ABIS_STOMP_HOST is. */
   readonly stomp?: Omit<StompTransportOptions, 'processor' | 'metrics'>;
+  /** The partner keys for encrypted datashare payloads (ABIS_PARTNER_*); undefined: plain CBEFF only. */
+  readonly keyring?: PartnerKeyring;
 }
 
 export function abisConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AbisEnvConfig {
@@ -30,17 +34,22 @@ export function abisConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AbisEnv
   const secret = env.ABIS_DATASHARE_SECRET_KEY_FILE ? readFileSync(env.ABIS_DATASHARE_SECRET_KEY_FILE, 'utf8').trim() : env.ABIS_DATASHARE_SECRET_KEY;
   const ca = env.ABIS_DATASHARE_CA_FILE ? readFileSync(env.ABIS_DATASHARE_CA_FILE) : undefined;
   const stompPort = Number(env.ABIS_STOMP_PORT ?? '61613');
+  const broker = (env.ABIS_STOMP_BROKER ?? 'classic') as StompBrokerKind;
+  if (broker !== 'classic' && broker !== 'artemis') throw new Error('ABIS_STOMP_BROKER must be classic or artemis');
   const stomp = env.ABIS_STOMP_PORT || env.ABIS_STOMP_HOST ? {
     host: env.ABIS_STOMP_HOST ?? '127.0.0.1',
     port: stompPort,
-    requestQueue: env.ABIS_STOMP_REQUEST_QUEUE ?? '/queue/mosip-to-abis',
-    responseQueue: env.ABIS_STOMP_RESPONSE_QUEUE ?? '/queue/abis-to-mosip',
+    broker,
+    requestQueue: env.ABIS_STOMP_REQUEST_QUEUE ?? 'mosip-to-abis',
+    responseQueue: env.ABIS_STOMP_RESPONSE_QUEUE ?? 'abis-to-mosip',
     login: env.ABIS_STOMP_LOGIN,
     passcode: env.ABIS_STOMP_PASSCODE,
   } : undefined;
   if (stomp && !(Number.isInteger(stompPort) && stompPort > 0 && stompPort < 65536)) throw new Error('ABIS_STOMP_PORT must be a port number');
+  const list = (v: string | undefined): string[] => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean);
   return {
     stomp,
+    keyring: partnerKeyringFromEnv(env),
     dataDir: need('DATA_DIR'),
     host: env.ABIS_HOST ?? '127.0.0.1',
     port,
@@ -56,6 +65,8 @@ export function abisConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AbisEnv
       maxBytes: env.ABIS_DATASHARE_MAX_BYTES ? Number(env.ABIS_DATASHARE_MAX_BYTES) : undefined,
       timeoutMs: env.ABIS_DATASHARE_TIMEOUT_MS ? Number(env.ABIS_DATASHARE_TIMEOUT_MS) : undefined,
       tls: ca ? { ca } : undefined,
+      allowedOrigins: list(env.ABIS_DATASHARE_ALLOWED_ORIGINS),
+      allowedNetworks: list(env.ABIS_DATASHARE_ALLOWED_NETWORKS),
     },
   };
 }

@@ -8,12 +8,16 @@
  * kept and renewed only when a fetch is refused (HTTP 401/403, or MOSIP's HTTP 200 body with
  * KER-ATH-401/403), then the fetch is retried once.
  *
+ * Only origins on the allow-list are fetched from, the cookie travels only to them, and
+ * non-public addresses are refused unless allowed (datashare-guard.ts).
+ *
  * MOSIP answers functional failures with HTTP 200 and a JSON error body: DAT-SER-006 (share not
  * found / usage expired) is the expired share (failure reason 17); the others are fetch failures (7).
  */
 import http from 'node:http';
 import https from 'node:https';
 import { ABIS_PARAMS } from './params.ts';
+import { DatashareGuard, OriginNotAllowedError, originOf } from './datashare-guard.ts';
 
 export interface DatashareAuth {
   /** The auth manager's clientidsecretkey endpoint. */
@@ -31,9 +35,13 @@ export interface DatashareOptions {
   readonly timeoutMs?: number;
   /** Extra CA certificates etc. for https datashares. */
   readonly tls?: https.AgentOptions;
+  /** Origins (`scheme://host:port`) records may be fetched from; the auth URL's origin is added. None: only that one. */
+  readonly allowedOrigins?: readonly string[];
+  /** Non-public networks (`10.0.0.0/8`, …) an allowed origin may resolve to. */
+  readonly allowedNetworks?: readonly string[];
 }
 
-export type DatashareFailure = 'unreachable' | 'refused' | 'expired' | 'too-large' | 'not-found';
+export type DatashareFailure = 'unreachable' | 'refused' | 'expired' | 'too-large' | 'not-found' | 'forbidden';
 
 export class DatashareError extends Error {
   readonly kind: DatashareFailure;
@@ -52,26 +60,30 @@ interface RawResponse {
   readonly body: Buffer;
 }
 
-function request(url: string, init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string; maxBytes: number; timeoutMs: number; agent?: https.Agent }): Promise<RawResponse> {
+function request(parsed: URL, init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string; maxBytes: number; timeoutMs: number; agent?: https.Agent; guard: DatashareGuard }): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      reject(new DatashareError('unreachable', 'referenceURL is not a valid URL'));
-      return;
-    }
-    const client = parsed.protocol === 'https:' ? https : parsed.protocol === 'http:' ? http : undefined;
-    if (client === undefined) {
-      reject(new DatashareError('unreachable', `unsupported URL scheme ${parsed.protocol}`));
-      return;
-    }
-    const req = client.request(parsed, { method: init.method, headers: init.headers, agent: parsed.protocol === 'https:' ? init.agent : undefined });
+    const client = parsed.protocol === 'https:' ? https : http;
+    const req = client.request(parsed, {
+      method: init.method, headers: init.headers, agent: parsed.protocol === 'https:' ? init.agent : undefined, lookup: init.guard.lookupFor(parsed),
+    });
+    // The address actually connected, checked again (a literal IP skips the lookup above).
+    req.on('socket', (socket) => {
+      const check = (): void => {
+        const address = socket.remoteAddress;
+        if (address === undefined || !init.guard.addressAllowed(parsed, address)) {
+          req.destroy(new DatashareError('forbidden', `connected to ${address ?? 'an unknown address'}, a non-public address not allowed`));
+        }
+      };
+      // a kept-alive socket is connected already (and was checked when it connected)
+      if (socket.connecting) socket.once('connect', check);
+      else check();
+    });
     // One deadline for the whole exchange: a server trickling bytes cannot hold a job forever.
     const timer = setTimeout(() => req.destroy(new DatashareError('unreachable', `no complete answer within ${init.timeoutMs} ms`)), init.timeoutMs);
     req.on('error', (e) => {
       clearTimeout(timer);
-      reject(e instanceof DatashareError ? e : new DatashareError('unreachable', `request failed: ${(e as NodeJS.ErrnoException).code ?? e.message}`));
+      if (e instanceof OriginNotAllowedError) reject(new DatashareError('forbidden', e.message));
+      else reject(e instanceof DatashareError ? e : new DatashareError('unreachable', `request failed: ${(e as NodeJS.ErrnoException).code ?? e.message}`));
     });
     req.on('response', (res) => {
       const declared = Number(res.headers['content-length']);
@@ -120,9 +132,35 @@ export class DatashareClient {
   /** Times a token was obtained (tests and metrics: it must not grow with every insert). */
   authentications = 0;
 
+  readonly #guard: DatashareGuard;
+
   constructor(options: DatashareOptions = {}) {
     this.#options = options;
     this.#agent = options.tls === undefined ? undefined : new https.Agent(options.tls);
+    const authOrigin = options.auth === undefined ? undefined : originOf(new URL(options.auth.url));
+    this.#guard = new DatashareGuard([...(options.allowedOrigins ?? []), ...(authOrigin === undefined ? [] : [authOrigin])], options.allowedNetworks);
+  }
+
+  /** The origins records may come from (configuration echo at start-up). */
+  get allowedOrigins(): readonly string[] {
+    return this.#guard.origins;
+  }
+
+  /** The URL, parsed and checked against the allow-list; DatashareError otherwise. */
+  #checked(url: string): URL {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new DatashareError('unreachable', 'referenceURL is not a valid URL');
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new DatashareError('unreachable', `unsupported URL scheme ${parsed.protocol}`);
+    try {
+      this.#guard.checkUrl(parsed);
+    } catch (e) {
+      throw new DatashareError('forbidden', (e as Error).message);
+    }
+    return parsed;
   }
 
   get #limits(): { maxBytes: number; timeoutMs: number } {
@@ -140,9 +178,10 @@ export class DatashareClient {
   }
 
   async #get(url: string, renew: boolean): Promise<Uint8Array | 'refused'> {
+    const parsed = this.#checked(url);
     const headers: Record<string, string> = { accept: '*/*' };
-    if (this.#options.auth !== undefined) headers.cookie = `${this.#cookieName}=${await this.#tokenFor(renew)}`;
-    const res = await request(url, { method: 'GET', headers, ...this.#limits, agent: this.#agent });
+    if (this.#options.auth !== undefined && this.#guard.mayCarryCookie(parsed)) headers.cookie = `${this.#cookieName}=${await this.#tokenFor(renew)}`;
+    const res = await request(parsed, { method: 'GET', headers, ...this.#limits, agent: this.#agent, guard: this.#guard });
     if (res.status === 401 || res.status === 403) return 'refused';
     if (res.status === 404 || res.status === 410) throw new DatashareError(res.status === 410 ? 'expired' : 'not-found', `datashare answered HTTP ${res.status}`);
     if (res.status !== 200) throw new DatashareError('unreachable', `datashare answered HTTP ${res.status}`);
@@ -176,9 +215,9 @@ export class DatashareClient {
       id: 'mosip.io.clientId.pwd', version: '1.0', requesttime: new Date().toISOString(), metadata: {},
       request: { appId: auth.appId, clientId: auth.clientId, secretKey: auth.secretKey },
     });
-    const res = await request(auth.url, {
+    const res = await request(this.#checked(auth.url), {
       method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }, body,
-      maxBytes: 64 * 1024, timeoutMs: ABIS_PARAMS.authTimeoutMs, agent: this.#agent,
+      maxBytes: 64 * 1024, timeoutMs: ABIS_PARAMS.authTimeoutMs, agent: this.#agent, guard: this.#guard,
     });
     const cookies = res.headers['set-cookie'] ?? [];
     const name = this.#cookieName.toLowerCase();

@@ -13,8 +13,15 @@ import { AbisProcessor } from './processor.ts';
 import { mountAbisRoutes, uWS } from './transport-http.ts';
 import { ABIS_PARAMS } from './params.ts';
 import { startStompTransport, type StompTransport, type StompTransportOptions } from './transport-stomp.ts';
+import type { PartnerKeyring } from './payload.ts';
+import type { AbisLogger } from './request-identity.ts';
 
-export { AbisProcessor, AbisBusyError, candidateJson, probeOfSubject, type AbisBackend } from './processor.ts';
+export { AbisProcessor, AbisBusyError, probeOfSubject, type AbisBackend } from './processor.ts';
+export { candidateJson, confidence, internalScore } from './candidates.ts';
+export { openPayload, PayloadError, PartnerKeyring, KEY_SPLITTER, type PartnerKey } from './payload.ts';
+export { partnerKeyringFromEnv, pemPartnerKey, p12PartnerKey, PartnerKeyError } from './partner-keys.ts';
+export { DatashareGuard, normaliseOrigin } from './datashare-guard.ts';
+export { requestDigest, stderrLogger, type AbisLogger } from './request-identity.ts';
 export { DatashareClient, DatashareError, type DatashareOptions, type DatashareAuth } from './datashare.ts';
 export { JobLog, type LoggedJob } from './job-log.ts';
 export { AbisMetrics } from './metrics.ts';
@@ -46,6 +53,10 @@ export interface AbisServerOptions {
   readonly stomp?: AbisStompOptions;
   /** Worker threads for CBEFF intake (default ABIS_PARAMS.intakeThreads; 0: the service's thread). */
   readonly intakeThreads?: number;
+  /** The partner keys that open encrypted datashare payloads (none: plain CBEFF only). */
+  readonly keyring?: PartnerKeyring;
+  /** Where refused requests and unexpected job errors are reported (default: JSON lines on stderr). */
+  readonly logger?: AbisLogger;
 }
 
 export interface AbisServer {
@@ -67,7 +78,15 @@ export async function startAbisServer(o: AbisServerOptions): Promise<AbisServer>
   const pool = intakeThreads > 0 ? new IntakePool(intakeThreads) : undefined;
   const processor = new AbisProcessor({
     backend: { engine: o.engine, subject: (id) => o.engine.subject(id) }, log, datashare, metrics, intake: pool === undefined ? undefined : (cbeff) => pool.read(cbeff),
+    keyring: o.keyring, logger: o.logger,
   });
+  try {
+    await processor.recover();
+  } catch (error) {
+    await pool?.close();
+    await log.close();
+    throw error;
+  }
   const app = uWS.App();
   const endSockets = mountAbisRoutes(app, { processor, metrics, token: o.token, bodyTimeoutMs: o.bodyTimeoutMs });
   const host = o.host ?? '127.0.0.1';

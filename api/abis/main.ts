@@ -9,7 +9,7 @@ import { startAbisServer } from './index.ts';
 
 const config = abisConfigFromEnv();
 const engine = DedupEngine.open({ dataDir: config.dataDir });
-const server = await startAbisServer({ engine, host: config.host, port: config.port, token: config.token, dataDir: config.dataDir, datashare: config.datashare, stomp: config.stomp });
+const server = await startAbisServer({ engine, host: config.host, port: config.port, token: config.token, dataDir: config.dataDir, datashare: config.datashare, stomp: config.stomp, keyring: config.keyring });
 const queues = config.stomp === undefined ? '' : `; STOMP ${config.stomp.host}:${config.stomp.port} ${config.stomp.requestQueue} → ${config.stomp.responseQueue}`;
 process.stdout.write(`ABIS API listening on http://${config.host}:${server.port} (POST /abis, WebSocket /abis, GET /metrics${queues})\n`);
 

@@ -31,8 +31,8 @@ export interface AbisCandidateJson {
 }
 
 export interface AbisResponse {
-  id: string | null;
-  requestId: string | null;
+  id: string;
+  requestId: string;
   responsetime: string;
   returnValue: typeof RETURN_SUCCESS | typeof RETURN_FAILED;
   failureReason?: string;
@@ -55,6 +55,21 @@ export class AbisRequestError extends Error {
   }
 }
 
+/**
+ * The attributes each operation may carry (MOSIP ABIS API v0.9; the registration processor's
+ * request DTOs). Anything else is an invalid structure (4): the CTK adds `newUnknownValue` (ABIS3002,
+ * ABIS3019). Checked after the missing-field reasons, because the CTK makes a field "missing" by
+ * renaming it (ABIS3003: referenceId → an unknown key, expected 5, not 4).
+ */
+const ATTRIBUTES: Readonly<Record<AbisOperation, readonly string[]>> = {
+  'mosip.abis.insert': ['id', 'version', 'requestId', 'requesttime', 'referenceId', 'referenceURL', 'referenceUrl'],
+  'mosip.abis.identify': ['id', 'version', 'requestId', 'requesttime', 'referenceId', 'referenceURL', 'referenceUrl', 'flags', 'gallery'],
+  'mosip.abis.delete': ['id', 'version', 'requestId', 'requesttime', 'referenceId'],
+  'mosip.abis.ping': ['id', 'version', 'requestId', 'requesttime'],
+  'mosip.abis.pendingJobs': ['id', 'version', 'requestId', 'requesttime'],
+  'mosip.abis.referenceCount': ['id', 'version', 'requestId', 'requesttime'],
+};
+
 const REQUEST_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})$/;
 const ID_TEXT = /^[A-Za-z0-9._:-]+$/;
 
@@ -65,8 +80,12 @@ export function nowIso(): string {
   return new Date().toISOString();
 }
 
+/**
+ * A failure answer. The CTK's error schemas require `id` and `requestId` as strings, so a request
+ * that lacks them (or is not JSON) is answered with "" there rather than null.
+ */
 export function failureResponse(id: string | null, requestId: string | null, reason: FailureReason): AbisResponse {
-  return { id, requestId, responsetime: nowIso(), returnValue: RETURN_FAILED, failureReason: String(reason) };
+  return { id: id ?? '', requestId: requestId ?? '', responsetime: nowIso(), returnValue: RETURN_FAILED, failureReason: String(reason) };
 }
 
 export function successResponse(id: string, requestId: string, extra: Partial<AbisResponse> = {}): AbisResponse {
@@ -104,25 +123,37 @@ export function parseAbisRequest(body: unknown): AbisRequest {
     if (typeof v !== 'string' || v.length > 64 || !ID_TEXT.test(v)) fail(FAILURE.invalidStructure, 'referenceId must be a string of 1–64 characters [A-Za-z0-9._:-]');
     return v as string;
   };
+  // Any string is accepted here: a URL that cannot be fetched (malformed, another scheme, a host
+  // the allow-list does not name) is "unable to fetch" (7) at the fetch stage, as the CTK expects
+  // for "http::/…" (ABIS3006).
   const referenceUrl = (): string | undefined => {
     const v = absent(body.referenceURL) ? body.referenceUrl : body.referenceURL;
     if (absent(v)) return undefined;
-    if (typeof v !== 'string' || v.length > 4096 || !/^https?:\/\//i.test(v)) fail(FAILURE.invalidStructure, 'referenceURL must be an http(s) URL');
+    if (typeof v !== 'string' || v.length > 4096) fail(FAILURE.invalidStructure, 'referenceURL must be a string of at most 4096 characters');
     return v as string;
+  };
+  const noUnknownAttributes = (): void => {
+    const unknown = Object.keys(body).filter((k) => !ATTRIBUTES[id].includes(k));
+    if (unknown.length > 0) fail(FAILURE.invalidStructure, `unknown attribute ${JSON.stringify(unknown[0].slice(0, 40))}`);
   };
 
   switch (id) {
     case 'mosip.abis.insert': {
       const ref = referenceId() ?? fail(FAILURE.missingReferenceId, 'referenceId is missing');
       const url = referenceUrl() ?? fail(FAILURE.missingReferenceUrl, 'referenceURL is missing');
+      noUnknownAttributes();
       return { ...common, id, referenceId: ref, referenceURL: url };
     }
-    case 'mosip.abis.delete':
-      return { ...common, id, referenceId: referenceId() ?? fail(FAILURE.missingReferenceId, 'referenceId is missing') };
+    case 'mosip.abis.delete': {
+      const ref = referenceId() ?? fail(FAILURE.missingReferenceId, 'referenceId is missing');
+      noUnknownAttributes();
+      return { ...common, id, referenceId: ref };
+    }
     case 'mosip.abis.identify': {
       const ref = referenceId();
       const url = referenceUrl();
       if (ref === undefined && url === undefined) fail(FAILURE.missingReferenceId, 'identify needs a referenceId (or a referenceURL)');
+      noUnknownAttributes();
       const flags = body.flags;
       if (!absent(flags) && !isObject(flags)) fail(FAILURE.invalidStructure, 'flags must be an object');
       const f = isObject(flags) ? flags : {};
@@ -135,13 +166,17 @@ export function parseAbisRequest(body: unknown): AbisRequest {
       };
       const maxResults = number('maxResults', (n) => Number.isInteger(n) && n >= 1 && n <= 1000);
       const targetFPIR = number('targetFPIR', (n) => Number.isFinite(n) && n >= 0 && n <= 100);
+      // No gallery, gallery null, {} or an empty referenceIds list all mean the whole database
+      // (the registration processor sends null; the CTK's ABIS3026 sends an empty list).
       let galleryIds: string[] | undefined;
-      if (!absent(body.gallery)) {
-        const g = body.gallery;
-        if (!isObject(g) || !Array.isArray(g.referenceIds) || g.referenceIds.length > ABIS_PARAMS.maxGalleryIds) {
-          fail(FAILURE.invalidStructure, `gallery.referenceIds must be a list of at most ${ABIS_PARAMS.maxGalleryIds} { referenceId }`);
-        }
-        galleryIds = ((g as { referenceIds: unknown[] }).referenceIds).map((entry) => {
+      const g = body.gallery;
+      if (!absent(g) && !isObject(g)) fail(FAILURE.invalidStructure, 'gallery must be an object { referenceIds: [...] }');
+      const listed = isObject(g) ? g.referenceIds : undefined;
+      if (!absent(listed) && (!Array.isArray(listed) || listed.length > ABIS_PARAMS.maxGalleryIds)) {
+        fail(FAILURE.invalidStructure, `gallery.referenceIds must be a list of at most ${ABIS_PARAMS.maxGalleryIds} { referenceId }`);
+      }
+      if (Array.isArray(listed) && listed.length > 0) {
+        galleryIds = listed.map((entry) => {
           const r = isObject(entry) ? entry.referenceId : entry;
           if (typeof r !== 'string' || r.length === 0 || r.length > 64) fail(FAILURE.invalidStructure, 'gallery.referenceIds entries must be { referenceId: string }');
           return r as string;
@@ -150,6 +185,7 @@ export function parseAbisRequest(body: unknown): AbisRequest {
       return { ...common, id, referenceId: ref, referenceURL: url, maxResults, targetFPIR, galleryIds };
     }
     default:
+      noUnknownAttributes();
       return { ...common, id } as AbisRequest;
   }
 }

@@ -24,6 +24,18 @@ export const ABIS_PARAMS = Object.freeze({
   wsMaxBufferedBytes: 1024 * 1024,
   /** WebSocket: requests in flight per socket before new ones are refused as busy, count. */
   wsMaxInFlight: 1000,
+  /** Candidates returned when the request names no maxResults (the engine's default), count. */
+  defaultMaxResults: 10,
+  /**
+   * Extra candidates asked of the engine on a whole-gallery identify when the gallery also holds
+   * ID-service enrolments, which are filtered out of MOSIP's list (more above the threshold for
+   * one probe would mean a population of duplicates), count.
+   */
+  foreignCandidateMargin: 100,
+  /** The ID service's enrolment ids (api/id-service: `enr-<hex>`): left out of the ABIS reference set when a store made before that set is opened. */
+  idServicePrefix: 'enr-',
+  /** Highest internalScore reported, −10·log10 FMR (100 ⇔ FMR 1e-10: beyond any calibration set's support; candidates.ts). */
+  maxReportedScore: 100,
   /** Histogram buckets of job latency, seconds. */
   latencyBuckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] as readonly number[],
 });

@@ -1,24 +1,29 @@
 /**
  * The job processor: every transport hands it a parsed JSON body and gets back the MOSIP
- * response once it is durable. Stages per job: replay (answered from the log) → validate →
- * prepare (fetch + intake; up to `prepareConcurrency` at once) → commit (engine operation,
- * strictly in arrival order, so an identify sees every earlier insert and delete) → log (fsync)
- * → answer. `queueLength` counts accepted jobs not yet answered: MOSIP's pendingJobs.
+ * response once it is durable. Stages per job: replay (answered from the log, same request only)
+ * → validate → prepare (fetch → open the payload (decrypt) → intake; up to `prepareConcurrency`
+ * at once) → commit (engine operation, strictly in arrival order, so an identify sees every
+ * earlier insert and delete) → log (fsync) → answer. `queueLength` counts accepted jobs not yet
+ * answered: MOSIP's pendingJobs. MOSIP only ever sees the referenceIds inserted through this door
+ * (the job log's reference set), though the gallery is shared with the ID service.
  */
-import { EngineError, type DedupEngine, type IdentifyResult, type Probe, type StoredSubject } from '../../engine/index.ts';
-import { IntakeError, MOSIP_BIOMETRIC_TYPE, TemplateMaker, readBiometrics, toProbe, toSubject, type Biometrics } from '../intake/index.ts';
+import { EngineError, type DedupEngine, type Probe, type StoredSubject } from '../../engine/index.ts';
+import { IntakeError, TemplateMaker, readBiometrics, toProbe, toSubject, type Biometrics } from '../intake/index.ts';
+import { candidateJson } from './candidates.ts';
 import { DatashareError, type DatashareClient } from './datashare.ts';
 import { FAILURE, type FailureReason } from './failure-reasons.ts';
 import type { JobLog } from './job-log.ts';
 import {
-  AbisRequestError, failureResponse, parseAbisRequest, requestIdOf, successResponse, type AbisCandidateJson, type AbisRequest, type AbisResponse,
+  AbisRequestError, failureResponse, parseAbisRequest, requestIdOf, successResponse, type AbisRequest, type AbisResponse,
 } from './messages.ts';
 import type { AbisMetrics } from './metrics.ts';
 import { ABIS_PARAMS } from './params.ts';
+import { PayloadError, openPayload, type PartnerKeyring } from './payload.ts';
+import { requestDigest, stderrLogger, type AbisLogger } from './request-identity.ts';
 
 /** What the processor needs from the engine and its store. */
 export interface AbisBackend {
-  readonly engine: Pick<DedupEngine, 'insert' | 'identify' | 'delete' | 'count'>;
+  readonly engine: Pick<DedupEngine, 'insert' | 'identify' | 'delete' | 'count' | 'has' | 'referenceIds'>;
   /** The stored subject (identify by referenceId uses its templates as the probe). */
   subject(referenceId: string): StoredSubject | undefined;
 }
@@ -58,32 +63,13 @@ class Semaphore {
 }
 
 function failureOf(error: unknown): FailureReason {
+  if (error instanceof PayloadError) return FAILURE.cbeffNoData; // CTK ABIS3017: "CBEFF data decryption failure" → 11
   if (error instanceof DatashareError) return error.kind === 'expired' ? FAILURE.datashareExpired : FAILURE.fetchFailed;
   if (error instanceof IntakeError) {
-    return error.failure === 'quality' ? FAILURE.qualityFailed : error.failure === 'empty' ? FAILURE.cbeffNoData : FAILURE.invalidCbeff;
+    if (error.failure === 'quality') return FAILURE.qualityFailed;
+    return error.failure === 'empty' || error.failure === 'mismatch' ? FAILURE.cbeffNoData : FAILURE.invalidCbeff;
   }
   return error instanceof EngineError ? FAILURE.unexpected : FAILURE.internal;
-}
-
-/** −10·log10 of the expected chance matches at this score in a gallery of N: 100 × (1 − that). */
-function confidence(score: number, gallerySize: number): string {
-  const margin = score - 10 * Math.log10(Math.max(1, gallerySize));
-  return (100 * Math.min(1, Math.max(0, 1 - 10 ** (-margin / 10)))).toFixed(2);
-}
-
-export function candidateJson(result: IdentifyResult): AbisCandidateJson[] {
-  return result.candidates.map((c) => {
-    const best = new Map<'finger' | 'iris', number>();
-    for (const s of c.scores) best.set(s.modality, Math.max(best.get(s.modality) ?? -Infinity, s.score));
-    return {
-      referenceId: c.referenceId,
-      analytics: { internalScore: c.score.toFixed(2), confidence: confidence(c.score, result.gallerySize) },
-      modalities: [...best].map(([m, score]) => ({
-        biometricType: MOSIP_BIOMETRIC_TYPE[m],
-        analytics: { internalScore: score.toFixed(2), confidence: confidence(score, result.gallerySize) },
-      })),
-    };
-  });
 }
 
 export class AbisProcessor {
@@ -93,21 +79,49 @@ export class AbisProcessor {
   readonly #metrics: AbisMetrics;
   readonly #maker = new TemplateMaker();
   readonly #prepare = new Semaphore(ABIS_PARAMS.prepareConcurrency);
-  readonly #inFlight = new Map<string, Promise<AbisResponse>>();
+  readonly #inFlight = new Map<string, { digest: string; job: Promise<AbisResponse> }>();
+  readonly #logger: AbisLogger;
+  readonly #keyring: PartnerKeyring | undefined;
   #commitChain: Promise<unknown> = Promise.resolve();
   #queued = 0;
   #closing = false;
 
   readonly #intake: (cbeff: Uint8Array) => Promise<Biometrics>;
 
-  /** `intake` turns a fetched record into templates (default: readBiometrics in this thread). */
-  constructor(options: { backend: AbisBackend; log: JobLog; datashare: DatashareClient; metrics: AbisMetrics; intake?: (cbeff: Uint8Array) => Promise<Biometrics> }) {
+  /**
+   * `intake` turns a fetched record into templates (default: readBiometrics in this thread);
+   * `keyring` holds the partner keys that open encrypted datashare payloads (none: plain CBEFF only).
+   */
+  constructor(options: {
+    backend: AbisBackend; log: JobLog; datashare: DatashareClient; metrics: AbisMetrics; intake?: (cbeff: Uint8Array) => Promise<Biometrics>;
+    keyring?: PartnerKeyring; logger?: AbisLogger;
+  }) {
     this.#intake = options.intake ?? ((cbeff) => readBiometrics(cbeff, this.#maker));
+    this.#keyring = options.keyring;
+    this.#logger = options.logger ?? stderrLogger;
     this.#backend = options.backend;
     this.#log = options.log;
     this.#datashare = options.datashare;
     this.#metrics = options.metrics;
     this.#metrics.watchQueue(() => this.#queued);
+  }
+
+  /**
+   * Before the first job: fills the reference set of a store made before it existed (every
+   * subject but the ID service's `enr-…` enrolments), and settles inserts and deletes a crash
+   * left between the engine and the log, so counts and candidate filters are right at once.
+   */
+  async recover(): Promise<void> {
+    const log = this.#log;
+    const engine = this.#backend.engine;
+    if (!log.referencesInitialised) {
+      await log.initialiseReferences([...engine.referenceIds()].filter((id) => !id.startsWith(ABIS_PARAMS.idServicePrefix)));
+    }
+    for (const job of [...log.unfinished()]) {
+      if (engine.has(job.referenceId)) {
+        if (job.op === 'insert') await log.addReference(job.referenceId);
+      } else await log.removeReference(job.referenceId);
+    }
   }
 
   get queueLength(): number {
@@ -122,21 +136,24 @@ export class AbisProcessor {
 
   /** Waits for every accepted job to be answered. */
   async drain(): Promise<void> {
-    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight.values()]);
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight.values()].map((r) => r.job));
   }
 
   /** The MOSIP answer to one request body. Throws only AbisBusyError (queue full). */
   submit(body: unknown): Promise<AbisResponse> {
     if (this.#closing) throw new AbisBusyError('ERR_ABIS_CLOSING', 'the ABIS service is shutting down');
     const requestId = requestIdOf(body);
+    const digest = requestDigest(body);
     if (requestId !== null) {
       const logged = this.#log.get(requestId);
+      const running = this.#inFlight.get(requestId);
+      const seen = running?.digest ?? logged?.digest;
+      if (seen !== undefined && seen !== digest) return Promise.resolve(this.#reusedRequestId(body, requestId, logged));
       if (logged?.state === 'done') {
         this.#metrics.replays++;
         return Promise.resolve(logged.response);
       }
-      const running = this.#inFlight.get(requestId);
-      if (running !== undefined) return running;
+      if (running !== undefined) return running.job;
     }
     let request: AbisRequest;
     try {
@@ -149,29 +166,43 @@ export class AbisProcessor {
     if (request.id === 'mosip.abis.ping') return Promise.resolve(successResponse(request.id, request.requestId));
     if (request.id === 'mosip.abis.pendingJobs') return Promise.resolve(successResponse(request.id, request.requestId, { jobscount: String(this.#queued) }));
     if (this.#queued >= ABIS_PARAMS.maxQueuedJobs) throw new AbisBusyError('ERR_ABIS_BUSY', `${this.#queued} jobs queued`);
-    const job = this.#run(request, logged(this.#log.get(request.requestId)));
-    this.#inFlight.set(request.requestId, job);
+    const job = this.#run(request, digest, logged(this.#log.get(request.requestId)));
+    this.#inFlight.set(request.requestId, { digest, job });
     return job;
   }
 
-  async #run(request: AbisRequest, resumed: boolean): Promise<AbisResponse> {
+  /** Another request under a used requestId: refused (4) and logged; the first one's answer stands. */
+  #reusedRequestId(body: unknown, requestId: string, logged: ReturnType<JobLog['get']>): AbisResponse {
+    const id = typeof (body as { id?: unknown }).id === 'string' ? ((body as { id: string }).id).slice(0, 64) : null;
+    this.#metrics.job('invalid', 0, String(FAILURE.invalidStructure));
+    this.#metrics.error('ERR_ABIS_REQUEST_ID_REUSED');
+    this.#logger.warn({ code: 'ERR_ABIS_REQUEST_ID_REUSED', requestId, operation: id, firstAnsweredAt: logged === undefined ? null : new Date(logged.at).toISOString() },
+      'a different request arrived under a requestId already used; refused with failure 4');
+    return failureResponse(id, requestId, FAILURE.invalidStructure);
+  }
+
+  async #run(request: AbisRequest, digest: string, resumed: boolean): Promise<AbisResponse> {
     const started = performance.now();
     this.#queued++;
     try {
       const prepared = this.#prepare.run(() => this.#prepareJob(request));
       prepared.catch(() => undefined); // awaited in the commit stage; not "unhandled" meanwhile
       // Commits run one after another, in arrival order; a failed one never blocks the next.
-      const committed = this.#commitChain.then(async () => this.#commit(request, await prepared, resumed));
+      const committed = this.#commitChain.then(async () => this.#commit(request, await prepared, resumed, digest));
       this.#commitChain = committed.catch(() => undefined);
       let response: AbisResponse;
       try {
         response = await committed;
       } catch (error) {
         response = failureResponse(request.id, request.requestId, failureOf(error));
+        if (!(error instanceof IntakeError || error instanceof DatashareError || error instanceof PayloadError)) {
+          this.#logger.error({ code: 'ERR_ABIS_JOB', requestId: request.requestId, operation: request.id, error: error instanceof Error ? error.stack ?? error.message : String(error) },
+            'job failed unexpectedly');
+        }
       }
       // Internal errors are not final: they are answered but not logged, so a retry runs again.
       const final = response.failureReason !== String(FAILURE.internal) && response.failureReason !== String(FAILURE.unexpected);
-      if (final) await this.#log.done(request.requestId, response);
+      if (final) await this.#log.done(request.requestId, response, digest);
       this.#metrics.job(request.id, (performance.now() - started) / 1000, response.failureReason);
       return response;
     } finally {
@@ -186,62 +217,85 @@ export class AbisProcessor {
     if (url === undefined) return {};
     try {
       const record = await this.#datashare.fetchRecord(url);
-      return { biometrics: await this.#intake(record) };
+      return { biometrics: await this.#intake(openPayload(record, this.#keyring)) };
     } catch (error) {
-      if (error instanceof DatashareError || error instanceof IntakeError) return { failure: failureOf(error) };
+      if (error instanceof DatashareError || error instanceof IntakeError || error instanceof PayloadError) return { failure: failureOf(error) };
       throw error;
     }
   }
 
-  async #commit(request: AbisRequest, prepared: Prepared, resumed: boolean): Promise<AbisResponse> {
+  async #commit(request: AbisRequest, prepared: Prepared, resumed: boolean, digest: string): Promise<AbisResponse> {
     const { id, requestId } = request;
     const fail = (reason: FailureReason): AbisResponse => failureResponse(id, requestId, reason);
     const engine = this.#backend.engine;
+    const log = this.#log;
     switch (request.id) {
       case 'mosip.abis.insert': {
-        const present = this.#backend.subject(request.referenceId) !== undefined;
+        const present = engine.has(request.referenceId);
         // A retry of an insert cut short by a crash after the engine's write: it did happen.
-        if (resumed && present) return successResponse(id, requestId);
+        if (resumed && present) {
+          await log.addReference(request.referenceId);
+          return successResponse(id, requestId);
+        }
         if (present) return fail(FAILURE.referenceExists);
         if ('failure' in prepared) return fail(prepared.failure);
         const subject = toSubject(request.referenceId, prepared.biometrics!);
-        await this.#log.started(requestId, 'insert', request.referenceId);
+        await log.started(requestId, 'insert', request.referenceId, digest);
         const r = await engine.insert(subject);
-        return r.status === 'inserted' ? successResponse(id, requestId) : fail(FAILURE.referenceExists);
+        if (r.status !== 'inserted') return fail(FAILURE.referenceExists);
+        await log.addReference(request.referenceId);
+        return successResponse(id, requestId);
       }
       case 'mosip.abis.delete': {
-        const present = this.#backend.subject(request.referenceId) !== undefined;
-        if (resumed && !present) return successResponse(id, requestId);
+        const present = log.isReference(request.referenceId) && engine.has(request.referenceId);
+        if (resumed && !engine.has(request.referenceId)) {
+          await log.removeReference(request.referenceId);
+          return successResponse(id, requestId);
+        }
         if (!present) return fail(FAILURE.referenceNotFound);
-        await this.#log.started(requestId, 'delete', request.referenceId);
+        await log.started(requestId, 'delete', request.referenceId, digest);
         await engine.delete(request.referenceId);
+        await log.removeReference(request.referenceId);
         return successResponse(id, requestId);
       }
       case 'mosip.abis.referenceCount':
-        return successResponse(id, requestId, { count: String(engine.count()) });
-      case 'mosip.abis.identify': {
-        let probe: Probe;
-        if (request.referenceId !== undefined) {
-          const stored = this.#backend.subject(request.referenceId);
-          if (stored === undefined) return fail(FAILURE.referenceNotFound);
-          probe = probeOfSubject(stored);
-          if ((probe.fingers?.length ?? 0) + (probe.irises?.length ?? 0) === 0) return fail(FAILURE.cbeffNoData);
-        } else {
-          if ('failure' in prepared) return fail(prepared.failure);
-          probe = toProbe(prepared.biometrics!);
-        }
-        if (request.galleryIds !== undefined && request.galleryIds.length === 0) {
-          return successResponse(id, requestId, { candidateList: { count: '0', candidates: [] } });
-        }
-        const result = await engine.identify(probe, {
-          targetFPIR: request.targetFPIR, maxResults: request.maxResults, referenceIds: request.galleryIds, excludeReferenceId: request.referenceId,
-        });
-        const candidates = candidateJson(result);
-        return successResponse(id, requestId, { candidateList: { count: String(candidates.length), candidates } });
-      }
+        return successResponse(id, requestId, { count: String(log.referenceCount) });
+      case 'mosip.abis.identify':
+        return this.#identify(request, prepared);
       default:
         return fail(FAILURE.invalidId);
     }
+  }
+
+  async #identify(request: AbisRequest & { id: 'mosip.abis.identify' }, prepared: Prepared): Promise<AbisResponse> {
+    const { id, requestId } = request;
+    const fail = (reason: FailureReason): AbisResponse => failureResponse(id, requestId, reason);
+    const log = this.#log;
+    const engine = this.#backend.engine;
+    const known = (ref: string): boolean => log.isReference(ref) && engine.has(ref);
+    let probe: Probe;
+    if (request.referenceId !== undefined) {
+      const stored = known(request.referenceId) ? this.#backend.subject(request.referenceId) : undefined;
+      if (stored === undefined) return fail(FAILURE.referenceNotFound);
+      probe = probeOfSubject(stored);
+      if ((probe.fingers?.length ?? 0) + (probe.irises?.length ?? 0) === 0) return fail(FAILURE.cbeffNoData);
+    } else {
+      if ('failure' in prepared) return fail(prepared.failure);
+      probe = toProbe(prepared.biometrics!);
+    }
+    // A gallery naming a referenceId this ABIS does not hold (never inserted, or deleted) is
+    // answered "referenceId not found" (CTK ABIS3028), never searched partially.
+    if (request.galleryIds !== undefined && !request.galleryIds.every(known)) return fail(FAILURE.referenceNotFound);
+    const maxResults = request.maxResults ?? ABIS_PARAMS.defaultMaxResults;
+    // The whole-gallery search also scores the ID service's enrolments; ask for enough extra
+    // candidates that filtering them out leaves maxResults of MOSIP's own.
+    const foreign = request.galleryIds === undefined ? Math.max(0, engine.count() - log.referenceCount) : 0;
+    const result = await engine.identify(probe, {
+      targetFPIR: request.targetFPIR, maxResults: maxResults + Math.min(foreign, ABIS_PARAMS.foreignCandidateMargin),
+      referenceIds: request.galleryIds, excludeReferenceId: request.referenceId,
+    });
+    const candidates = candidateJson(result, (ref) => log.isReference(ref), maxResults);
+    return successResponse(id, requestId, { candidateList: { count: String(candidates.length), candidates } });
   }
 }
 

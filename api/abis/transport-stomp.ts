@@ -9,6 +9,16 @@
  *   nothing is lost and nothing answered twice.
  * A body that is not JSON gets a MOSIP failure (reason 4) so it cannot loop as a poison message.
  *
+ * **Message type**: each reply has the request's JMS type, because MOSIP's listener casts it to
+ * the type it sends (TextMessage with `activemq.message.format=text`, BytesMessage otherwise).
+ * Over STOMP the type is carried by `content-length`: a frame without it is a TextMessage, with
+ * it a BytesMessage (ActiveMQ Classic and Artemis alike), both ways.
+ *
+ * **Destinations**: MOSIP names JMS queues ("mosip-to-abis"). ActiveMQ Classic maps them to STOMP
+ * `/queue/<name>`; Artemis uses the address name itself unless its acceptor sets
+ * `anycastPrefix=/queue/`, and needs `destination-type`/`subscription-type: ANYCAST` to treat it as a
+ * queue. `stompDestination` applies that rule to a bare name; a name starting with "/" is used as given.
+ *
  * Client: @stomp/stompjs with @stomp/tcp-wrapper (STOMP over a plain TCP socket), loaded at run
  * time so the rest of the door works without them; `connect` can inject any compatible client.
  */
@@ -37,7 +47,7 @@ export interface StompClient {
   activate(): void;
   deactivate(): Promise<void>;
   subscribe(destination: string, callback: (m: StompMessage) => void, headers?: Record<string, string>): { unsubscribe(): void };
-  publish(p: { destination: string; body: string; headers?: Record<string, string> }): void;
+  publish(p: { destination: string; body: string; headers?: Record<string, string>; skipContentLengthHeader?: boolean }): void;
   begin(transactionId?: string): StompTransaction;
 }
 
@@ -46,9 +56,11 @@ export interface StompTransportOptions {
   readonly metrics: AbisMetrics;
   readonly host: string;
   readonly port: number;
-  /** MOSIP's queue pair, e.g. mosip-to-abis / abis-to-mosip. */
+  /** MOSIP's queue pair, e.g. mosip-to-abis / abis-to-mosip (bare JMS names, or STOMP destinations starting with "/"). */
   readonly requestQueue: string;
   readonly responseQueue: string;
+  /** The broker's destination rule for bare names (default classic: `/queue/<name>`). */
+  readonly broker?: StompBrokerKind;
   readonly login?: string;
   readonly passcode?: string;
   /** Requests taken from the broker before any is answered (its pendingJobs see only these). */
@@ -65,6 +77,19 @@ export interface StompTransport {
   /** Requests whose transaction was committed. */
   readonly committed: () => number;
   close(): Promise<void>;
+}
+
+export type StompBrokerKind = 'classic' | 'artemis';
+
+/** The STOMP destination of a MOSIP queue name on this kind of broker (see the header comment). */
+export function stompDestination(queue: string, broker: StompBrokerKind = 'classic'): string {
+  if (queue.startsWith('/')) return queue;
+  return broker === 'classic' ? `/queue/${queue}` : queue;
+}
+
+/** A request arrived as a JMS TextMessage: its frame has no content-length. */
+export function isTextMessage(message: Pick<StompMessage, 'headers'>): boolean {
+  return message.headers['content-length'] === undefined;
 }
 
 const STOMPJS: string = '@stomp/stompjs';
@@ -97,6 +122,9 @@ export async function startStompTransport(o: StompTransportOptions): Promise<Sto
   let resolveReady: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (resolveReady = resolve));
   const decoder = new TextDecoder();
+  const requestDestination = stompDestination(o.requestQueue, o.broker);
+  const responseDestination = stompDestination(o.responseQueue, o.broker);
+  const anycast = o.broker === 'artemis';
 
   const answer = (message: StompMessage, body: string): void => {
     // The connection may have dropped meanwhile: then the broker redelivers the request and
@@ -104,7 +132,11 @@ export async function startStompTransport(o: StompTransportOptions): Promise<Sto
     if (!client.connected) return;
     try {
       const tx = client.begin();
-      client.publish({ destination: o.responseQueue, body, headers: { persistent: 'true', transaction: tx.id, 'content-type': 'application/json' } });
+      // the request's type: no content-length → TextMessage, content-length → BytesMessage
+      client.publish({
+        destination: responseDestination, body, skipContentLengthHeader: isTextMessage(message),
+        headers: { persistent: 'true', transaction: tx.id, ...(anycast ? { 'destination-type': 'ANYCAST' } : {}) },
+      });
       message.ack({ transaction: tx.id });
       tx.commit();
       committed++;
@@ -135,7 +167,9 @@ export async function startStompTransport(o: StompTransportOptions): Promise<Sto
 
   client.onConnect = () => {
     if (closing) return;
-    client.subscribe(o.requestQueue, onMessage, { ack: 'client-individual', 'activemq.prefetchSize': String(o.prefetch ?? 64) });
+    client.subscribe(requestDestination, onMessage, {
+      ack: 'client-individual', 'activemq.prefetchSize': String(o.prefetch ?? 64), ...(anycast ? { 'subscription-type': 'ANYCAST' } : {}),
+    });
     resolveReady();
   };
   client.onStompError = () => o.metrics.error('ERR_ABIS_STOMP_BROKER');

@@ -7,7 +7,10 @@
  * - 'cbeff'   the document is not readable CBEFF (ERR_INTAKE_CBEFF);
  * - 'bdb'     a BDB is corrupt or of an unknown format (ERR_INTAKE_BDB): the record is refused whole;
  * - 'quality' samples were readable but none was good enough to enrol (ERR_INTAKE_QUALITY);
- * - 'empty'   nothing to match: only exceptions, faces or empty BDBs (ERR_INTAKE_EMPTY).
+ * - 'empty'   nothing to match: only exceptions, faces or empty BDBs (ERR_INTAKE_EMPTY);
+ * - 'mismatch' a BIR declares one modality and carries another's record (a finger image under
+ *             Type Iris): the data contradicts its declaration, the record is refused whole
+ *             (ERR_INTAKE_MISMATCH; MOSIP's CTK expects "CBEFF has no data", ABIS3016).
  * A partial set is normal (exceptions, a few poor fingers): the usable samples go through and
  * the report says what was left out.
  */
@@ -22,11 +25,19 @@ export { fingerPositionOf, irisSideOf, MOSIP_BIOMETRIC_TYPE } from './subtypes.t
 export { TemplateMaker } from './bdb-templates.ts';
 export { IntakePool } from './intake-pool.ts';
 
-export type IntakeFailure = 'cbeff' | 'bdb' | 'quality' | 'empty';
+export type IntakeFailure = 'cbeff' | 'bdb' | 'quality' | 'empty' | 'mismatch';
 
 const FAILURE_CODE: Readonly<Record<IntakeFailure, string>> = {
-  cbeff: 'ERR_INTAKE_CBEFF', bdb: 'ERR_INTAKE_BDB', quality: 'ERR_INTAKE_QUALITY', empty: 'ERR_INTAKE_EMPTY',
+  cbeff: 'ERR_INTAKE_CBEFF', bdb: 'ERR_INTAKE_BDB', quality: 'ERR_INTAKE_QUALITY', empty: 'ERR_INTAKE_EMPTY', mismatch: 'ERR_INTAKE_MISMATCH',
 };
+
+/** ISO record magics by the modality they belong to. */
+const MAGIC_MODALITY: Readonly<Record<string, string>> = { 'FMR\0': 'finger', 'FIR\0': 'finger', 'IIR\0': 'iris', 'FAC\0': 'face' };
+
+/** The modality a BDB's own header names, when it is one of the ISO records above. */
+function recordModality(bdb: Uint8Array): string | undefined {
+  return MAGIC_MODALITY[String.fromCharCode(...bdb.subarray(0, 4))];
+}
 
 export class IntakeError extends EngineError {
   readonly failure: IntakeFailure;
@@ -100,6 +111,10 @@ export async function readBiometrics(cbeff: Uint8Array | string, maker: Template
     if (bir.bdb === undefined || bir.bdb.length === 0) {
       report.skipped.push({ index: bir.index, reason: 'empty BDB' });
       continue;
+    }
+    const carried = recordModality(bir.bdb);
+    if (carried !== undefined && modality !== undefined && carried !== modality) {
+      throw new IntakeError('mismatch', `BIR ${bir.index} is declared ${bir.type.join(' ').slice(0, 20)} but holds a ${carried} record`, { birIndex: bir.index });
     }
     try {
       if (modality === 'finger') {

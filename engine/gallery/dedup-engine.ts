@@ -125,6 +125,21 @@ export class DedupEngine {
     return this.#store.count();
   }
 
+  /** Whether a subject is enrolled (no template decryption, unlike `subject`). */
+  has(referenceId: string): boolean {
+    this.#assertOpen();
+    return this.#gallery.ordinalOf(referenceId) !== undefined;
+  }
+
+  /** Every enrolled subject's referenceId (a door's bookkeeping, e.g. a one-time migration). */
+  *referenceIds(): Generator<string, void, undefined> {
+    this.#assertOpen();
+    for (const ordinal of this.#gallery.ordinals()) {
+      const id = this.#gallery.referenceIdOf(ordinal);
+      if (id !== undefined) yield id;
+    }
+  }
+
   /** Operations accepted and not yet finished (inserts, deletes, identifies, verifies). */
   pendingJobs(): number {
     return this.#pending;
