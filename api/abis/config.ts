@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { DatashareOptions } from './datashare.ts';
 import type { StompBrokerKind, StompTransportOptions } from './transport-stomp.ts';
 import { partnerKeyringFromEnv } from './partner-keys.ts';
+import { DatashareGuard, normaliseOrigin } from './datashare-guard.ts';
 import type { PartnerKeyring } from './payload.ts';
 
 export interface AbisEnvConfig {
@@ -47,6 +48,18 @@ export function abisConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AbisEnv
   } : undefined;
   if (stomp && !(Number.isInteger(stompPort) && stompPort > 0 && stompPort < 65536)) throw new Error('ABIS_STOMP_PORT must be a port number');
   const list = (v: string | undefined): string[] => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  const allowedOrigins = list(env.ABIS_DATASHARE_ALLOWED_ORIGINS);
+  const allowedNetworks = list(env.ABIS_DATASHARE_ALLOWED_NETWORKS);
+  try {
+    allowedOrigins.forEach(normaliseOrigin);
+  } catch (e) {
+    throw new Error(`ABIS_DATASHARE_ALLOWED_ORIGINS: ${(e as Error).message}`);
+  }
+  try {
+    new DatashareGuard([], allowedNetworks);
+  } catch (e) {
+    throw new Error(`ABIS_DATASHARE_ALLOWED_NETWORKS: ${(e as Error).message}`);
+  }
   return {
     stomp,
     keyring: partnerKeyringFromEnv(env),
@@ -65,8 +78,8 @@ export function abisConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AbisEnv
       maxBytes: env.ABIS_DATASHARE_MAX_BYTES ? Number(env.ABIS_DATASHARE_MAX_BYTES) : undefined,
       timeoutMs: env.ABIS_DATASHARE_TIMEOUT_MS ? Number(env.ABIS_DATASHARE_TIMEOUT_MS) : undefined,
       tls: ca ? { ca } : undefined,
-      allowedOrigins: list(env.ABIS_DATASHARE_ALLOWED_ORIGINS),
-      allowedNetworks: list(env.ABIS_DATASHARE_ALLOWED_NETWORKS),
+      allowedOrigins,
+      allowedNetworks,
     },
   };
 }

@@ -17,7 +17,7 @@ import net from 'node:net';
 const SPECIAL: readonly [string, number, 'ipv4' | 'ipv6'][] = [
   ['0.0.0.0', 8, 'ipv4'], ['10.0.0.0', 8, 'ipv4'], ['100.64.0.0', 10, 'ipv4'], ['127.0.0.0', 8, 'ipv4'], ['169.254.0.0', 16, 'ipv4'],
   ['172.16.0.0', 12, 'ipv4'], ['192.0.0.0', 24, 'ipv4'], ['192.168.0.0', 16, 'ipv4'], ['198.18.0.0', 15, 'ipv4'], ['224.0.0.0', 3, 'ipv4'],
-  ['::', 128, 'ipv6'], ['::1', 128, 'ipv6'], ['fc00::', 7, 'ipv6'], ['fe80::', 10, 'ipv6'], ['ff00::', 8, 'ipv6'], ['::ffff:0:0', 96, 'ipv6'],
+  ['::', 128, 'ipv6'], ['::1', 128, 'ipv6'], ['fc00::', 7, 'ipv6'], ['fe80::', 10, 'ipv6'], ['ff00::', 8, 'ipv6'],
 ];
 
 export class OriginNotAllowedError extends Error {
@@ -87,13 +87,14 @@ export class DatashareGuard {
   }
 
   /** Whether `address` may be connected to for this URL. */
-  addressAllowed(url: URL, address: string): boolean {
+  addressAllowed(url: URL, connected: string): boolean {
+    const address = normaliseIp(connected); // an IPv4-mapped IPv6 address is judged as the IPv4 it maps
     const type = net.isIPv6(address) ? 'ipv6' : 'ipv4';
     if (!this.#special.check(address, type)) return true;
     if (this.#allowedNetworks.check(address, type)) return true;
     // the origin names this very address: the operator chose it
     const host = unbracket(url.hostname);
-    return net.isIP(host) !== 0 && normaliseIp(host) === normaliseIp(address);
+    return net.isIP(host) !== 0 && normaliseIp(host) === address;
   }
 
   /** A `lookup` for http.request that resolves, then refuses any special address not allowed. */
