@@ -3,8 +3,11 @@
  * real broker started from the project's config (api/abis/activemq/start-broker.sh; Debian
  * package `activemq`) and a STOMP client playing MOSIP's registration processor: insert two
  * records of one person and one of another, identify → exactly the duplicate; a non-JSON
- * message gets failure 4; and a broker SIGKILL + restart mid-stream loses no request and
- * answers none twice. Skipped, saying what is missing, without the broker package or the npm
+ * message gets failure 4; a TextMessage request (SEND without content-length, MOSIP's default
+ * `activemq.message.format=text`) is answered as a TextMessage and a BytesMessage (the CTK's
+ * stompjs) as a BytesMessage; the CTK's 32 cases over the queue pair; and a broker SIGKILL +
+ * restart mid-stream loses no request and answers none twice. The ABIS side is configured with
+ * MOSIP's bare queue names (mapped to /queue/… for ActiveMQ Classic). Skipped, saying what is missing, without the broker package or the npm
  * packages @stomp/stompjs + @stomp/tcp-wrapper (BIODEDUP_STOMP_MODULES may name a
  * node_modules folder holding them).
  */
@@ -16,9 +19,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DedupEngine, generateTemplateKey, parseTemplateKey } from '../engine/index.ts';
-import { startAbisServer, type AbisResponse, type AbisServer, type StompClient, type StompMessage, type StompTransportOptions } from '../api/abis/index.ts';
+import {
+  PartnerKeyring, pemPartnerKey, startAbisServer, type AbisResponse, type AbisServer, type StompClient, type StompMessage, type StompTransportOptions,
+} from '../api/abis/index.ts';
 import { CLIENT, startFakeDatashare, type FakeDatashare } from './fixtures/abis/datashare-server.ts';
 import { personCbeff, syntheticPersons } from './fixtures/abis/records.ts';
+import { CTK_CASES, type CtkContext } from './fixtures/abis/ctk-cases.ts';
+import { makePartner, mosipEncrypt, opensslAvailable } from './fixtures/abis/mosip-encrypt.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const BROKER_SCRIPT = path.join(ROOT, 'api/abis/activemq/start-broker.sh');
@@ -44,7 +51,9 @@ async function loadStomp(): Promise<StompModules | undefined> {
   return undefined;
 }
 const stomp = await loadStomp();
-const missing = [!HAS_BROKER && 'the Debian package activemq', !stomp && 'the npm packages @stomp/stompjs and @stomp/tcp-wrapper'].filter(Boolean);
+const missing = [
+  !HAS_BROKER && 'the Debian package activemq', !stomp && 'the npm packages @stomp/stompjs and @stomp/tcp-wrapper', !opensslAvailable() && 'the openssl command line',
+].filter(Boolean);
 if (missing.length > 0) console.log(`skipping the ActiveMQ (STOMP) end-to-end tests: missing ${missing.join(' and ')}`);
 
 async function freePort(): Promise<number> {
@@ -78,20 +87,28 @@ function killBroker(pid: number, signal: NodeJS.Signals = 'SIGKILL'): Promise<vo
   });
 }
 
-/** MOSIP's side of the queue pair: sends requests, collects responses (deduplicated by message-id). */
-function mosipSide(port: number): { client: StompClient; ready: Promise<void>; send(body: unknown): void; responses: Map<string, { messageIds: Set<string>; response: AbisResponse }>; waitFor(ids: string[], ms?: number): Promise<void> } {
+interface Received { messageIds: Set<string>; response: AbisResponse; asText: boolean }
+
+/**
+ * MOSIP's side of the queue pair: sends requests (as a JMS TextMessage — no content-length — or
+ * a BytesMessage), collects responses by requestId, deduplicated by message-id, noting their type.
+ */
+function mosipSide(port: number): {
+  client: StompClient; ready: Promise<void>; send(body: unknown, o?: { text?: boolean }): void; responses: Map<string, Received>;
+  waitFor(ids: string[], ms?: number): Promise<void>; take(id: string, ms?: number): Promise<Received>;
+} {
   const client = new stomp!.Client({
     webSocketFactory: () => new stomp!.TCPWrapper('127.0.0.1', port), connectHeaders: { host: 'localhost' }, reconnectDelay: 200,
     heartbeatIncoming: 0, heartbeatOutgoing: 0, debug: () => undefined,
   });
-  const responses = new Map<string, { messageIds: Set<string>; response: AbisResponse }>();
+  const responses = new Map<string, Received>();
   let resolveReady: () => void = () => undefined;
   const ready = new Promise<void>((r) => (resolveReady = r));
   client.onConnect = () => {
     client.subscribe(RESPONSES, (m: StompMessage) => {
       const response = JSON.parse(new TextDecoder().decode(m.binaryBody)) as AbisResponse;
-      const key = response.requestId ?? 'null';
-      const entry = responses.get(key) ?? { messageIds: new Set<string>(), response };
+      const key = response.requestId;
+      const entry = responses.get(key) ?? { messageIds: new Set<string>(), response, asText: m.headers['content-length'] === undefined };
       entry.messageIds.add(m.headers['message-id']);
       responses.set(key, entry);
       m.ack();
@@ -101,12 +118,21 @@ function mosipSide(port: number): { client: StompClient; ready: Promise<void>; s
   client.onStompError = () => undefined;
   client.onWebSocketClose = () => undefined;
   client.activate();
+  const waitFor = async (ids: string[], ms = 30_000): Promise<void> => {
+    const deadline = Date.now() + ms;
+    while (!ids.every((id) => responses.has(id)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+  };
   return {
-    client, ready, responses,
-    send: (body) => client.publish({ destination: REQUESTS, body: typeof body === 'string' ? body : JSON.stringify(body), headers: { persistent: 'true' } }),
-    async waitFor(ids, ms = 30_000) {
-      const deadline = Date.now() + ms;
-      while (!ids.every((id) => responses.has(id)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    client, ready, responses, waitFor,
+    send: (body, o = {}) => client.publish({
+      destination: REQUESTS, body: typeof body === 'string' ? body : JSON.stringify(body), headers: { persistent: 'true' }, skipContentLengthHeader: o.text === true,
+    }),
+    async take(id, ms = 30_000) {
+      await waitFor([id], ms);
+      const entry = responses.get(id);
+      if (entry === undefined) throw new Error(`no response for requestId "${id}" within ${ms} ms`);
+      responses.delete(id);
+      return entry;
     },
   };
 }
@@ -125,6 +151,8 @@ describe.skipIf(missing.length > 0)('ABIS API over an ActiveMQ queue pair (STOMP
   let engine: DedupEngine;
   let server: AbisServer;
   let mosip: ReturnType<typeof mosipSide>;
+  let other: ReturnType<typeof makePartner>;
+  let keyDir: string;
   const persons = syntheticPersons(3, 99);
 
   beforeAll(async () => {
@@ -139,6 +167,9 @@ describe.skipIf(missing.length > 0)('ABIS API over an ActiveMQ queue pair (STOMP
       rmSync(dir, { recursive: true, force: true });
     });
     engine = DedupEngine.open({ dataDir: path.join(dir, 'engine'), key: KEY, threads: 1 });
+    const ours = makePartner(dir, 'abis-partner');
+    other = makePartner(dir, 'other-partner');
+    keyDir = dir;
     const connect = async (o: StompTransportOptions): Promise<StompClient> => new stomp!.Client({
       webSocketFactory: () => new stomp!.TCPWrapper(o.host, o.port), connectHeaders: { host: 'localhost' }, reconnectDelay: 200,
       heartbeatIncoming: 0, heartbeatOutgoing: 0, debug: () => undefined,
@@ -146,7 +177,9 @@ describe.skipIf(missing.length > 0)('ABIS API over an ActiveMQ queue pair (STOMP
     server = await startAbisServer({
       engine, token: 'stomp-test-token-0123456789', dataDir: path.join(dir, 'engine'),
       datashare: { auth: { url: ds.authUrl, ...CLIENT }, timeoutMs: 5000 },
-      stomp: { host: '127.0.0.1', port: brokerPort, requestQueue: REQUESTS, responseQueue: RESPONSES, reconnectDelayMs: 200, connect },
+      // MOSIP's bare JMS names: the transport maps them to /queue/… for ActiveMQ Classic
+      stomp: { host: '127.0.0.1', port: brokerPort, requestQueue: 'mosip-to-abis', responseQueue: 'abis-to-mosip', broker: 'classic', reconnectDelayMs: 200, connect },
+      keyring: new PartnerKeyring([pemPartnerKey(ours.keyFile, ours.certFile)]),
     });
     cleanup.push(async () => {
       await server.close();
@@ -178,13 +211,52 @@ describe.skipIf(missing.length > 0)('ABIS API over an ActiveMQ queue pair (STOMP
     mosip.send(bad);
     mosip.send(expired);
     mosip.send('this is not json');
-    await mosip.waitFor([bad.requestId, expired.requestId, 'null']);
+    await mosip.waitFor([bad.requestId, expired.requestId, '']);
     expect(mosip.responses.get(bad.requestId)!.response.failureReason).toBe('10');
     expect(mosip.responses.get(expired.requestId)!.response.failureReason).toBe('17');
-    expect(mosip.responses.get('null')!.response).toMatchObject({ returnValue: '2', failureReason: '4' });
+    expect((await mosip.take('')).response).toMatchObject({ returnValue: '2', failureReason: '4', requestId: '', id: '' });
+  });
+
+  it('answers a TextMessage request as a TextMessage and a BytesMessage request as a BytesMessage', async () => {
+    // MOSIP's registration processor with activemq.message.format=text: a SEND without content-length
+    const text = base('mosip.abis.insert', { referenceId: 'T-1', referenceURL: ds.share('t1', personCbeff(persons.record(2, 1))) });
+    mosip.send(text, { text: true });
+    const asText = await mosip.take(text.requestId);
+    expect(asText.asText).toBe(true);
+    expect(asText.response).toMatchObject({ requestId: text.requestId, returnValue: '1' });
+    // the CTK (stompjs adds content-length): a BytesMessage
+    const bytes = base('mosip.abis.identify', { referenceId: 'T-1', referenceUrl: '', flags: { maxResults: '30', targetFPIR: '30' }, gallery: null });
+    mosip.send(bytes);
+    const asBytes = await mosip.take(bytes.requestId);
+    expect(asBytes.asText).toBe(false);
+    expect(asBytes.response).toMatchObject({ requestId: bytes.requestId, returnValue: '1' });
+    // the processor's identify shape (referenceUrl "", flags as strings, gallery null) as text too
+    const textIdentify = base('mosip.abis.identify', { referenceId: 'T-1', referenceUrl: '', flags: { maxResults: '30', targetFPIR: '30' }, gallery: null });
+    mosip.send(textIdentify, { text: true });
+    const r = await mosip.take(textIdentify.requestId);
+    expect(r.asText).toBe(true);
+    expect(r.response.candidateList).toBeDefined();
+  });
+
+  describe('the CTK\'s 32 ABIS cases over the queue pair (BytesMessages, as the CTK sends them)', () => {
+    const context = (): CtkContext => ({
+      ds, prefix: 'Q-',
+      encryptedForOtherPartner: (cbeff) => mosipEncrypt(cbeff, other, keyDir),
+      async send(body) {
+        const id = typeof body.requestId === 'string' ? body.requestId : '';
+        mosip.send(body);
+        const received = await mosip.take(id);
+        expect(received.asText).toBe(false);
+        return received.response;
+      },
+    });
+    for (const c of CTK_CASES) {
+      it(`${c.id}${c.inactive ? ' (inactive in the CTK)' : ''}: ${c.title}`, () => c.run(context()), 30_000);
+    }
   });
 
   it('loses no request and answers none twice when the broker is killed and restarted mid-stream', async () => {
+    const countBefore = engine.count();
     const requests = Array.from({ length: 6 }, (_, i) => base('mosip.abis.insert', {
       referenceId: `R-${i}`, referenceURL: ds.share(`rr${i}`, { delayMs: 200 + 100 * i, content: personCbeff(persons.record(i % 3, 3)) }),
     }));
@@ -203,7 +275,7 @@ describe.skipIf(missing.length > 0)('ABIS API over an ActiveMQ queue pair (STOMP
       expect(entry!.response.returnValue).toBe('1');
       expect(entry!.messageIds.size, `${r.requestId} answered ${entry!.messageIds.size} times`).toBe(1);
     }
-    expect(engine.count()).toBe(9);
+    expect(engine.count()).toBe(countBefore + 6);
     expect(beforeKill).toBeLessThan(6);
     console.log(`broker restart: ${beforeKill} of 6 answered before SIGKILL; all 6 answered once after restart (${server.metrics.replays} from the log)`);
   }, 120_000);
