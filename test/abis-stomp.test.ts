@@ -20,7 +20,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DedupEngine, generateTemplateKey, parseTemplateKey } from '../engine/index.ts';
 import {
-  PartnerKeyring, pemPartnerKey, startAbisServer, type AbisResponse, type AbisServer, type StompClient, type StompMessage, type StompTransportOptions,
+  PartnerKeyring, abisConfigFromEnv, isTextMessage, pemPartnerKey, startAbisServer, stompDestination, type AbisResponse, type AbisServer, type StompClient, type StompMessage, type StompTransportOptions,
 } from '../api/abis/index.ts';
 import { CLIENT, startFakeDatashare, type FakeDatashare } from './fixtures/abis/datashare-server.ts';
 import { personCbeff, syntheticPersons } from './fixtures/abis/records.ts';
@@ -279,4 +279,18 @@ describe.skipIf(missing.length > 0)('ABIS API over an ActiveMQ queue pair (STOMP
     expect(beforeKill).toBeLessThan(6);
     console.log(`broker restart: ${beforeKill} of 6 answered before SIGKILL; all 6 answered once after restart (${server.metrics.replays} from the log)`);
   }, 120_000);
+});
+
+describe('STOMP destinations and message types (no broker needed)', () => {
+  it('maps MOSIP\'s queue names by the broker\'s rule, and reads the JMS type from content-length', () => {
+    expect(stompDestination('mosip-to-abis')).toBe('/queue/mosip-to-abis');
+    expect(stompDestination('mosip-to-abis', 'artemis')).toBe('mosip-to-abis');
+    expect(stompDestination('/queue/custom', 'artemis')).toBe('/queue/custom');
+    expect(isTextMessage({ headers: { 'message-id': 'x' } })).toBe(true);
+    expect(isTextMessage({ headers: { 'message-id': 'x', 'content-length': '12' } })).toBe(false);
+    const env = { DATA_DIR: '/tmp/x', ABIS_TOKEN: 'x'.repeat(20), ABIS_STOMP_PORT: '61616' };
+    expect(abisConfigFromEnv(env).stomp).toMatchObject({ broker: 'classic', requestQueue: 'mosip-to-abis', responseQueue: 'abis-to-mosip' });
+    expect(abisConfigFromEnv({ ...env, ABIS_STOMP_BROKER: 'artemis' }).stomp).toMatchObject({ broker: 'artemis' });
+    expect(() => abisConfigFromEnv({ ...env, ABIS_STOMP_BROKER: 'rabbit' })).toThrow(/^ABIS_STOMP_BROKER/);
+  });
 });

@@ -30,7 +30,7 @@ export { parseAbisRequest, AbisRequestError, ABIS_OPERATIONS, ACCEPTED_VERSIONS,
 export { ABIS_PARAMS } from './params.ts';
 export { abisConfigFromEnv, type AbisEnvConfig } from './config.ts';
 export {
-  startStompTransport, defaultStompClient, type StompTransport, type StompTransportOptions, type StompClient, type StompMessage, type StompTransaction,
+  startStompTransport, defaultStompClient, stompDestination, isTextMessage, type StompBrokerKind, type StompTransport, type StompTransportOptions, type StompClient, type StompMessage, type StompTransaction,
 } from './transport-stomp.ts';
 
 /** The ActiveMQ queue pair (STOMP); see transport-stomp.ts. */
