@@ -105,7 +105,7 @@ export class DatashareGuard {
         const list = addresses as dns.LookupAddress[];
         const refused = list.find((a) => !this.addressAllowed(url, a.address));
         if (refused !== undefined || list.length === 0) {
-          return callback(new OriginNotAllowedError(`${hostname} resolves to ${refused?.address ?? 'nothing'}, a non-public address not allowed`), '', 0);
+          return callback(new OriginNotAllowedError(`${hostname} resolves to ${refused?.address ?? 'nothing'}, a non-public address not allowed (ABIS_DATASHARE_ALLOWED_NETWORKS)`), '', 0);
         }
         if ((options as dns.LookupOptions).all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list);
         callback(null, list[0].address, list[0].family);
