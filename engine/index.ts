@@ -66,3 +66,8 @@ export {
   readCbeff, writeCbeff, decodeBase64Strict, CBEFF_LIMITS,
   type CbeffRecord, type CbeffBir, type CbeffLimits, type CbeffBirInput,
 } from './formats/cbeff.ts';
+export {
+  checkFingerSample, checkFingerMinutiae, checkFingerImage, minutiaeSpread, ridgeStructure, QualityGateError,
+  type QualityGateReason, type FingerSample, type MinutiaeSpread, type RidgeStructure,
+} from './quality-gate.ts';
+export { QUALITY_GATE } from './quality-gate-params.ts';
