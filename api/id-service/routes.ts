@@ -4,7 +4,7 @@
  * enumeration test reads this table. Adding a route here is the only way to add one.
  *
  * None of them takes a probe and returns identities: /enrol answers a UIN or a case id,
- * /verify answers {match, score} for one claimed UIN.
+ * /verify answers {match, reason} for one claimed UIN (no score).
  */
 export type Access = 'public' | 'client' | 'operator' | 'metrics';
 export type OperationId = 'enrol' | 'verify' | 'listCases' | 'decideCase' | 'openapi' | 'metrics';
@@ -28,7 +28,7 @@ export interface RouteSpec {
 
 export const ROUTES: readonly RouteSpec[] = Object.freeze([
   { method: 'post', path: '/enrol', pattern: '/enrol', params: 0, operationId: 'enrol', summary: 'Enrol a person: a UIN if unique, else an adjudication case id', access: 'client', body: 'enrol', inFlight: 'enrol' },
-  { method: 'post', path: '/verify', pattern: '/verify', params: 0, operationId: 'verify', summary: 'Verify a person against one UIN (1:1): match and score only', access: 'client', body: 'default', inFlight: 'verify' },
+  { method: 'post', path: '/verify', pattern: '/verify', params: 0, operationId: 'verify', summary: 'Verify a person against one UIN (1:1): the decision and a reason code only', access: 'client', body: 'default', inFlight: 'verify' },
   { method: 'get', path: '/adjudication', pattern: '/adjudication', params: 0, operationId: 'listCases', summary: 'Open adjudication cases (operators)', access: 'operator', body: 'none' },
   { method: 'post', path: '/adjudication/{caseId}', pattern: '/adjudication/:caseId', params: 1, operationId: 'decideCase', summary: 'Decide a case: duplicate or unique (operators)', access: 'operator', body: 'default' },
   { method: 'get', path: '/openapi.json', pattern: '/openapi.json', params: 0, operationId: 'openapi', summary: 'This API description (OpenAPI 3.1)', access: 'public', body: 'none' },

@@ -55,7 +55,9 @@ export interface IdServiceHandle {
 }
 
 const MIN_TOKEN_LENGTH = 16;
-const HEADERS = ['authorization', 'content-length', 'content-type'];
+const HEADERS = ['authorization', 'content-length', 'content-type', 'idempotency-key'];
+/** An Idempotency-Key: 1–128 printable ASCII characters (a UUID is the usual choice). */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 
 export async function startIdService(options: IdServiceOptions): Promise<IdServiceHandle> {
   const limits: IdServiceLimits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -98,11 +100,13 @@ export async function startIdService(options: IdServiceOptions): Promise<IdServi
 
   type Result = { status: number; body: unknown } | { status: number; text: string | Buffer; contentType: string };
   const operations: Record<OperationId, (ex: Exchange, who: string, body: unknown) => Promise<Result> | Result> = {
-    enrol: async (_ex, who, body) => {
-      const outcome = await service.enrol(who, body);
+    enrol: async (ex, who, body) => {
+      const key = ex.headers['idempotency-key'];
+      if (key !== '' && !IDEMPOTENCY_KEY.test(key)) throw new HttpError(400, 'ERR_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1–128 printable ASCII characters');
+      const outcome = await service.enrol(who, body, key === '' ? undefined : { key });
       return { status: outcome.status === 'uin-issued' ? 201 : 202, body: outcome };
     },
-    verify: async (_ex, who, body) => ({ status: 200, body: await service.verify(who, body) }),
+    verify: async (ex, who, body) => ({ status: 200, body: await service.verify(who, ex.remoteAddress, body) }),
     listCases: (ex) => {
       const raw = new URLSearchParams(ex.query).get('limit');
       const limit = raw === null ? limits.maxListCases : Number(raw);
