@@ -241,7 +241,7 @@ describe('ID service', () => {
   });
 
   describe('no 1:N door', () => {
-    const expectedRoutes = ['GET /adjudication', 'GET /metrics', 'GET /openapi.json', 'POST /adjudication/{caseId}', 'POST /enrol', 'POST /verify'];
+    const expectedRoutes = ['GET /adjudication', 'GET /health/live', 'GET /health/ready', 'GET /metrics', 'GET /openapi.json', 'POST /adjudication/{caseId}', 'POST /enrol', 'POST /verify'];
 
     it('registers exactly the routes of the table, and the OpenAPI document describes exactly those', async () => {
       expect(ROUTES.map((r) => `${r.method.toUpperCase()} ${r.path}`).sort()).toEqual(expectedRoutes);

@@ -12,6 +12,7 @@ import { AbisMetrics } from './metrics.ts';
 import { AbisProcessor } from './processor.ts';
 import { mountAbisRoutes, uWS } from './transport-http.ts';
 import { ABIS_PARAMS } from './params.ts';
+import { listenExclusive, type Readiness } from '../http/index.ts';
 import { startStompTransport, type StompTransport, type StompTransportOptions } from './transport-stomp.ts';
 
 export { AbisProcessor, AbisBusyError, candidateJson, probeOfSubject, type AbisBackend } from './processor.ts';
@@ -46,6 +47,10 @@ export interface AbisServerOptions {
   readonly stomp?: AbisStompOptions;
   /** Worker threads for CBEFF intake (default ABIS_PARAMS.intakeThreads; 0: the service's thread). */
   readonly intakeThreads?: number;
+  /** For GET /health/ready (api/http/health.ts); default: ready. */
+  readonly readiness?: Readiness;
+  /** Where job errors are logged (api/logger.ts). */
+  readonly logger?: { error(details: Record<string, unknown>, message: string): void };
 }
 
 export interface AbisServer {
@@ -67,14 +72,14 @@ export async function startAbisServer(o: AbisServerOptions): Promise<AbisServer>
   const pool = intakeThreads > 0 ? new IntakePool(intakeThreads) : undefined;
   const processor = new AbisProcessor({
     backend: { engine: o.engine, subject: (id) => o.engine.subject(id) }, log, datashare, metrics, intake: pool === undefined ? undefined : (cbeff) => pool.read(cbeff),
+    logger: o.logger,
   });
   const app = uWS.App();
-  const endSockets = mountAbisRoutes(app, { processor, metrics, token: o.token, bodyTimeoutMs: o.bodyTimeoutMs });
+  const endSockets = mountAbisRoutes(app, { processor, metrics, token: o.token, bodyTimeoutMs: o.bodyTimeoutMs, readiness: o.readiness });
   const host = o.host ?? '127.0.0.1';
   let listenSocket: uWS.us_listen_socket | false = false;
   try {
-    listenSocket = await new Promise<uWS.us_listen_socket | false>((resolve) => app.listen(host, o.port ?? 0, resolve));
-    if (listenSocket === false) throw new Error(`ABIS API could not listen on ${host}:${o.port ?? 0}`);
+    listenSocket = await listenExclusive(app, host, o.port ?? 0, 'the ABIS API'); // no SO_REUSEPORT: a port in use is refused
   } catch (error) {
     await pool?.close();
     await log.close();

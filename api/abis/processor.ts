@@ -101,7 +101,11 @@ export class AbisProcessor {
   readonly #intake: (cbeff: Uint8Array) => Promise<Biometrics>;
 
   /** `intake` turns a fetched record into templates (default: readBiometrics in this thread). */
-  constructor(options: { backend: AbisBackend; log: JobLog; datashare: DatashareClient; metrics: AbisMetrics; intake?: (cbeff: Uint8Array) => Promise<Biometrics> }) {
+  /** Where job errors are reported (pino's Logger fits); none: not reported. */
+  readonly #logger: { error(details: Record<string, unknown>, message: string): void } | undefined;
+
+  constructor(options: { backend: AbisBackend; log: JobLog; datashare: DatashareClient; metrics: AbisMetrics; intake?: (cbeff: Uint8Array) => Promise<Biometrics>; logger?: { error(details: Record<string, unknown>, message: string): void } }) {
+    this.#logger = options.logger;
     this.#intake = options.intake ?? ((cbeff) => readBiometrics(cbeff, this.#maker));
     this.#backend = options.backend;
     this.#log = options.log;
@@ -168,6 +172,7 @@ export class AbisProcessor {
         response = await committed;
       } catch (error) {
         response = failureResponse(request.id, request.requestId, failureOf(error));
+        this.#logger?.error({ err: error, requestId: request.requestId, operation: request.id, failureReason: response.failureReason }, 'ABIS job failed');
       }
       // Internal errors are not final: they are answered but not logged, so a retry runs again.
       const final = response.failureReason !== String(FAILURE.internal) && response.failureReason !== String(FAILURE.unexpected);

@@ -68,6 +68,11 @@ export class BiometricsAdapter {
   #iris: IrisMatcher | undefined;
   #intake: TemplateMaker | undefined;
 
+  /** Instantiates the finger extractor's kernel now (the matcher's is made with the adapter). */
+  warm(): void {
+    this.#extractor ??= new FingerExtractor();
+  }
+
   /**
    * Parses and converts `value`. `purpose` 'enrol' needs known, distinct positions/sides;
    * 'verify' accepts finger position 0 (unknown). Throws HttpError: 400 for a malformed

@@ -54,6 +54,13 @@ const OPERATIONS: Record<OperationId, { request?: Json; responses: Record<string
   },
   openapi: { responses: { 200: { description: 'This document', content: { 'application/json': { schema: { type: 'object' } } } } } },
   metrics: { responses: { 200: { description: 'Prometheus text exposition format 0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } } } },
+  healthLive: { responses: { 200: { description: 'Alive', ...(jsonBody({ type: 'object', properties: { status: { const: 'live' } } }) as object) } } },
+  healthReady: {
+    responses: {
+      200: { description: 'Ready: the engine is warm', ...(jsonBody({ type: 'object', properties: { status: { const: 'ready' } } }) as object) },
+      503: { description: 'Starting (gallery loading, kernels warming) or stopping', ...(jsonBody({ type: 'object', properties: { status: { enum: ['starting', 'stopping'] } } }) as object) },
+    },
+  },
 };
 
 const SECURITY: Record<RouteSpec['access'], Json[]> = {

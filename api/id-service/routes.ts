@@ -7,7 +7,7 @@
  * /verify answers {match, reason} for one claimed UIN (no score).
  */
 export type Access = 'public' | 'client' | 'operator' | 'metrics';
-export type OperationId = 'enrol' | 'verify' | 'listCases' | 'decideCase' | 'openapi' | 'metrics';
+export type OperationId = 'enrol' | 'verify' | 'listCases' | 'decideCase' | 'openapi' | 'metrics' | 'healthLive' | 'healthReady';
 
 export interface RouteSpec {
   readonly method: 'get' | 'post';
@@ -33,4 +33,6 @@ export const ROUTES: readonly RouteSpec[] = Object.freeze([
   { method: 'post', path: '/adjudication/{caseId}', pattern: '/adjudication/:caseId', params: 1, operationId: 'decideCase', summary: 'Decide a case: duplicate or unique (operators)', access: 'operator', body: 'default' },
   { method: 'get', path: '/openapi.json', pattern: '/openapi.json', params: 0, operationId: 'openapi', summary: 'This API description (OpenAPI 3.1)', access: 'public', body: 'none' },
   { method: 'get', path: '/metrics', pattern: '/metrics', params: 0, operationId: 'metrics', summary: 'Operational metrics (Prometheus text format)', access: 'metrics', body: 'none' },
+  { method: 'get', path: '/health/live', pattern: '/health/live', params: 0, operationId: 'healthLive', summary: 'Liveness: the process answers (200)', access: 'public', body: 'none' },
+  { method: 'get', path: '/health/ready', pattern: '/health/ready', params: 0, operationId: 'healthReady', summary: 'Readiness: 200 once the engine is warm, 503 while starting or stopping', access: 'public', body: 'none' },
 ] satisfies RouteSpec[]);
