@@ -9,7 +9,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { EngineError, TEMPLATE_KEY_ENV, TEMPLATE_KEY_FILE_ENV, generateTemplateKey } from '../engine/index.ts';
+import { ConfigError } from './config-schema.ts';
+import { TEMPLATE_KEY_ENV, TEMPLATE_KEY_FILE_ENV, generateTemplateKey } from '../engine/index.ts';
 
 export interface DevelopmentEnvironment {
   readonly env: NodeJS.ProcessEnv;
@@ -22,9 +23,9 @@ export function developmentEnvironment(env: NodeJS.ProcessEnv = process.env): De
   const out: NodeJS.ProcessEnv = { ...env };
   const generated: string[] = [];
   out.DATA_DIR = resolve(env.DATA_DIR || '.biodedup-data');
-  mkdirSync(out.DATA_DIR, { recursive: true });
+  mkdirSync(out.DATA_DIR, { recursive: true, mode: 0o700 });
   const fill = (name: string, file: string, make: () => string): string => {
-    if (production) throw new EngineError('ERR_CONFIG', `${name} must be set when BIODEDUP_ENV=production`);
+    if (production) throw new ConfigError([`${name} must be set when BIODEDUP_ENV=production`]);
     const path = join(out.DATA_DIR!, file);
     if (!existsSync(path)) writeFileSync(path, `${make()}\n`, { mode: 0o600 });
     generated.push(`${name} from ${path} (development only)`);

@@ -26,7 +26,7 @@ export {
 export { calibrateIrisScore } from './iris-calibration.ts';
 export {
   openSubjectStore, SubjectStore, DURABLE_LMDB_OPTIONS, DEFAULT_STORE_LIMITS, TemplateKey, loadTemplateKey, parseTemplateKey,
-  generateTemplateKey, TEMPLATE_KEY_ENV, TEMPLATE_KEY_FILE_ENV, StoreError,
+  generateTemplateKey, TEMPLATE_KEY_ENV, TEMPLATE_KEY_FILE_ENV, StoreError, DataDirLock, LOCK_FILE,
   type SubjectStoreOptions, type InsertResult, type DeleteResult, type StoreChange, type Subject, type StoredSubject,
   type BiometricTemplate, type Modality, type FingerPosition, type IrisSide, type StoreLimits, type StoreErrorCode,
 } from './store/index.ts';
@@ -44,7 +44,7 @@ export { fuseScores, decisionThreshold, bestOfScore } from './gallery/fusion.ts'
 export { POOL_SIZE_ENV } from './gallery/scan-pool.ts';
 export { GALLERY_PARAMS } from './gallery/params.ts';
 export type {
-  EngineOptions, Probe, ProbeFinger, IdentifyOptions, IdentifyResult, Candidate, ModalityScore, VerifyResult, ProbeIris, IrisSideOrUnknown,
+  EngineOptions, EngineLogger, Probe, ProbeFinger, IdentifyOptions, IdentifyResult, Candidate, ModalityScore, VerifyResult, ProbeIris, IrisSideOrUnknown,
 } from './gallery/engine-types.ts';
 export {
   fingerVector, templateVector, isEmptyVector, pairHistogramFeatures, FINGER_VECTOR_DIMENSION, FingerIndex, PREFILTER, PREFILTER_INDEX,
@@ -66,3 +66,8 @@ export {
   readCbeff, writeCbeff, decodeBase64Strict, CBEFF_LIMITS,
   type CbeffRecord, type CbeffBir, type CbeffLimits, type CbeffBirInput,
 } from './formats/cbeff.ts';
+export {
+  checkFingerSample, checkFingerMinutiae, checkFingerImage, minutiaeSpread, ridgeStructure, QualityGateError,
+  type QualityGateReason, type FingerSample, type MinutiaeSpread, type RidgeStructure,
+} from './quality-gate.ts';
+export { QUALITY_GATE } from './quality-gate-params.ts';

@@ -12,6 +12,7 @@ import { AbisMetrics } from './metrics.ts';
 import { AbisProcessor } from './processor.ts';
 import { mountAbisRoutes, uWS } from './transport-http.ts';
 import { ABIS_PARAMS } from './params.ts';
+import { listenExclusive, type Readiness } from '../http/index.ts';
 import { startStompTransport, type StompTransport, type StompTransportOptions } from './transport-stomp.ts';
 import type { PartnerKeyring } from './payload.ts';
 import type { AbisLogger } from './request-identity.ts';
@@ -55,8 +56,10 @@ export interface AbisServerOptions {
   readonly intakeThreads?: number;
   /** The partner keys that open encrypted datashare payloads (none: plain CBEFF only). */
   readonly keyring?: PartnerKeyring;
-  /** Where refused requests and unexpected job errors are reported (default: JSON lines on stderr). */
+  /** Where refused requests and job errors are reported (pino's Logger fits; default: JSON lines on stderr). */
   readonly logger?: AbisLogger;
+  /** For GET /health/ready (api/http/health.ts); default: ready. */
+  readonly readiness?: Readiness;
 }
 
 export interface AbisServer {
@@ -88,12 +91,11 @@ export async function startAbisServer(o: AbisServerOptions): Promise<AbisServer>
     throw error;
   }
   const app = uWS.App();
-  const endSockets = mountAbisRoutes(app, { processor, metrics, token: o.token, bodyTimeoutMs: o.bodyTimeoutMs });
+  const endSockets = mountAbisRoutes(app, { processor, metrics, token: o.token, bodyTimeoutMs: o.bodyTimeoutMs, readiness: o.readiness });
   const host = o.host ?? '127.0.0.1';
   let listenSocket: uWS.us_listen_socket | false = false;
   try {
-    listenSocket = await new Promise<uWS.us_listen_socket | false>((resolve) => app.listen(host, o.port ?? 0, resolve));
-    if (listenSocket === false) throw new Error(`ABIS API could not listen on ${host}:${o.port ?? 0}`);
+    listenSocket = await listenExclusive(app, host, o.port ?? 0, 'the ABIS API'); // no SO_REUSEPORT: a port in use is refused
   } catch (error) {
     await pool?.close();
     await log.close();

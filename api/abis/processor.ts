@@ -90,7 +90,8 @@ export class AbisProcessor {
 
   /**
    * `intake` turns a fetched record into templates (default: readBiometrics in this thread);
-   * `keyring` holds the partner keys that open encrypted datashare payloads (none: plain CBEFF only).
+   * `keyring` holds the partner keys that open encrypted datashare payloads (none: plain CBEFF only);
+   * `logger` receives refused requests and job failures (pino's Logger fits; default: JSON lines on stderr).
    */
   constructor(options: {
     backend: AbisBackend; log: JobLog; datashare: DatashareClient; metrics: AbisMetrics; intake?: (cbeff: Uint8Array) => Promise<Biometrics>;
@@ -195,9 +196,12 @@ export class AbisProcessor {
         response = await committed;
       } catch (error) {
         response = failureResponse(request.id, request.requestId, failureOf(error));
-        if (!(error instanceof IntakeError || error instanceof DatashareError || error instanceof PayloadError)) {
-          this.#logger.error({ code: 'ERR_ABIS_JOB', requestId: request.requestId, operation: request.id, error: error instanceof Error ? error.stack ?? error.message : String(error) },
-            'job failed unexpectedly');
+        const job = { requestId: request.requestId, operation: request.id, failureReason: response.failureReason };
+        if (error instanceof IntakeError || error instanceof DatashareError || error instanceof PayloadError) {
+          // the sender's data: the reason code only (a message could quote the payload)
+          this.#logger.warn({ ...job, code: error.code }, 'ABIS job refused');
+        } else {
+          this.#logger.error({ ...job, code: 'ERR_ABIS_JOB', err: error }, 'ABIS job failed unexpectedly');
         }
       }
       // Internal errors are not final: they are answered but not logged, so a retry runs again.

@@ -19,7 +19,7 @@ import type { AbisMetrics } from './metrics.ts';
 import { failureResponse } from './messages.ts';
 import { FAILURE } from './failure-reasons.ts';
 import { ABIS_PARAMS } from './params.ts';
-import { TokenSet, bearerToken } from '../http/index.ts';
+import { TokenSet, bearerToken, mountHealthRoutes, type Readiness } from '../http/index.ts';
 
 interface SocketState {
   authed: boolean;
@@ -49,6 +49,8 @@ export interface TransportOptions {
   readonly token: string;
   /** Override of ABIS_PARAMS.bodyTimeoutMs (tests). */
   readonly bodyTimeoutMs?: number;
+  /** For GET /health/ready (api/http/health.ts); default: ready. */
+  readonly readiness?: Readiness;
 }
 
 /** Registers the routes; returns a function that ends every open WebSocket (for close()). */
@@ -181,6 +183,7 @@ export function mountAbisRoutes(app: TemplatedApp, o: TransportOptions): () => v
     },
   });
 
+  mountHealthRoutes(app, o.readiness ?? (() => 'ready'));
   app.any('/*', (res) => {
     o.metrics.error('ERR_ABIS_ROUTE');
     res.cork(() => res.writeStatus(STATUS[404]).writeHeader('content-type', 'application/json').end(errorBody('ERR_ABIS_ROUTE', 'no such route')));

@@ -21,6 +21,8 @@ export interface Exchange {
   aborted: boolean;
   /** A response was sent (or started): never write another. */
   responded: boolean;
+  /** Set by the service: echoed as `x-request-id` on the response and carried by its log lines. */
+  requestId?: string;
   onAbort(listener: () => void): void;
 }
 

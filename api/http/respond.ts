@@ -19,6 +19,7 @@ export function sendText(ex: Exchange, status: number, contentType: string, body
     res.writeHeader('content-type', contentType);
     res.writeHeader('cache-control', 'no-store');
     res.writeHeader('x-content-type-options', 'nosniff');
+    if (ex.requestId !== undefined) res.writeHeader('x-request-id', ex.requestId);
     for (const [k, v] of Object.entries(headers)) res.writeHeader(k, v);
     if (bytes.length <= STREAM_ABOVE_BYTES || closeConnection) {
       res.end(bytes, closeConnection);

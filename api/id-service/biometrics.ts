@@ -15,7 +15,7 @@
  */
 import {
   EngineError, FingerExtractor, FingerMatcher, IrisMatcher, readMinutiaeRecord, readIso19794_6, decodeImage, decodeIrisImage,
-  decodeFingerImageRecord, FINGER_TEMPLATE_VERSION, IRIS_TEMPLATE_VERSION,
+  decodeFingerImageRecord, FINGER_TEMPLATE_VERSION, IRIS_TEMPLATE_VERSION, checkFingerSample,
   type FingerPosition, type GrayImage, type Probe, type Subject,
 } from '../../engine/index.ts';
 import { HttpError } from '../http/index.ts';
@@ -67,6 +67,11 @@ export class BiometricsAdapter {
   #extractor: FingerExtractor | undefined;
   #iris: IrisMatcher | undefined;
   #intake: TemplateMaker | undefined;
+
+  /** Instantiates the finger extractor's kernel now (the matcher's is made with the adapter). */
+  warm(): void {
+    this.#extractor ??= new FingerExtractor();
+  }
 
   /**
    * Parses and converts `value`. `purpose` 'enrol' needs known, distinct positions/sides;
@@ -147,6 +152,7 @@ export class BiometricsAdapter {
         const record = readMinutiaeRecord(bytes);
         const view = record.views[0];
         if (view === undefined) throw new EngineError('ERR_RECORD_EMPTY', 'the minutiae record has no finger view');
+        checkFingerSample({ minutiae: view.minutiae, pxPerCm: record.resolutionX }); // the one quality gate (engine/quality-gate.ts)
         return this.#matcher.createTemplate(view.minutiae, { resolutionPxPerCm: record.resolutionX }).bytes;
       }
       if (format === 'iso19794-4') {
@@ -164,6 +170,7 @@ export class BiometricsAdapter {
   #fromImage(image: GrayImage, dpi: number): Uint8Array {
     const extraction = (this.#extractor ??= new FingerExtractor()).extract(image, { dpi });
     const record = extraction.record;
+    checkFingerSample({ image, dpi, minutiae: record.views[0].minutiae, pxPerCm: record.resolutionX }); // a corrupt decode is refused
     return this.#matcher.createTemplate(record.views[0].minutiae, { resolutionPxPerCm: record.resolutionX }).bytes;
   }
 

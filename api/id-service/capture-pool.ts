@@ -12,6 +12,8 @@ import type { CaptureReply, CaptureTask } from './capture-worker.ts';
 
 export interface Capturer {
   capture(biometrics: unknown, purpose: 'enrol' | 'verify'): Promise<Captured>;
+  /** Instantiates the kernels (finger matcher and extractor) in every worker, so the first request is not the slow one. */
+  warm(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -25,13 +27,18 @@ class InlineCapturer implements Capturer {
   capture(biometrics: unknown, purpose: 'enrol' | 'verify'): Promise<Captured> {
     return this.#adapter.capture(biometrics, purpose);
   }
+  async warm(): Promise<void> {
+    this.#adapter.warm();
+  }
   async close(): Promise<void> {}
 }
 
 class CapturePool implements Capturer {
   readonly #piscina: Piscina<CaptureTask, CaptureReply>;
   readonly #inline = new BiometricsAdapter();
+  readonly #threads: number;
   constructor(threads: number) {
+    this.#threads = threads;
     this.#piscina = new Piscina<CaptureTask, CaptureReply>({
       filename: new URL('./capture-worker-entry.mjs', import.meta.url).href,
       minThreads: threads,
@@ -46,6 +53,11 @@ class CapturePool implements Capturer {
     const reply = await this.#piscina.run({ biometrics, purpose });
     if (!reply.ok) throw new HttpError(reply.status, reply.code, reply.message);
     return reply.captured;
+  }
+  async warm(): Promise<void> {
+    this.#inline.warm();
+    // one task per worker, all at once: each busy worker takes one, so every worker warms
+    await Promise.all(Array.from({ length: this.#threads }, () => this.#piscina.run({ biometrics: undefined, purpose: 'verify', warm: true })));
   }
   async close(): Promise<void> {
     await this.#piscina.destroy();

@@ -9,6 +9,8 @@ import { BiometricsAdapter, type Captured } from './biometrics.ts';
 export interface CaptureTask {
   readonly biometrics: unknown;
   readonly purpose: 'enrol' | 'verify';
+  /** Only instantiate the kernels (start-up warm-up). */
+  readonly warm?: boolean;
 }
 
 export type CaptureReply =
@@ -18,6 +20,11 @@ export type CaptureReply =
 const adapter = new BiometricsAdapter();
 
 export default async function captureInWorker(task: CaptureTask): Promise<CaptureReply> {
+  if (task.warm === true) {
+    adapter.warm();
+    await new Promise((resolve) => setTimeout(resolve, 50)); // hold this worker so the next warm task goes to another
+    return { ok: true, captured: { fingers: [], irises: [], exceptions: 0 } };
+  }
   try {
     return { ok: true, captured: await adapter.capture(task.biometrics, task.purpose) };
   } catch (error) {

@@ -9,6 +9,7 @@
  *   pending     caseId → createdAt         (the open adjudication list)
  *   rollback    enrolmentId → reason       (engine subjects to delete at start unless a decision claims them)
  *   audit       sequence → audit entry     (append-only; never biometric data)
+ *   idempotency client \n Idempotency-Key → { requestHash, outcome } (written with the decision it answers)
  *
  * A decision and its audit entry are written in one transaction: one cannot exist without the other.
  * No biometric data is ever stored here: templates live (encrypted) in the engine's store.
@@ -77,6 +78,19 @@ export interface AuditEntry {
 
 export type AuditInput = Omit<AuditEntry, 'sequence' | 'at'>;
 
+/** What an Idempotency-Key replays: the request it came with (hash) and the first answer. */
+export interface IdempotentRecord {
+  readonly requestHash: string;
+  readonly outcome: { readonly status: 'uin-issued'; readonly uin: string } | { readonly status: 'pending-adjudication'; readonly caseId: string };
+  readonly at: string;
+}
+
+export interface Remember {
+  readonly client: string;
+  readonly key: string;
+  readonly requestHash: string;
+}
+
 export class CaseError extends Error {
   readonly code: 'ERR_CASE_UNKNOWN' | 'ERR_CASE_DECIDED';
   constructor(code: CaseError['code'], message: string) {
@@ -95,6 +109,7 @@ export class IdStore {
   readonly #rollback: Database<string, string>;
   readonly #audit: Database<AuditEntry, number>;
   readonly #meta: Database<number, string>;
+  readonly #idempotency: Database<IdempotentRecord, string>;
   readonly #uinLength: number;
   #auditSequence: number;
   #closed = false;
@@ -110,6 +125,7 @@ export class IdStore {
       this.#rollback = this.#root.openDB<string, string>('rollback', { encoding: 'string' });
       this.#audit = this.#root.openDB<AuditEntry, number>('audit', {});
       this.#meta = this.#root.openDB<number, string>('meta', {});
+      this.#idempotency = this.#root.openDB<IdempotentRecord, string>('idempotency', {});
       const format = this.#meta.get('format');
       if (format === undefined) this.#meta.putSync('format', ID_STORE_FORMAT);
       else if (format !== ID_STORE_FORMAT) throw new Error(`ID service store layout ${String(format)} is not the one this build reads (${ID_STORE_FORMAT})`);
@@ -122,6 +138,11 @@ export class IdStore {
     }
   }
 
+  /** The first answer given to (client, Idempotency-Key), if any. */
+  idempotentOutcome(client: string, key: string): IdempotentRecord | undefined {
+    return this.#idempotency.get(`${client}\n${key}`);
+  }
+
   /** The enrolment holding `uin`, when the UIN was issued. */
   enrolmentOfUin(uin: string): string | undefined {
     return this.#uins.get(uin);
@@ -129,14 +150,6 @@ export class IdStore {
 
   enrolment(enrolmentId: string): EnrolmentRecord | undefined {
     return this.#enrolments.get(enrolmentId);
-  }
-
-  /** An issued enrolment chosen at random (the decoy of a verification of an unknown UIN). */
-  randomIssuedEnrolment(): string | undefined {
-    const start = randomUinCandidate(this.#uinLength);
-    for (const { value } of this.#uins.getRange({ start, limit: 1 })) return value;
-    for (const { value } of this.#uins.getRange({ limit: 1 })) return value;
-    return undefined;
   }
 
   /** Engine subjects inserted but not yet claimed by a decision (to delete after a crash). */
@@ -154,7 +167,7 @@ export class IdStore {
   }
 
   /** Unique: a fresh UIN for the enrolment, its record and the audit entry, in one transaction. */
-  async issueUin(enrolmentId: string, demographicsRef: string, client: string): Promise<string> {
+  async issueUin(enrolmentId: string, demographicsRef: string, client: string, remember?: Remember): Promise<string> {
     return this.#root.transaction(() => {
       const uin = this.#freshUin();
       const createdAt = new Date().toISOString();
@@ -162,12 +175,13 @@ export class IdStore {
       void this.#uins.put(uin, enrolmentId);
       void this.#rollback.remove(enrolmentId);
       this.#auditInTxn({ who: client, action: 'enrol', decision: 'uin-issued', uin, demographicsRef });
+      this.#rememberInTxn(remember, { status: 'uin-issued', uin });
       return uin;
     });
   }
 
   /** Possible duplicate: an open case, the enrolment marked pending, the audit entry. */
-  async openCase(enrolmentId: string, demographicsRef: string, client: string, candidates: AdjudicationCase['candidates']): Promise<string> {
+  async openCase(enrolmentId: string, demographicsRef: string, client: string, candidates: AdjudicationCase['candidates'], remember?: Remember): Promise<string> {
     return this.#root.transaction(() => {
       let caseId = newCaseId();
       while (this.#cases.doesExist(caseId)) caseId = newCaseId();
@@ -177,6 +191,7 @@ export class IdStore {
       void this.#enrolments.put(enrolmentId, { state: 'pending', caseId, demographicsRef, client, createdAt });
       void this.#rollback.remove(enrolmentId);
       this.#auditInTxn({ who: client, action: 'enrol', decision: 'pending-adjudication', caseId, demographicsRef });
+      this.#rememberInTxn(remember, { status: 'pending-adjudication', caseId });
       return caseId;
     });
   }
@@ -248,6 +263,11 @@ export class IdStore {
   #auditInTxn(entry: AuditInput): void {
     const sequence = ++this.#auditSequence;
     void this.#audit.put(sequence, { sequence, at: new Date().toISOString(), ...entry });
+  }
+
+  #rememberInTxn(remember: Remember | undefined, outcome: IdempotentRecord['outcome']): void {
+    if (remember === undefined) return;
+    void this.#idempotency.put(`${remember.client}\n${remember.key}`, { requestHash: remember.requestHash, outcome, at: new Date().toISOString() });
   }
 
   /** Inside a write transaction: a random UIN that passes the filters and was never issued. */

@@ -25,7 +25,12 @@ const COMMON_ERRORS: Record<string, Json> = {
 const OPERATIONS: Record<OperationId, { request?: Json; responses: Record<string, Json>; parameters?: Json[] }> = {
   enrol: {
     request: ref('EnrolRequest'),
+    parameters: [{
+      name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 1, maxLength: 128 },
+      description: 'A retry with the same key (and the same body) gets the first answer back, never a second enrolment; the same key with another body: 409',
+    }],
     responses: {
+      409: errorResponse('ERR_IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used with another body'),
       201: { description: 'Unique: a UIN was issued', ...(jsonBody(ref('UinIssued')) as object) },
       202: { description: 'Possible duplicate: pending adjudication (no UIN; nothing about any other identity)', ...(jsonBody(ref('PendingAdjudication')) as object) },
     },
@@ -49,6 +54,13 @@ const OPERATIONS: Record<OperationId, { request?: Json; responses: Record<string
   },
   openapi: { responses: { 200: { description: 'This document', content: { 'application/json': { schema: { type: 'object' } } } } } },
   metrics: { responses: { 200: { description: 'Prometheus text exposition format 0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } } } },
+  healthLive: { responses: { 200: { description: 'Alive', ...(jsonBody({ type: 'object', properties: { status: { const: 'live' } } }) as object) } } },
+  healthReady: {
+    responses: {
+      200: { description: 'Ready: the engine is warm', ...(jsonBody({ type: 'object', properties: { status: { const: 'ready' } } }) as object) },
+      503: { description: 'Starting (gallery loading, kernels warming) or stopping', ...(jsonBody({ type: 'object', properties: { status: { enum: ['starting', 'stopping'] } } }) as object) },
+    },
+  },
 };
 
 const SECURITY: Record<RouteSpec['access'], Json[]> = {
@@ -104,8 +116,11 @@ const SCHEMAS: Record<string, Json> = {
   Uin: { type: 'string', pattern: '^[0-9]{10,12}$', description: 'Random, Verhoeff check digit last' },
   VerifyRequest: { type: 'object', required: ['uin', 'biometrics'], additionalProperties: false, properties: { uin: ref('Uin'), biometrics: ref('Biometrics') } },
   VerifyResponse: {
-    type: 'object', required: ['match', 'score'], additionalProperties: false,
-    properties: { match: { type: 'boolean' }, score: { type: 'number', description: 'Fused −10·log10(FMR), one decimal; match ⇔ score ≥ 40' } },
+    type: 'object', required: ['match', 'reason'], additionalProperties: false,
+    properties: {
+      match: { type: 'boolean' },
+      reason: { enum: ['MATCHED', 'NOT_MATCHED'], description: 'The decision at FMR 1e-4; no score is returned (scores go to the audit only). An unknown UIN answers NOT_MATCHED.' },
+    },
   },
   Case: {
     type: 'object', required: ['caseId', 'state', 'demographicsRef', 'createdAt', 'candidates'],

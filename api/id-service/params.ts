@@ -30,7 +30,7 @@ export interface IdServiceLimits {
   /** Per client (credential or address): bucket size (requests) and refill (requests per second). */
   readonly clientBurst: number;
   readonly clientPerSecond: number;
-  /** Per UIN: bucket size (verifications) and refill (verifications per second). */
+  /** Per (client, address, UIN): failed verifications allowed in a burst and their refill (per second); matches spend nothing. */
   readonly uinBurst: number;
   readonly uinPerSecond: number;
   /** Most rate-limit buckets kept per kind (count); full buckets are dropped first. */

@@ -48,6 +48,12 @@ export class TokenBuckets {
     return { ok: true };
   }
 
+  /** Gives back the token a request took (e.g. a verification that matched spends nothing). */
+  refund(key: string): void {
+    const b = this.#buckets.get(key);
+    if (b !== undefined) b.tokens = Math.min(this.#rule.burst, b.tokens + 1);
+  }
+
   #evict(now: number): void {
     const { burst, perSecond } = this.#rule;
     for (const [key, b] of this.#buckets) {

@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { DedupEngine } from '../../engine/index.ts';
 import {
-  BodyAbortedError, HttpError, PROMETHEUS_CONTENT_TYPE, TokenSet, bearerToken, openExchange, readJson, sendError, sendJson, sendText,
+  BodyAbortedError, HttpError, PROMETHEUS_CONTENT_TYPE, listenExclusive, listenPort, TokenSet, bearerToken, openExchange, readJson, sendError, sendJson, sendText,
   type Exchange,
 } from '../http/index.ts';
 import { IdStore, type AuditEntry } from './id-store.ts';
@@ -20,6 +20,8 @@ import { ROUTES, type OperationId, type RouteSpec } from './routes.ts';
 import { IdService } from './service.ts';
 import { TokenBuckets } from './rate-limit.ts';
 import { openCapturer } from './capture-pool.ts';
+import { randomBytes } from 'node:crypto';
+import { silentLogger, type Logger } from '../logger.ts';
 import { DEFAULT_LIMITS, DEFAULT_UIN_LENGTH, MAX_UIN_LENGTH, MIN_UIN_LENGTH, type IdServiceLimits } from './params.ts';
 
 export interface IdServiceOptions {
@@ -41,6 +43,10 @@ export interface IdServiceOptions {
   readonly uinLength?: number;
   /** Workers that turn request biometrics into templates; 0: on the event loop. Default: one per core (the event loop is mostly idle while captures run). */
   readonly captureThreads?: number;
+  /** Structured log (api/logger.ts); default: none. Request lines at debug, unexpected errors at error with their stack. */
+  readonly logger?: Logger;
+  /** Readiness for GET /health/ready (e.g. the engine is warm); default: ready once listening. */
+  readonly ready?: () => boolean;
 }
 
 export interface IdServiceHandle {
@@ -50,12 +56,16 @@ export interface IdServiceHandle {
   metricsText(): string;
   /** The audit log after `afterSequence`, oldest first (for operators' tools and tests; no HTTP route). */
   auditEntries(afterSequence?: number): Generator<AuditEntry>;
+  /** Makes templates once in every capture worker (kernels instantiated) so the first request is not the slow one. */
+  warm(): Promise<void>;
   /** Stops listening, waits for requests in flight, stops the capture workers, closes the service's store (not the engine). */
   close(): Promise<void>;
 }
 
 const MIN_TOKEN_LENGTH = 16;
-const HEADERS = ['authorization', 'content-length', 'content-type'];
+const HEADERS = ['authorization', 'content-length', 'content-type', 'idempotency-key'];
+/** An Idempotency-Key: 1–128 printable ASCII characters (a UUID is the usual choice). */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 
 export async function startIdService(options: IdServiceOptions): Promise<IdServiceHandle> {
   const limits: IdServiceLimits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -68,6 +78,7 @@ export async function startIdService(options: IdServiceOptions): Promise<IdServi
   }
   if (options.metricsToken !== undefined) checkToken('metricsToken', options.metricsToken);
 
+  const logger = options.logger ?? silentLogger;
   const captureThreads = options.captureThreads ?? availableParallelism();
   if (!(Number.isInteger(captureThreads) && captureThreads >= 0 && captureThreads <= 256)) throw new RangeError(`captureThreads must be an integer 0–256, got ${captureThreads}`);
 
@@ -95,14 +106,20 @@ export async function startIdService(options: IdServiceOptions): Promise<IdServi
   const openapi = Buffer.from(JSON.stringify(openApiDocument()), 'utf8');
   let active = 0;
   let idle: (() => void) | undefined;
+  let stopping = false;
+  // request ids: a per-process random prefix and a counter (unique, cheap, and meaningless outside the logs)
+  const requestPrefix = randomBytes(4).toString('hex');
+  let requestCounter = 0;
 
   type Result = { status: number; body: unknown } | { status: number; text: string | Buffer; contentType: string };
   const operations: Record<OperationId, (ex: Exchange, who: string, body: unknown) => Promise<Result> | Result> = {
-    enrol: async (_ex, who, body) => {
-      const outcome = await service.enrol(who, body);
+    enrol: async (ex, who, body) => {
+      const key = ex.headers['idempotency-key'];
+      if (key !== '' && !IDEMPOTENCY_KEY.test(key)) throw new HttpError(400, 'ERR_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1–128 printable ASCII characters');
+      const outcome = await service.enrol(who, body, key === '' ? undefined : { key });
       return { status: outcome.status === 'uin-issued' ? 201 : 202, body: outcome };
     },
-    verify: async (_ex, who, body) => ({ status: 200, body: await service.verify(who, body) }),
+    verify: async (ex, who, body) => ({ status: 200, body: await service.verify(who, ex.remoteAddress, body) }),
     listCases: (ex) => {
       const raw = new URLSearchParams(ex.query).get('limit');
       const limit = raw === null ? limits.maxListCases : Number(raw);
@@ -111,6 +128,11 @@ export async function startIdService(options: IdServiceOptions): Promise<IdServi
     },
     decideCase: async (ex, who, body) => ({ status: 200, body: await service.decide(who, ex.params[0], body) }),
     openapi: () => ({ status: 200, text: openapi, contentType: 'application/json' }),
+    healthLive: () => ({ status: 200, body: { status: 'live' } }),
+    healthReady: () => {
+      if (stopping) return { status: 503, body: { status: 'stopping' } };
+      return (options.ready?.() ?? true) ? { status: 200, body: { status: 'ready' } } : { status: 503, body: { status: 'starting' } };
+    },
     metrics: () => {
       metrics.enrolQueue.set({}, service.enrolQueueDepth);
       metrics.pendingCases.set({}, service.pendingCaseCount());
@@ -167,7 +189,7 @@ export async function startIdService(options: IdServiceOptions): Promise<IdServi
       return result.status;
     } catch (error) {
       if (error instanceof BodyAbortedError) return 499; // nginx's "client closed request": for the metrics only
-      const http = error instanceof HttpError ? error : internalError(error);
+      const http = error instanceof HttpError ? error : internalError(error, logger, ex.requestId, route.path);
       metrics.errors.inc({ code: http.code });
       sendError(ex, http);
       return http.status;
@@ -183,9 +205,13 @@ export async function startIdService(options: IdServiceOptions): Promise<IdServi
   for (const route of ROUTES) {
     app[route.method](route.pattern, (res, req) => {
       const ex = openExchange(res, req, HEADERS, route.params);
+      ex.requestId = `${requestPrefix}-${(++requestCounter).toString(36)}`;
       active++;
       void handle(route, ex).then((status) => {
-        metrics.requestSeconds.observe({ route: route.path, status: String(status) }, (performance.now() - ex.startedAt) / 1000);
+        const seconds = (performance.now() - ex.startedAt) / 1000;
+        metrics.requestSeconds.observe({ route: route.path, status: String(status) }, seconds);
+        // identifiers only: never a body, a header value or a token
+        logger.debug({ reqId: ex.requestId, method: ex.method, route: route.path, status, ms: Math.round(seconds * 1e4) / 10 }, 'request');
       }).finally(() => {
         if (--active === 0) idle?.();
       });
@@ -199,17 +225,13 @@ export async function startIdService(options: IdServiceOptions): Promise<IdServi
   });
 
   const host = options.host ?? '127.0.0.1';
-  const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) => {
-    app.listen(host, options.port, (socket) => {
-      if (socket === false) reject(new Error(`the ID service could not listen on ${host}:${options.port}`));
-      else resolve(socket);
-    });
-  }).catch(async (error: unknown) => {
+  // kernels instantiated in every capture worker before the first request can arrive
+  const listenSocket = await capturer.warm().then(() => listenExclusive(app, host, options.port, 'the ID service')).catch(async (error: unknown) => {
     await capturer.close();
     await store.close();
     throw error;
   });
-  const port = uWS.us_socket_local_port(listenSocket as unknown as uWS.us_socket);
+  const port = listenPort(listenSocket);
 
   let closing: Promise<void> | undefined;
   return {
@@ -217,7 +239,9 @@ export async function startIdService(options: IdServiceOptions): Promise<IdServi
     routes: ROUTES,
     metricsText: () => metrics.registry.render(),
     auditEntries: (afterSequence = 0) => store.auditEntries(afterSequence),
+    warm: () => capturer.warm(),
     close: () => (closing ??= (async () => {
+      stopping = true;
       uWS.us_listen_socket_close(listenSocket);
       if (active > 0) await new Promise<void>((resolve) => { idle = resolve; });
       await service.drain();
@@ -233,9 +257,8 @@ function checkToken(name: string, token: unknown): void {
   }
 }
 
-/** Anything unexpected: logged by code only (never the request), answered as a bare 500. */
-function internalError(error: unknown): HttpError {
-  const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : 'unknown';
-  console.error(`id-service: internal error (${code}): ${error instanceof Error ? error.message : String(error)}`);
+/** Anything unexpected: logged with its stack and the request id (never the request itself), answered as a bare 500. */
+function internalError(error: unknown, logger: Logger, reqId: string | undefined, route: string): HttpError {
+  logger.error({ err: error, reqId, route }, 'internal error');
   return new HttpError(500, 'ERR_INTERNAL', 'internal error');
 }

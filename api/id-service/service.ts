@@ -9,7 +9,8 @@
  * its subject, even a suspected duplicate: the templates then stay encrypted in the engine
  * store while the case waits, and later enrolments of the same person are compared with it.
  */
-import { EngineError, type DedupEngine } from '../../engine/index.ts';
+import { createHash, randomInt } from 'node:crypto';
+import { EngineError, FingerMatcher, type DedupEngine, type FingerTemplate, type Minutia } from '../../engine/index.ts';
 import { HttpError } from '../http/index.ts';
 import { toProbe, toSubject } from './biometrics.ts';
 import type { Capturer } from './capture-pool.ts';
@@ -26,9 +27,19 @@ export type EnrolOutcome =
   | { readonly status: 'uin-issued'; readonly uin: string }
   | { readonly status: 'pending-adjudication'; readonly caseId: string };
 
+/**
+ * A verification's answer: the decision and a reason code, never the score (a score, even
+ * rounded, lets a client hill-climb a forged probe towards the threshold; it goes to the audit).
+ * An unknown UIN answers NOT_MATCHED like any non-match.
+ */
 export interface VerifyOutcome {
   readonly match: boolean;
-  readonly score: number;
+  readonly reason: 'MATCHED' | 'NOT_MATCHED';
+}
+
+/** An Idempotency-Key presented with an enrolment (scoped to the client that presented it). */
+export interface IdempotencyKey {
+  readonly key: string;
 }
 
 export type Decision = 'uin-issued' | 'pending-adjudication' | 'match' | 'no-match' | 'duplicate' | 'unique';
@@ -63,14 +74,17 @@ export class IdService {
   readonly #store: IdStore;
   readonly #capturer: Capturer;
   readonly #enrolQueue = new SerialQueue();
-  readonly #uinBuckets: TokenBuckets;
+  /** Non-matching verifications per (client, address, UIN): see verify(). */
+  readonly #sourceUinBuckets: TokenBuckets;
   readonly #onDecision: (decision: Decision) => void;
+  /** Compared with the probe when the UIN is unknown, for the same work as a real verification (see verify()). */
+  readonly #decoy = new DecoyComparator();
 
   constructor(options: ServiceOptions) {
     this.#engine = options.engine;
     this.#store = options.store;
     this.#capturer = options.capturer;
-    this.#uinBuckets = new TokenBuckets({ burst: options.limits.uinBurst, perSecond: options.limits.uinPerSecond }, options.limits.maxBuckets);
+    this.#sourceUinBuckets = new TokenBuckets({ burst: options.limits.uinBurst, perSecond: options.limits.uinPerSecond }, options.limits.maxBuckets);
     this.#onDecision = options.onDecision ?? (() => undefined);
   }
 
@@ -104,8 +118,23 @@ export class IdService {
     return removed;
   }
 
-  async enrol(who: string, body: unknown): Promise<EnrolOutcome> {
+  /**
+   * With an Idempotency-Key, the first answer is stored with the decision (same transaction) and
+   * a retry with the same key and body gets it back without a second enrolment; the same key
+   * with another body is refused (409). Keys are scoped to the client (`who`).
+   */
+  async enrol(who: string, body: unknown, idempotency?: IdempotencyKey): Promise<EnrolOutcome> {
     const request = fields(body, ['demographicsRef', 'biometrics']);
+    const requestHash = idempotency === undefined ? '' : createHash('sha256').update(JSON.stringify(body)).digest('base64url');
+    const replay = (): EnrolOutcome | undefined => {
+      if (idempotency === undefined) return undefined;
+      const prior = this.#store.idempotentOutcome(who, idempotency.key);
+      if (prior === undefined) return undefined;
+      if (prior.requestHash !== requestHash) throw new HttpError(409, 'ERR_IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used with another request body');
+      return prior.outcome;
+    };
+    const early = replay();
+    if (early !== undefined) return early;
     const demographicsRef = request.demographicsRef;
     if (typeof demographicsRef !== 'string' || demographicsRef.length === 0 || demographicsRef.length > MAX_DEMOGRAPHICS_REF || !DEMOGRAPHICS_REF.test(demographicsRef)) {
       throw bad(`demographicsRef must be 1–${MAX_DEMOGRAPHICS_REF} printable ASCII characters without spaces`);
@@ -113,18 +142,21 @@ export class IdService {
     const captured = await this.#capturer.capture(request.biometrics, 'enrol');
     const probe = toProbe(captured);
     return this.#enrolQueue.run(async () => {
+      const concurrent = replay(); // a retry that overtook the first attempt waits here for it
+      if (concurrent !== undefined) return concurrent;
+      const remember = idempotency === undefined ? undefined : { client: who, key: idempotency.key, requestHash };
       const found = await engineCall(() => this.#engine.identify(probe, { targetFPIR: ENROL_TARGET_FPIR, maxResults: ENROL_MAX_CANDIDATES }));
       const enrolmentId = newEnrolmentId();
       await this.#store.markTentative(enrolmentId);
       try {
         await engineCall(() => this.#engine.insert(toSubject(enrolmentId, captured)));
         if (found.candidates.length === 0) {
-          const uin = await this.#store.issueUin(enrolmentId, demographicsRef, who);
+          const uin = await this.#store.issueUin(enrolmentId, demographicsRef, who, remember);
           this.#onDecision('uin-issued');
           return { status: 'uin-issued', uin };
         }
         const candidates = found.candidates.map((c) => ({ enrolmentId: c.referenceId, score: roundScore(c.score) }));
-        const caseId = await this.#store.openCase(enrolmentId, demographicsRef, who, candidates);
+        const caseId = await this.#store.openCase(enrolmentId, demographicsRef, who, candidates, remember);
         this.#onDecision('pending-adjudication');
         return { status: 'pending-adjudication', caseId };
       } catch (error) {
@@ -145,42 +177,50 @@ export class IdService {
   }
 
   /**
-   * 1:1 against the UIN's enrolment. An unknown UIN is answered like a non-match, after the same
-   * work: the probe is verified against a randomly chosen enrolled subject and the result forced
-   * to no-match, so neither the response shape nor its timing says whether the UIN exists.
+   * 1:1 against the UIN's enrolment; the answer is the decision only (the score goes to the audit).
+   *
+   * An unknown UIN is answered exactly like a non-match, and costs the same kind of work: the
+   * probe's fingers are compared with a decoy template of random minutiae made at start (never an
+   * enrolled person, so it can never be the probe's owner), and the audit entry is written as for
+   * any verification. Nothing in the answer, its headers or the rate limits depends on whether
+   * the UIN exists.
+   *
+   * Rate limit: non-matching attempts are counted per (client, address, UIN) — a source can
+   * hill-climb one UIN only `uinBurst` times before it is slowed — and a match spends nothing.
+   * There is no per-UIN budget shared by everyone: a stranger who knows a UIN cannot lock its
+   * holder out (they only exhaust their own budget); the per-client limit bounds every source.
    */
-  async verify(who: string, body: unknown): Promise<VerifyOutcome> {
+  async verify(who: string, address: string, body: unknown): Promise<VerifyOutcome> {
     const request = fields(body, ['uin', 'biometrics']);
     const uin = request.uin;
     if (!isWellFormedUin(uin)) throw new HttpError(400, 'ERR_UIN_FORMAT', 'uin must be a 10–12 digit UIN with a valid check digit');
     const captured = await this.#capturer.capture(request.biometrics, 'verify');
     const probe = toProbe(captured);
-    // Spent only by requests that reach a comparison: a malformed one teaches nothing about the
-    // UIN's templates (and is already counted by the per-client limit).
-    const allowed = this.#uinBuckets.take(uin);
+    const bucket = `${who}|${address}|${uin}`;
+    const allowed = this.#sourceUinBuckets.take(bucket);
     if (!allowed.ok) {
-      throw new HttpError(429, 'ERR_RATE_LIMITED', 'too many verifications of this UIN; retry later', { headers: { 'retry-after': String(allowed.retryAfterSeconds) } });
+      throw new HttpError(429, 'ERR_RATE_LIMITED', 'too many failed verifications of this UIN from this client; retry later', { headers: { 'retry-after': String(allowed.retryAfterSeconds) } });
     }
     const enrolmentId = this.#store.enrolmentOfUin(uin);
-    const target = enrolmentId ?? this.#store.randomIssuedEnrolment();
     let match = false;
     let score = 0;
     let known = enrolmentId !== undefined;
-    if (target !== undefined) {
+    if (enrolmentId !== undefined) {
       try {
-        const r = await this.#engine.verify(target, probe, VERIFY_THRESHOLD);
-        match = known && r.match;
+        const r = await this.#engine.verify(enrolmentId, probe, VERIFY_THRESHOLD);
+        match = r.match;
         score = r.score;
       } catch (error) {
         if (!(error instanceof EngineError && error.code === 'ERR_UNKNOWN_REFERENCE')) throw mapEngineError(error);
         known = false; // the subject was deleted under the UIN (e.g. by the ABIS door): answer as unknown
       }
     }
-    const shown = shownScore(score, match);
+    if (!known) this.#decoy.compare(captured.fingers.map((f) => f.template));
+    if (match) this.#sourceUinBuckets.refund(bucket);
     const decision = match ? 'match' : 'no-match';
-    await this.#store.audit({ who, action: 'verify', decision: known ? decision : 'unknown-uin', uin, score: shown });
+    await this.#store.audit({ who, action: 'verify', decision: known ? decision : 'unknown-uin', uin, score: roundScore(score) });
     this.#onDecision(decision);
-    return { match, score: shown };
+    return { match, reason: match ? 'MATCHED' : 'NOT_MATCHED' };
   }
 
   listCases(limit: number): CaseView[] {
@@ -254,11 +294,30 @@ function roundScore(score: number): number {
   return Math.round(score * f) / f;
 }
 
-/** The score a client sees: rounded, and for a non-match always below the threshold (match ⇔ score ≥ threshold). */
-function shownScore(score: number, match: boolean): number {
-  const r = roundScore(score);
-  if (match) return Math.max(r, VERIFY_THRESHOLD);
-  return Math.min(r, VERIFY_THRESHOLD - 10 ** -SCORE_DECIMALS);
+/**
+ * The work of an unknown UIN's verification: each probe finger compared with a template of
+ * random minutiae (40, a typical finger's count, drawn once per service). Random minutiae are
+ * nobody's finger: unlike a randomly chosen enrolled subject, the decoy can never be the
+ * probe's owner. The result is discarded.
+ */
+class DecoyComparator {
+  readonly #matcher = new FingerMatcher();
+  readonly #decoy: FingerTemplate;
+  constructor() {
+    const minutiae: Minutia[] = Array.from({ length: 40 }, () => ({
+      x: randomInt(20, 380), y: randomInt(20, 460), angle: (randomInt(0, 3600) / 3600) * 2 * Math.PI, type: randomInt(0, 2) === 0 ? 'ending' : 'bifurcation', quality: 60,
+    }));
+    this.#decoy = this.#matcher.createTemplate(minutiae, { resolutionPxPerCm: 197 });
+  }
+  compare(probeFingers: readonly Uint8Array[]): void {
+    for (const bytes of probeFingers) {
+      try {
+        this.#matcher.compare(this.#matcher.templateFromBytes(bytes), this.#decoy);
+      } catch {
+        // a template the matcher refuses is refused the same way for a known UIN by the engine; nothing to do
+      }
+    }
+  }
 }
 
 async function engineCall<T>(work: () => Promise<T>): Promise<T> {

@@ -7,7 +7,7 @@
  * Extraction and iris coding run synchronously on the calling thread.
  */
 import {
-  EngineError, FingerExtractor, FingerMatcher, IrisMatcher, MIN_ENROL_MINUTIAE, QualityTooLowError, decodeFingerImageRecord, decodeIrisImage,
+  EngineError, FingerExtractor, FingerMatcher, IrisMatcher, checkFingerSample, decodeFingerImageRecord, decodeIrisImage,
   readIso19794_6, readMinutiaeRecord, type MinutiaeRecord,
 } from '../../engine/index.ts';
 
@@ -38,6 +38,7 @@ export class TemplateMaker {
       if (views.length === 0) throw new EngineError('ERR_INTAKE_EMPTY_RECORD', 'finger image record holds no view');
       const { image, dpiX, view } = views[0];
       const extraction = (this.#extractor ??= new FingerExtractor()).extract(image, { dpi: dpiX });
+      checkFingerSample({ image, dpi: dpiX, minutiae: extraction.record.views[0].minutiae, pxPerCm: extraction.record.resolutionX }); // the one quality gate
       const t = this.#matchers().createTemplate(extraction.record.views[0].minutiae, { resolutionPxPerCm: extraction.record.resolutionX });
       return { bytes: t.bytes, recordPosition: view.fingerPosition };
     }
@@ -57,8 +58,7 @@ export class TemplateMaker {
   #fromMinutiae(record: MinutiaeRecord): FingerTemplateResult {
     const view = record.views[0];
     if (view === undefined) throw new EngineError('ERR_INTAKE_EMPTY_RECORD', 'minutiae record holds no finger view');
-    // the same enrolment floor as for extracted images: fewer minutiae cannot be told apart
-    if (view.minutiae.length < MIN_ENROL_MINUTIAE) throw new QualityTooLowError(view.quality, view.minutiae.length, `fewer than ${MIN_ENROL_MINUTIAE} minutiae in the record`);
+    checkFingerSample({ minutiae: view.minutiae, pxPerCm: record.resolutionX }); // the one quality gate (engine/quality-gate.ts)
     const t = this.#matchers().createTemplate(view.minutiae, { resolutionPxPerCm: record.resolutionX });
     return { bytes: t.bytes, recordPosition: view.fingerPosition };
   }

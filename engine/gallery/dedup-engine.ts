@@ -72,7 +72,18 @@ export class DedupEngine {
       compactAtTombstoneShare: options.compactAtTombstoneShare ?? GALLERY_PARAMS.compactAtTombstoneShare,
     });
     const started = performance.now();
-    for (const subject of this.#store.subjects()) this.#publish(subject.referenceId, subject.sequence, this.#arenaTemplates(subject));
+    const total = options.onLoadProgress === undefined ? 0 : this.#store.count();
+    let loaded = 0;
+    let reported = started;
+    for (const subject of this.#store.subjects()) {
+      this.#publish(subject.referenceId, subject.sequence, this.#arenaTemplates(subject));
+      // a 1M gallery takes 30–150 s to load: say how far it is, about once a second
+      if (options.onLoadProgress !== undefined && (++loaded & 1023) === 0 && performance.now() - reported >= 1000) {
+        reported = performance.now();
+        options.onLoadProgress(loaded, total);
+      }
+    }
+    options.onLoadProgress?.(loaded, total);
     this.loadSeconds = (performance.now() - started) / 1000;
     this.#prefilterOptions = {
       penetration: options.prefilter?.penetration ?? GALLERY_PARAMS.prefilterPenetration,
@@ -100,7 +111,7 @@ export class DedupEngine {
     this.#pool = new ScanPool(this.threads);
     // the flat prefilter's vectors: copied from the file saved at the last close, the rest computed by the pool in the background
     this.#flat = options.prefilter !== undefined && this.#prefilterOptions.index === 'flat'
-      ? new FlatPrefilter(this.#gallery, this.#pool, this.threads, { dir: this.#prefilterDir, key })
+      ? new FlatPrefilter(this.#gallery, this.#pool, this.threads, { dir: this.#prefilterDir, key, logger: options.logger })
       : undefined;
     this.prefilterLoadSeconds = (performance.now() - prefilterStarted) / 1000;
   }

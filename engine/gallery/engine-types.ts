@@ -17,6 +17,16 @@ export interface EngineOptions {
   readonly compactAtTombstoneShare?: number;
   /** Keep the hnswlib prefilter (engine/prefilter) beside the shards; identify then uses it by default. */
   readonly prefilter?: PrefilterOptions;
+  /** Where the engine reports what it does not throw (a prefilter file it could not use). Default: nothing is reported. */
+  readonly logger?: EngineLogger;
+  /** Called while the shards are rebuilt from the store at open: subjects loaded so far and in all (about once a second, and at the end). */
+  readonly onLoadProgress?: (loaded: number, total: number) => void;
+}
+
+/** The engine's logging needs, a subset of pino's Logger (the engine reads no configuration: the caller injects one). */
+export interface EngineLogger {
+  warn(details: Record<string, unknown>, message: string): void;
+  info(details: Record<string, unknown>, message: string): void;
 }
 
 export interface PrefilterOptions {

@@ -13,11 +13,14 @@ import { quantiseQuery, vectorOfTemplateBytes } from './vector-quantise.ts';
 import type { VectorQuery } from './scan-task.ts';
 import type { TemplateKey } from '../store/index.ts';
 import { loadVectorCache, saveVectorCache } from './vector-cache.ts';
+import type { EngineLogger } from './engine-types.ts';
 
 /** Where the vectors are saved between runs (vector-cache.ts), sealed with the template key. */
 export interface VectorCacheOptions {
   readonly dir: string;
   readonly key: TemplateKey;
+  /** Told when a saved file cannot be used (it is then recomputed, not silently dropped). */
+  readonly logger?: EngineLogger;
 }
 
 export interface FlatProbeFinger {
@@ -40,7 +43,7 @@ export class FlatPrefilter {
     this.#pool = pool;
     this.#threads = threads;
     this.#cache = cache;
-    this.cachedVectors = cache === undefined ? 0 : loadVectorCache(cache.dir, cache.key, gallery);
+    this.cachedVectors = cache === undefined ? 0 : loadVectorCache(cache.dir, cache.key, gallery, cache.logger);
     this.ready = Promise.all(gallery.scanRanges(threads * 4).map((r) => pool.vectorize({ kind: 'vectorize', memory: r.arena.memory, slotFrom: r.slotFrom, slotTo: r.slotTo })))
       .then((counts) => counts.reduce((a, b) => a + b, 0));
     this.ready.catch(() => {}); // surfaced by candidates(), which awaits it

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { NONCE_BYTES, type TemplateKey } from '../store/template-key.ts';
 import { PREFILTER } from '../prefilter/index.ts';
 import type { Gallery } from './gallery.ts';
+import type { EngineLogger } from './engine-types.ts';
 import { FLAG_TOMBSTONE, MODALITY_FINGER, VECTOR_DIM, tagFlags } from './shard-layout.ts';
 
 const FILE = 'vectors.sealed';
@@ -62,9 +63,9 @@ export function saveVectorCache(dir: string, key: TemplateKey, gallery: Gallery)
 /**
  * Copies the saved vectors of subjects still in the gallery into their finger slots that have
  * none yet; returns how many. A missing, foreign or damaged file fills nothing (and a damaged
- * one is removed: the next close writes a fresh one).
+ * one is removed and reported to the logger: the next close writes a fresh one).
  */
-export function loadVectorCache(dir: string, key: TemplateKey, gallery: Gallery): number {
+export function loadVectorCache(dir: string, key: TemplateKey, gallery: Gallery, logger?: EngineLogger): number {
   const path = join(dir, FILE);
   if (!existsSync(path)) return 0;
   let plain: Buffer;
@@ -73,8 +74,10 @@ export function loadVectorCache(dir: string, key: TemplateKey, gallery: Gallery)
     if (file.length < 4 + NONCE_BYTES || file.readUInt32LE(0) !== MAGIC) throw new Error('not a vector cache');
     plain = Buffer.from(key.open(file.subarray(4, 4 + NONCE_BYTES), file.subarray(4 + NONCE_BYTES), AAD));
     if (plain.length % RECORD_BYTES !== 0) throw new Error('truncated records');
-  } catch {
-    rmSync(path, { force: true }); // other parameters, another key, or damage: recompute instead
+  } catch (error) {
+    // other parameters, another key, or damage: recompute instead — and say so (a wrong key is an operator's mistake)
+    logger?.warn({ file: path, reason: error instanceof Error ? error.message : String(error) }, 'prefilter vector file could not be opened (wrong template key, other parameters or damage): removed, the vectors are recomputed');
+    rmSync(path, { force: true });
     return 0;
   }
   let filled = 0;

@@ -11,3 +11,4 @@ export {
   TemplateKey, loadTemplateKey, parseTemplateKey, generateTemplateKey, TEMPLATE_KEY_ENV, TEMPLATE_KEY_FILE_ENV,
 } from './template-key.ts';
 export { StoreError, type StoreErrorCode } from './store-error.ts';
+export { DataDirLock, LOCK_FILE } from './data-dir-lock.ts';

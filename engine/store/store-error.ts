@@ -8,6 +8,7 @@ import { EngineError } from '../errors.ts';
  * - ERR_STORE_CORRUPT: a stored record failed authentication or could not be decoded.
  * - ERR_STORE_VERSION: the store or a record was written by a newer, unknown format.
  * - ERR_STORE_CLOSED: the store was used after close().
+ * - ERR_STORE_LOCKED: another engine (process, or one already open in this one) holds the data folder.
  */
 export type StoreErrorCode =
   | 'ERR_STORE_NO_KEY'
@@ -15,7 +16,8 @@ export type StoreErrorCode =
   | 'ERR_STORE_INPUT'
   | 'ERR_STORE_CORRUPT'
   | 'ERR_STORE_VERSION'
-  | 'ERR_STORE_CLOSED';
+  | 'ERR_STORE_CLOSED'
+  | 'ERR_STORE_LOCKED';
 
 /**
  * A store failure. Messages may name a referenceId, a field or a file path; they never carry

@@ -18,6 +18,9 @@ import {
   type StoreLimits, type StoredSubject, type Subject,
 } from './subject.ts';
 import { loadTemplateKey, type TemplateKey } from './template-key.ts';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataDirLock } from './data-dir-lock.ts';
 
 /** Layout version of the LMDB environment (database names and their roles). */
 export const STORE_FORMAT_VERSION = 1;
@@ -74,11 +77,19 @@ export function openSubjectStore(options: SubjectStoreOptions): SubjectStore {
   // The key first: a misconfigured server must fail before it creates or touches any file.
   const key = options.key ?? loadTemplateKey();
   const limits: StoreLimits = { ...DEFAULT_STORE_LIMITS, ...options.limits };
-  const root = open({ path: options.path, ...DURABLE_LMDB_OPTIONS });
+  // one engine per store: two processes on one environment would serve two diverging galleries
+  mkdirSync(options.path, { recursive: true, mode: 0o700 });
+  const lock = DataDirLock.acquire(options.path);
+  let root: RootDatabase | undefined;
   try {
-    return new SubjectStore(root, key, limits);
+    root = open({ path: options.path, ...DURABLE_LMDB_OPTIONS });
+    // templates are sealed, referenceIds are not: the files are for the engine's user only
+    chmodSync(options.path, 0o700);
+    for (const file of ['data.mdb', 'lock.mdb']) if (existsSync(join(options.path, file))) chmodSync(join(options.path, file), 0o600);
+    return new SubjectStore(root, key, limits, lock);
   } catch (error) {
-    void root.close();
+    void root?.close();
+    lock.release();
     throw error;
   }
 }
@@ -91,11 +102,13 @@ export class SubjectStore {
   readonly #meta: Database<Uint8Array, string>;
   readonly #key: TemplateKey;
   readonly #limits: StoreLimits;
+  readonly #lock: DataDirLock | undefined;
   #closed = false;
 
   /** Use openSubjectStore(). */
-  constructor(root: RootDatabase, key: TemplateKey, limits: StoreLimits) {
+  constructor(root: RootDatabase, key: TemplateKey, limits: StoreLimits, lock?: DataDirLock) {
     this.#root = root;
+    this.#lock = lock;
     this.#key = key;
     this.#limits = limits;
     this.#subjects = root.openDB<Uint8Array, string>(STORE_DATABASES.subjects, { encoding: 'binary' });
@@ -215,7 +228,11 @@ export class SubjectStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#root.close();
+    try {
+      await this.#root.close();
+    } finally {
+      this.#lock?.release();
+    }
   }
 
   #decode(referenceId: string, record: Uint8Array): StoredSubject {
