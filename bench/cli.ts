@@ -16,8 +16,8 @@ import { formatHttp, runHttpBench, writeHttpJson } from './http.ts';
 import { HTTP_BENCH } from './http-params.ts';
 import { tmpdir } from 'node:os';
 
-const ACCURACY_USAGE = `accuracy [--modality finger|iris] [--set DIR]... [--layout fvc|neurotech|casia] [--input images|iso]
-         [--dpi N] [--protocol all-pairs|fvc] [--json FILE] [--scores FILE]
+const ACCURACY_USAGE = `accuracy [--modality finger|iris] [--set DIR]... [--layout fvc|neurotech|casia|folders|csv] [--input images|iso]
+         [--dpi N] [--protocol all-pairs|fvc|cross-session] [--json FILE] [--scores FILE]
   Verification accuracy: FTE, EER, FMR100, FMR1000, ZeroFMR, comparisons/s, DET plot.
   --modality M     finger (default) or iris (needs --set, layout casia, protocol cross-session:
                    session-1 images enrolled, session-2 images probe, genuine = same eye)
@@ -25,14 +25,19 @@ const ACCURACY_USAGE = `accuracy [--modality finger|iris] [--set DIR]... [--layo
                    DIR@DPI gives that set its own resolution (it wins over --dpi), so sets of
                    different resolutions run together: --set DB1_B --set DB2_B@569
   --layout L       file names: fvc = FFF_I (finger default), neurotech = PPP_F_I,
-                   casia = EEE/S/EEE_S_I.bmp (iris default)
+                   casia = EEE/S/EEE_S_I.bmp (iris default); your own data, any modality:
+                   folders = DIR/IDENTITY/[SESSION/…/]FILE (first level identity, the folders
+                   below it the session), csv = --set MANIFEST.csv with rows
+                   file,identity[,session][,finger-position] (paths relative to the manifest);
+                   finger files: .iso records, anything else an image
   --input I        iso = ISO 19794-2 / ANSI 378 minutiae records named *.iso (default);
                    images = the image files (TIFF, PNG, JPEG, BMP, PGM, JPEG 2000) through the
                    fingerprint extractor; failures to enrol count in FTE; the report's extraction
                    time is the median per image on one core, decoding excluded (finger only)
   --dpi N          resolution of the samples in dots per inch, overriding the records' own
                    (images: default 500; other resolutions are resampled to 500 before extraction)
-  --protocol P     all-pairs (FVC-B all-pairs, default) or fvc (FVC official impostors); finger only
+  --protocol P     all-pairs (FVC-B all-pairs, default), fvc (FVC official impostors; finger only),
+                   cross-session (folders/csv: pairs across sessions, the later session probes)
   --json FILE      report: one object (one set) or an array (several), and a DET plot
                    beside it (FILE with .json replaced by .det.svg)
   --scores FILE    every comparison, one per line: probe<TAB>gallery<TAB>score (-inf: failed to enrol)`;
