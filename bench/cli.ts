@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { EngineError } from '../engine/index.ts';
 import { INPUT_KINDS, LAYOUTS, MODALITIES, PROTOCOLS, runAccuracy } from './accuracy.ts';
 import { runSpeed } from './speed.ts';
+import { runReport } from './report.ts';
 import { formatCalibration, runCalibration } from './calibrate.ts';
 import { runIrisCalibration } from './iris-calibrate.ts';
 import { storeLoadMain } from './store-load.ts';
@@ -76,11 +77,27 @@ const HTTP_USAGE = `http [--subjects N (100000)] [--store DIR] [--seconds S (10)
   extraction-bound ceiling), and mosip.abis.identify by referenceId (closed loop).
   --json FILE      every figure (scenarios with offered/achieved rate, p50/p90/p99/max, statuses)`;
 
+const REPORT_USAGE = `report --out DIR [--set DIR|MANIFEST]... [--modality finger|iris] [--layout L] [--input images|iso]
+       [--dpi N] [--protocol P] [--peer NAME=SCORES.tsv]... [--identify FILE] [--speed FILE]
+  One self-contained HTML page (inline SVG, no script, nothing fetched) with DET curves of every set
+  (EER and FMR100/1000/10000 marked), genuine/impostor histograms with the thresholds, the
+  calibration check, failures to enrol and why, peers' curves, identify and speed figures when
+  given, and the environment; report.json, summary.tsv and scores.tsv beside it in DIR.
+  --out DIR        where index.html, report.json, summary.tsv, scores.tsv go
+  --set, --modality, --layout, --input, --dpi, --protocol   as for accuracy (a finger folder
+                   without .iso files is read as images unless --input says otherwise)
+  --peer NAME=FILE another system's scores of the same pairs, drawn dashed on the same DET axes:
+                   probe<TAB>gallery<TAB>score per line (the --scores format), higher = more
+                   similar; pairs are matched by name, genuine/impostor comes from this run
+  --identify FILE  JSON of \`bench identify --json\`: FNIR/FPIR with intervals, latency, throughput
+  --speed FILE     JSON of \`bench speed --json\`: each figure beside its same-run baseline`;
+
 const USAGE = `usage: npm run bench -- <command> [options]
    or: node --import tsx bench/cli.ts <command> [options]
 
 commands:
   accuracy   verification accuracy on FVC-style sets (or generated data)
+  report     the same as one HTML page with plots, for your own data and peers' scores
   speed      1:N scan speed, SIMD kernel and scalar baseline
   calibrate  fit the score calibration on cross-set impostors
   store      durable-store load figures: inserts/s and the shard-rebuild read (store-load.ts)
@@ -91,6 +108,8 @@ commands:
 
 ${ACCURACY_USAGE}
 
+${REPORT_USAGE}
+
 ${SPEED_USAGE}
 
 ${CALIBRATE_USAGE}
@@ -99,7 +118,7 @@ ${HTTP_USAGE}
 
 exit codes: 0 done, 1 error, 2 bad arguments`;
 
-const COMMAND_USAGE: Record<string, string> = { accuracy: ACCURACY_USAGE, speed: SPEED_USAGE, calibrate: CALIBRATE_USAGE, http: HTTP_USAGE };
+const COMMAND_USAGE: Record<string, string> = { accuracy: ACCURACY_USAGE, report: REPORT_USAGE, speed: SPEED_USAGE, calibrate: CALIBRATE_USAGE, http: HTTP_USAGE };
 
 function commandUsage(command: string): string {
   return `usage: npm run bench -- ${COMMAND_USAGE[command]}`;
@@ -166,6 +185,33 @@ async function accuracyCommand(args: string[]): Promise<void> {
     protocol: oneOf('protocol', v.protocol, PROTOCOLS, usage),
     json: v.json,
     scores: v.scores,
+    print,
+  });
+}
+
+async function reportCommand(args: string[]): Promise<void> {
+  const usage = commandUsage('report');
+  const { values: v } = flagsOrUsage(usage, args, {
+    out: { type: 'string' }, set: { type: 'string', multiple: true }, modality: { type: 'string' }, layout: { type: 'string' },
+    input: { type: 'string' }, dpi: { type: 'string' }, protocol: { type: 'string' }, peer: { type: 'string', multiple: true },
+    identify: { type: 'string' }, speed: { type: 'string' },
+  });
+  if (v.help) return print(usage);
+  if (v.out === undefined) throw new UsageError('--out DIR is required', usage);
+  const dpi = v.dpi === undefined ? undefined : Number(v.dpi);
+  if (dpi !== undefined && !(Number.isFinite(dpi) && dpi > 0)) throw new UsageError(`--dpi must be a positive number, got "${v.dpi}"`, usage);
+  await runReport({
+    out: v.out,
+    sets: v.set ?? [],
+    modality: oneOf('modality', v.modality, MODALITIES, usage),
+    layout: oneOf('layout', v.layout, LAYOUTS, usage),
+    input: oneOf('input', v.input, INPUT_KINDS, usage),
+    dpi,
+    protocol: oneOf('protocol', v.protocol, PROTOCOLS, usage),
+    peers: v.peer ?? [],
+    identifyJson: v.identify,
+    speedJson: v.speed,
+    command: ['npm run bench -- report', ...args].join(' '),
     print,
   });
 }
@@ -253,6 +299,9 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'accuracy':
         await accuracyCommand(rest);
+        return 0;
+      case 'report':
+        await reportCommand(rest);
         return 0;
       case 'speed':
         await speedCommand(rest);
