@@ -10,7 +10,7 @@ import type { Interval, OperatingPoint } from './report-stats.ts';
 import type { PeerResult } from './report-peers.ts';
 
 const esc = escapeXml;
-const pct = (rate: number, digits = 2): string => `${(rate * 100).toFixed(digits)} %`;
+const pct = (rate: number, digits = 2): string => `${(rate * 100).toFixed(digits)}\u00a0%`;
 const count = (n: number): string => n.toLocaleString('en-US');
 /** "1.25 % [0.80, 1.95]" — rate with its 95 % Wilson interval. */
 const withInterval = (i: Interval): string => `${pct(i.rate)} <span class="ci">[${(i.low * 100).toFixed(2)}, ${(i.high * 100).toFixed(2)}]</span>`;
@@ -20,14 +20,14 @@ const STYLE = `
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1100px;color:#222;line-height:1.4;padding:0 16px}
 h1{font-size:1.5em;margin-bottom:0}h2{border-bottom:1px solid #ccc;padding-bottom:4px;margin-top:2em}h3{margin-bottom:.4em}
 table{border-collapse:collapse;margin:.6em 0;font-size:.92em}th,td{border:1px solid #ddd;padding:3px 8px;text-align:right;vertical-align:top}
-th{background:#f4f4f4}td:first-child,th:first-child{text-align:left}.ci{color:#777;font-size:.88em}.note{color:#555;font-size:.9em}
+th{background:#f4f4f4;font-size:.9em}.scroll{overflow-x:auto}td{white-space:nowrap}.ci{display:block}td:first-child,th:first-child{text-align:left}.ci{color:#777;font-size:.88em}.note{color:#555;font-size:.9em}
 .warn{color:#a40}figure{margin:1em 0}svg{max-width:100%;height:auto}code{background:#f4f4f4;padding:0 3px}
 `;
 
 function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>, cls = ''): string {
   const head = header.every((h) => h === '') ? '' : `<tr>${header.map((h) => `<th>${h}</th>`).join('')}</tr>`;
   const body = rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n');
-  return `<table${cls ? ` class="${cls}"` : ''}>\n${head}\n${body}\n</table>`;
+  return `<div class="scroll"><table${cls ? ` class="${cls}"` : ''}>\n${head}\n${body}\n</table></div>`;
 }
 
 const POINT_NAMES = ['FMR100', 'FMR1000', 'FMR10000'];
@@ -49,8 +49,8 @@ function summary(data: ReportData): string {
   ]);
   const unresolved = data.sets.some((s) => s.points.some((p) => !p.resolvable));
   return `<h2 id="summary">Summary</h2>
-${table(['set', 'protocol', 'samples', 'FTE', 'genuine pairs', 'impostor pairs', 'EER', 'FNMR @ FMR100', 'FNMR @ FMR1000', 'FNMR @ FMR10000', 'ZeroFMR', 'comparisons/s', 'extraction ms (median)'], rows, 'summary')}
-<p class="note">FMR100 / FMR1000 / FMR10000: the lowest FNMR at a threshold whose FMR is at most 1 % / 0.1 % / 0.01 %. Brackets: 95 % Wilson interval over the comparisons, treating them as independent; comparisons sharing a sample are not, so the real uncertainty is wider.${unresolved ? ' <span class="warn">*</span> fewer impostor pairs than 1/FMR: that column is the zero-FMR point, not an estimate at that FMR.' : ''} Failures to enrol stay in: every comparison with a failed sample scores −∞. Comparisons/s times the comparison calls alone, one thread.</p>`;
+${table(['set', 'protocol', 'samples', 'FTE', 'genuine', 'impostor', 'EER', 'FNMR @ FMR100', 'FNMR @ FMR1000', 'FNMR @ FMR10000', 'ZeroFMR', 'comparisons/s', 'extract ms'], rows, 'summary')}
+<p class="note">Genuine and impostor: pairs compared. Extract ms: median template extraction time per sample, decoding excluded. FMR100 / FMR1000 / FMR10000: the lowest FNMR at a threshold whose FMR is at most 1 % / 0.1 % / 0.01 %. Brackets: 95 % Wilson interval over the comparisons, treating them as independent; comparisons sharing a sample are not, so the real uncertainty is wider.${unresolved ? ' <span class="warn">*</span> fewer impostor pairs than 1/FMR: that column is the zero-FMR point, not an estimate at that FMR.' : ''} Failures to enrol stay in: every comparison with a failed sample scores −∞. Comparisons/s times the comparison calls alone, one thread.</p>`;
 }
 
 function detSection(data: ReportData): string {
