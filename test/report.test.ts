@@ -3,12 +3,11 @@
  * peers' score files, identify / speed inputs, the progress display, and a whole run on
  * generated sets (files written, page self-contained, nothing written on bad input).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateDataset } from '../datasets/synthetic.ts';
-import { writeIso19794_2 } from '../engine/formats/index.ts';
+import { writeGeneratedSet } from './support/generated-set.ts';
 import { computeErrorRates } from '../bench/metrics.ts';
 import { calibrationRows, histogram, operatingPoint, wilson } from '../bench/report-stats.ts';
 import { parsePeerSpec } from '../bench/report-peers.ts';
@@ -29,15 +28,6 @@ function rng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
   };
-}
-
-/** Writes a generated set of ISO records (fvc names) and returns its folder. */
-export function writeGeneratedSet(dir: string, fingers: number, impressions: number, seed: number): string {
-  mkdirSync(dir, { recursive: true });
-  for (const { identity, impression, record } of generateDataset(fingers, impressions, seed)) {
-    writeFileSync(join(dir, `${identity}_${impression}.iso`), writeIso19794_2(record));
-  }
-  return dir;
 }
 
 describe('report statistics', () => {
