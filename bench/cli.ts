@@ -9,6 +9,7 @@ import { EngineError } from '../engine/index.ts';
 import { INPUT_KINDS, LAYOUTS, MODALITIES, PROTOCOLS, runAccuracy } from './accuracy.ts';
 import { runSpeed } from './speed.ts';
 import { runReport } from './report.ts';
+import { COMMAND_HELP, formatCommandHelp } from './help.ts';
 import { formatCalibration, runCalibration } from './calibrate.ts';
 import { runIrisCalibration } from './iris-calibrate.ts';
 import { storeLoadMain } from './store-load.ts';
@@ -104,7 +105,7 @@ commands:
   identify   1:N identify at scale: load, memory, latency, throughput, FNIR/FPIR with planted mates
   http       both doors under load on loopback (verify, identify), beside a trivial endpoint
              (help http for the options)
-  help       this text (help <command> for one command)
+  help       this text; help <command>: that command's flags as a table, with examples
 
 ${ACCURACY_USAGE}
 
@@ -138,6 +139,9 @@ class UsageError extends Error {
 const print = (line: string): void => console.log(line);
 
 /** A strict parseArgs of a command's flags (no positionals, --help/-h added); its errors become usage errors. */
+/** `COMMAND --help`: the command's help table (bench/help.ts). */
+const helpOf = (command: string): string => formatCommandHelp(command, COMMAND_HELP[command]);
+
 function flagsOrUsage<O extends Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>>(usage: string, args: string[], options: O) {
   return parseOrUsage(usage, () => parseArgs({ args, strict: true, allowPositionals: false, options: { ...options, help: { type: 'boolean', short: 'h' } } as const }));
 }
@@ -170,7 +174,7 @@ async function accuracyCommand(args: string[]): Promise<void> {
     json: { type: 'string' },
     scores: { type: 'string' },
   });
-  if (v.help) return print(usage);
+  if (v.help) return print(helpOf('accuracy'));
   let dpi: number | undefined;
   if (v.dpi !== undefined) {
     dpi = Number(v.dpi);
@@ -196,7 +200,7 @@ async function reportCommand(args: string[]): Promise<void> {
     input: { type: 'string' }, dpi: { type: 'string' }, protocol: { type: 'string' }, peer: { type: 'string', multiple: true },
     identify: { type: 'string' }, speed: { type: 'string' },
   });
-  if (v.help) return print(usage);
+  if (v.help) return print(helpOf('report'));
   if (v.out === undefined) throw new UsageError('--out DIR is required', usage);
   const dpi = v.dpi === undefined ? undefined : Number(v.dpi);
   if (dpi !== undefined && !(Number.isFinite(dpi) && dpi > 0)) throw new UsageError(`--dpi must be a positive number, got "${v.dpi}"`, usage);
@@ -219,7 +223,7 @@ async function reportCommand(args: string[]): Promise<void> {
 async function speedCommand(args: string[]): Promise<void> {
   const usage = commandUsage('speed');
   const { values: v } = flagsOrUsage(usage, args, { set: { type: 'string', multiple: true }, 'iris-set': { type: 'string' }, json: { type: 'string' } });
-  if (v.help) return print(usage);
+  if (v.help) return print(helpOf('speed'));
   await runSpeed({ sets: v.set ?? [], irisSet: v['iris-set'], json: v.json, print });
 }
 
@@ -229,7 +233,7 @@ async function httpCommand(args: string[]): Promise<void> {
     subjects: { type: 'string' }, store: { type: 'string' }, seconds: { type: 'string' }, rate: { type: 'string' }, concurrency: { type: 'string' },
     enrolments: { type: 'string' }, 'image-concurrency': { type: 'string' }, 'identify-concurrency': { type: 'string' }, json: { type: 'string' },
   });
-  if (v.help) return print(usage);
+  if (v.help) return print(helpOf('http'));
   const positive = (name: keyof typeof v, fallback: number, min = 1): number => {
     const raw = v[name];
     const n = raw === undefined ? fallback : Number(raw);
@@ -274,7 +278,8 @@ function calibrateCommand(args: string[]): void {
   let sets: string[];
   let modality: string | undefined;
   try {
-    const { values } = parseArgs({ args, options: { set: { type: 'string', multiple: true }, modality: { type: 'string' } }, strict: true, allowPositionals: false });
+    const { values } = parseArgs({ args, options: { set: { type: 'string', multiple: true }, modality: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
+    if (values.help) return print(helpOf('calibrate'));
     sets = values.set ?? [];
     modality = oneOf('modality', values.modality, MODALITIES, usage);
   } catch (e) {
@@ -293,6 +298,7 @@ export async function main(argv: string[]): Promise<number> {
       case '--help':
       case '-h': {
         if (rest[0] === undefined) print(USAGE);
+        else if (Object.hasOwn(COMMAND_HELP, rest[0])) print(formatCommandHelp(rest[0], COMMAND_HELP[rest[0]]));
         else if (Object.hasOwn(COMMAND_USAGE, rest[0])) print(commandUsage(rest[0]));
         else throw new UsageError(`no command "${rest[0]}"`, USAGE);
         return 0;
