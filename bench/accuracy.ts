@@ -5,7 +5,7 @@
  *
  * Failures to enrol stay in: every comparison involving one scores -Infinity.
  */
-import { basename, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { DatasetLayout } from '../datasets/layouts.ts';
 import { buildPairs, type Protocol } from '../datasets/protocols.ts';
 import { listCasiaIrisSamples } from '../datasets/casia-iris.ts';
@@ -208,9 +208,9 @@ export function evaluateSet(set: string, label: string, samples: readonly Finger
   });
 }
 
-/** Folder basenames when they tell the sets apart ("DB1_B"), else the folders as given. */
-function setLabels(sets: readonly string[]): string[] {
-  const names = sets.map((s) => basename(resolve(parseSetSpec(s).dir)));
+/** Folder basenames when they tell the sets apart ("DB1_B"; a csv manifest: its folder's), else the sets as given. */
+function setLabels(sets: readonly string[], layout: BenchLayout): string[] {
+  const names = sets.map((s) => basename(layout === 'csv' ? dirname(resolve(parseSetSpec(s).dir)) : resolve(parseSetSpec(s).dir)));
   return new Set(names).size === names.length ? names : [...sets];
 }
 
@@ -225,7 +225,7 @@ export async function evaluateAccuracySets(options: AccuracyOptions = {}): Promi
     print('These figures check the harness and catch regressions; they say nothing about accuracy on real prints.');
     results.push(evaluateSet(SYNTHETIC_SET, SYNTHETIC_SET, syntheticSamples(fingers, impressions, seed, o.dpi), fingerProtocol(o.protocol), o.kernel));
   } else {
-    const labels = setLabels(o.sets);
+    const labels = setLabels(o.sets, o.layout);
     for (const [k, set] of o.sets.entries()) {
       if (o.layout === 'folders' || o.layout === 'csv') {
         const { dir, dpi } = parseSetSpec(set);
