@@ -14,14 +14,20 @@ const pct = (rate: number, digits = 2): string => `${(rate * 100).toFixed(digits
 const count = (n: number): string => n.toLocaleString('en-US');
 /** "1.25 % [0.80, 1.95]" — rate with its 95 % Wilson interval. */
 const withInterval = (i: Interval): string => `${pct(i.rate)} <span class="ci">[${(i.low * 100).toFixed(2)}, ${(i.high * 100).toFixed(2)}]</span>`;
+/** Any figure: big or whole numbers with thousands separators, others to 4 significant digits. */
+const figure = (v: unknown): string => {
+  if (typeof v === 'number') return Number.isInteger(v) || Math.abs(v) >= 100 ? count(Math.round(v)) : v.toPrecision(4);
+  if (v === null || v === undefined) return '—';
+  return esc(typeof v === 'object' ? JSON.stringify(v) : String(v));
+};
 const threshold = (t: number): string => (t === Infinity ? '∞ (reject all)' : t === -Infinity ? '−∞' : t.toFixed(2));
 
 const STYLE = `
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1100px;color:#222;line-height:1.4;padding:0 16px}
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1200px;color:#222;line-height:1.4;padding:0 16px}
 h1{font-size:1.5em;margin-bottom:0}h2{border-bottom:1px solid #ccc;padding-bottom:4px;margin-top:2em}h3{margin-bottom:.4em}
 table{border-collapse:collapse;margin:.6em 0;font-size:.92em}th,td{border:1px solid #ddd;padding:3px 8px;text-align:right;vertical-align:top}
 th{background:#f4f4f4;font-size:.9em}.scroll{overflow-x:auto}td{white-space:nowrap}.ci{display:block}td:first-child,th:first-child{text-align:left}.ci{color:#777;font-size:.88em}.note{color:#555;font-size:.9em}
-.warn{color:#a40}figure{margin:1em 0}svg{max-width:100%;height:auto}code{background:#f4f4f4;padding:0 3px}
+.warn{color:#a40}.kv td{text-align:left;white-space:normal}figure{margin:1em 0}svg{max-width:100%;height:auto}code{background:#f4f4f4;padding:0 3px}
 `;
 
 function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>, cls = ''): string {
@@ -56,7 +62,14 @@ ${table(['set', 'protocol', 'samples', 'FTE', 'genuine', 'impostor', 'EER', 'FNM
 function detSection(data: ReportData): string {
   const series: DetSeries[] = data.sets.map((s) => ({ label: s.label, kind: 'set', det: s.det, markers: markers(s.eer, s.points) }));
   for (const p of data.peers) {
-    for (const c of p.curves) series.push({ label: data.sets.length > 1 ? `${p.name} · ${c.set}` : p.name, kind: 'peer', det: c.det, markers: markers(c.eer, c.points) });
+    for (const c of p.curves) {
+      const several = data.sets.length > 1;
+      series.push({
+        label: several ? `${p.name} · ${c.set}` : p.name, kind: 'peer', det: c.det, markers: markers(c.eer, c.points),
+        // Several sets: a peer's curve wears its set's colour, dashed, so each pair of curves reads together.
+        ...(several ? { colour: data.sets.findIndex((s) => s.label === c.set) } : {}),
+      });
+    }
   }
   const counts = { genuine: Math.max(...data.sets.map((s) => s.genuine)), impostor: Math.max(...data.sets.map((s) => s.impostor)) };
   const title = `DET, ${data.modality}${data.peers.length > 0 ? ', with peers (dashed)' : ''}`;
@@ -108,29 +121,28 @@ ${fte}
 
 function identifyHtml(id: IdentifySection | null): string {
   if (id === null) return '';
-  const keys = ['gallery', 'fingersPerProbe', 'mode', 'p50Ms', 'p99Ms', 'identifiesPerSecond', 'comparisonsPerSecondPerCore', 'prefilterRecall', 'threshold', 'matedSearches', 'nonMatedSearches', 'loadSeconds', 'bytesPerTemplate'];
-  const value = (v: unknown): string => (typeof v === 'number' ? (Number.isInteger(v) ? count(v) : v.toPrecision(4)) : v === null || v === undefined ? '—' : esc(String(v)));
-  const rows = id.runs.map((r) => [
-    ...keys.map((k) => value(r.figures[k])),
-    r.fnir === null ? value(r.figures.fnir) : withInterval(r.fnir),
-    r.fpir === null ? value(r.figures.fpir) : withInterval(r.fpir),
-  ]);
-  const extra = id.runs.map((r, k) => `<details><summary>run ${k + 1}: every figure</summary>${table(['key', 'value'], Object.entries(r.figures).map(([key, v]) => [esc(key), value(typeof v === 'object' && v !== null ? JSON.stringify(v) : v)]))}</details>`).join('\n');
+  const keys = ['gallery', 'fingersPerProbe', 'mode', 'threshold', 'p50Ms', 'p99Ms', 'identifiesPerSecond', 'comparisonsPerSecondPerCore', 'prefilterRecall', 'loadSeconds', 'bytesPerTemplate'];
+  const runs = id.runs;
+  const rows = [
+    ['FNIR (mated searches missed)', ...runs.map((r) => (r.fnir === null ? figure(r.figures.fnir) : `${withInterval(r.fnir)} of ${count(r.fnir.trials)}`))],
+    ['FPIR (non-mated searches with a candidate)', ...runs.map((r) => (r.fpir === null ? figure(r.figures.fpir) : `${withInterval(r.fpir)} of ${count(r.fpir.trials)}`))],
+    ...keys.map((k) => [k, ...runs.map((r) => figure(r.figures[k]))]),
+  ];
+  const extra = runs.map((r, k) => `<details><summary>run ${k + 1}: every figure</summary>${table(['key', 'value'], Object.entries(r.figures).map(([key, v]) => [esc(key), figure(v)]), 'kv')}</details>`).join('\n');
   return `<h2 id="identify">Identification (1:N)</h2>
 <p class="note">From <code>${esc(id.file)}</code> (<code>npm run bench -- identify --json</code>). FNIR over mated searches, FPIR over non-mated searches, with 95 % Wilson intervals.</p>
-${table([...keys, 'FNIR', 'FPIR'], rows)}
+${table(['', ...runs.map((_, k) => `run ${k + 1}`)], rows)}
 ${extra}`;
 }
 
 function speedHtml(sp: SpeedSection | null): string {
   if (sp === null) return '';
-  const value = (v: unknown): string => (typeof v === 'number' ? (Math.abs(v) >= 100 ? count(Math.round(v)) : v.toPrecision(4)) : esc(JSON.stringify(v) ?? String(v)));
-  const paired = table(['figure', 'value', 'baseline (same run)', 'baseline value', 'speed-up'], sp.paired.map((p) => [
-    esc(p.key), value(p.value), esc(p.baselineKey), value(p.baseline), `${(p.higherIsBetter ? p.value / p.baseline : p.baseline / p.value).toFixed(2)}×`,
+  const paired = table(['figure', 'value', 'baseline (same run)', 'baseline value', 'ratio'], sp.paired.map((p) => [
+    esc(p.key), figure(p.value), esc(p.baselineKey), figure(p.baseline), `${(p.higherIsBetter ? p.value / p.baseline : p.baseline / p.value).toFixed(2)}×`,
   ]));
-  const other = sp.other.length === 0 ? '' : table(['other figure', 'value'], sp.other.map((o) => [esc(o.key), value(o.value)]));
+  const other = sp.other.length === 0 ? '' : table(['other figure', 'value'], sp.other.map((o) => [esc(o.key), figure(o.value)]), 'kv');
   return `<h2 id="speed">Speed</h2>
-<p class="note">From <code>${esc(sp.file)}</code> (<code>npm run bench -- speed --json</code>). Each figure beside the baseline measured in the same run on the same machine; the ratio is what carries over to other machines.</p>
+<p class="note">From <code>${esc(sp.file)}</code> (<code>npm run bench -- speed --json</code>). Each figure beside the baseline measured in the same run on the same machine; the ratio is what carries over to other machines. Ratio: figure ÷ baseline for rates, baseline ÷ figure for times, so above 1 means faster than the baseline. Baselines differ in kind (the same algorithm without SIMD; a plain one-position scan; a 3×3 box-filter pass over the same image): see <code>bench/README.md</code>.</p>
 ${paired}
 ${other}`;
 }
@@ -138,7 +150,7 @@ ${other}`;
 function environmentHtml(data: ReportData): string {
   const e = data.environment;
   return `<h2 id="environment">Environment</h2>
-${table(['', ''], [['CPU', esc(e.cpuModel)], ['cores (usable)', String(e.cores)], ['memory', `${e.memoryGiB} GiB`], ['OS', esc(e.os)], ['Node.js', esc(e.node)], ['project commit', `<code>${esc(e.commit)}</code>`], ['date (UTC)', esc(e.date)], ['command', `<code>${esc(e.command)}</code>`]])}
+${table(['', ''], [['CPU', esc(e.cpuModel)], ['cores (usable)', String(e.cores)], ['memory', `${e.memoryGiB} GiB`], ['OS', esc(e.os)], ['Node.js', esc(e.node)], ['project commit', `<code>${esc(e.commit)}</code>`], ['date (UTC)', esc(e.date)], ['command', `<code>${esc(e.command)}</code>`]], 'kv')}
 <p class="note">Beside this page: <code>report.json</code> (every figure), <code>summary.tsv</code> (one row per set and peer curve), <code>scores.tsv</code> (every comparison: probe, gallery, calibrated score; the format <code>--peer</code> reads).</p>`;
 }
 

@@ -24,6 +24,8 @@ export interface DetSeries {
   kind: 'set' | 'peer';
   det: ReadonlyArray<Pick<DetPoint, 'fmr' | 'fnmr'>>;
   markers: readonly DetMarker[];
+  /** Palette index; default the series' position. A peer of one set of several takes that set's colour. */
+  colour?: number;
 }
 
 const MARKER_SHAPES: Record<string, (x: number, y: number, c: string) => string> = {
@@ -99,7 +101,7 @@ export function detPlotSvg(series: readonly DetSeries[], title: string, counts: 
     `<text x="18" y="${(fr.top + bottom) / 2}" text-anchor="middle" transform="rotate(-90 18 ${(fr.top + bottom) / 2})">FNMR (false non-match rate)</text>`,
   );
   series.forEach((s, i) => {
-    const colour = COLOURS[i % COLOURS.length];
+    const colour = COLOURS[(s.colour ?? i) % COLOURS.length];
     const dash = s.kind === 'peer' ? ' stroke-dasharray="7 4"' : '';
     const points = s.det.map((p) => `${f1(xOf(p.fmr))},${f1(yOf(p.fnmr))}`).join(' ');
     out.push(`<polyline class="det-curve" data-kind="${s.kind}" data-label="${escapeXml(s.label)}" points="${points}" fill="none" stroke="${colour}" stroke-width="2"${dash}/>`);
