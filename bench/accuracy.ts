@@ -5,7 +5,7 @@
  *
  * Failures to enrol stay in: every comparison involving one scores -Infinity.
  */
-import { basename, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { DatasetLayout } from '../datasets/layouts.ts';
 import { buildPairs, type Protocol } from '../datasets/protocols.ts';
 import { listCasiaIrisSamples } from '../datasets/casia-iris.ts';
@@ -18,18 +18,24 @@ import { enrolSamples, readIsoSamples, SYNTHETIC, syntheticSamples, type FingerS
 import { detSvgPathFor, writeJsonFile, writeTextFile } from './report-files.ts';
 import { evaluateIrisSet, IRIS_PROTOCOL } from './iris-accuracy.ts';
 import { DEFAULT_IMAGE_DPI, median, parseSetSpec, readImageSamples } from './extract-samples.ts';
+import { evaluateLabelledSet, GENERIC_LAYOUTS, listLabelledSamples, type GenericLayout, type GenericProtocol } from './layout-accuracy.ts';
+import { startProgress, withProgress } from './progress.ts';
 
 export type Modality = 'finger' | 'iris';
 export type InputKind = 'images' | 'iso';
-/** Finger layouts (datasets/layouts.ts) and the iris layout `casia` (EEE/S/EEE_S_I.bmp). */
-export type BenchLayout = DatasetLayout | 'casia';
-/** The finger protocols, and the iris cross-session protocol (set by --layout casia). */
+/**
+ * Finger layouts (datasets/layouts.ts), the iris layout `casia` (EEE/S/EEE_S_I.bmp), and the
+ * generic layouts of every modality: `folders` (IDENTITY/[SESSION/…]/FILE) and `csv` (a manifest).
+ */
+export type BenchLayout = DatasetLayout | 'casia' | GenericLayout;
+/** The finger protocols, and cross-session (iris casia; any modality on the generic layouts). */
 export type ReportProtocol = Protocol | typeof IRIS_PROTOCOL;
+export type BenchProtocol = GenericProtocol;
 
 export const MODALITIES: readonly Modality[] = ['finger', 'iris'];
 export const INPUT_KINDS: readonly InputKind[] = ['images', 'iso'];
-export const LAYOUTS: readonly BenchLayout[] = ['fvc', 'neurotech', 'casia'];
-export const PROTOCOLS: readonly Protocol[] = ['all-pairs', 'fvc'];
+export const LAYOUTS: readonly BenchLayout[] = ['fvc', 'neurotech', 'casia', ...GENERIC_LAYOUTS];
+export const PROTOCOLS: readonly BenchProtocol[] = ['all-pairs', 'fvc', 'cross-session'];
 
 /** The set name used for generated data (no set folder given). */
 export const SYNTHETIC_SET = 'synthetic';
@@ -48,8 +54,8 @@ export interface AccuracyOptions {
    * default 500). A set given as "DIR@DPI" has its own resolution, which wins over this one.
    */
   dpi?: number;
-  /** Default 'all-pairs'. */
-  protocol?: Protocol;
+  /** Default 'all-pairs'; 'cross-session' only on the generic layouts (casia always uses it). */
+  protocol?: BenchProtocol;
   /** Writes the report(s) here, and a DET plot beside it (`.json` → `.det.svg`). */
   json?: string;
   /** Writes every comparison here: `probe<TAB>gallery<TAB>score`, -Infinity as `-inf`. */
@@ -109,7 +115,7 @@ interface ResolvedOptions {
   sets: string[];
   layout: BenchLayout;
   dpi: number | undefined;
-  protocol: Protocol;
+  protocol: BenchProtocol;
   kernel: KernelVariant;
 }
 
@@ -124,13 +130,23 @@ function checkOptions(o: AccuracyOptions): ResolvedOptions {
   const modality = oneOf('modality', o.modality, MODALITIES, 'finger');
   const input = oneOf('input', o.input, INPUT_KINDS, 'iso');
   const layout = oneOf('layout', o.layout, LAYOUTS, modality === 'iris' ? 'casia' : 'fvc');
-  if (modality === 'iris') {
+  const generic = (GENERIC_LAYOUTS as readonly string[]).includes(layout);
+  if (generic) {
+    if ((o.sets ?? []).length === 0) throw new EngineError('ERR_BENCH_OPTION', `--layout ${layout} needs --set (${layout === 'csv' ? 'a manifest file' : 'a folder'})`);
+    if (o.input !== undefined) throw new EngineError('ERR_BENCH_OPTION', `--input does not apply to --layout ${layout}: each file is read by its extension (.iso records, other files images)`);
+  } else if (o.protocol === 'cross-session') {
+    throw new EngineError('ERR_BENCH_OPTION', 'the cross-session protocol needs sessions: --layout folders or csv (casia uses it already)');
+  }
+  if (modality === 'iris' && generic) {
+    if (o.protocol === 'fvc') throw new EngineError('ERR_BENCH_OPTION', '--protocol fvc is a fingerprint protocol; iris takes all-pairs or cross-session');
+  } else if (modality === 'iris') {
     if ((o.sets ?? []).length === 0) throw new EngineError('ERR_NO_IRIS', 'no generated iris data: --modality iris needs --set DIR (CASIA layout EEE/S/EEE_S_I.bmp)');
     if (layout !== 'casia') throw new EngineError('ERR_BENCH_OPTION', `--modality iris reads the casia layout only, got "${layout}"`);
     if (o.protocol !== undefined) throw new EngineError('ERR_BENCH_OPTION', `--protocol does not apply to iris: the casia layout uses the ${IRIS_PROTOCOL} protocol`);
     if (o.input === 'iso' || o.dpi !== undefined) throw new EngineError('ERR_BENCH_OPTION', '--input iso and --dpi do not apply to iris (it reads images)');
   } else {
     if (layout === 'casia') throw new EngineError('ERR_BENCH_OPTION', '--layout casia holds iris images: use --modality iris');
+    // (generic layouts: every file is read by its extension, nothing more to check here)
     if (input === 'images' && (o.sets ?? []).length === 0) throw new EngineError('ERR_NO_IMAGES', 'no generated fingerprint images: --input images needs --set DIR');
   }
   if (o.dpi !== undefined && !(Number.isFinite(o.dpi) && o.dpi > 0)) {
@@ -179,7 +195,8 @@ export function evaluateSet(set: string, label: string, samples: readonly Finger
   if (templates.length > 0) {
     const gallery = matcher.loadGallery(templates);
     const probes = [...new Set([...genuine, ...impostor].map(([i]) => i))].filter((i) => galleryIndex.has(i)).sort((a, b) => a - b);
-    scan = { galleryIndex, ...scanProbes(probes, gallery.size, {
+    const progress = startProgress({ label: `${label} scoring`, total: probes.length, unit: 'probes' });
+    scan = { galleryIndex, ...scanProbes(withProgress(probes, progress), gallery.size, {
       prepare: (i) => matcher.prepareProbe(templates[galleryIndex.get(i)!]),
       compareMany: (probe, row) => matcher.compareMany(probe, gallery, row),
       release: (probe) => matcher.releaseProbe(probe),
@@ -191,14 +208,14 @@ export function evaluateSet(set: string, label: string, samples: readonly Finger
   });
 }
 
-/** Folder basenames when they tell the sets apart ("DB1_B"), else the folders as given. */
-function setLabels(sets: readonly string[]): string[] {
-  const names = sets.map((s) => basename(resolve(parseSetSpec(s).dir)));
+/** Folder basenames when they tell the sets apart ("DB1_B"; a csv manifest: its folder's), else the sets as given. */
+function setLabels(sets: readonly string[], layout: BenchLayout): string[] {
+  const names = sets.map((s) => basename(layout === 'csv' ? dirname(resolve(parseSetSpec(s).dir)) : resolve(parseSetSpec(s).dir)));
   return new Set(names).size === names.length ? names : [...sets];
 }
 
-/** Runs the accuracy bench on each set (or on generated data), prints, and writes the files asked for. */
-export async function runAccuracy(options: AccuracyOptions = {}): Promise<AccuracyReport[]> {
+/** Evaluates each set (or generated data) without printing the table or writing files; the report command's entry. */
+export async function evaluateAccuracySets(options: AccuracyOptions = {}): Promise<SetResult[]> {
   const o = checkOptions(options);
   const print = options.print ?? (() => {});
   const results: SetResult[] = [];
@@ -206,23 +223,41 @@ export async function runAccuracy(options: AccuracyOptions = {}): Promise<Accura
     const { fingers, impressions, seed } = SYNTHETIC;
     print(`no --set given: running on GENERATED data, set "${SYNTHETIC_SET}" (${fingers} fingers × ${impressions} impressions, seed ${seed}).`);
     print('These figures check the harness and catch regressions; they say nothing about accuracy on real prints.');
-    results.push(evaluateSet(SYNTHETIC_SET, SYNTHETIC_SET, syntheticSamples(fingers, impressions, seed, o.dpi), o.protocol, o.kernel));
+    results.push(evaluateSet(SYNTHETIC_SET, SYNTHETIC_SET, syntheticSamples(fingers, impressions, seed, o.dpi), fingerProtocol(o.protocol), o.kernel));
   } else {
-    const labels = setLabels(o.sets);
+    const labels = setLabels(o.sets, o.layout);
     for (const [k, set] of o.sets.entries()) {
-      if (o.layout === 'casia') {
+      if (o.layout === 'folders' || o.layout === 'csv') {
+        const { dir, dpi } = parseSetSpec(set);
+        const samples = listLabelledSamples(dir, o.layout, o.modality);
+        results.push(await evaluateLabelledSet({ set, label: labels[k], modality: o.modality, samples, protocol: o.protocol, dpi: dpi ?? o.dpi ?? DEFAULT_IMAGE_DPI, kernel: o.kernel }));
+      } else if (o.layout === 'casia') {
         results.push(evaluateIrisSet(set, labels[k], listCasiaIrisSamples(set)));
       } else if (o.input === 'images') {
         const { dir, dpi } = parseSetSpec(set);
         const { samples, extractMs } = await readImageSamples(dir, o.layout, dpi ?? o.dpi ?? DEFAULT_IMAGE_DPI);
-        results.push(evaluateSet(set, labels[k], samples, o.protocol, o.kernel, median(extractMs)));
+        results.push(evaluateSet(set, labels[k], samples, fingerProtocol(o.protocol), o.kernel, median(extractMs)));
       } else {
         const { dir, dpi } = parseSetSpec(set);
         const samples = readIsoSamples(dir, o.layout, dpi ?? o.dpi);
-        results.push(evaluateSet(set, labels[k], samples, o.protocol, o.kernel));
+        results.push(evaluateSet(set, labels[k], samples, fingerProtocol(o.protocol), o.kernel));
       }
     }
   }
+  return results;
+}
+
+/** checkOptions allows cross-session on the generic layouts only. */
+function fingerProtocol(protocol: BenchProtocol): Protocol {
+  if (protocol === 'cross-session') throw new EngineError('ERR_BENCH_OPTION', 'the cross-session protocol needs --layout folders or csv');
+  return protocol;
+}
+
+/** Runs the accuracy bench on each set (or on generated data), prints, and writes the files asked for. */
+export async function runAccuracy(options: AccuracyOptions = {}): Promise<AccuracyReport[]> {
+  const o = checkOptions(options);
+  const print = options.print ?? (() => {});
+  const results = await evaluateAccuracySets(options);
 
   for (const line of accuracyText(results)) print(line);
 
@@ -234,7 +269,7 @@ export async function runAccuracy(options: AccuracyOptions = {}): Promise<Accura
   if (options.json !== undefined) {
     writeJsonFile(options.json, reports.length === 1 ? reports[0] : reports);
     const svg = detSvgPathFor(options.json);
-    const title = `DET, ${o.modality}, ${o.modality === 'iris' ? IRIS_PROTOCOL : o.protocol}${o.sets.length === 0 ? ' (synthetic data)' : ''}`;
+    const title = `DET, ${o.modality}, ${o.layout === 'casia' ? IRIS_PROTOCOL : o.protocol}${o.sets.length === 0 ? ' (synthetic data)' : ''}`;
     writeTextFile(svg, renderDetSvg(results.map((r) => ({ label: r.label, det: r.det })), title));
     print(`report: ${options.json}`);
     print(`DET plot: ${svg}`);

@@ -8,6 +8,8 @@ import { parseArgs } from 'node:util';
 import { EngineError } from '../engine/index.ts';
 import { INPUT_KINDS, LAYOUTS, MODALITIES, PROTOCOLS, runAccuracy } from './accuracy.ts';
 import { runSpeed } from './speed.ts';
+import { runReport } from './report.ts';
+import { COMMAND_HELP, formatCommandHelp } from './help.ts';
 import { formatCalibration, runCalibration } from './calibrate.ts';
 import { runIrisCalibration } from './iris-calibrate.ts';
 import { storeLoadMain } from './store-load.ts';
@@ -16,8 +18,8 @@ import { formatHttp, runHttpBench, writeHttpJson } from './http.ts';
 import { HTTP_BENCH } from './http-params.ts';
 import { tmpdir } from 'node:os';
 
-const ACCURACY_USAGE = `accuracy [--modality finger|iris] [--set DIR]... [--layout fvc|neurotech|casia] [--input images|iso]
-         [--dpi N] [--protocol all-pairs|fvc] [--json FILE] [--scores FILE]
+const ACCURACY_USAGE = `accuracy [--modality finger|iris] [--set DIR]... [--layout fvc|neurotech|casia|folders|csv] [--input images|iso]
+         [--dpi N] [--protocol all-pairs|fvc|cross-session] [--json FILE] [--scores FILE]
   Verification accuracy: FTE, EER, FMR100, FMR1000, ZeroFMR, comparisons/s, DET plot.
   --modality M     finger (default) or iris (needs --set, layout casia, protocol cross-session:
                    session-1 images enrolled, session-2 images probe, genuine = same eye)
@@ -25,14 +27,19 @@ const ACCURACY_USAGE = `accuracy [--modality finger|iris] [--set DIR]... [--layo
                    DIR@DPI gives that set its own resolution (it wins over --dpi), so sets of
                    different resolutions run together: --set DB1_B --set DB2_B@569
   --layout L       file names: fvc = FFF_I (finger default), neurotech = PPP_F_I,
-                   casia = EEE/S/EEE_S_I.bmp (iris default)
+                   casia = EEE/S/EEE_S_I.bmp (iris default); your own data, any modality:
+                   folders = DIR/IDENTITY/[SESSION/…/]FILE (first level identity, the folders
+                   below it the session), csv = --set MANIFEST.csv with rows
+                   file,identity[,session][,finger-position] (paths relative to the manifest);
+                   finger files: .iso records, anything else an image
   --input I        iso = ISO 19794-2 / ANSI 378 minutiae records named *.iso (default);
                    images = the image files (TIFF, PNG, JPEG, BMP, PGM, JPEG 2000) through the
                    fingerprint extractor; failures to enrol count in FTE; the report's extraction
                    time is the median per image on one core, decoding excluded (finger only)
   --dpi N          resolution of the samples in dots per inch, overriding the records' own
                    (images: default 500; other resolutions are resampled to 500 before extraction)
-  --protocol P     all-pairs (FVC-B all-pairs, default) or fvc (FVC official impostors); finger only
+  --protocol P     all-pairs (FVC-B all-pairs, default), fvc (FVC official impostors; finger only),
+                   cross-session (folders/csv: pairs across sessions, the later session probes)
   --json FILE      report: one object (one set) or an array (several), and a DET plot
                    beside it (FILE with .json replaced by .det.svg)
   --scores FILE    every comparison, one per line: probe<TAB>gallery<TAB>score (-inf: failed to enrol)`;
@@ -71,20 +78,38 @@ const HTTP_USAGE = `http [--subjects N (100000)] [--store DIR] [--seconds S (10)
   extraction-bound ceiling), and mosip.abis.identify by referenceId (closed loop).
   --json FILE      every figure (scenarios with offered/achieved rate, p50/p90/p99/max, statuses)`;
 
+const REPORT_USAGE = `report --out DIR [--set DIR|MANIFEST]... [--modality finger|iris] [--layout L] [--input images|iso]
+       [--dpi N] [--protocol P] [--peer NAME=SCORES.tsv]... [--identify FILE] [--speed FILE]
+  One self-contained HTML page (inline SVG, no script, nothing fetched) with DET curves of every set
+  (EER and FMR100/1000/10000 marked), genuine/impostor histograms with the thresholds, the
+  calibration check, failures to enrol and why, peers' curves, identify and speed figures when
+  given, and the environment; report.json, summary.tsv and scores.tsv beside it in DIR.
+  --out DIR        where index.html, report.json, summary.tsv, scores.tsv go
+  --set, --modality, --layout, --input, --dpi, --protocol   as for accuracy (a finger folder
+                   without .iso files is read as images unless --input says otherwise)
+  --peer NAME=FILE another system's scores of the same pairs, drawn dashed on the same DET axes:
+                   probe<TAB>gallery<TAB>score per line (the --scores format), higher = more
+                   similar; pairs are matched by name, genuine/impostor comes from this run
+  --identify FILE  JSON of \`bench identify --json\`: FNIR/FPIR with intervals, latency, throughput
+  --speed FILE     JSON of \`bench speed --json\`: each figure beside its same-run baseline`;
+
 const USAGE = `usage: npm run bench -- <command> [options]
    or: node --import tsx bench/cli.ts <command> [options]
 
 commands:
   accuracy   verification accuracy on FVC-style sets (or generated data)
+  report     the same as one HTML page with plots, for your own data and peers' scores
   speed      1:N scan speed, SIMD kernel and scalar baseline
   calibrate  fit the score calibration on cross-set impostors
   store      durable-store load figures: inserts/s and the shard-rebuild read (store-load.ts)
   identify   1:N identify at scale: load, memory, latency, throughput, FNIR/FPIR with planted mates
   http       both doors under load on loopback (verify, identify), beside a trivial endpoint
              (help http for the options)
-  help       this text (help <command> for one command)
+  help       this text; help <command>: that command's flags as a table, with examples
 
 ${ACCURACY_USAGE}
+
+${REPORT_USAGE}
 
 ${SPEED_USAGE}
 
@@ -94,7 +119,7 @@ ${HTTP_USAGE}
 
 exit codes: 0 done, 1 error, 2 bad arguments`;
 
-const COMMAND_USAGE: Record<string, string> = { accuracy: ACCURACY_USAGE, speed: SPEED_USAGE, calibrate: CALIBRATE_USAGE, http: HTTP_USAGE };
+const COMMAND_USAGE: Record<string, string> = { accuracy: ACCURACY_USAGE, report: REPORT_USAGE, speed: SPEED_USAGE, calibrate: CALIBRATE_USAGE, http: HTTP_USAGE };
 
 function commandUsage(command: string): string {
   return `usage: npm run bench -- ${COMMAND_USAGE[command]}`;
@@ -114,6 +139,9 @@ class UsageError extends Error {
 const print = (line: string): void => console.log(line);
 
 /** A strict parseArgs of a command's flags (no positionals, --help/-h added); its errors become usage errors. */
+/** `COMMAND --help`: the command's help table (bench/help.ts). */
+const helpOf = (command: string): string => formatCommandHelp(command, COMMAND_HELP[command]);
+
 function flagsOrUsage<O extends Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>>(usage: string, args: string[], options: O) {
   return parseOrUsage(usage, () => parseArgs({ args, strict: true, allowPositionals: false, options: { ...options, help: { type: 'boolean', short: 'h' } } as const }));
 }
@@ -146,7 +174,7 @@ async function accuracyCommand(args: string[]): Promise<void> {
     json: { type: 'string' },
     scores: { type: 'string' },
   });
-  if (v.help) return print(usage);
+  if (v.help) return print(helpOf('accuracy'));
   let dpi: number | undefined;
   if (v.dpi !== undefined) {
     dpi = Number(v.dpi);
@@ -165,10 +193,37 @@ async function accuracyCommand(args: string[]): Promise<void> {
   });
 }
 
+async function reportCommand(args: string[]): Promise<void> {
+  const usage = commandUsage('report');
+  const { values: v } = flagsOrUsage(usage, args, {
+    out: { type: 'string' }, set: { type: 'string', multiple: true }, modality: { type: 'string' }, layout: { type: 'string' },
+    input: { type: 'string' }, dpi: { type: 'string' }, protocol: { type: 'string' }, peer: { type: 'string', multiple: true },
+    identify: { type: 'string' }, speed: { type: 'string' },
+  });
+  if (v.help) return print(helpOf('report'));
+  if (v.out === undefined) throw new UsageError('--out DIR is required', usage);
+  const dpi = v.dpi === undefined ? undefined : Number(v.dpi);
+  if (dpi !== undefined && !(Number.isFinite(dpi) && dpi > 0)) throw new UsageError(`--dpi must be a positive number, got "${v.dpi}"`, usage);
+  await runReport({
+    out: v.out,
+    sets: v.set ?? [],
+    modality: oneOf('modality', v.modality, MODALITIES, usage),
+    layout: oneOf('layout', v.layout, LAYOUTS, usage),
+    input: oneOf('input', v.input, INPUT_KINDS, usage),
+    dpi,
+    protocol: oneOf('protocol', v.protocol, PROTOCOLS, usage),
+    peers: v.peer ?? [],
+    identifyJson: v.identify,
+    speedJson: v.speed,
+    command: ['npm run bench -- report', ...args].join(' '),
+    print,
+  });
+}
+
 async function speedCommand(args: string[]): Promise<void> {
   const usage = commandUsage('speed');
   const { values: v } = flagsOrUsage(usage, args, { set: { type: 'string', multiple: true }, 'iris-set': { type: 'string' }, json: { type: 'string' } });
-  if (v.help) return print(usage);
+  if (v.help) return print(helpOf('speed'));
   await runSpeed({ sets: v.set ?? [], irisSet: v['iris-set'], json: v.json, print });
 }
 
@@ -178,7 +233,7 @@ async function httpCommand(args: string[]): Promise<void> {
     subjects: { type: 'string' }, store: { type: 'string' }, seconds: { type: 'string' }, rate: { type: 'string' }, concurrency: { type: 'string' },
     enrolments: { type: 'string' }, 'image-concurrency': { type: 'string' }, 'identify-concurrency': { type: 'string' }, json: { type: 'string' },
   });
-  if (v.help) return print(usage);
+  if (v.help) return print(helpOf('http'));
   const positive = (name: keyof typeof v, fallback: number, min = 1): number => {
     const raw = v[name];
     const n = raw === undefined ? fallback : Number(raw);
@@ -223,7 +278,8 @@ function calibrateCommand(args: string[]): void {
   let sets: string[];
   let modality: string | undefined;
   try {
-    const { values } = parseArgs({ args, options: { set: { type: 'string', multiple: true }, modality: { type: 'string' } }, strict: true, allowPositionals: false });
+    const { values } = parseArgs({ args, options: { set: { type: 'string', multiple: true }, modality: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
+    if (values.help) return print(helpOf('calibrate'));
     sets = values.set ?? [];
     modality = oneOf('modality', values.modality, MODALITIES, usage);
   } catch (e) {
@@ -242,12 +298,16 @@ export async function main(argv: string[]): Promise<number> {
       case '--help':
       case '-h': {
         if (rest[0] === undefined) print(USAGE);
+        else if (Object.hasOwn(COMMAND_HELP, rest[0])) print(formatCommandHelp(rest[0], COMMAND_HELP[rest[0]]));
         else if (Object.hasOwn(COMMAND_USAGE, rest[0])) print(commandUsage(rest[0]));
         else throw new UsageError(`no command "${rest[0]}"`, USAGE);
         return 0;
       }
       case 'accuracy':
         await accuracyCommand(rest);
+        return 0;
+      case 'report':
+        await reportCommand(rest);
         return 0;
       case 'speed':
         await speedCommand(rest);

@@ -5,8 +5,10 @@
  * errors) is kept as an FTE with its reason, never dropped.
  */
 import { readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { listSamples, type DatasetLayout } from '../datasets/layouts.ts';
 import { decodeImage, EngineError, FingerExtractor } from '../engine/index.ts';
+import { startProgress, withProgress } from './progress.ts';
 import { describeError, inputFromRecord, type FingerSample, type SampleInput } from './iso-samples.ts';
 
 /** Image files the bench reads (decodeImage sniffs the real format from the bytes). */
@@ -29,26 +31,38 @@ export function parseSetSpec(spec: string): { dir: string; dpi: number | undefin
 
 /** Decodes and extracts every image of `dir` named by `layout`, at `dpi`. */
 export async function readImageSamples(dir: string, layout: DatasetLayout, dpi: number = DEFAULT_IMAGE_DPI, extractor = new FingerExtractor()): Promise<ImageSamples> {
+  const listed = listSamples(dir, layout, IMAGE_EXTENSIONS);
+  const progress = startProgress({ label: `${basename(resolve(dir))} extraction`, total: listed.length, unit: 'images' });
   const extractMs: number[] = [];
   const samples: FingerSample[] = [];
-  for (const { file, name, identity, impression } of listSamples(dir, layout, IMAGE_EXTENSIONS)) {
-    let input: SampleInput;
-    try {
-      const image = await decodeImage(readFileSync(file));
-      const t0 = process.hrtime.bigint();
-      try {
-        const { record } = extractor.extract(image, { dpi });
-        input = inputFromRecord(record);
-      } finally {
-        extractMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
-      }
-    } catch (e) {
-      if (!(e instanceof EngineError)) throw e; // anything else is a bug, not a property of the sample
-      input = { ok: false, reason: describeError(e) };
-    }
+  for (const { file, name, identity, impression } of withProgress(listed, progress)) {
+    const { input, ms } = await readImageSample(file, dpi, extractor);
+    if (ms !== null) extractMs.push(ms);
     samples.push({ name, identity, impression, input });
   }
   return { samples, extractMs };
+}
+
+/**
+ * One image through the extractor: its minutiae, or why not (a typed error is a failure to
+ * enrol), and the extraction time in ms (null when the image could not be decoded).
+ */
+export async function readImageSample(file: string, dpi: number, extractor: FingerExtractor): Promise<{ input: SampleInput; ms: number | null }> {
+  let ms: number | null = null;
+  try {
+    const image = await decodeImage(readFileSync(file));
+    const t0 = process.hrtime.bigint();
+    let input: SampleInput;
+    try {
+      input = inputFromRecord(extractor.extract(image, { dpi }).record);
+    } finally {
+      ms = Number(process.hrtime.bigint() - t0) / 1e6; // FTEs included: the work was done
+    }
+    return { input, ms };
+  } catch (e) {
+    if (!(e instanceof EngineError)) throw e; // anything else is a bug, not a property of the sample
+    return { input: { ok: false, reason: describeError(e) }, ms };
+  }
 }
 
 export function median(values: readonly number[]): number | null {
