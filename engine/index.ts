@@ -66,3 +66,8 @@ export {
   readCbeff, writeCbeff, decodeBase64Strict, CBEFF_LIMITS,
   type CbeffRecord, type CbeffBir, type CbeffLimits, type CbeffBirInput,
 } from './formats/cbeff.ts';
+export type { DedupService, WriteOptions } from './dedup-service.ts';
+export {
+  ClusterClient, ClusterNode, ClusterError, ShardUnavailableError, CLUSTER_PARAMS, CLUSTER_NAMES, shardOf, placeShards, mergeIdentify,
+  type ClusterClientOptions, type ClusterNodeOptions, type ClusterTiming, type ClusterErrorCode, type PlacementInput, type StoredAssignment,
+} from './cluster/index.ts';
