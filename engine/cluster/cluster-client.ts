@@ -50,6 +50,7 @@ export class ClusterClient implements DedupService {
   readonly #key: TemplateKey;
   readonly #view: ClusterView;
   readonly #timeoutMs: number;
+  readonly #leaseMs: number;
   readonly #check = new SubjectCheck();
   /** Per shard: the stream sequence of the last write this client had acknowledged there. */
   readonly #lastAck: number[];
@@ -63,7 +64,8 @@ export class ClusterClient implements DedupService {
     this.shards = infra.config.shards;
     this.#lastAck = new Array<number>(this.shards).fill(0);
     this.#timeoutMs = o.requestTimeoutMs ?? CLUSTER_PARAMS.requestTimeoutMs;
-    this.#view = new ClusterView(o.leaseMs ?? CLUSTER_PARAMS.leaseMs);
+    this.#leaseMs = o.leaseMs ?? CLUSTER_PARAMS.leaseMs;
+    this.#view = new ClusterView(this.#leaseMs);
   }
 
   static async connect(o: ClusterClientOptions): Promise<ClusterClient> {
@@ -79,6 +81,11 @@ export class ClusterClient implements DedupService {
 
   get jetstream(): JetStreamClient {
     return this.#infra.js;
+  }
+
+  /** The live nodes and the shards each serves (from their heartbeats). */
+  liveNodes(): { nodeId: string; serving: readonly number[] }[] {
+    return this.#view.live().map((n) => ({ nodeId: n.nodeId, serving: n.serving })).sort((a, b) => (a.nodeId < b.nodeId ? -1 : 1));
   }
 
   /** Shards with no serving replica now (empty: every identify can be answered). */
@@ -218,7 +225,8 @@ export class ClusterClient implements DedupService {
         if (budgetMs <= 0) throw new ClusterError('ERR_CLUSTER_TIMEOUT', `no answer for shard(s) ${nodeShards.join(', ')} before the deadline`);
         let reply: NodeReply;
         try {
-          const msg = await this.#infra.nc.request(rpcSubject(nodeId), encodeMessage(this.#request(query, nodeShards, budgetMs)), { timeout: budgetMs });
+          const request = this.#infra.nc.request(rpcSubject(nodeId), encodeMessage(this.#request(query, nodeShards, budgetMs)), { timeout: budgetMs });
+          const msg = await this.#whileLive(nodeId, request);
           reply = decodeMessage<NodeReply>(msg.data);
         } catch {
           retry.push(...nodeShards); // no responder (node gone), timeout, connection trouble: another replica
@@ -235,6 +243,20 @@ export class ClusterClient implements DedupService {
       todo = retry;
     }
     return shards.map((s) => answers.get(s)!);
+  }
+
+  /** The request's answer, or a rejection as soon as the node's lease lapses (a node killed mid-request never answers). */
+  async #whileLive<T>(nodeId: string, request: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const lapsed = new Promise<never>((_, reject) => {
+      timer = setInterval(() => { if (!this.#view.isLive(nodeId)) reject(new ClusterError('ERR_CLUSTER_TIMEOUT', `node ${nodeId} stopped answering`)); }, Math.max(50, this.#leaseMs / 4));
+    });
+    try {
+      return await Promise.race([request, lapsed]);
+    } finally {
+      clearInterval(timer);
+      request.catch(() => 0); // its late failure is nobody's concern now
+    }
   }
 
   #request(query: Query, shards: number[], budgetMs: number): NodeRequest {

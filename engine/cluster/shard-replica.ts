@@ -10,6 +10,8 @@
 import type { JetStreamClient, ConsumerMessages } from '@nats-io/jetstream';
 import { DeliverPolicy } from '@nats-io/jetstream';
 import { DedupEngine } from '../gallery/dedup-engine.ts';
+import { FingerMatcher } from '../finger-matcher.ts';
+import type { Probe } from '../gallery/engine-types.ts';
 import type { PrefilterOptions } from '../gallery/engine-types.ts';
 import type { TemplateKey } from '../store/template-key.ts';
 import { ClusterError } from './cluster-error.ts';
@@ -19,6 +21,12 @@ import { decodeLogRecord } from './log-record.ts';
 
 /** Operations applied concurrently (count): enough for the store to batch commits, small enough to bound memory. */
 const APPLY_WINDOW = 128;
+/**
+ * Pull requests expire after this long (ms); the client expects a server heartbeat every half of
+ * it and recreates the ordered consumer after two missed, so a restarted NATS server is noticed
+ * within ~2 s instead of the client's default ~1 min.
+ */
+const PULL_EXPIRES_MS = 2000;
 
 export interface ShardReplicaOptions {
   readonly shard: number;
@@ -99,13 +107,17 @@ export class ShardReplica {
 
   async #start(): Promise<void> {
     const { js, shard, position } = this.#o;
+    // the pool's workers finish starting (module load, kernel compile: seconds on a busy machine)
+    // on their first scan; a shard that has subjects pays that before it serves
+    await this.engine.ready();
+    await this.engine.identify(warmUpProbe(), { mode: 'exhaustive', maxResults: 1 });
     const consumer = await js.consumers.get(CLUSTER_NAMES.stream, {
       filter_subjects: logSubject(shard),
       ...(position > 0 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: position + 1 } : { deliver_policy: DeliverPolicy.All }),
     });
     const info = await consumer.info();
     if (info.num_pending === 0) this.#readyAtSeq = position;
-    this.#messages = await consumer.consume();
+    this.#messages = await consumer.consume({ expires: PULL_EXPIRES_MS });
     void this.#run(this.#messages);
   }
 
@@ -151,4 +163,18 @@ export class ShardReplica {
     this.#o.log(`shard ${this.shard}: stopped applying the log at sequence ${this.#appliedSeq}: ${this.#failed.message}`);
     this.#messages?.stop();
   }
+}
+
+let warmUp: Probe | undefined;
+
+/** A fixed, valid one-finger probe (a ring of 16 minutiae) for the warm-up scan. */
+function warmUpProbe(): Probe {
+  if (warmUp === undefined) {
+    const minutiae = Array.from({ length: 16 }, (_, i) => ({
+      x: Math.round(200 + 90 * Math.cos(i * 0.39)), y: Math.round(250 + 110 * Math.sin(i * 0.39)),
+      angle: (i * 0.7) % (2 * Math.PI), type: (i % 2 === 0 ? 'ending' : 'bifurcation') as 'ending' | 'bifurcation', quality: 60,
+    }));
+    warmUp = { fingers: [{ position: 0, template: new FingerMatcher().createTemplate(minutiae).bytes }] };
+  }
+  return warmUp;
 }
