@@ -3,7 +3,8 @@
  * the ABIS API for the ID authority (internal) and the 1:1-only ID service (public). One line
  * says where each listens; SIGTERM/SIGINT close both gracefully (accepted jobs finish).
  */
-import { DedupEngine, loadTemplateKey } from '../engine/index.ts';
+import { loadTemplateKey } from '../engine/index.ts';
+import { openDoorEngine } from './cluster-mode.ts';
 import { developmentEnvironment } from './config.ts';
 import { abisConfigFromEnv } from './abis/config.ts';
 import { startAbisServer } from './abis/index.ts';
@@ -14,7 +15,8 @@ for (const line of generated) process.stdout.write(`using ${line}\n`);
 const key = loadTemplateKey(env);
 const abisConfig = abisConfigFromEnv(env);
 const idOptions = idServiceOptionsFromEnv(env);
-const engine = DedupEngine.open({
+// BIODEDUP_NATS set: the doors run on a cluster of engine nodes (api/cluster-mode.ts)
+const { engine, where } = await openDoorEngine(env, {
   dataDir: abisConfig.dataDir, key, prefilter: env.BIODEDUP_PREFILTER === '0' ? undefined : {},
 });
 const abis = await startAbisServer({
@@ -24,7 +26,7 @@ const abis = await startAbisServer({
 const id = await startIdService({ ...idOptions, engine });
 const queues = abisConfig.stomp === undefined ? '' : `, STOMP ${abisConfig.stomp.host}:${abisConfig.stomp.port} ${abisConfig.stomp.requestQueue} → ${abisConfig.stomp.responseQueue}`;
 process.stdout.write(`ABIS API (internal) on http://${abisConfig.host}:${abis.port}/abis (HTTP POST and WebSocket${queues}); `
-  + `ID service (public, 1:1 only) on http://${idOptions.host}:${id.port} — data in ${abisConfig.dataDir}, ${engine.count()} subjects\n`);
+  + `ID service (public, 1:1 only) on http://${idOptions.host}:${id.port} — ${where}, ${await engine.count()} subjects\n`);
 
 let stopping = false;
 const stop = async (): Promise<void> => {

@@ -4,7 +4,7 @@
  * `abisConfigFromEnv()` (README, "ABIS API").
  */
 import path from 'node:path';
-import type { DedupEngine } from '../../engine/index.ts';
+import type { DedupService } from '../../engine/index.ts';
 import { IntakePool } from '../intake/index.ts';
 import { DatashareClient, type DatashareOptions } from './datashare.ts';
 import { JobLog } from './job-log.ts';
@@ -30,7 +30,7 @@ export {
 export type AbisStompOptions = Omit<StompTransportOptions, 'processor' | 'metrics'>;
 
 export interface AbisServerOptions {
-  readonly engine: DedupEngine;
+  readonly engine: DedupService;
   /** Interface to bind (default 127.0.0.1: the ABIS door is internal). */
   readonly host?: string;
   /** 0 = any free port. */

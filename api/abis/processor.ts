@@ -5,7 +5,7 @@
  * strictly in arrival order, so an identify sees every earlier insert and delete) → log (fsync)
  * → answer. `queueLength` counts accepted jobs not yet answered: MOSIP's pendingJobs.
  */
-import { EngineError, type DedupEngine, type IdentifyResult, type Probe, type StoredSubject } from '../../engine/index.ts';
+import { ClusterError, EngineError, type DedupService, type IdentifyResult, type Probe, type StoredSubject } from '../../engine/index.ts';
 import { IntakeError, MOSIP_BIOMETRIC_TYPE, TemplateMaker, readBiometrics, toProbe, toSubject, type Biometrics } from '../intake/index.ts';
 import { DatashareError, type DatashareClient } from './datashare.ts';
 import { FAILURE, type FailureReason } from './failure-reasons.ts';
@@ -18,9 +18,9 @@ import { ABIS_PARAMS } from './params.ts';
 
 /** What the processor needs from the engine and its store. */
 export interface AbisBackend {
-  readonly engine: Pick<DedupEngine, 'insert' | 'identify' | 'delete' | 'count'>;
-  /** The stored subject (identify by referenceId uses its templates as the probe). */
-  subject(referenceId: string): StoredSubject | undefined;
+  readonly engine: Pick<DedupService, 'insert' | 'identify' | 'delete' | 'count'>;
+  /** The stored subject (identify by referenceId uses its templates as the probe); a cluster answers asynchronously. */
+  subject(referenceId: string): StoredSubject | undefined | Promise<StoredSubject | undefined>;
 }
 
 /**
@@ -62,6 +62,7 @@ function failureOf(error: unknown): FailureReason {
   if (error instanceof IntakeError) {
     return error.failure === 'quality' ? FAILURE.qualityFailed : error.failure === 'empty' ? FAILURE.cbeffNoData : FAILURE.invalidCbeff;
   }
+  if (error instanceof ClusterError) return FAILURE.internal; // a shard without a live replica, NATS unreachable: retry later
   return error instanceof EngineError ? FAILURE.unexpected : FAILURE.internal;
 }
 
@@ -199,30 +200,30 @@ export class AbisProcessor {
     const engine = this.#backend.engine;
     switch (request.id) {
       case 'mosip.abis.insert': {
-        const present = this.#backend.subject(request.referenceId) !== undefined;
+        const present = (await this.#backend.subject(request.referenceId)) !== undefined;
         // A retry of an insert cut short by a crash after the engine's write: it did happen.
         if (resumed && present) return successResponse(id, requestId);
         if (present) return fail(FAILURE.referenceExists);
         if ('failure' in prepared) return fail(prepared.failure);
         const subject = toSubject(request.referenceId, prepared.biometrics!);
         await this.#log.started(requestId, 'insert', request.referenceId);
-        const r = await engine.insert(subject);
+        const r = await engine.insert(subject, { requestId });
         return r.status === 'inserted' ? successResponse(id, requestId) : fail(FAILURE.referenceExists);
       }
       case 'mosip.abis.delete': {
-        const present = this.#backend.subject(request.referenceId) !== undefined;
+        const present = (await this.#backend.subject(request.referenceId)) !== undefined;
         if (resumed && !present) return successResponse(id, requestId);
         if (!present) return fail(FAILURE.referenceNotFound);
         await this.#log.started(requestId, 'delete', request.referenceId);
-        await engine.delete(request.referenceId);
+        await engine.delete(request.referenceId, { requestId });
         return successResponse(id, requestId);
       }
       case 'mosip.abis.referenceCount':
-        return successResponse(id, requestId, { count: String(engine.count()) });
+        return successResponse(id, requestId, { count: String(await engine.count()) });
       case 'mosip.abis.identify': {
         let probe: Probe;
         if (request.referenceId !== undefined) {
-          const stored = this.#backend.subject(request.referenceId);
+          const stored = await this.#backend.subject(request.referenceId);
           if (stored === undefined) return fail(FAILURE.referenceNotFound);
           probe = probeOfSubject(stored);
           if ((probe.fingers?.length ?? 0) + (probe.irises?.length ?? 0) === 0) return fail(FAILURE.cbeffNoData);

@@ -9,7 +9,7 @@
  * its subject, even a suspected duplicate: the templates then stay encrypted in the engine
  * store while the case waits, and later enrolments of the same person are compared with it.
  */
-import { EngineError, type DedupEngine } from '../../engine/index.ts';
+import { EngineError, type DedupService } from '../../engine/index.ts';
 import { HttpError } from '../http/index.ts';
 import { toProbe, toSubject } from './biometrics.ts';
 import type { Capturer } from './capture-pool.ts';
@@ -46,7 +46,7 @@ export interface CaseView {
 }
 
 export interface ServiceOptions {
-  readonly engine: DedupEngine;
+  readonly engine: DedupService;
   readonly store: IdStore;
   readonly limits: IdServiceLimits;
   /** Turns request biometrics into templates (a worker pool, or inline). */
@@ -59,7 +59,7 @@ const DEMOGRAPHICS_REF = /^[\x21-\x7e]+$/;
 const OPERATOR_NAME = /^[A-Za-z0-9._@-]{1,64}$/;
 
 export class IdService {
-  readonly #engine: DedupEngine;
+  readonly #engine: DedupService;
   readonly #store: IdStore;
   readonly #capturer: Capturer;
   readonly #enrolQueue = new SerialQueue();

@@ -8,6 +8,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
 
 export const natsServerPath: string | null = (() => {
   const r = spawnSync('sh', ['-c', 'command -v nats-server'], { encoding: 'utf8' });
@@ -77,14 +79,34 @@ export async function startNatsServers(dir: string, count: number, log?: (line: 
     servers.push(handle);
   }
   await Promise.all(ports.map((p) => waitForPort(p.client, 15_000)));
+  await waitForJetStream(servers[0].url, count, 30_000);
   return { servers, urls: servers.map((s) => s.url), stop: async () => { await Promise.all(servers.map((s) => s.stop())); } };
+}
+
+/** Waits until the server sees `count` servers in its cluster and JetStream answers (a cluster elects its meta leader first). */
+async function waitForJetStream(url: string, count: number, timeoutMs: number): Promise<void> {
+  const nc = await connect({ servers: url });
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const seen = count === 1 ? 1 : nc.info?.connect_urls?.length ?? 0;
+      const ok = seen >= count && await jetstreamManager(nc).then((m) => m.getAccountInfo()).then(() => true, () => false);
+      if (ok) return;
+      if (Date.now() > deadline) throw new Error(`JetStream on ${url} not ready with ${count} servers after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 200));
+      if (seen < count) await nc.flush(); // connect_urls updates arrive as INFO messages
+    }
+  } finally {
+    await nc.close();
+  }
 }
 
 function launch(config: string, url: string, log?: (line: string) => void): ChildProcess {
   const child = spawn(natsServerPath!, ['-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {
-    for (const line of chunk.split('\n')) if (/\[(ERR|FTL)\]/.test(line)) log?.(`nats ${url}: ${line}`);
+    // route dial errors while the other servers start are expected; anything else is worth a line
+    for (const line of chunk.split('\n')) if (/\[(ERR|FTL)\]/.test(line) && !/connect to route/.test(line)) log?.(`nats ${url}: ${line}`);
   });
   return child;
 }
