@@ -10,7 +10,8 @@
  * was accepted, close the engine — or exit 1 at the deadline (BIODEDUP_SHUTDOWN_TIMEOUT_MS).
  * Files are created 0600 and folders 0700 (umask): the store, job logs, keys and tokens.
  */
-import { DedupEngine, EngineError, FingerMatcher, loadTemplateKey, type Minutia } from '../engine/index.ts';
+import { DedupEngine, EngineError, FingerMatcher, loadTemplateKey, type DedupService, type Minutia } from '../engine/index.ts';
+import { openDoorEngine } from './cluster-mode.ts';
 import { developmentEnvironment } from './config.ts';
 import { ConfigError, checkEnvironment } from './config-schema.ts';
 import { abisConfigFromEnv } from './abis/config.ts';
@@ -53,13 +54,15 @@ const warning = bindWarning(abisConfig.host);
 if (warning !== undefined) logger.warn({ host: abisConfig.host }, warning);
 
 let state: 'starting' | 'ready' | 'stopping' = 'starting';
-let engine: DedupEngine | undefined;
+let engine: DedupService | undefined;
+let where = '';
 try {
   logger.info({ dataDir: abisConfig.dataDir }, 'opening the store and loading the gallery');
-  engine = DedupEngine.open({
+  // BIODEDUP_NATS set: the doors run on a cluster of engine nodes (api/cluster-mode.ts)
+  ({ engine, where } = await openDoorEngine(env, {
     dataDir: abisConfig.dataDir, key, prefilter: env.BIODEDUP_PREFILTER === '0' ? undefined : {}, logger,
     onLoadProgress: (loaded, total) => logger.info({ loaded, total }, 'loading gallery'),
-  });
+  }));
   await warmEngine(engine);
 } catch (error) {
   await engine?.close().catch(() => undefined);
@@ -82,9 +85,9 @@ try {
 }
 const queues = abisConfig.stomp === undefined ? '' : `, STOMP ${abisConfig.stomp.host}:${abisConfig.stomp.port} ${abisConfig.stomp.requestQueue} → ${abisConfig.stomp.responseQueue}`;
 process.stdout.write(`ABIS API (internal) on http://${abisConfig.host}:${abis.port}/abis (HTTP POST and WebSocket${queues}); `
-  + `ID service (public, 1:1 only) on http://${idOptions.host}:${id.port} — data in ${abisConfig.dataDir}, ${opened.count()} subjects\n`);
-logger.info({ abis: `${abisConfig.host}:${abis.port}`, id: `${idOptions.host}:${id.port}`, subjects: opened.count(), loadSeconds: opened.loadSeconds }, 'listening');
-void opened.ready().then(() => {
+  + `ID service (public, 1:1 only) on http://${idOptions.host}:${id.port} — ${where}, ${await opened.count()} subjects\n`);
+logger.info({ abis: `${abisConfig.host}:${abis.port}`, id: `${idOptions.host}:${id.port}`, subjects: await opened.count(), loadSeconds: opened instanceof DedupEngine ? opened.loadSeconds : undefined }, 'listening');
+void (opened instanceof DedupEngine ? opened.ready() : Promise.resolve()).then(() => {
   if (state === 'starting') state = 'ready';
   logger.info({}, 'ready');
 }, (error: unknown) => logger.error({ err: error }, 'the prefilter could not be prepared'));
@@ -120,7 +123,7 @@ process.on('SIGINT', () => void stop('SIGINT'));
  * random minutiae — nobody's finger — identified exhaustively. The first real request is then
  * not the one that pays for the start-up (it took 2.8–3.1 s).
  */
-async function warmEngine(e: DedupEngine): Promise<void> {
+async function warmEngine(e: DedupService): Promise<void> {
   const started = performance.now();
   const matcher = new FingerMatcher();
   let seed = 7;

@@ -71,3 +71,8 @@ export {
   type QualityGateReason, type FingerSample, type MinutiaeSpread, type RidgeStructure,
 } from './quality-gate.ts';
 export { QUALITY_GATE } from './quality-gate-params.ts';
+export type { DedupService, WriteOptions } from './dedup-service.ts';
+export {
+  ClusterClient, ClusterNode, ClusterError, ShardUnavailableError, CLUSTER_PARAMS, CLUSTER_NAMES, shardOf, placeShards, mergeIdentify,
+  type ClusterClientOptions, type ClusterNodeOptions, type ClusterTiming, type ClusterErrorCode, type PlacementInput, type StoredAssignment,
+} from './cluster/index.ts';

@@ -4,7 +4,7 @@
  * `abisConfigFromEnv()` (README, "ABIS API").
  */
 import path from 'node:path';
-import type { DedupEngine } from '../../engine/index.ts';
+import { DedupEngine, type DedupService } from '../../engine/index.ts';
 import { IntakePool } from '../intake/index.ts';
 import { DatashareClient, type DatashareOptions } from './datashare.ts';
 import { JobLog } from './job-log.ts';
@@ -38,7 +38,7 @@ export {
 export type AbisStompOptions = Omit<StompTransportOptions, 'processor' | 'metrics'>;
 
 export interface AbisServerOptions {
-  readonly engine: DedupEngine;
+  readonly engine: DedupService;
   /** Interface to bind (default 127.0.0.1: the ABIS door is internal). */
   readonly host?: string;
   /** 0 = any free port. */
@@ -80,7 +80,10 @@ export async function startAbisServer(o: AbisServerOptions): Promise<AbisServer>
   const intakeThreads = o.intakeThreads ?? ABIS_PARAMS.intakeThreads;
   const pool = intakeThreads > 0 ? new IntakePool(intakeThreads) : undefined;
   const processor = new AbisProcessor({
-    backend: { engine: o.engine, subject: (id) => o.engine.subject(id) }, log, datashare, metrics, intake: pool === undefined ? undefined : (cbeff) => pool.read(cbeff),
+    backend: {
+      engine: o.engine, subject: (id) => o.engine.subject(id),
+      has: (id) => (o.engine instanceof DedupEngine ? o.engine.has(id) : Promise.resolve(o.engine.subject(id)).then((s) => s !== undefined)),
+    }, log, datashare, metrics, intake: pool === undefined ? undefined : (cbeff) => pool.read(cbeff),
     keyring: o.keyring, logger: o.logger,
   });
   try {

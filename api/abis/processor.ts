@@ -7,7 +7,7 @@
  * answered: MOSIP's pendingJobs. MOSIP only ever sees the referenceIds inserted through this door
  * (the job log's reference set), though the gallery is shared with the ID service.
  */
-import { EngineError, type DedupEngine, type Probe, type StoredSubject } from '../../engine/index.ts';
+import { ClusterError, EngineError, type DedupService, type Probe, type StoredSubject } from '../../engine/index.ts';
 import { IntakeError, TemplateMaker, readBiometrics, toProbe, toSubject, type Biometrics } from '../intake/index.ts';
 import { candidateJson } from './candidates.ts';
 import { DatashareError, type DatashareClient } from './datashare.ts';
@@ -23,9 +23,14 @@ import { requestDigest, stderrLogger, type AbisLogger } from './request-identity
 
 /** What the processor needs from the engine and its store. */
 export interface AbisBackend {
-  readonly engine: Pick<DedupEngine, 'insert' | 'identify' | 'delete' | 'count' | 'has' | 'referenceIds'>;
-  /** The stored subject (identify by referenceId uses its templates as the probe). */
-  subject(referenceId: string): StoredSubject | undefined;
+  readonly engine: Pick<DedupService, 'insert' | 'identify' | 'delete' | 'count'> & {
+    /** Every stored referenceId (one process); a cluster leaves it out and the job log's own reference set stands. */
+    referenceIds?(): Iterable<string>;
+  };
+  /** Whether the engine holds the referenceId (a cluster answers asynchronously). */
+  has(referenceId: string): boolean | Promise<boolean>;
+  /** The stored subject (identify by referenceId uses its templates as the probe); a cluster answers asynchronously. */
+  subject(referenceId: string): StoredSubject | undefined | Promise<StoredSubject | undefined>;
 }
 
 /**
@@ -69,6 +74,7 @@ function failureOf(error: unknown): FailureReason {
     if (error.failure === 'quality') return FAILURE.qualityFailed;
     return error.failure === 'empty' || error.failure === 'mismatch' ? FAILURE.cbeffNoData : FAILURE.invalidCbeff;
   }
+  if (error instanceof ClusterError) return FAILURE.internal; // a shard without a live replica, NATS unreachable: retry later
   return error instanceof EngineError ? FAILURE.unexpected : FAILURE.internal;
 }
 
@@ -115,11 +121,11 @@ export class AbisProcessor {
   async recover(): Promise<void> {
     const log = this.#log;
     const engine = this.#backend.engine;
-    if (!log.referencesInitialised) {
+    if (!log.referencesInitialised && engine.referenceIds !== undefined) {
       await log.initialiseReferences([...engine.referenceIds()].filter((id) => !id.startsWith(ABIS_PARAMS.idServicePrefix)));
     }
     for (const job of [...log.unfinished()]) {
-      if (engine.has(job.referenceId)) {
+      if (await this.#backend.has(job.referenceId)) {
         if (job.op === 'insert') await log.addReference(job.referenceId);
       } else await log.removeReference(job.referenceId);
     }
@@ -235,7 +241,7 @@ export class AbisProcessor {
     const log = this.#log;
     switch (request.id) {
       case 'mosip.abis.insert': {
-        const present = engine.has(request.referenceId);
+        const present = await this.#backend.has(request.referenceId);
         // A retry of an insert cut short by a crash after the engine's write: it did happen.
         if (resumed && present) {
           await log.addReference(request.referenceId);
@@ -245,20 +251,21 @@ export class AbisProcessor {
         if ('failure' in prepared) return fail(prepared.failure);
         const subject = toSubject(request.referenceId, prepared.biometrics!);
         await log.started(requestId, 'insert', request.referenceId, digest);
-        const r = await engine.insert(subject);
+        const r = await engine.insert(subject, { requestId });
         if (r.status !== 'inserted') return fail(FAILURE.referenceExists);
         await log.addReference(request.referenceId);
         return successResponse(id, requestId);
       }
       case 'mosip.abis.delete': {
-        const present = log.isReference(request.referenceId) && engine.has(request.referenceId);
-        if (resumed && !engine.has(request.referenceId)) {
+        const held = await this.#backend.has(request.referenceId);
+        const present = log.isReference(request.referenceId) && held;
+        if (resumed && !held) {
           await log.removeReference(request.referenceId);
           return successResponse(id, requestId);
         }
         if (!present) return fail(FAILURE.referenceNotFound);
         await log.started(requestId, 'delete', request.referenceId, digest);
-        await engine.delete(request.referenceId);
+        await engine.delete(request.referenceId, { requestId });
         await log.removeReference(request.referenceId);
         return successResponse(id, requestId);
       }
@@ -276,10 +283,10 @@ export class AbisProcessor {
     const fail = (reason: FailureReason): AbisResponse => failureResponse(id, requestId, reason);
     const log = this.#log;
     const engine = this.#backend.engine;
-    const known = (ref: string): boolean => log.isReference(ref) && engine.has(ref);
+    const known = async (ref: string): Promise<boolean> => log.isReference(ref) && await this.#backend.has(ref);
     let probe: Probe;
     if (request.referenceId !== undefined) {
-      const stored = known(request.referenceId) ? this.#backend.subject(request.referenceId) : undefined;
+      const stored = (await known(request.referenceId)) ? await this.#backend.subject(request.referenceId) : undefined;
       if (stored === undefined) return fail(FAILURE.referenceNotFound);
       probe = probeOfSubject(stored);
       if ((probe.fingers?.length ?? 0) + (probe.irises?.length ?? 0) === 0) return fail(FAILURE.cbeffNoData);
@@ -289,11 +296,11 @@ export class AbisProcessor {
     }
     // A gallery naming a referenceId this ABIS does not hold (never inserted, or deleted) is
     // answered "referenceId not found" (CTK ABIS3028), never searched partially.
-    if (request.galleryIds !== undefined && !request.galleryIds.every(known)) return fail(FAILURE.referenceNotFound);
+    if (request.galleryIds !== undefined && !(await Promise.all(request.galleryIds.map(known))).every(Boolean)) return fail(FAILURE.referenceNotFound);
     const maxResults = request.maxResults ?? ABIS_PARAMS.defaultMaxResults;
     // The whole-gallery search also scores the ID service's enrolments; ask for enough extra
     // candidates that filtering them out leaves maxResults of MOSIP's own.
-    const foreign = request.galleryIds === undefined ? Math.max(0, engine.count() - log.referenceCount) : 0;
+    const foreign = request.galleryIds === undefined ? Math.max(0, (await engine.count()) - log.referenceCount) : 0;
     const result = await engine.identify(probe, {
       targetFPIR: request.targetFPIR, maxResults: maxResults + Math.min(foreign, ABIS_PARAMS.foreignCandidateMargin),
       referenceIds: request.galleryIds, excludeReferenceId: request.referenceId,

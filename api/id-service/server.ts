@@ -8,7 +8,7 @@ import uWS from 'uWebSockets.js';
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import type { DedupEngine } from '../../engine/index.ts';
+import type { DedupService } from '../../engine/index.ts';
 import {
   BodyAbortedError, HttpError, PROMETHEUS_CONTENT_TYPE, listenExclusive, listenPort, TokenSet, bearerToken, openExchange, readJson, sendError, sendJson, sendText,
   type Exchange,
@@ -25,7 +25,7 @@ import { silentLogger, type Logger } from '../logger.ts';
 import { DEFAULT_LIMITS, DEFAULT_UIN_LENGTH, MAX_UIN_LENGTH, MIN_UIN_LENGTH, type IdServiceLimits } from './params.ts';
 
 export interface IdServiceOptions {
-  readonly engine: DedupEngine;
+  readonly engine: DedupService;
   /** Address to bind; default 127.0.0.1. */
   readonly host?: string;
   /** Port; 0 picks a free one (the handle says which). */

@@ -10,7 +10,7 @@
  * store while the case waits, and later enrolments of the same person are compared with it.
  */
 import { createHash, randomInt } from 'node:crypto';
-import { EngineError, FingerMatcher, type DedupEngine, type FingerTemplate, type Minutia } from '../../engine/index.ts';
+import { EngineError, FingerMatcher, type DedupService, type FingerTemplate, type Minutia } from '../../engine/index.ts';
 import { HttpError } from '../http/index.ts';
 import { toProbe, toSubject } from './biometrics.ts';
 import type { Capturer } from './capture-pool.ts';
@@ -57,7 +57,7 @@ export interface CaseView {
 }
 
 export interface ServiceOptions {
-  readonly engine: DedupEngine;
+  readonly engine: DedupService;
   readonly store: IdStore;
   readonly limits: IdServiceLimits;
   /** Turns request biometrics into templates (a worker pool, or inline). */
@@ -70,7 +70,7 @@ const DEMOGRAPHICS_REF = /^[\x21-\x7e]+$/;
 const OPERATOR_NAME = /^[A-Za-z0-9._@-]{1,64}$/;
 
 export class IdService {
-  readonly #engine: DedupEngine;
+  readonly #engine: DedupService;
   readonly #store: IdStore;
   readonly #capturer: Capturer;
   readonly #enrolQueue = new SerialQueue();

@@ -1,0 +1,113 @@
+/**
+ * The engine as a cluster on real nats-server processes (no mock): three in-process nodes over
+ * JetStream answer identify exactly as one DedupEngine on the same gallery; a requestId
+ * published twice is applied once; a shard with no live replica is an error, never a partial
+ * "no duplicate".
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ClusterClient, ClusterNode, DedupEngine, generateTemplateKey, parseTemplateKey, ShardUnavailableError, type Probe } from '../engine/index.ts';
+import { natsServerPath, startNatsServers, type NatsCluster } from '../engine/cluster/local-nats.ts';
+import { clusterSubject, clusterProbe } from './support/cluster-subjects.ts';
+
+const KEY = parseTemplateKey(generateTemplateKey());
+// nodes share this process's event loop with the test: a lease of many beats tolerates its pauses
+const TIMING = { heartbeatMs: 200, leaseMs: 3000, reassignAfterMs: 60_000 };
+const SUBJECTS = 240;
+if (natsServerPath === null) console.warn('cluster tests skipped: nats-server is not installed (apt-get install nats-server)');
+
+describe.skipIf(natsServerPath === null)('cluster on NATS JetStream', () => {
+  let dir: string;
+  let nats: NatsCluster;
+  let nodes: ClusterNode[] = [];
+  let client: ClusterClient;
+  let single: DedupEngine;
+
+  beforeAll(async () => {
+    const subjects = Array.from({ length: SUBJECTS }, (_, i) => clusterSubject(i)); // templates made before the nodes run
+    dir = mkdtempSync(path.join(tmpdir(), 'biodedup-cluster-'));
+    nats = await startNatsServers(dir, 1);
+    nodes = await Promise.all(['a', 'b', 'c'].map((id) => ClusterNode.start({
+      servers: nats.urls, nodeId: id, dataDir: path.join(dir, id), key: KEY, shards: 6, timing: TIMING, initialNodes: 3,
+    })));
+    client = await ClusterClient.connect({ servers: nats.urls, key: KEY, leaseMs: TIMING.leaseMs, requestTimeoutMs: 20_000 });
+    await client.waitUntilServed(30_000, 2);
+    single = DedupEngine.open({ dataDir: path.join(dir, 'single'), key: KEY, threads: 1 });
+    for (let i = 0; i < SUBJECTS; i += 40) {
+      const batch = subjects.slice(i, i + 40);
+      await Promise.all(batch.map((s) => client.insert(s, { requestId: `req-insert-${s.referenceId}` })));
+      await Promise.all(batch.map((s) => single.insert(s)));
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    await client?.close();
+    await Promise.all(nodes.map((n) => n.close()));
+    await single?.close();
+    await nats?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('places every shard on two nodes, each node on a share of them', () => {
+    const counts = nodes.map((n) => n.serving().length);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(12);
+    expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
+  });
+
+  it('identify on three nodes gives the same candidates and scores as one engine', async () => {
+    expect(await client.count()).toBe(SUBJECTS);
+    let withCandidates = 0;
+    for (let i = 0; i < 24; i++) {
+      const probe: Probe = clusterProbe(i * 7 % SUBJECTS, i);
+      for (const options of [{ mode: 'exhaustive' as const }, { mode: 'exhaustive' as const, targetFPIR: 10, maxResults: 5 }]) {
+        const [got, want] = await Promise.all([client.identify(probe, options), single.identify(probe, options)]);
+        expect(got.gallerySize).toBe(want.gallerySize);
+        expect(got.threshold).toBe(want.threshold);
+        expect(got.candidates).toEqual(want.candidates);
+        expect(got.comparisons).toBe(want.comparisons);
+        if (want.candidates.length > 0) withCandidates++;
+      }
+    }
+    expect(withCandidates).toBeGreaterThan(20); // the comparison is not between two empty lists
+    const restricted = { referenceIds: ['cl-0000003', 'cl-0000010', 'cl-0000011', 'absent'], mode: 'exhaustive' as const, targetFPIR: 0 };
+    const [got, want] = await Promise.all([client.identify(clusterProbe(10, 1), restricted), single.identify(clusterProbe(10, 1), restricted)]);
+    expect(got).toEqual(want);
+    const s = await client.subject('cl-0000005');
+    expect(Buffer.from(s!.fingers[2]!.bytes).equals(Buffer.from(clusterSubject(5).fingers![2]!.bytes))).toBe(true);
+    expect((await client.verify('cl-0000005', clusterProbe(5, 3))).score).toBe((await single.verify('cl-0000005', clusterProbe(5, 3))).score);
+  }, 60_000);
+
+  it('reads its writes: an identify right after an acknowledged insert finds it', async () => {
+    const s = clusterSubject(900);
+    expect((await client.insert(s, { requestId: 'req-ryw' })).status).toBe('inserted');
+    const r = await client.identify(clusterProbe(900, 2), { mode: 'exhaustive' });
+    expect(r.candidates[0]?.referenceId).toBe('cl-0000900');
+    expect((await client.delete('cl-0000900', { requestId: 'req-ryw-delete' })).deleted).toBe(true);
+    expect(await client.subject('cl-0000900')).toBeUndefined();
+  });
+
+  it('the same requestId published twice is applied once', async () => {
+    const s = clusterSubject(901);
+    expect((await client.insert(s, { requestId: 'req-once' })).status).toBe('inserted');
+    expect((await client.delete(s.referenceId, { requestId: 'req-once-delete' })).deleted).toBe(true);
+    // a redelivery of the first insert: JetStream drops it as a duplicate, so the delete stands
+    const again = await client.insert(s, { requestId: 'req-once' });
+    expect(again.status).toBe('already-present');
+    expect(await client.subject(s.referenceId)).toBeUndefined();
+    const info = await client.jetstream.streams.get('BIODEDUP_LOG').then((st) => st.info(false, { subjects_filter: '>' }));
+    expect(info.state.messages).toBe(SUBJECTS + 2 + 2);
+    for (const n of nodes) for (const shard of n.serving()) expect(n.replica(shard)!.engine.subject(s.referenceId)).toBeUndefined();
+  });
+
+  it('a shard with no live replica fails the identify; it never answers on part of the gallery', async () => {
+    const [a, b] = nodes;
+    const lost = a.serving().filter((s) => b.serving().includes(s));
+    expect(lost.length).toBeGreaterThan(0);
+    await a.close();
+    await b.close();
+    await expect(client.identify(clusterProbe(1, 1), { mode: 'exhaustive' })).rejects.toSatisfy((e: unknown) => e instanceof ShardUnavailableError
+      && e.code === 'ERR_SHARD_UNAVAILABLE' && lost.every((s) => e.shards.includes(s)));
+  }, 30_000);
+});
