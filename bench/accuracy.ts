@@ -18,17 +18,19 @@ import { enrolSamples, readIsoSamples, SYNTHETIC, syntheticSamples, type FingerS
 import { detSvgPathFor, writeJsonFile, writeTextFile } from './report-files.ts';
 import { evaluateIrisSet, IRIS_PROTOCOL } from './iris-accuracy.ts';
 import { DEFAULT_IMAGE_DPI, median, parseSetSpec, readImageSamples } from './extract-samples.ts';
+import { evaluateFaceSet } from './face-accuracy.ts';
+import { FACE_LAYOUTS, type FaceLayout } from './face-samples.ts';
 
-export type Modality = 'finger' | 'iris';
+export type Modality = 'finger' | 'iris' | 'face';
 export type InputKind = 'images' | 'iso';
 /** Finger layouts (datasets/layouts.ts) and the iris layout `casia` (EEE/S/EEE_S_I.bmp). */
-export type BenchLayout = DatasetLayout | 'casia';
+export type BenchLayout = DatasetLayout | 'casia' | FaceLayout;
 /** The finger protocols, and the iris cross-session protocol (set by --layout casia). */
 export type ReportProtocol = Protocol | typeof IRIS_PROTOCOL;
 
-export const MODALITIES: readonly Modality[] = ['finger', 'iris'];
+export const MODALITIES: readonly Modality[] = ['finger', 'iris', 'face'];
 export const INPUT_KINDS: readonly InputKind[] = ['images', 'iso'];
-export const LAYOUTS: readonly BenchLayout[] = ['fvc', 'neurotech', 'casia'];
+export const LAYOUTS: readonly BenchLayout[] = ['fvc', 'neurotech', 'casia', ...FACE_LAYOUTS];
 export const PROTOCOLS: readonly Protocol[] = ['all-pairs', 'fvc'];
 
 /** The set name used for generated data (no set folder given). */
@@ -123,14 +125,20 @@ function checkOptions(o: AccuracyOptions): ResolvedOptions {
   };
   const modality = oneOf('modality', o.modality, MODALITIES, 'finger');
   const input = oneOf('input', o.input, INPUT_KINDS, 'iso');
-  const layout = oneOf('layout', o.layout, LAYOUTS, modality === 'iris' ? 'casia' : 'fvc');
-  if (modality === 'iris') {
+  const layout = oneOf('layout', o.layout, LAYOUTS, modality === 'iris' ? 'casia' : modality === 'face' ? 'folders' : 'fvc');
+  if (modality === 'face') {
+    if ((o.sets ?? []).length === 0) throw new EngineError('ERR_NO_FACE', 'no generated face data: --modality face needs --set DIR (layout folders IDENTITY/IMAGE or yale)');
+    if (!(FACE_LAYOUTS as readonly string[]).includes(layout)) throw new EngineError('ERR_BENCH_OPTION', `--modality face reads the layouts ${FACE_LAYOUTS.join(', ')}, got "${layout}"`);
+    if (o.protocol !== undefined && o.protocol !== 'all-pairs') throw new EngineError('ERR_BENCH_OPTION', '--modality face uses the all-pairs protocol');
+    if (o.input === 'iso' || o.dpi !== undefined) throw new EngineError('ERR_BENCH_OPTION', '--input iso and --dpi do not apply to face (it reads images)');
+  } else if (modality === 'iris') {
     if ((o.sets ?? []).length === 0) throw new EngineError('ERR_NO_IRIS', 'no generated iris data: --modality iris needs --set DIR (CASIA layout EEE/S/EEE_S_I.bmp)');
     if (layout !== 'casia') throw new EngineError('ERR_BENCH_OPTION', `--modality iris reads the casia layout only, got "${layout}"`);
     if (o.protocol !== undefined) throw new EngineError('ERR_BENCH_OPTION', `--protocol does not apply to iris: the casia layout uses the ${IRIS_PROTOCOL} protocol`);
     if (o.input === 'iso' || o.dpi !== undefined) throw new EngineError('ERR_BENCH_OPTION', '--input iso and --dpi do not apply to iris (it reads images)');
   } else {
     if (layout === 'casia') throw new EngineError('ERR_BENCH_OPTION', '--layout casia holds iris images: use --modality iris');
+    if ((FACE_LAYOUTS as readonly string[]).includes(layout)) throw new EngineError('ERR_BENCH_OPTION', `--layout ${layout} holds face images: use --modality face`);
     if (input === 'images' && (o.sets ?? []).length === 0) throw new EngineError('ERR_NO_IMAGES', 'no generated fingerprint images: --input images needs --set DIR');
   }
   if (o.dpi !== undefined && !(Number.isFinite(o.dpi) && o.dpi > 0)) {
@@ -210,15 +218,17 @@ export async function runAccuracy(options: AccuracyOptions = {}): Promise<Accura
   } else {
     const labels = setLabels(o.sets);
     for (const [k, set] of o.sets.entries()) {
-      if (o.layout === 'casia') {
+      if (o.modality === 'face') {
+        results.push(await evaluateFaceSet(set, labels[k], o.layout as FaceLayout, print));
+      } else if (o.layout === 'casia') {
         results.push(evaluateIrisSet(set, labels[k], listCasiaIrisSamples(set)));
       } else if (o.input === 'images') {
         const { dir, dpi } = parseSetSpec(set);
-        const { samples, extractMs } = await readImageSamples(dir, o.layout, dpi ?? o.dpi ?? DEFAULT_IMAGE_DPI);
+        const { samples, extractMs } = await readImageSamples(dir, o.layout as DatasetLayout, dpi ?? o.dpi ?? DEFAULT_IMAGE_DPI);
         results.push(evaluateSet(set, labels[k], samples, o.protocol, o.kernel, median(extractMs)));
       } else {
         const { dir, dpi } = parseSetSpec(set);
-        const samples = readIsoSamples(dir, o.layout, dpi ?? o.dpi);
+        const samples = readIsoSamples(dir, o.layout as DatasetLayout, dpi ?? o.dpi);
         results.push(evaluateSet(set, labels[k], samples, o.protocol, o.kernel));
       }
     }

@@ -10,22 +10,26 @@ import { INPUT_KINDS, LAYOUTS, MODALITIES, PROTOCOLS, runAccuracy } from './accu
 import { runSpeed } from './speed.ts';
 import { formatCalibration, runCalibration } from './calibrate.ts';
 import { runIrisCalibration } from './iris-calibrate.ts';
+import { runFaceCalibration } from './face-calibrate.ts';
 import { storeLoadMain } from './store-load.ts';
 import { identifyMain } from './identify-cli.ts';
 import { formatHttp, runHttpBench, writeHttpJson } from './http.ts';
 import { HTTP_BENCH } from './http-params.ts';
 import { tmpdir } from 'node:os';
 
-const ACCURACY_USAGE = `accuracy [--modality finger|iris] [--set DIR]... [--layout fvc|neurotech|casia] [--input images|iso]
+const ACCURACY_USAGE = `accuracy [--modality finger|iris|face] [--set DIR]... [--layout fvc|neurotech|casia|folders|yale] [--input images|iso]
          [--dpi N] [--protocol all-pairs|fvc] [--json FILE] [--scores FILE]
   Verification accuracy: FTE, EER, FMR100, FMR1000, ZeroFMR, comparisons/s, DET plot.
   --modality M     finger (default) or iris (needs --set, layout casia, protocol cross-session:
-                   session-1 images enrolled, session-2 images probe, genuine = same eye)
+                   session-1 images enrolled, session-2 images probe, genuine = same eye),
+                   or face (needs --set; layout folders = IDENTITY/IMAGE (default) or yale =
+                   subjectNN.CONDITION; all-pairs; FTE counted as failures; the extraction time
+                   is detect+landmarks+align+embed per image, decoding excluded)
   --set DIR[@DPI]  a set folder, repeatable; without any: generated data (set "synthetic", finger only).
                    DIR@DPI gives that set its own resolution (it wins over --dpi), so sets of
                    different resolutions run together: --set DB1_B --set DB2_B@569
   --layout L       file names: fvc = FFF_I (finger default), neurotech = PPP_F_I,
-                   casia = EEE/S/EEE_S_I.bmp (iris default)
+                   casia = EEE/S/EEE_S_I.bmp (iris default), folders, yale (face)
   --input I        iso = ISO 19794-2 / ANSI 378 minutiae records named *.iso (default);
                    images = the image files (TIFF, PNG, JPEG, BMP, PGM, JPEG 2000) through the
                    fingerprint extractor; failures to enrol count in FTE; the report's extraction
@@ -51,7 +55,7 @@ const SPEED_USAGE = `speed [--set DIR]... [--iris-set DIR] [--json FILE]
                    (the iris suite is skipped, with a warning, when that is absent)
   --json FILE      the figures as one flat JSON object`;
 
-const CALIBRATE_USAGE = `calibrate [--modality finger|iris] --set DIR [--set DIR]...
+const CALIBRATE_USAGE = `calibrate [--modality finger|iris|face] --set DIR [--set DIR]...
   finger: fits the score calibration (raw → −10·log10 FMR) on impostor pairs taken across the
   given sets (ISO records, fvc names; two sets or more) and prints the constants of
   engine/finger-calibration.ts.
@@ -218,7 +222,7 @@ function reportError(e: unknown): number {
   return 1;
 }
 
-function calibrateCommand(args: string[]): void {
+function calibrateCommand(args: string[]): Promise<void> | void {
   const usage = commandUsage('calibrate');
   let sets: string[];
   let modality: string | undefined;
@@ -230,6 +234,7 @@ function calibrateCommand(args: string[]): void {
     if (e instanceof UsageError) throw e;
     throw new UsageError((e as Error).message, usage, (e as { code?: string }).code ?? 'ERR_USAGE');
   }
+  if (modality === 'face') return runFaceCalibration(sets, print).then((c) => print(formatCalibration(c)));
   print(formatCalibration(modality === 'iris' ? runIrisCalibration(sets) : runCalibration(sets)));
 }
 
@@ -260,7 +265,7 @@ export async function main(argv: string[]): Promise<number> {
         await httpCommand(rest);
         return 0;
       case 'calibrate':
-        calibrateCommand(rest);
+        await calibrateCommand(rest);
         return 0;
       default:
         throw new UsageError(`unknown command "${command}"`, USAGE);
