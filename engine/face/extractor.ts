@@ -14,9 +14,11 @@ import { locateLandmarks } from './landmarks.ts';
 import { loadFaceModels, type FaceModels } from './models.ts';
 import { checkEnrolable, measureQuality, type FaceQuality } from './quality.ts';
 import { quantiseEmbedding } from './quantise.ts';
+import { faceImageBytes } from './record.ts';
 import { checkRgbImage, rgbFromGray, type RgbImage } from './rgb-image.ts';
 import { faceTemplateToBytes } from './template.ts';
 
+/** Image bytes (any format decode.ts reads), an ISO/IEC 19794-5 record, or a decoded image. */
 export type FaceInput = Uint8Array | RgbImage | GrayImage;
 
 export interface FaceTemplateResult {
@@ -52,7 +54,7 @@ export class FaceExtractor {
 
   get backend(): string { return this.models.backend; }
 
-  /** A template, or an EngineError: ERR_IMAGE_* (decode), ERR_FACE_NOT_FOUND, ERR_FACE_TOO_SMALL, ERR_FACE_POSE, ERR_FACE_EXPOSURE, ERR_FACE_BLURRED. */
+  /** A template, or an EngineError: ERR_RECORD_* (19794-5 record), ERR_IMAGE_* (decode), ERR_FACE_NOT_FOUND, ERR_FACE_TOO_SMALL, ERR_FACE_POSE, ERR_FACE_EXPOSURE, ERR_FACE_BLURRED. */
   async createTemplate(input: FaceInput): Promise<FaceTemplateResult> {
     const times = this.lastStageTimes = { decode: 0, detect: 0, landmarks: 0, align: 0, embed: 0 };
     let t = performance.now();
@@ -93,7 +95,7 @@ export class FaceExtractor {
 }
 
 async function toRgb(input: FaceInput): Promise<RgbImage> {
-  if (input instanceof Uint8Array) return decodeFaceImage(input);
+  if (input instanceof Uint8Array) return decodeFaceImage(faceImageBytes(input));
   if ('data' in input) { checkRgbImage(input); return input; }
   if ('pixels' in input && input.pixels instanceof Uint8Array && input.pixels.length === input.width * input.height && input.width > 0) return rgbFromGray(input);
   throw new EngineError('ERR_IMAGE_FORMAT', 'face input must be image bytes, an RgbImage or a GrayImage');

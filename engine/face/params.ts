@@ -69,6 +69,12 @@ export const FACE_PARAMS = Object.freeze({
   embed: Object.freeze({
     /** Descriptor length (dlib ResNet). */
     dimension: 128,
+    /**
+     * Average the descriptors of the chip and of its mirror image (then normalise). A face and
+     * its mirror are the same person, so the mean cancels part of what the network reads from
+     * one-sided light and pose; it doubles the embedding time.
+     */
+    flipAverage: true,
   }),
 
   quantise: Object.freeze({
