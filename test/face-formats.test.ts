@@ -12,7 +12,7 @@ import { faceImageBytes } from '../engine/face/record.ts';
 
 const FAKE_JPEG = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4, 0xff, 0xd9]);
 
-function record(version: '2005' | '2011', image = FAKE_JPEG): FaceImageRecord {
+function record(version: '2005' | '2011', image: Uint8Array = FAKE_JPEG): FaceImageRecord {
   const rep = faceRepresentation(image, 'jpeg', 92, 112);
   return {
     format: 'iso19794-5', version, temporalSemantics: 0,

@@ -6,7 +6,7 @@
  */
 import { EngineError } from '../errors.ts';
 import type { GrayImage } from '../images/gray-image.ts';
-import { alignFace } from './align.ts';
+import { alignFace, normaliseLighting } from './align.ts';
 import { decodeFaceImage } from './decode.ts';
 import { detectLargestFace, type FaceBox } from './detect.ts';
 import { embedFace } from './embed.ts';
@@ -70,7 +70,7 @@ export class FaceExtractor {
     const quality = measureQuality(points, aligned, face.score, otherFaces);
     checkEnrolable(quality);
     lap('align');
-    const code = quantiseEmbedding(await embedFace(aligned, this.models));
+    const code = quantiseEmbedding(await embedFace(normaliseLighting(aligned), this.models));
     lap('embed');
     return { template: faceTemplateToBytes(code), code, quality, box: face };
   }

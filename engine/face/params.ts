@@ -64,6 +64,13 @@ export const FACE_PARAMS = Object.freeze({
     chipSize: 150,
     /** dlib's chip padding: the mean-shape box is grown by this share of its side on each side. */
     chipPadding: 0.25,
+    /**
+     * Lighting: the chip's levels are mapped linearly so its central face region has this mean
+     * and standard deviation (gray levels), the same for every capture. Under-exposed, over-exposed
+     * and flat-lit faces then reach the network alike; 0 turns the step off.
+     */
+    normaliseMean: 120,
+    normaliseStd: 50,
   }),
 
   embed: Object.freeze({

@@ -12,7 +12,7 @@
  */
 import { EngineError } from '../errors.ts';
 import { FACE_PARAMS } from './params.ts';
-import { chipTemplatePoint, type AlignedFace } from './align.ts';
+import { chipFaceRegion, type AlignedFace } from './align.ts';
 import { eyeCentres, landmarkCentre, type Landmarks68 } from './landmarks.ts';
 
 export interface FaceQuality {
@@ -61,9 +61,7 @@ function clamp(v: number): number {
 /** Sharpness and exposure over the chip's central face region (brows to chin, inside the jaw). */
 function chipMeasures(aligned: AlignedFace): { sharpness: number; meanLevel: number; clippedShare: number } {
   const size = aligned.chipSize;
-  const [x0, y0] = chipTemplatePoint(19), [x1] = chipTemplatePoint(24), [, y1] = chipTemplatePoint(57);
-  const left = Math.max(1, Math.round(x0)), right = Math.min(size - 2, Math.round(x1));
-  const top = Math.max(1, Math.round(y0)), bottom = Math.min(size - 2, Math.round(y1));
+  const [left, top, right, bottom] = chipFaceRegion();
   const gray = (x: number, y: number): number => {
     const o = (y * size + x) * 3;
     return 0.299 * aligned.chip[o] + 0.587 * aligned.chip[o + 1] + 0.114 * aligned.chip[o + 2];
