@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EngineError } from '../engine/index.ts';
 import { INPUT_KINDS, LAYOUTS, MODALITIES, PROTOCOLS, runAccuracy } from './accuracy.ts';
-import { runSpeed } from './speed.ts';
+import { runSpeed, SPEED_SUITES } from './speed.ts';
 import { formatCalibration, runCalibration } from './calibrate.ts';
 import { runIrisCalibration } from './iris-calibrate.ts';
 import { runFaceCalibration } from './face-calibrate.ts';
@@ -41,7 +41,7 @@ const ACCURACY_USAGE = `accuracy [--modality finger|iris|face] [--set DIR]... [-
                    beside it (FILE with .json replaced by .det.svg)
   --scores FILE    every comparison, one per line: probe<TAB>gallery<TAB>score (-inf: failed to enrol)`;
 
-const SPEED_USAGE = `speed [--set DIR]... [--iris-set DIR] [--json FILE]
+const SPEED_USAGE = `speed [--set DIR]... [--iris-set DIR] [--suite NAME] [--json FILE]
   1:N scan speed on one thread (benchmark.js): finger SIMD kernel against the scalar baseline;
   iris comparisons with the rotation search against a plain one-position scan of the same gallery;
   fingerprint extraction per image on one core (fingerExtractMsMedian: all FVC2002 B images under
@@ -53,6 +53,9 @@ const SPEED_USAGE = `speed [--set DIR]... [--iris-set DIR] [--json FILE]
                    (synthetic templates, with a warning, when that is absent)
   --iris-set DIR   iris gallery from this CASIA-layout folder; default <data>/iris/casia-v1-subset
                    (the iris suite is skipped, with a warning, when that is absent)
+  --suite NAME     only the suites whose name starts with NAME (e.g. face: the face pipeline per
+                   image beside a 256³ matMul on the same WebAssembly backend, and the int8 face
+                   scan, SIMD kernel beside its scalar loop)
   --json FILE      the figures as one flat JSON object`;
 
 const CALIBRATE_USAGE = `calibrate [--modality finger|iris|face] --set DIR [--set DIR]...
@@ -171,9 +174,11 @@ async function accuracyCommand(args: string[]): Promise<void> {
 
 async function speedCommand(args: string[]): Promise<void> {
   const usage = commandUsage('speed');
-  const { values: v } = flagsOrUsage(usage, args, { set: { type: 'string', multiple: true }, 'iris-set': { type: 'string' }, json: { type: 'string' } });
+  const { values: v } = flagsOrUsage(usage, args, { set: { type: 'string', multiple: true }, 'iris-set': { type: 'string' }, json: { type: 'string' }, suite: { type: 'string' } });
   if (v.help) return print(usage);
-  await runSpeed({ sets: v.set ?? [], irisSet: v['iris-set'], json: v.json, print });
+  const suites = v.suite === undefined ? SPEED_SUITES : SPEED_SUITES.filter((s) => s.name.toLowerCase().startsWith(v.suite!.toLowerCase()));
+  if (suites.length === 0) throw new UsageError(`--suite ${v.suite} names no suite (${SPEED_SUITES.map((s) => s.name.split(/[ :]/)[0]).join(', ')})`, usage);
+  await runSpeed({ sets: v.set ?? [], irisSet: v['iris-set'], json: v.json, print }, suites);
 }
 
 async function httpCommand(args: string[]): Promise<void> {
