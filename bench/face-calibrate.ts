@@ -1,9 +1,11 @@
 /**
- * Fits the face score calibration (cosine → −10·log10 FMR) on every impostor pair of the
- * given sets pooled: the within-set impostors of each set and every pair across sets (two
- * sets are two sets of people). One calibration for all capture conditions, never one per
- * set. The accuracy report's calibration check is then on pairs this fit has seen: say so
- * beside its figures. Same knots-and-tail fit as the finger calibration (calibrate.ts).
+ * Fits the face score calibration (cosine → −10·log10 FMR) on the within-set impostor pairs of
+ * the given sets, pooled: one calibration for all capture conditions, never one per set.
+ * Pairs across sets are left out: two sets differ in camera, light and crop, so their
+ * impostors are easier than any a real gallery (one capture process) holds, and would make the
+ * calibrated scores of real impostors too high. The accuracy report's calibration check is
+ * then on pairs this fit has seen: say so beside its figures. Same knots-and-tail fit as the
+ * finger calibration (calibrate.ts).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { EngineError } from '../engine/index.ts';
@@ -18,11 +20,11 @@ export function guessFaceLayout(dir: string): FaceLayout {
 
 export async function runFaceCalibration(sets: readonly string[], print: (line: string) => void = () => {}): Promise<Calibration> {
   if (sets.length === 0) throw new EngineError('ERR_CALIBRATION_SETS', 'face calibration needs --set folders (folders or yale layout; two sets or more recommended)');
-  const people: Array<{ code: Int8Array; who: string }> = [];
+  const people: Array<{ code: Int8Array; who: string; set: string }> = [];
   for (const dir of sets) {
     const samples = listFaceSamples(dir, guessFaceLayout(dir));
     print(`${dir}: enrolling ${samples.length} face images…`);
-    for (const s of await enrolFaceSamples(samples)) if (s.code !== null) people.push({ code: s.code, who: `${dir}\u0000${s.identity}` });
+    for (const s of await enrolFaceSamples(samples)) if (s.code !== null) people.push({ code: s.code, who: s.identity, set: dir });
   }
   const matcher = new FaceMatcher();
   const gallery = matcher.loadGallery(people.map((p) => p.code));
@@ -30,8 +32,8 @@ export async function runFaceCalibration(sets: readonly string[], print: (line: 
   const scores: number[] = [];
   for (let a = 0; a < people.length; a++) {
     matcher.rawScores(people[a].code, gallery, row);
-    for (let b = a + 1; b < people.length; b++) if (people[a].who !== people[b].who) scores.push(row[b]);
+    for (let b = a + 1; b < people.length; b++) if (people[a].set === people[b].set && people[a].who !== people[b].who) scores.push(row[b]);
   }
   if (scores.length === 0) throw new EngineError('ERR_CALIBRATION_SETS', 'no impostor pairs: the sets need two persons or more');
-  return { sets: sets.map((s) => `${s} (within-set and cross-set impostors)`), ...fitCalibration(Float64Array.from(scores)) };
+  return { sets: sets.map((s) => `${s} (within-set impostors)`), ...fitCalibration(Float64Array.from(scores)) };
 }
