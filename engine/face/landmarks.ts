@@ -1,7 +1,8 @@
 /**
  * Stage 3 — landmarks: the 68 iBUG points (jaw 0–16, brows 17–26, nose 27–35, eyes 36–47,
  * mouth 48–67) from a square crop around the detector box, grown by `boxGrowShare`, sampled to
- * the landmark net's 112 px input. Points are returned in the input image's pixels.
+ * the landmark net's 112 px input, then (`refinePasses`) again from a crop framed by the points
+ * found. Points are returned in the input image's pixels.
  */
 import { FACE_PARAMS } from './params.ts';
 import type { FaceBox } from './detect.ts';
@@ -15,6 +16,22 @@ const LANDMARK_INPUT = 112;
 export type Landmarks68 = Float32Array;
 
 export async function locateLandmarks(image: RgbImage, box: FaceBox, models: FaceModels, params = FACE_PARAMS.landmarks): Promise<Landmarks68> {
+  let points = await landmarksInBox(image, box, models, params);
+  for (let pass = 0; pass < params.refinePasses; pass++) points = await landmarksInBox(image, boxOfPoints(points, box.score), models, params);
+  return points;
+}
+
+/** The bounding box of the 68 points. */
+function boxOfPoints(points: Landmarks68, score: number): FaceBox {
+  let left = Infinity, top = Infinity, right = -Infinity, bottom = -Infinity;
+  for (let i = 0; i < points.length; i += 2) {
+    left = Math.min(left, points[i]); right = Math.max(right, points[i]);
+    top = Math.min(top, points[i + 1]); bottom = Math.max(bottom, points[i + 1]);
+  }
+  return { x: left, y: top, width: right - left, height: bottom - top, score };
+}
+
+async function landmarksInBox(image: RgbImage, box: FaceBox, models: FaceModels, params: typeof FACE_PARAMS.landmarks): Promise<Landmarks68> {
   const side = Math.max(box.width, box.height) * (1 + 2 * params.boxGrowShare);
   const left = box.x + box.width / 2 - side / 2, top = box.y + box.height / 2 - side / 2;
   const scale = side / LANDMARK_INPUT;
