@@ -116,3 +116,27 @@ describe('CBEFF face BIRs', () => {
     expect(readIso19794_5(birs[0].bdb!).version).toBe('2011');
   });
 });
+
+describe('face image decoding', () => {
+  it('keeps colour from PNG and GIF, widens PGM gray to RGB, and refuses a cut JPEG with a typed error', async () => {
+    const { default: sharp } = await import('sharp');
+    const { decodeFaceImage } = await import('../engine/face/decode.ts');
+    const { encodePgm } = await import('../engine/images/index.ts');
+    const rgb = Buffer.alloc(8 * 6 * 3);
+    for (let i = 0; i < 8 * 6; i++) rgb.set([200, 40, 10], 3 * i);
+    const png = new Uint8Array(await sharp(rgb, { raw: { width: 8, height: 6, channels: 3 } }).png().toBuffer());
+    const fromPng = await decodeFaceImage(png);
+    expect([fromPng.width, fromPng.height, ...fromPng.data.subarray(0, 3)]).toEqual([8, 6, 200, 40, 10]);
+    const gif = new Uint8Array(await sharp(rgb, { raw: { width: 8, height: 6, channels: 3 } }).gif().toBuffer());
+    const fromGif = await decodeFaceImage(gif);
+    expect([fromGif.width, fromGif.height]).toEqual([8, 6]);
+    expect(fromGif.data[0]).toBeGreaterThan(fromGif.data[2]); // still red, not gray
+    const pgm = encodePgm({ width: 3, height: 2, pixels: Uint8Array.of(0, 50, 100, 150, 200, 250) });
+    expect([...(await decodeFaceImage(pgm)).data.subarray(3, 6)]).toEqual([50, 50, 50]);
+    const jpeg = new Uint8Array(await sharp(rgb, { raw: { width: 8, height: 6, channels: 3 } }).jpeg().toBuffer());
+    const error = await decodeFaceImage(jpeg.subarray(0, jpeg.length - 10)).catch((e: unknown) => e);
+    expect((error as { code?: string }).code).toBe('ERR_IMAGE_TRUNCATED');
+    const junk = await decodeFaceImage(Uint8Array.of(1, 2, 3, 4)).catch((e: unknown) => e);
+    expect((junk as { code?: string }).code).toBe('ERR_IMAGE_UNSUPPORTED');
+  });
+});

@@ -10,6 +10,10 @@ import { dataDir } from '../bench/data-dir.ts';
 import { FaceExtractor } from '../engine/face/extractor.ts';
 import { FaceSubjectGallery } from '../engine/face/face-gallery.ts';
 import { fuseScores } from '../engine/gallery/fusion.ts';
+import { faceBirs, MOSIP_FACE_FORMAT_TYPE, readCbeff, writeCbeff } from '../engine/formats/cbeff.ts';
+import { faceRepresentation, writeIso19794_5 } from '../engine/formats/iso19794-5.ts';
+import { decodePgm, encodeJpeg2000 } from '../engine/images/index.ts';
+import sharp from 'sharp';
 
 const ORL = join(dataDir(), 'face', 'orl');
 const haveData = existsSync(ORL);
@@ -44,5 +48,32 @@ describe.skipIf(!haveData)('face 1:N', () => {
     if (nine !== undefined) expect(nine.score).toBe(nine.faceScore);
     expect(gallery.remove('person-9')).toBe(true);
     expect(gallery.identify(probe, { targetFPIR: 20 }).candidates.some((c) => c.referenceId === 'person-9')).toBe(false);
+  });
+
+  it('CBEFF in, duplicate out: a face BIR (19794-5:2011, JPEG 2000) enrolled, another photo (19794-5:2005, JPEG) of the person found', async () => {
+    const ex = await FaceExtractor.create();
+    const pgm = (person: number, image: number) => decodePgm(new Uint8Array(readFileSync(join(ORL, `s${person}`, `${image}.pgm`))));
+    const cbeffOf = (record: Uint8Array): string => writeCbeff([
+      { type: 'Finger', subtype: 'Left Thumb', exception: true },
+      { type: 'Face', formatType: MOSIP_FACE_FORMAT_TYPE, bdb: record },
+    ]);
+    const templateOf = async (xml: string): Promise<Uint8Array> => {
+      const [face] = faceBirs(readCbeff(xml));
+      return (await ex.createTemplate(face.bdb!)).template;
+    };
+    const gallery = new FaceSubjectGallery();
+    for (let p = 11; p <= 20; p++) {
+      const g = pgm(p, 1);
+      const j2k = await encodeJpeg2000(g, { lossless: false, quality: 40 }); // lossy, as MOSIP's authentication captures
+      const record = writeIso19794_5({ format: 'iso19794-5', version: '2011', temporalSemantics: 0,
+        representations: [{ ...faceRepresentation(j2k, 'jpeg2000', g.width, g.height), colourSpace: 3 }] });
+      expect(gallery.enrolDeduplicated(`ref-${p}`, await templateOf(cbeffOf(record)), { targetFPIR: 20 }).inserted).toBe(true);
+    }
+    const probe = pgm(14, 6);
+    const jpeg = new Uint8Array(await sharp(Buffer.from(probe.pixels), { raw: { width: probe.width, height: probe.height, channels: 1 } }).jpeg({ quality: 90 }).toBuffer());
+    const record2005 = writeIso19794_5({ format: 'iso19794-5', version: '2005', temporalSemantics: 0,
+      representations: [faceRepresentation(jpeg, 'jpeg', probe.width, probe.height)] });
+    const { candidates } = gallery.identify(await templateOf(cbeffOf(record2005)), { targetFPIR: 20 });
+    expect(candidates.map((c) => c.referenceId)).toEqual(['ref-14']);
   });
 });
