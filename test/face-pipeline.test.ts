@@ -96,6 +96,19 @@ describe.skipIf(!haveData)('face pipeline on ORL', () => {
     expect((await ex.explain(blank)).failure?.code).toBe('ERR_FACE_NOT_FOUND');
   });
 
+  it('finds a small face in a large photo (the last, unpadded attempt) and it still matches its person', async () => {
+    const ex = await FaceExtractor.create();
+    const face = decodePgm(orl(8, 1));
+    const width = 1000, height = 750, pixels = new Uint8Array(width * height).fill(90);
+    for (let y = 0; y < face.height; y++) pixels.set(face.pixels.subarray(y * face.width, (y + 1) * face.width), (400 + y) * width + 600);
+    const small = await ex.createTemplate({ width, height, pixels });
+    expect(small.box.x).toBeGreaterThan(550);
+    expect(small.box.y).toBeGreaterThan(350);
+    const mate = await ex.createTemplate(orl(8, 2));
+    const nonMate = await ex.createTemplate(orl(9, 2));
+    expect(codeCosine(small.code, mate.code)).toBeGreaterThan(codeCosine(small.code, nonMate.code));
+  });
+
   it('a piscina worker thread gives the same template, and the same typed failure', async () => {
     const pool = new FacePool(1);
     try {

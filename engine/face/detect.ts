@@ -4,7 +4,8 @@
  * token images, ORL's 92×112, 112×112 dataset crops) still show the detector a whole head in
  * context. The canvas is sampled once to the detector's input size. When it finds nothing, the
  * other paddings of `fallbackPadShares` are tried in turn (the detector's anchors favour some
- * face scales); the first that finds a face wins.
+ * face scales), then the unpadded image at `smallFaceInputSize` (a small face in a large
+ * photo); the first that finds a face wins.
  *
  * Several faces: the largest box (area) is kept — the subject is the one nearest the camera. Any
  * other box at least `competingFaceShare` of its area is counted in `otherFaces`, for the caller
@@ -26,14 +27,13 @@ export interface Detection {
 
 export async function detectLargestFace(image: RgbImage, models: FaceModels, params = FACE_PARAMS.detect): Promise<Detection> {
   for (const padShare of [params.padShare, ...params.fallbackPadShares]) {
-    const found = await detectOnCanvas(image, models, padShare, params);
+    const found = await detectOnCanvas(image, models, padShare, params.inputSize, params);
     if (found.face !== null) return found;
   }
-  return { face: null, otherFaces: 0 };
+  return detectOnCanvas(image, models, 0, params.smallFaceInputSize, params);
 }
 
-async function detectOnCanvas(image: RgbImage, models: FaceModels, padShare: number, params: typeof FACE_PARAMS.detect): Promise<Detection> {
-  const side = params.inputSize;
+async function detectOnCanvas(image: RgbImage, models: FaceModels, padShare: number, side: number, params: typeof FACE_PARAMS.detect): Promise<Detection> {
   const canvasSide = Math.max(image.width, image.height) * (1 + 2 * padShare);
   const pixelsPerInput = canvasSide / side;
   // Integer pre-shrink so the bilinear sampling below never skips more than 2 source pixels.

@@ -70,7 +70,12 @@ async function load(): Promise<FaceModels> {
   await nets[FACE_PARAMS.models.detector].loadFromDisk(modelDir);
   await nets[FACE_PARAMS.models.landmarks].loadFromDisk(modelDir);
   await nets[FACE_PARAMS.models.embedding].loadFromDisk(modelDir);
-  const detectorOptions = new faceapi.TinyFaceDetectorOptions({ inputSize: FACE_PARAMS.detect.inputSize, scoreThreshold: FACE_PARAMS.detect.scoreThreshold });
+  const detectorOptions = new Map<number, unknown>();
+  const optionsFor = (side: number): unknown => {
+    let o = detectorOptions.get(side);
+    if (o === undefined) detectorOptions.set(side, o = new faceapi.TinyFaceDetectorOptions({ inputSize: side, scoreThreshold: FACE_PARAMS.detect.scoreThreshold }));
+    return o;
+  };
 
   function withTensor<T>(values: Float32Array, side: number, run: (t: Tensor) => Promise<T>): Promise<T> {
     const image = tf.tensor3d(values, [side, side, 3], 'float32');
@@ -81,7 +86,7 @@ async function load(): Promise<FaceModels> {
   return {
     backend: tf.getBackend(),
     detect: (canvas, side) => withTensor(canvas, side, async (t) => {
-      const found = await nets.tinyFaceDetector.locateFaces(t, detectorOptions);
+      const found = await nets.tinyFaceDetector.locateFaces(t, optionsFor(side));
       return found.map((d) => ({ x: d.box.x, y: d.box.y, width: d.box.width, height: d.box.height, score: d.score }));
     }),
     landmarks: (crop, side) => withTensor(crop, side, async (t) => {

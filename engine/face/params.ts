@@ -44,6 +44,12 @@ export const FACE_PARAMS = Object.freeze({
      * ≈ 1/8 of the image side (a group photo) needs a larger value.
      */
     inputSize: 224,
+    /**
+     * Last attempt when every padding above found nothing: the unpadded image at this larger
+     * input (px, multiple of 32), for a face that is small in a large photo (a scene, a group):
+     * at 224 px a face of 1/8 of the image side would be ≈ 14 px, below what the detector sees.
+     */
+    smallFaceInputSize: 608,
     /** Detector score threshold, 0–1. Low, because the largest box is kept and quality rules then decide. */
     scoreThreshold: 0.3,
     /**
