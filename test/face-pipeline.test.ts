@@ -44,6 +44,24 @@ describe('face kernel and template', () => {
     }
   });
 
+  it('the face gallery grows past its first reservation, removes by swapping, and ranks an identical code first', async () => {
+    const { FaceSubjectGallery } = await import('../engine/face/face-gallery.ts');
+    const gallery = new FaceSubjectGallery();
+    let seed = 11;
+    // ±39 uniform: a code's norm ≈ 256, the scale of a unit vector, so its self-cosine ≈ 1.
+    const rnd = (): number => { seed = (seed * 1103515245 + 12345) >>> 0; return ((seed >>> 16) % 79) - 39; };
+    const codes = Array.from({ length: 300 }, () => Int8Array.from({ length: 128 }, rnd));
+    codes.forEach((c, i) => gallery.insert(`s${i}`, c));
+    for (let i = 0; i < 300; i += 3) expect(gallery.remove(`s${i}`)).toBe(true);
+    expect(gallery.size).toBe(200);
+    expect(gallery.remove('s0')).toBe(false);
+    for (const i of [1, 151, 299]) { // not multiples of 3: those were removed
+      const { candidates } = gallery.identify(codes[i], { targetFPIR: 0, maxResults: 1 });
+      expect(candidates[0].referenceId).toBe(`s${i}`);
+    }
+    expect(gallery.identify(codes[0], { targetFPIR: 0, maxResults: 300 }).candidates.some((c) => c.referenceId === 's0')).toBe(false);
+  });
+
   it('template bytes round-trip; damaged templates are typed errors', () => {
     const code = Int8Array.from({ length: 128 }, (_, i) => i - 64);
     const bytes = faceTemplateToBytes(code);

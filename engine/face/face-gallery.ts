@@ -36,7 +36,8 @@ export class FaceSubjectGallery {
   readonly #ids: string[] = [];
   readonly #codes: Int8Array[] = [];
   readonly #index = new Map<string, number>();
-  #kernelGallery: KernelGallery | undefined;
+  /** The same codes in the kernel's memory, slot i = subject i, grown by doubling. */
+  #kernelGallery: KernelGallery = this.#matcher.reserveGallery(64);
 
   get size(): number { return this.#ids.length; }
 
@@ -44,15 +45,21 @@ export class FaceSubjectGallery {
   insert(referenceId: string, template: Uint8Array | Int8Array): void {
     if (typeof referenceId !== 'string' || referenceId === '') throw new EngineError('ERR_REFERENCE_ID', 'referenceId must be a non-empty string');
     const code = codeOf(template);
-    const at = this.#index.get(referenceId);
+    let at = this.#index.get(referenceId);
     if (at === undefined) {
-      this.#index.set(referenceId, this.#ids.length);
+      at = this.#ids.length;
+      this.#index.set(referenceId, at);
       this.#ids.push(referenceId);
       this.#codes.push(code);
+      if (at >= this.#kernelGallery.capacity) {
+        this.#kernelGallery = this.#matcher.reserveGallery(2 * this.#kernelGallery.capacity);
+        this.#codes.forEach((c, i) => this.#matcher.setCode(this.#kernelGallery, i, c));
+      }
     } else {
       this.#codes[at] = code;
     }
-    this.#kernelGallery = undefined;
+    this.#matcher.setCode(this.#kernelGallery, at, code);
+    this.#kernelGallery.size = this.#ids.length;
   }
 
   remove(referenceId: string): boolean {
@@ -61,8 +68,9 @@ export class FaceSubjectGallery {
     const last = this.#ids.length - 1;
     this.#ids[at] = this.#ids[last]; this.#codes[at] = this.#codes[last];
     this.#index.set(this.#ids[at], at);
+    this.#matcher.setCode(this.#kernelGallery, at, this.#codes[at]);
     this.#ids.pop(); this.#codes.pop(); this.#index.delete(referenceId);
-    this.#kernelGallery = undefined;
+    this.#kernelGallery.size = this.#ids.length;
     return true;
   }
 
@@ -72,8 +80,6 @@ export class FaceSubjectGallery {
     const maxResults = options.maxResults ?? 10;
     const threshold = decisionThreshold(targetFPIR, this.size);
     if (this.size === 0) return { candidates: [], threshold };
-    // The kernel keeps one gallery; rebuilt after a change (a production door batches inserts).
-    this.#kernelGallery ??= this.#matcher.loadGallery(this.#codes);
     const scores = new Float32Array(this.size);
     this.#matcher.compareMany(codeOf(probe), this.#kernelGallery, scores);
     const candidates: FaceCandidate[] = [];

@@ -14,7 +14,8 @@ import { faceTemplateFromBytes } from './template.ts';
 const DIMENSION = FACE_PARAMS.embed.dimension;
 const SCALE_SQUARED = FACE_PARAMS.quantise.scale * FACE_PARAMS.quantise.scale;
 
-export interface FaceGallery { readonly size: number; readonly address: number; readonly owner: FaceMatcher }
+/** Codes in the kernel's memory: `size` in use of `capacity` slots of 128 bytes at `address`. */
+export interface FaceGallery { size: number; readonly capacity: number; readonly address: number; readonly owner: FaceMatcher }
 
 export class FaceMatcher {
   private readonly kernel: FaceKernelExports = instantiateFaceKernel();
@@ -29,10 +30,27 @@ export class FaceMatcher {
 
   /** Copies the codes into the kernel's memory (once; the gallery lives as long as the matcher). */
   loadGallery(codes: ReadonlyArray<Uint8Array | Int8Array>): FaceGallery {
-    const address = this.kernel.allocate(Math.max(1, codes.length) * DIMENSION);
-    const memory = new Int8Array(this.kernel.memory.buffer);
-    codes.forEach((c, i) => memory.set(codeOf(c), address + i * DIMENSION));
-    return { size: codes.length, address, owner: this };
+    const gallery = this.reserveGallery(codes.length);
+    codes.forEach((c, i) => this.setCode(gallery, i, c));
+    gallery.size = codes.length;
+    return gallery;
+  }
+
+  /**
+   * An empty gallery of `capacity` slots. The kernel's memory is never freed (stub runtime):
+   * a caller that grows a gallery reserves by doubling, so what is left behind stays below the
+   * final size.
+   */
+  reserveGallery(capacity: number): FaceGallery {
+    if (!Number.isInteger(capacity) || capacity < 0) throw new EngineError('ERR_FACE_GALLERY', `gallery capacity must be a non-negative integer, got ${capacity}`);
+    return { size: 0, capacity, address: this.kernel.allocate(Math.max(1, capacity) * DIMENSION), owner: this };
+  }
+
+  /** Writes slot `index` (< capacity) of a gallery; `size` is the caller's to set. */
+  setCode(gallery: FaceGallery, index: number, code: Uint8Array | Int8Array): void {
+    if (gallery.owner !== this) throw new EngineError('ERR_MATCHER_MISMATCH', 'gallery belongs to another FaceMatcher');
+    if (!Number.isInteger(index) || index < 0 || index >= gallery.capacity) throw new EngineError('ERR_FACE_GALLERY', `slot ${index} outside a gallery of ${gallery.capacity}`);
+    new Int8Array(this.kernel.memory.buffer).set(codeOf(code), gallery.address + index * DIMENSION);
   }
 
   /** out[i] = calibrated score of the probe against gallery face i. */
@@ -51,8 +69,9 @@ export class FaceMatcher {
   dots(probe: Uint8Array | Int8Array, gallery: FaceGallery, variant: 'simd' | 'scalar' = 'simd'): Int32Array {
     if (gallery.owner !== this) throw new EngineError('ERR_MATCHER_MISMATCH', 'gallery belongs to another FaceMatcher');
     if (this.scoreCapacity < gallery.size) {
-      this.scoreAddress = this.kernel.allocate(gallery.size * 4);
-      this.scoreCapacity = gallery.size;
+      // Doubling: a gallery that grows one face at a time must not leave a region behind per face.
+      this.scoreCapacity = Math.max(gallery.size, 2 * this.scoreCapacity);
+      this.scoreAddress = this.kernel.allocate(this.scoreCapacity * 4);
     }
     new Int8Array(this.kernel.memory.buffer).set(codeOf(probe), this.probeAddress);
     const run = variant === 'simd' ? this.kernel.dotMany : this.kernel.dotManyScalar;
