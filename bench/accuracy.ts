@@ -20,21 +20,24 @@ import { evaluateIrisSet, IRIS_PROTOCOL } from './iris-accuracy.ts';
 import { DEFAULT_IMAGE_DPI, median, parseSetSpec, readImageSamples } from './extract-samples.ts';
 import { evaluateLabelledSet, GENERIC_LAYOUTS, listLabelledSamples, type GenericLayout, type GenericProtocol } from './layout-accuracy.ts';
 import { startProgress, withProgress } from './progress.ts';
+import { evaluateFaceSet } from './face-accuracy.ts';
+import { FACE_LAYOUTS, type FaceLayout } from './face-samples.ts';
 
-export type Modality = 'finger' | 'iris';
+export type Modality = 'finger' | 'iris' | 'face';
 export type InputKind = 'images' | 'iso';
 /**
- * Finger layouts (datasets/layouts.ts), the iris layout `casia` (EEE/S/EEE_S_I.bmp), and the
- * generic layouts of every modality: `folders` (IDENTITY/[SESSION/…]/FILE) and `csv` (a manifest).
+ * Finger layouts (datasets/layouts.ts), the iris layout `casia` (EEE/S/EEE_S_I.bmp), the face
+ * layout `yale` (subjectNN.CONDITION), and the generic layouts: `folders`
+ * (IDENTITY/[SESSION/…]/FILE; every modality) and `csv` (a manifest; finger and iris).
  */
-export type BenchLayout = DatasetLayout | 'casia' | GenericLayout;
+export type BenchLayout = DatasetLayout | 'casia' | GenericLayout | FaceLayout;
 /** The finger protocols, and cross-session (iris casia; any modality on the generic layouts). */
 export type ReportProtocol = Protocol | typeof IRIS_PROTOCOL;
 export type BenchProtocol = GenericProtocol;
 
-export const MODALITIES: readonly Modality[] = ['finger', 'iris'];
+export const MODALITIES: readonly Modality[] = ['finger', 'iris', 'face'];
 export const INPUT_KINDS: readonly InputKind[] = ['images', 'iso'];
-export const LAYOUTS: readonly BenchLayout[] = ['fvc', 'neurotech', 'casia', ...GENERIC_LAYOUTS];
+export const LAYOUTS: readonly BenchLayout[] = ['fvc', 'neurotech', 'casia', ...GENERIC_LAYOUTS, 'yale'];
 export const PROTOCOLS: readonly BenchProtocol[] = ['all-pairs', 'fvc', 'cross-session'];
 
 /** The set name used for generated data (no set folder given). */
@@ -129,15 +132,22 @@ function checkOptions(o: AccuracyOptions): ResolvedOptions {
   };
   const modality = oneOf('modality', o.modality, MODALITIES, 'finger');
   const input = oneOf('input', o.input, INPUT_KINDS, 'iso');
-  const layout = oneOf('layout', o.layout, LAYOUTS, modality === 'iris' ? 'casia' : 'fvc');
+  const layout = oneOf('layout', o.layout, LAYOUTS, modality === 'iris' ? 'casia' : modality === 'face' ? 'folders' : 'fvc');
   const generic = (GENERIC_LAYOUTS as readonly string[]).includes(layout);
-  if (generic) {
+  if (modality === 'face') {
+    if ((o.sets ?? []).length === 0) throw new EngineError('ERR_NO_FACE', 'no generated face data: --modality face needs --set DIR (layout folders IDENTITY/IMAGE or yale)');
+    if (!(FACE_LAYOUTS as readonly string[]).includes(layout)) throw new EngineError('ERR_BENCH_OPTION', `--modality face reads the layouts ${FACE_LAYOUTS.join(', ')}, got "${layout}"`);
+    if (o.protocol !== undefined && o.protocol !== 'all-pairs') throw new EngineError('ERR_BENCH_OPTION', '--modality face uses the all-pairs protocol');
+    if (o.input === 'iso' || o.dpi !== undefined) throw new EngineError('ERR_BENCH_OPTION', '--input iso and --dpi do not apply to face (it reads images)');
+  } else if (generic) {
     if ((o.sets ?? []).length === 0) throw new EngineError('ERR_BENCH_OPTION', `--layout ${layout} needs --set (${layout === 'csv' ? 'a manifest file' : 'a folder'})`);
     if (o.input !== undefined) throw new EngineError('ERR_BENCH_OPTION', `--input does not apply to --layout ${layout}: each file is read by its extension (.iso records, other files images)`);
   } else if (o.protocol === 'cross-session') {
     throw new EngineError('ERR_BENCH_OPTION', 'the cross-session protocol needs sessions: --layout folders or csv (casia uses it already)');
   }
-  if (modality === 'iris' && generic) {
+  if (modality === 'face') {
+    // checked above
+  } else if (modality === 'iris' && generic) {
     if (o.protocol === 'fvc') throw new EngineError('ERR_BENCH_OPTION', '--protocol fvc is a fingerprint protocol; iris takes all-pairs or cross-session');
   } else if (modality === 'iris') {
     if ((o.sets ?? []).length === 0) throw new EngineError('ERR_NO_IRIS', 'no generated iris data: --modality iris needs --set DIR (CASIA layout EEE/S/EEE_S_I.bmp)');
@@ -146,6 +156,7 @@ function checkOptions(o: AccuracyOptions): ResolvedOptions {
     if (o.input === 'iso' || o.dpi !== undefined) throw new EngineError('ERR_BENCH_OPTION', '--input iso and --dpi do not apply to iris (it reads images)');
   } else {
     if (layout === 'casia') throw new EngineError('ERR_BENCH_OPTION', '--layout casia holds iris images: use --modality iris');
+    if (layout === 'yale') throw new EngineError('ERR_BENCH_OPTION', '--layout yale holds face images: use --modality face');
     // (generic layouts: every file is read by its extension, nothing more to check here)
     if (input === 'images' && (o.sets ?? []).length === 0) throw new EngineError('ERR_NO_IMAGES', 'no generated fingerprint images: --input images needs --set DIR');
   }
@@ -227,7 +238,9 @@ export async function evaluateAccuracySets(options: AccuracyOptions = {}): Promi
   } else {
     const labels = setLabels(o.sets, o.layout);
     for (const [k, set] of o.sets.entries()) {
-      if (o.layout === 'folders' || o.layout === 'csv') {
+      if (o.modality === 'face') {
+        results.push(await evaluateFaceSet(set, labels[k], o.layout as FaceLayout, print));
+      } else if (o.layout === 'folders' || o.layout === 'csv') {
         const { dir, dpi } = parseSetSpec(set);
         const samples = listLabelledSamples(dir, o.layout, o.modality);
         results.push(await evaluateLabelledSet({ set, label: labels[k], modality: o.modality, samples, protocol: o.protocol, dpi: dpi ?? o.dpi ?? DEFAULT_IMAGE_DPI, kernel: o.kernel }));
@@ -235,11 +248,11 @@ export async function evaluateAccuracySets(options: AccuracyOptions = {}): Promi
         results.push(evaluateIrisSet(set, labels[k], listCasiaIrisSamples(set)));
       } else if (o.input === 'images') {
         const { dir, dpi } = parseSetSpec(set);
-        const { samples, extractMs } = await readImageSamples(dir, o.layout, dpi ?? o.dpi ?? DEFAULT_IMAGE_DPI);
+        const { samples, extractMs } = await readImageSamples(dir, o.layout as DatasetLayout, dpi ?? o.dpi ?? DEFAULT_IMAGE_DPI);
         results.push(evaluateSet(set, labels[k], samples, fingerProtocol(o.protocol), o.kernel, median(extractMs)));
       } else {
         const { dir, dpi } = parseSetSpec(set);
-        const samples = readIsoSamples(dir, o.layout, dpi ?? o.dpi);
+        const samples = readIsoSamples(dir, o.layout as DatasetLayout, dpi ?? o.dpi);
         results.push(evaluateSet(set, labels[k], samples, fingerProtocol(o.protocol), o.kernel));
       }
     }

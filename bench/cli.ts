@@ -7,22 +7,26 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EngineError } from '../engine/index.ts';
 import { INPUT_KINDS, LAYOUTS, MODALITIES, PROTOCOLS, runAccuracy } from './accuracy.ts';
-import { runSpeed } from './speed.ts';
+import { runSpeed, SPEED_SUITES } from './speed.ts';
 import { runReport } from './report.ts';
 import { COMMAND_HELP, formatCommandHelp } from './help.ts';
 import { formatCalibration, runCalibration } from './calibrate.ts';
 import { runIrisCalibration } from './iris-calibrate.ts';
+import { runFaceCalibration } from './face-calibrate.ts';
 import { storeLoadMain } from './store-load.ts';
 import { identifyMain } from './identify-cli.ts';
 import { formatHttp, runHttpBench, writeHttpJson } from './http.ts';
 import { HTTP_BENCH } from './http-params.ts';
 import { tmpdir } from 'node:os';
 
-const ACCURACY_USAGE = `accuracy [--modality finger|iris] [--set DIR]... [--layout fvc|neurotech|casia|folders|csv] [--input images|iso]
+const ACCURACY_USAGE = `accuracy [--modality finger|iris|face] [--set DIR]... [--layout fvc|neurotech|casia|folders|csv|yale] [--input images|iso]
          [--dpi N] [--protocol all-pairs|fvc|cross-session] [--json FILE] [--scores FILE]
   Verification accuracy: FTE, EER, FMR100, FMR1000, ZeroFMR, comparisons/s, DET plot.
   --modality M     finger (default) or iris (needs --set, layout casia, protocol cross-session:
-                   session-1 images enrolled, session-2 images probe, genuine = same eye)
+                   session-1 images enrolled, session-2 images probe, genuine = same eye),
+                   or face (needs --set; layout folders = IDENTITY/IMAGE (default) or yale =
+                   subjectNN.CONDITION; all-pairs; FTE counted as failures; the extraction time
+                   is detect+landmarks+align+embed per image, decoding excluded)
   --set DIR[@DPI]  a set folder, repeatable; without any: generated data (set "synthetic", finger only).
                    DIR@DPI gives that set its own resolution (it wins over --dpi), so sets of
                    different resolutions run together: --set DB1_B --set DB2_B@569
@@ -31,7 +35,8 @@ const ACCURACY_USAGE = `accuracy [--modality finger|iris] [--set DIR]... [--layo
                    folders = DIR/IDENTITY/[SESSION/…/]FILE (first level identity, the folders
                    below it the session), csv = --set MANIFEST.csv with rows
                    file,identity[,session][,finger-position] (paths relative to the manifest);
-                   finger files: .iso records, anything else an image
+                   finger files: .iso records, anything else an image;
+                   face: folders (IDENTITY/IMAGE, the default) or yale = subjectNN.CONDITION
   --input I        iso = ISO 19794-2 / ANSI 378 minutiae records named *.iso (default);
                    images = the image files (TIFF, PNG, JPEG, BMP, PGM, JPEG 2000) through the
                    fingerprint extractor; failures to enrol count in FTE; the report's extraction
@@ -44,7 +49,7 @@ const ACCURACY_USAGE = `accuracy [--modality finger|iris] [--set DIR]... [--layo
                    beside it (FILE with .json replaced by .det.svg)
   --scores FILE    every comparison, one per line: probe<TAB>gallery<TAB>score (-inf: failed to enrol)`;
 
-const SPEED_USAGE = `speed [--set DIR]... [--iris-set DIR] [--json FILE]
+const SPEED_USAGE = `speed [--set DIR]... [--iris-set DIR] [--suite NAME] [--json FILE]
   1:N scan speed on one thread (benchmark.js): finger SIMD kernel against the scalar baseline;
   iris comparisons with the rotation search against a plain one-position scan of the same gallery;
   fingerprint extraction per image on one core (fingerExtractMsMedian: all FVC2002 B images under
@@ -56,9 +61,12 @@ const SPEED_USAGE = `speed [--set DIR]... [--iris-set DIR] [--json FILE]
                    (synthetic templates, with a warning, when that is absent)
   --iris-set DIR   iris gallery from this CASIA-layout folder; default <data>/iris/casia-v1-subset
                    (the iris suite is skipped, with a warning, when that is absent)
+  --suite NAME     only the suites whose name starts with NAME (e.g. face: the face pipeline per
+                   image beside a 256³ matMul on the same WebAssembly backend, and the int8 face
+                   scan, SIMD kernel beside its scalar loop)
   --json FILE      the figures as one flat JSON object`;
 
-const CALIBRATE_USAGE = `calibrate [--modality finger|iris] --set DIR [--set DIR]...
+const CALIBRATE_USAGE = `calibrate [--modality finger|iris|face] --set DIR [--set DIR]...
   finger: fits the score calibration (raw → −10·log10 FMR) on impostor pairs taken across the
   given sets (ISO records, fvc names; two sets or more) and prints the constants of
   engine/finger-calibration.ts.
@@ -222,9 +230,11 @@ async function reportCommand(args: string[]): Promise<void> {
 
 async function speedCommand(args: string[]): Promise<void> {
   const usage = commandUsage('speed');
-  const { values: v } = flagsOrUsage(usage, args, { set: { type: 'string', multiple: true }, 'iris-set': { type: 'string' }, json: { type: 'string' } });
+  const { values: v } = flagsOrUsage(usage, args, { set: { type: 'string', multiple: true }, 'iris-set': { type: 'string' }, json: { type: 'string' }, suite: { type: 'string' } });
   if (v.help) return print(helpOf('speed'));
-  await runSpeed({ sets: v.set ?? [], irisSet: v['iris-set'], json: v.json, print });
+  const suites = v.suite === undefined ? SPEED_SUITES : SPEED_SUITES.filter((s) => s.name.toLowerCase().startsWith(v.suite!.toLowerCase()));
+  if (suites.length === 0) throw new UsageError(`--suite ${v.suite} names no suite (${SPEED_SUITES.map((s) => s.name.split(/[ :]/)[0]).join(', ')})`, usage);
+  await runSpeed({ sets: v.set ?? [], irisSet: v['iris-set'], json: v.json, print }, suites);
 }
 
 async function httpCommand(args: string[]): Promise<void> {
@@ -273,7 +283,7 @@ function reportError(e: unknown): number {
   return 1;
 }
 
-function calibrateCommand(args: string[]): void {
+function calibrateCommand(args: string[]): Promise<void> | void {
   const usage = commandUsage('calibrate');
   let sets: string[];
   let modality: string | undefined;
@@ -286,6 +296,7 @@ function calibrateCommand(args: string[]): void {
     if (e instanceof UsageError) throw e;
     throw new UsageError((e as Error).message, usage, (e as { code?: string }).code ?? 'ERR_USAGE');
   }
+  if (modality === 'face') return runFaceCalibration(sets, print).then((c) => print(formatCalibration(c)));
   print(formatCalibration(modality === 'iris' ? runIrisCalibration(sets) : runCalibration(sets)));
 }
 
@@ -320,7 +331,7 @@ export async function main(argv: string[]): Promise<number> {
         await httpCommand(rest);
         return 0;
       case 'calibrate':
-        calibrateCommand(rest);
+        await calibrateCommand(rest);
         return 0;
       default:
         throw new UsageError(`unknown command "${command}"`, USAGE);

@@ -8,6 +8,7 @@ import { writeJsonFile } from './report-files.ts';
 import { fingerSpeedSuite } from './speed-finger.ts';
 import { irisSpeedSuite } from './speed-iris.ts';
 import { extractSpeedSuite } from './extract-speed.ts';
+import { faceSpeedSuite } from './speed-face.ts';
 
 export type SpeedValue = number | string | boolean | null;
 export type SpeedFigures = Record<string, SpeedValue>;
@@ -38,7 +39,7 @@ export interface SpeedSuite {
 }
 
 /** The suites `bench speed` runs, in order. */
-export const SPEED_SUITES: readonly SpeedSuite[] = [fingerSpeedSuite, irisSpeedSuite, extractSpeedSuite];
+export const SPEED_SUITES: readonly SpeedSuite[] = [fingerSpeedSuite, irisSpeedSuite, extractSpeedSuite, faceSpeedSuite];
 
 /** Adds a suite's figures to the report; a key already there is an error, never overwritten. */
 export function mergeFigures(report: SpeedFigures, figures: SpeedFigures, suite: string): void {

@@ -76,3 +76,17 @@ export {
   ClusterClient, ClusterNode, ClusterError, ShardUnavailableError, CLUSTER_PARAMS, CLUSTER_NAMES, shardOf, placeShards, mergeIdentify,
   type ClusterClientOptions, type ClusterNodeOptions, type ClusterTiming, type ClusterErrorCode, type PlacementInput, type StoredAssignment,
 } from './cluster/index.ts';
+// Face (engine/face/README.md)
+export { FaceExtractor, type FaceInput, type FaceTemplateResult, type FaceExplanation, type FaceStageTimes } from './face/extractor.ts';
+export { FaceMatcher, type FaceGallery } from './face/matcher.ts';
+export { FaceSubjectGallery, type FaceCandidate, type FaceIdentifyOptions } from './face/face-gallery.ts';
+export { FacePool } from './face/pool.ts';
+export type { FaceQuality } from './face/quality.ts';
+export { faceTemplateFromBytes, faceTemplateToBytes } from './face/template.ts';
+export { faceImageBytes } from './face/record.ts';
+export { calibrateFaceScore } from './face-calibration.ts';
+export {
+  readIso19794_5, writeIso19794_5, faceRepresentation, faceRecordVersion, FACE_RECORD_LIMITS,
+  type FaceImageRecord, type FaceRepresentation, type FaceLandmarkPoint, type FaceImageDataType, type FaceRecordVersion,
+} from './formats/iso19794-5.ts';
+export { faceBirs, MOSIP_FACE_FORMAT_TYPE } from './formats/cbeff.ts';

@@ -286,6 +286,16 @@ export function readCbeff(input: Uint8Array | string, options: Partial<CbeffLimi
   return { birs };
 }
 
+// ── Face BIRs ─────────────────────────────────────────────────────────────────────────────────
+
+/** MOSIP's BDBInfo/Format/Type of a face BDB (ISO/IEC 19794-5): "8" (fingers "7", irises "9"). */
+export const MOSIP_FACE_FORMAT_TYPE = '8';
+
+/** The captured face BIRs of a document (Type "Face" with a BDB), in document order. */
+export function faceBirs(record: CbeffRecord): CbeffBir[] {
+  return record.birs.filter((b) => b.type[0]?.toLowerCase() === 'face' && !b.exception && b.bdb !== undefined && b.bdb.length > 0);
+}
+
 // ── Writing (test fixtures, tools) ────────────────────────────────────────────────────────────
 
 export interface CbeffBirInput {

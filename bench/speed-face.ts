@@ -1,0 +1,112 @@
+/**
+ * Face speed, two parts, each beside a baseline measured in the same run:
+ * - the pipeline per image on one core (WebAssembly backend): detect + landmarks + align +
+ *   embed, decoding excluded, median over real images (ORL and Yale from <data>/face), each
+ *   image interleaved with the baseline — one 256×256×256 matrix product on the same backend,
+ *   a fixed amount of work, so the ratio holds on a loaded machine;
+ * - the 1:N scan: the int8 SIMD kernel against the same kernel's scalar loop over one gallery
+ *   of 100,000 codes (12.8 MB, past the caches), benchmark.js, one thread.
+ */
+import Benchmark from 'benchmark';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { EngineError } from '../engine/index.ts';
+import { FaceExtractor } from '../engine/face/extractor.ts';
+import { FaceMatcher } from '../engine/face/matcher.ts';
+import { loadFaceModels } from '../engine/face/models.ts';
+import { FACE_PARAMS } from '../engine/face/params.ts';
+import { dataDir, isDirectory } from './data-dir.ts';
+import { median } from './iris-samples.ts';
+import { listFaceSamples } from './face-samples.ts';
+import type { SpeedContext, SpeedFigures, SpeedSuite } from './speed.ts';
+
+/** Images timed per set (the first of each identity first, so every person is seen). */
+const IMAGES_PER_SET = 24;
+const GALLERY_CODES = 100_000;
+const PROBES = 16;
+
+interface MatMulApi { tidy<T>(f: () => T): T; randomUniform(shape: number[]): { dataSync(): Float32Array; dispose(): void }; matMul(a: unknown, b: unknown): { dataSync(): Float32Array } }
+
+async function baselineMatMul(): Promise<() => number> {
+  await loadFaceModels(); // the backend is configured there
+  const tf = (createRequire(import.meta.url)('@vladmandic/face-api/dist/face-api.node-wasm.js') as { tf: MatMulApi }).tf;
+  const a = tf.randomUniform([256, 256]), b = tf.randomUniform([256, 256]);
+  return () => {
+    const t0 = performance.now();
+    tf.tidy(() => tf.matMul(a, b).dataSync());
+    return performance.now() - t0;
+  };
+}
+
+async function pipelineFigures(context: SpeedContext): Promise<SpeedFigures> {
+  const sets = [['orl', 'folders'], ['yale', 'yale']] as const;
+  const files = sets.flatMap(([name, layout]) => {
+    const dir = join(dataDir(), 'face', name);
+    if (!isDirectory(dir)) return [];
+    const samples = listFaceSamples(dir, layout);
+    const firsts = samples.filter((s, i) => i === 0 || samples[i - 1].identity !== s.identity);
+    return [...firsts, ...samples.filter((s) => !firsts.includes(s))].slice(0, IMAGES_PER_SET).map((s) => s.file);
+  });
+  if (files.length === 0) {
+    context.print(`warning: no face data under ${join(dataDir(), 'face')}: face pipeline timing skipped`);
+    return { faceExtractMsMedian: null, faceBaselineMsMedian: null, faceExtractSource: null };
+  }
+  const extractor = await FaceExtractor.create();
+  const baseline = await baselineMatMul();
+  await extractor.createTemplate(new Uint8Array(readFileSync(files[0]))); // warm-up: first inference compiles kernels
+  baseline();
+  const total: number[] = [], base: number[] = [];
+  const stages: Record<'detect' | 'landmarks' | 'align' | 'embed', number[]> = { detect: [], landmarks: [], align: [], embed: [] };
+  for (const file of files) {
+    const bytes = new Uint8Array(readFileSync(file));
+    base.push(baseline());
+    try {
+      await extractor.createTemplate(bytes);
+    } catch (e) {
+      if (!(e instanceof EngineError)) throw e;
+    }
+    const t = extractor.lastStageTimes;
+    total.push(t.detect + t.landmarks + t.align + t.embed);
+    for (const k of Object.keys(stages) as Array<keyof typeof stages>) stages[k].push(t[k]);
+  }
+  const ms = (v: number | null): string => (v === null ? '–' : v.toFixed(1));
+  const m = median(total)!, b = median(base)!;
+  context.print(`images: ${files.length} (ORL and Yale, ${IMAGES_PER_SET} each where present), backend ${extractor.backend}, one thread, mirrored-chip averaging ${FACE_PARAMS.embed.flipAverage ? 'on' : 'off'}`);
+  context.print(`  detect+landmarks+align+embed  median ${ms(m)} ms/image (detect ${ms(median(stages.detect))}, landmarks ${ms(median(stages.landmarks))}, align+quality ${ms(median(stages.align))}, embed ${ms(median(stages.embed))})`);
+  context.print(`  baseline: 256³ matMul on the same backend  median ${ms(b)} ms   ratio ${(m / b).toFixed(1)}×`);
+  return {
+    faceExtractMsMedian: +m.toFixed(2), faceBaselineMsMedian: +b.toFixed(3),
+    faceDetectMsMedian: +median(stages.detect)!.toFixed(2), faceLandmarksMsMedian: +median(stages.landmarks)!.toFixed(2),
+    faceAlignMsMedian: +median(stages.align)!.toFixed(2), faceEmbedMsMedian: +median(stages.embed)!.toFixed(2),
+    faceExtractSource: `${files.length} images of <data>/face/{orl,yale}`,
+  };
+}
+
+function scanFigures(context: SpeedContext): SpeedFigures {
+  const matcher = new FaceMatcher();
+  const dimension = FACE_PARAMS.embed.dimension;
+  let seed = 12345;
+  const random = (): number => { seed = (seed * 1103515245 + 12345) >>> 0; return ((seed >>> 16) & 0xff) - 128; };
+  const codes = Array.from({ length: GALLERY_CODES }, () => Int8Array.from({ length: dimension }, () => Math.max(-127, random())));
+  const gallery = matcher.loadGallery(codes);
+  const probes = codes.slice(0, PROBES);
+  let next = 0;
+  const suite = new Benchmark.Suite('face scan');
+  suite.add('simd', () => { matcher.dots(probes[next], gallery, 'simd'); next = (next + 1) % PROBES; }, { maxTime: context.maxTime });
+  suite.add('scalar', () => { matcher.dots(probes[next], gallery, 'scalar'); next = (next + 1) % PROBES; }, { maxTime: context.maxTime });
+  suite.run({ async: false });
+  const [simd, scalar] = suite.slice(0, 2) as Benchmark[];
+  for (const b of [simd, scalar]) if (b.error) throw new EngineError('ERR_BENCH_FAILED', `benchmark "${b.name}" failed: ${String(b.error)}`, { cause: b.error });
+  const rate = (b: Benchmark): number => b.hz * gallery.size;
+  const fmt = (v: number): string => Math.round(v).toLocaleString('en-US').padStart(12);
+  context.print(`gallery: ${gallery.size} int8 codes × ${dimension} (random), exact integer dot products, one thread`);
+  context.print(`  SIMD kernel             ${fmt(rate(simd))} comparisons/s  ±${simd.stats.rme.toFixed(2)} %`);
+  context.print(`  baseline: scalar loop   ${fmt(rate(scalar))} comparisons/s  ±${scalar.stats.rme.toFixed(2)} %   SIMD ÷ scalar ${(rate(simd) / rate(scalar)).toFixed(1)}×`);
+  return { faceScanPerSecond: Math.round(rate(simd)), faceScanScalarPerSecond: Math.round(rate(scalar)) };
+}
+
+export const faceSpeedSuite: SpeedSuite = {
+  name: 'face: pipeline per image (WebAssembly backend) and int8 1:N scan',
+  run: async (context) => ({ ...scanFigures(context), ...(await pipelineFigures(context)) }),
+};

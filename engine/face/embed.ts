@@ -1,0 +1,42 @@
+/**
+ * Stage 5 — embedding and L2 normalisation: the chip through dlib's ResNet (128-d), with the
+ * mirrored chip's descriptor added when `flipAverage` is on, then scaled to unit length so the
+ * inner product of two descriptors is their cosine similarity.
+ */
+import { EngineError } from '../errors.ts';
+import { FACE_PARAMS } from './params.ts';
+import type { AlignedFace } from './align.ts';
+import type { FaceModels } from './models.ts';
+
+export async function embedFace(aligned: AlignedFace, models: FaceModels, params = FACE_PARAMS.embed): Promise<Float32Array> {
+  const raw = await models.embed(aligned.chip, aligned.chipSize);
+  if (params.flipAverage) {
+    const mirrored = await models.embed(mirror(aligned.chip, aligned.chipSize), aligned.chipSize);
+    for (let i = 0; i < raw.length; i++) raw[i] += mirrored[i];
+  }
+  if (raw.length !== FACE_PARAMS.embed.dimension) {
+    throw new EngineError('ERR_FACE_MODEL', `embedding has ${raw.length} components, expected ${FACE_PARAMS.embed.dimension}`);
+  }
+  return l2Normalise(raw);
+}
+
+/** Unit-length copy; a zero or non-finite vector is a model failure, never a silent zero template. */
+export function l2Normalise(vector: Float32Array): Float32Array {
+  let sum = 0;
+  for (const v of vector) sum += v * v;
+  const norm = Math.sqrt(sum);
+  if (!(norm > 0) || !Number.isFinite(norm)) throw new EngineError('ERR_FACE_MODEL', 'embedding is zero or not finite');
+  return vector.map((v) => v / norm);
+}
+
+/** The chip mirrored left–right (RGB floats, side × side × 3). */
+function mirror(chip: Float32Array, side: number): Float32Array {
+  const out = new Float32Array(chip.length);
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < side; x++) {
+      const from = (y * side + x) * 3, to = (y * side + side - 1 - x) * 3;
+      out[to] = chip[from]; out[to + 1] = chip[from + 1]; out[to + 2] = chip[from + 2];
+    }
+  }
+  return out;
+}

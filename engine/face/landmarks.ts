@@ -1,0 +1,58 @@
+/**
+ * Stage 3 — landmarks: the 68 iBUG points (jaw 0–16, brows 17–26, nose 27–35, eyes 36–47,
+ * mouth 48–67) from a square crop around the detector box, grown by `boxGrowShare`, sampled to
+ * the landmark net's 112 px input, then (`refinePasses`) again from a crop framed by the points
+ * found. Points are returned in the input image's pixels.
+ */
+import { FACE_PARAMS } from './params.ts';
+import type { FaceBox } from './detect.ts';
+import type { FaceModels } from './models.ts';
+import { sampleSimilarity, shrinkByBlocks, type RgbImage } from './rgb-image.ts';
+
+/** The landmark net's input side, px. */
+const LANDMARK_INPUT = 112;
+
+/** 68 (x, y) pairs, image pixels. */
+export type Landmarks68 = Float32Array;
+
+export async function locateLandmarks(image: RgbImage, box: FaceBox, models: FaceModels, params = FACE_PARAMS.landmarks): Promise<Landmarks68> {
+  let points = await landmarksInBox(image, box, models, params);
+  for (let pass = 0; pass < params.refinePasses; pass++) points = await landmarksInBox(image, boxOfPoints(points, box.score), models, params);
+  return points;
+}
+
+/** The bounding box of the 68 points. */
+function boxOfPoints(points: Landmarks68, score: number): FaceBox {
+  let left = Infinity, top = Infinity, right = -Infinity, bottom = -Infinity;
+  for (let i = 0; i < points.length; i += 2) {
+    left = Math.min(left, points[i]); right = Math.max(right, points[i]);
+    top = Math.min(top, points[i + 1]); bottom = Math.max(bottom, points[i + 1]);
+  }
+  return { x: left, y: top, width: right - left, height: bottom - top, score };
+}
+
+async function landmarksInBox(image: RgbImage, box: FaceBox, models: FaceModels, params: typeof FACE_PARAMS.landmarks): Promise<Landmarks68> {
+  const side = Math.max(box.width, box.height) * (1 + 2 * params.boxGrowShare);
+  const left = box.x + box.width / 2 - side / 2, top = box.y + box.height / 2 - side / 2;
+  const scale = side / LANDMARK_INPUT;
+  const k = Math.max(1, Math.floor(scale / 2));
+  const crop = sampleSimilarity(shrinkByBlocks(image, k), LANDMARK_INPUT, scale / k, 0, left / k, top / k, FACE_PARAMS.detect.padValue);
+  const points = await models.landmarks(crop, LANDMARK_INPUT);
+  for (let i = 0; i < points.length; i += 2) {
+    points[i] = left + points[i] * scale;
+    points[i + 1] = top + points[i + 1] * scale;
+  }
+  return points;
+}
+
+/** Mean of landmarks [from, to), as [x, y]. */
+export function landmarkCentre(points: Landmarks68, from: number, to: number): [number, number] {
+  let x = 0, y = 0;
+  for (let i = from; i < to; i++) { x += points[2 * i]; y += points[2 * i + 1]; }
+  return [x / (to - from), y / (to - from)];
+}
+
+/** Eye centres in image pixels: the image-left eye (subject's right, points 36–41), then the image-right eye (42–47). */
+export function eyeCentres(points: Landmarks68): { left: [number, number]; right: [number, number] } {
+  return { left: landmarkCentre(points, 36, 42), right: landmarkCentre(points, 42, 48) };
+}

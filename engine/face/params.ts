@@ -1,0 +1,136 @@
+/**
+ * Every tuning constant of the face pipeline, with its unit and why. None was fitted on ORL or
+ * Yale: geometric constants come from the models' own training conventions (the dlib chip and
+ * the detector's input), quality limits from ISO/IEC 19794-5 / ICAO capture guidance and from
+ * what the models can still use. Change one here, never inline.
+ */
+export const FACE_PARAMS = Object.freeze({
+  /** Models this build loads (see engine/face/README.md for licences and training data). */
+  models: Object.freeze({
+    /** face-api's Tiny Face Detector (MIT; trained by its author): SSD-MobileNetV1 was trained on WIDER FACE (non-commercial), so it is not used. */
+    detector: 'tinyFaceDetector',
+    /** face-api's 68-point landmark net (MIT). */
+    landmarks: 'faceLandmark68Net',
+    /** dlib's ResNet face descriptor, 128-d, released into the public domain by Davis King. */
+    embedding: 'faceRecognitionNet',
+  }),
+
+  decode: Object.freeze({
+    /** Largest input side, px: a passport-style portrait is ≤ 2,000 px; a larger image is shrunk before detection anyway. */
+    maxDimension: 8192,
+    /** Largest input, px in all (16 Mpx, as the other decoders). */
+    maxPixels: 16 * 1024 * 1024,
+  }),
+
+  detect: Object.freeze({
+    /**
+     * Padding added on every side before detection, as a share of the larger image side. Tight,
+     * already-aligned crops (ISO 19794-5 token images, ORL's 92×112, 112×112 dataset crops)
+     * put the face edge at the image edge, where a detector trained on scenes rarely fires; a
+     * border of mid-gray gives it the context it was trained with.
+     */
+    padShare: 0.5,
+    /**
+     * The Tiny detector (a YOLO-style grid with fixed anchors) misses some faces at one scale
+     * that it finds at the next, so when the first canvas finds nothing these paddings are
+     * tried in turn (each a different face-to-cell scale); the first that finds a face wins.
+     */
+    fallbackPadShares: Object.freeze([0.25, 0.75, 0.1]),
+    /** Padding colour, 0–255: mid-gray, neutral for the detector's normalisation. */
+    padValue: 128,
+    /**
+     * Detector input side, px (multiple of 32). 224 rather than the documented 416: a quarter
+     * of the work, and a face that fills a portrait still spans ≥ 60 px of it; a face under
+     * ≈ 1/8 of the image side (a group photo) needs a larger value.
+     */
+    inputSize: 224,
+    /**
+     * Last attempt when every padding above found nothing: the unpadded image at this larger
+     * input (px, multiple of 32), for a face that is small in a large photo (a scene, a group):
+     * at 224 px a face of 1/8 of the image side would be ≈ 14 px, below what the detector sees.
+     */
+    smallFaceInputSize: 608,
+    /** Detector score threshold, 0–1. Low, because the largest box is kept and quality rules then decide. */
+    scoreThreshold: 0.3,
+    /**
+     * Several faces: the largest box wins (the subject stands nearest the camera); a second
+     * face whose box area is at least this share of the largest is reported in quality as
+     * `otherFaces` so a door may refuse the capture, but enrolment goes on with the largest.
+     */
+    competingFaceShare: 0.5,
+  }),
+
+  landmarks: Object.freeze({
+    /** The detector box is grown by this share on each side before the landmark net sees it: the net was trained on loose crops. */
+    boxGrowShare: 0.15,
+    /**
+     * Second passes: the crop is re-centred on the box of the points found, and the net run
+     * again. The detector's box is loose and off-centre on some faces; a crop framed by the
+     * face's own landmarks is the framing the net sees most consistently.
+     */
+    refinePasses: 1,
+  }),
+
+  align: Object.freeze({
+    /** The embedding model's input side, px (dlib's 150×150 chip). */
+    chipSize: 150,
+    /** dlib's chip padding: the mean-shape box is grown by this share of its side on each side. */
+    chipPadding: 0.25,
+    /**
+     * Lighting: the chip's levels are mapped linearly so its central face region has this mean
+     * and standard deviation (gray levels), the same for every capture. Under-exposed, over-exposed
+     * and flat-lit faces then reach the network alike; 0 turns the step off.
+     */
+    normaliseMean: 120,
+    normaliseStd: 50,
+  }),
+
+  embed: Object.freeze({
+    /** Descriptor length (dlib ResNet). */
+    dimension: 128,
+    /**
+     * Average the descriptors of the chip and of its mirror image (then normalise). A face and
+     * its mirror are the same person, so the mean cancels part of what the network reads from
+     * one-sided light and pose; it doubles the embedding time.
+     */
+    flipAverage: true,
+  }),
+
+  quantise: Object.freeze({
+    /**
+     * int8 value = round(component × scale), clamped to ±127. A unit 128-d vector has
+     * components of ≈ 0.09 typical and rarely above 0.4, so 256 keeps 8 bits of resolution
+     * where the values are and clips almost nothing; the dot product of two codes / scale² is
+     * the cosine to within ≈ 0.002.
+     */
+    scale: 256,
+  }),
+
+  quality: Object.freeze({
+    /**
+     * Failure to enrol below this distance between eye centres, px in the input image. ISO/IEC
+     * 19794-5 asks for ≥ 90 px in a full-frontal image and ≥ 60 px in a token image; the dlib
+     * chip puts the eyes 50 px apart, so below ≈ 20 px the chip is up-sampled 2.5× and the
+     * descriptor is mostly interpolation.
+     */
+    minEyeDistancePx: 20,
+    /** Failure to enrol beyond this yaw estimate, degrees: past ≈ 45° one eye is hidden and the 2-D alignment no longer holds. */
+    maxYawDegrees: 45,
+    /** Failure to enrol beyond this pitch estimate, degrees. */
+    maxPitchDegrees: 40,
+    /**
+     * Blur: mean absolute Laplacian of the aligned chip's face region (gray levels). Measured:
+     * sharp ORL and Yale captures 4–13; ORL s1/1 blurred with a Gaussian of σ 1 / 2 px gives
+     * 1.9 / 0.75, Yale subject03.normal at σ 5 px 1.1 (its face is 2× larger, so the same σ
+     * blurs its chip less). Below this value the capture is refused.
+     */
+    minSharpness: 0.8,
+    /** Exposure: mean gray level of the chip's central face region, 0–255, must lie within these. Harsh side light still passes; a black or blown-out frame does not. */
+    minMeanLevel: 25,
+    maxMeanLevel: 235,
+    /** Exposure: share of the central region clipped to 0–5 or 250–255 above which the capture is refused. */
+    maxClippedShare: 0.6,
+  }),
+});
+
+export type FaceParams = typeof FACE_PARAMS;
