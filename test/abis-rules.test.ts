@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DedupEngine, generateTemplateKey, parseTemplateKey } from '../engine/index.ts';
-import { confidence, internalScore, startAbisServer, type AbisLogger, type AbisResponse, type AbisServer } from '../api/abis/index.ts';
+import { JobLog, confidence, internalScore, startAbisServer, type AbisLogger, type AbisResponse, type AbisServer } from '../api/abis/index.ts';
 import { readBiometrics, toSubject } from '../api/intake/index.ts';
 import { CLIENT, startFakeDatashare, type FakeDatashare } from './fixtures/abis/datashare-server.ts';
 import { personCbeff, syntheticPersons } from './fixtures/abis/records.ts';
@@ -120,6 +120,21 @@ describe('ABIS door rules', () => {
     expect((await send(insert('enr-0123456789abcdef01234567', 4))).failureReason).toBe('10'); // the id is taken in the engine
   });
 
+  it('settles at start an insert a crash left between the engine write and the log', async () => {
+    const before = Number((await send(op('mosip.abis.referenceCount'))).count);
+    await close();
+    // the state such a crash leaves: the subject in the engine, the job only marked started
+    engine = DedupEngine.open({ dataDir: dir, key: KEY, threads: 1 });
+    await engine.insert(toSubject('RQ-CRASH', await readBiometrics(personCbeff(persons.record(5, 1)))));
+    await engine.close();
+    const log = JobLog.open(path.join(dir, 'abis-jobs'));
+    await log.started('crashed-request', 'insert', 'RQ-CRASH');
+    await log.close();
+    await open();
+    expect((await send(op('mosip.abis.referenceCount'))).count).toBe(String(before + 1));
+    expect((await send(op('mosip.abis.identify', { referenceId: 'RQ-CRASH' }))).returnValue).toBe('1');
+  });
+
   it('migrates a store made before the reference set: everything but enr-… is MOSIP\'s', async () => {
     await close();
     // a store as an older version left it: no reference set in the job log
@@ -128,7 +143,7 @@ describe('ABIS door rules', () => {
     await env.openDB('abis-references', {}).clearAsync();
     await env.close();
     await open();
-    expect((await send(op('mosip.abis.referenceCount'))).count).toBe('2');
+    expect((await send(op('mosip.abis.referenceCount'))).count).toBe('3'); // RQ-1, RQ-3, RQ-CRASH
     const found = await send(op('mosip.abis.identify', { referenceURL: ds.share('probe0b', personCbeff(persons.record(0, 3))) }));
     expect(found.candidateList!.candidates.map((c) => c.referenceId)).toEqual(['RQ-1']);
   });

@@ -32,6 +32,8 @@ export class JobLog {
   readonly #root: RootDatabase;
   readonly #jobs: Database<LoggedJob, string>;
   readonly #references: Database<number, string>;
+  /** requestIds marked started and not yet done: what recovery must settle, without reading the whole log. */
+  readonly #inDoubt: Database<{ op: 'insert' | 'delete'; referenceId: string }, string>;
   #referenceCount = 0;
   #closed = false;
 
@@ -40,6 +42,7 @@ export class JobLog {
     this.#root = open({ path, ...DURABLE_LMDB_OPTIONS });
     this.#jobs = this.#root.openDB<LoggedJob, string>('abis-jobs', { encoding: 'msgpack' });
     this.#references = this.#root.openDB<number, string>('abis-references', { encoding: 'msgpack' });
+    this.#inDoubt = this.#root.openDB<{ op: 'insert' | 'delete'; referenceId: string }, string>('abis-in-doubt', { encoding: 'msgpack' });
     this.#referenceCount = Math.max(0, this.#references.getCount() - (this.#references.doesExist(INITIALISED) ? 1 : 0));
   }
 
@@ -54,19 +57,23 @@ export class JobLog {
 
   /** Durably notes that a state-changing job is about to run. */
   async started(requestId: string, op: 'insert' | 'delete', referenceId: string, digest?: string): Promise<void> {
-    await this.#jobs.put(requestId, { state: 'started', op, referenceId, at: Date.now(), digest });
+    await this.#root.transaction(() => {
+      this.#jobs.put(requestId, { state: 'started', op, referenceId, at: Date.now(), digest });
+      this.#inDoubt.put(requestId, { op, referenceId });
+    });
   }
 
   /** Durably records the answer; resolves only once it is on disk. */
   async done(requestId: string, response: AbisResponse, digest?: string): Promise<void> {
-    await this.#jobs.put(requestId, { state: 'done', response, at: Date.now(), digest });
+    await this.#root.transaction(() => {
+      this.#jobs.put(requestId, { state: 'done', response, at: Date.now(), digest });
+      this.#inDoubt.remove(requestId);
+    });
   }
 
   /** Jobs marked started and never answered (a crash between the engine and the log). */
   *unfinished(): Generator<{ requestId: string; op: 'insert' | 'delete'; referenceId: string }> {
-    for (const { key, value } of this.#jobs.getRange()) {
-      if (value.state === 'started') yield { requestId: key, op: value.op, referenceId: value.referenceId };
-    }
+    for (const { key, value } of this.#inDoubt.getRange()) yield { requestId: key, op: value.op, referenceId: value.referenceId };
   }
 
   get size(): number {
