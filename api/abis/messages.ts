@@ -110,6 +110,8 @@ export function parseAbisRequest(body: unknown): AbisRequest {
   const id = rawId as AbisOperation;
   if (absent(body.requestId)) fail(FAILURE.missingRequestId, 'requestId is missing');
   if (requestId === null) fail(FAILURE.invalidStructure, `requestId must be a string of 1–${ABIS_PARAMS.maxIdLength} characters [A-Za-z0-9._:-]`);
+  // MOSIP has no "version missing" reason: the CTK (ABIS3011/3023) expects 4 for it; 13 is a version of the wrong value
+  if (absent(body.version)) fail(FAILURE.invalidStructure, 'version is missing');
   if (typeof body.version !== 'string' || !ACCEPTED_VERSIONS.includes(body.version)) fail(FAILURE.invalidVersion, `version must be one of ${ACCEPTED_VERSIONS.join(', ')}`);
   if (absent(body.requesttime)) fail(FAILURE.missingRequestTime, 'requesttime is missing');
   if (typeof body.requesttime !== 'string' || !REQUEST_TIME.test(body.requesttime) || Number.isNaN(Date.parse(body.requesttime))) {
