@@ -71,3 +71,4 @@ export {
   type QualityGateReason, type FingerSample, type MinutiaeSpread, type RidgeStructure,
 } from './quality-gate.ts';
 export { QUALITY_GATE } from './quality-gate-params.ts';
+export { workerFile } from './worker-file.ts';
