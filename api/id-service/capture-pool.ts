@@ -29,7 +29,7 @@ class InlineCapturer implements Capturer {
     return this.#adapter.capture(biometrics, purpose);
   }
   async warm(): Promise<void> {
-    this.#adapter.warm();
+    await this.#adapter.warm();
   }
   async close(): Promise<void> {}
 }
@@ -56,7 +56,6 @@ class CapturePool implements Capturer {
     return reply.captured;
   }
   async warm(): Promise<void> {
-    this.#inline.warm();
     // one task per worker, all at once: each busy worker takes one, so every worker warms
     await Promise.all(Array.from({ length: this.#threads }, () => this.#piscina.run({ biometrics: undefined, purpose: 'verify', warm: true })));
   }
