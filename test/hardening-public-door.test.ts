@@ -90,7 +90,7 @@ describe('the public door is no oracle', () => {
         expect(r.status).toBe(200);
         if (knownText === '') knownText = r.text;
         expect(r.text).toBe(knownText);
-        expect([...r.headers.keys()].sort()).toEqual(['cache-control', 'content-length', 'content-type', 'date', 'uwebsockets', 'x-content-type-options'].filter((h) => r.headers.has(h)));
+        expect([...r.headers.keys()].sort()).toEqual(['cache-control', 'content-length', 'content-type', 'date', 'uwebsockets', 'x-content-type-options', 'x-request-id'].filter((h) => r.headers.has(h)));
       }
     }
     expect(knownText).toBe('{"match":false,"reason":"NOT_MATCHED"}');
