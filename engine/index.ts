@@ -90,3 +90,4 @@ export {
   type FaceImageRecord, type FaceRepresentation, type FaceLandmarkPoint, type FaceImageDataType, type FaceRecordVersion,
 } from './formats/iso19794-5.ts';
 export { faceBirs, MOSIP_FACE_FORMAT_TYPE } from './formats/cbeff.ts';
+export { workerFile } from './worker-file.ts';

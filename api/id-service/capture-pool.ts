@@ -6,6 +6,7 @@
  * ~0.15 ms, less than the pool's round trip costs the event loop (measured at 500 verifies/s).
  */
 import { Piscina } from 'piscina';
+import { workerFile } from '../../engine/index.ts';
 import { HttpError } from '../http/index.ts';
 import { BiometricsAdapter, minutiaeOnly, type Captured } from './biometrics.ts';
 import type { CaptureReply, CaptureTask } from './capture-worker.ts';
@@ -28,7 +29,7 @@ class InlineCapturer implements Capturer {
     return this.#adapter.capture(biometrics, purpose);
   }
   async warm(): Promise<void> {
-    this.#adapter.warm();
+    await this.#adapter.warm();
   }
   async close(): Promise<void> {}
 }
@@ -40,7 +41,7 @@ class CapturePool implements Capturer {
   constructor(threads: number) {
     this.#threads = threads;
     this.#piscina = new Piscina<CaptureTask, CaptureReply>({
-      filename: new URL('./capture-worker-entry.mjs', import.meta.url).href,
+      filename: workerFile(import.meta.url, 'capture-worker'), // compiled .js, or the tsx entry beside the sources
       minThreads: threads,
       maxThreads: threads,
       // unbounded here: the server's in-flight bounds limit what reaches the pool
@@ -55,7 +56,6 @@ class CapturePool implements Capturer {
     return reply.captured;
   }
   async warm(): Promise<void> {
-    this.#inline.warm();
     // one task per worker, all at once: each busy worker takes one, so every worker warms
     await Promise.all(Array.from({ length: this.#threads }, () => this.#piscina.run({ biometrics: undefined, purpose: 'verify', warm: true })));
   }

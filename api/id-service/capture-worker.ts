@@ -21,8 +21,7 @@ const adapter = new BiometricsAdapter();
 
 export default async function captureInWorker(task: CaptureTask): Promise<CaptureReply> {
   if (task.warm === true) {
-    adapter.warm();
-    await new Promise((resolve) => setTimeout(resolve, 50)); // hold this worker so the next warm task goes to another
+    await adapter.warm(); // holds this worker ~0.5 s: the next warm task goes to another
     return { ok: true, captured: { fingers: [], irises: [], exceptions: 0 } };
   }
   try {

@@ -4,6 +4,7 @@
  * The answer is the same as `readBiometrics` in the calling thread, IntakeError included.
  */
 import { Piscina } from 'piscina';
+import { workerFile } from '../../engine/index.ts';
 import { IntakeError, type Biometrics } from './index.ts';
 import type { IntakeOutcome } from './intake-worker.ts';
 
@@ -13,7 +14,7 @@ export class IntakePool {
   constructor(threads: number) {
     if (!Number.isInteger(threads) || threads < 1) throw new Error(`intake threads must be a positive integer, got ${threads}`);
     this.#piscina = new Piscina<Uint8Array, IntakeOutcome>({
-      filename: new URL('./intake-worker-entry.mjs', import.meta.url).href,
+      filename: workerFile(import.meta.url, 'intake-worker'), // compiled .js, or the tsx entry beside the sources
       minThreads: 1,
       maxThreads: threads,
       maxQueue: Infinity, // the ABIS processor bounds what it accepts

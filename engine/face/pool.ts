@@ -5,6 +5,7 @@
  */
 import { Piscina } from 'piscina';
 import { EngineError } from '../errors.ts';
+import { workerFile } from '../worker-file.ts';
 import type { FaceTemplateResult } from './extractor.ts';
 import type { FaceTaskOutcome } from './face-worker.ts';
 
@@ -14,7 +15,7 @@ export class FacePool {
   constructor(threads: number) {
     if (!Number.isInteger(threads) || threads < 1) throw new EngineError('ERR_FACE_POOL', `face threads must be a positive integer, got ${threads}`);
     this.#piscina = new Piscina<Uint8Array, FaceTaskOutcome>({
-      filename: new URL('./face-worker-entry.mjs', import.meta.url).href,
+      filename: workerFile(import.meta.url, 'face-worker'), // compiled .js, or the tsx entry beside the sources
       minThreads: 1,
       maxThreads: threads,
       idleTimeout: 60_000,

@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { EngineError } from '../errors.ts';
+import { workerFile } from '../worker-file.ts';
 import type { PoolTask, ScanResult, ScanTask, VectorScanResult, VectorScanTask, VectorizeTask } from './scan-task.ts';
 
 export const POOL_SIZE_ENV = 'BIODEDUP_POOL_SIZE';
@@ -25,7 +26,7 @@ export class ScanPool {
     if (!Number.isInteger(threads) || threads < 1) throw new EngineError('ERR_GALLERY_CONFIG', `pool size must be a positive integer, got ${threads}`);
     this.threads = threads;
     this.#piscina = new Piscina<PoolTask, ScanResult | VectorScanResult | number>({
-      filename: new URL('./scan-worker-entry.mjs', import.meta.url).href,
+      filename: workerFile(import.meta.url, 'scan-worker'), // compiled .js, or the tsx entry beside the sources
       minThreads: threads,
       maxThreads: threads,
       // queue without bound here: the engine bounds the work it accepts (pendingJobs)
