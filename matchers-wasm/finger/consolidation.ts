@@ -9,6 +9,7 @@ import {
 } from './params';
 import { angleDelta, fastAtan2, sigmoid, ramp, rampX4, angleDeltaX4, fastAtan2X4 } from './math';
 import { xOffset, yOffset, directionOffset } from './layout';
+import { compactX, compactY, compactDirection } from './compact-layout';
 import { pairKeys, keySimilarity, keyPair, pairsSwapped } from './similarity';
 
 const R = MAX_RELAXATION_PAIRS; // a multiple of 16: rows are scanned 4 lanes, relaxed 16 lanes at a time
@@ -27,6 +28,8 @@ const compatibility = new StaticArray<f32>(R * R);
 const next = new StaticArray<f32>(R);
 const efficiency = new StaticArray<f32>(R);
 const ownTurn = new StaticArray<f32>(R);
+/** Rows of the compatibility matrix with a non-zero entry (the compact path's relaxation). */
+const rowLive = new StaticArray<bool>(R);
 /** Pairs averaged into the score, by min(na, nb). */
 const scoredPairs = new StaticArray<i32>(MAX_MINUTIAE + 1);
 
@@ -64,23 +67,39 @@ function selectTopPairs(count: i32, k: i32): void {
   }
 }
 
-/** Raw score in [0, 1] from `count` local pairs between templates a and b. */
+/** Raw score in [0, 1] from `count` local pairs between MCC1 templates a and b. */
 export function consolidate(a: usize, b: usize, count: i32): f32 {
   const na = <i32>load<u32>(a, 4), nb = <i32>load<u32>(b, 4);
+  return consolidateAt(false, na, a + <usize>xOffset(na), a + <usize>yOffset(na), a + <usize>directionOffset(na),
+    nb, b + <usize>xOffset(nb), b + <usize>yOffset(nb), b + <usize>directionOffset(nb), count);
+}
+
+/** The same on compact templates (compact-layout.ts), whose minutia fields sit elsewhere. */
+export function consolidateCompact(a: usize, b: usize, count: i32): f32 {
+  const na = <i32>load<u32>(a, 4), nb = <i32>load<u32>(b, 4);
+  return consolidateAt(true, na, a + <usize>compactX(na), a + <usize>compactY(na), a + <usize>compactDirection(na),
+    nb, b + <usize>compactX(nb), b + <usize>compactY(nb), b + <usize>compactDirection(nb), count);
+}
+
+/**
+ * Raw score from `count` local pairs, given where each template's x, y and direction arrays are.
+ * `early` (the compact path) skips work whose result is known to be zero: the same score, bit
+ * for bit; the MCC1 path keeps today's code as the speed baseline.
+ */
+// @ts-ignore: decorator
+@inline function consolidateAt(early: bool, na: i32, axp: usize, ayp: usize, atp: usize, nb: i32, bxp: usize, byp: usize, btp: usize, count: i32): f32 {
   const n = min<i32>(min<i32>(na, nb), min<i32>(R, count));
   chosenCount = n;
   if (n == 0) return 0;
   selectTopPairs(count, n);
-  gatherPairs(a, na, b, nb, n);
-  if (ASC_FEATURE_SIMD) compatibilitiesSimd(n); else compatibilitiesScalar(n);
-  relax(n);
+  gatherPairs(axp, ayp, atp, bxp, byp, btp, n);
+  if (ASC_FEATURE_SIMD) compatibilitiesSimd(n, early); else compatibilitiesScalar(n);
+  relax(n, early);
   return scoreBestPairs(n, unchecked(scoredPairs[min<i32>(na, nb)]));
 }
 
 /** Copies the chosen pairs' minutiae into the SoA arrays, zero-padded to a multiple of 4. */
-function gatherPairs(a: usize, na: i32, b: usize, nb: i32, n: i32): void {
-  const axp = a + <usize>xOffset(na), ayp = a + <usize>yOffset(na), atp = a + <usize>directionOffset(na);
-  const bxp = b + <usize>xOffset(nb), byp = b + <usize>yOffset(nb), btp = b + <usize>directionOffset(nb);
+function gatherPairs(axp: usize, ayp: usize, atp: usize, bxp: usize, byp: usize, btp: usize, n: i32): void {
   for (let t = 0; t < n; t++) {
     const key = unchecked(pairKeys[t]);
     const p = keyPair(key), sim = keySimilarity(key);
@@ -106,7 +125,7 @@ function gatherPairs(a: usize, na: i32, b: usize, nb: i32, n: i32): void {
  * the relative directions, d3 = disagreement of the radial angle (segment t→k seen from t's
  * direction). d3 needs only the turn between the two segments: one atan2 of (cross, dot).
  */
-function compatibilitiesSimd(n: i32): void {
+function compatibilitiesSimd(n: i32, early: bool): void {
   for (let t = 0; t < n; t++) unchecked(ownTurn[t] = angleDelta(unchecked(ta[t]), unchecked(tb[t])));
   for (let t = n; t < ((n + 3) & ~3); t++) unchecked(ownTurn[t] = 0);
   const lanes = (n + 3) & ~3;
@@ -124,11 +143,17 @@ function compatibilitiesSimd(n: i32): void {
       const da = f32x4.sqrt(f32x4.add(f32x4.mul(dxa, dxa), f32x4.mul(dya, dya)));
       const db = f32x4.sqrt(f32x4.add(f32x4.mul(dxb, dxb), f32x4.mul(dyb, dyb)));
       const d1 = f32x4.abs(f32x4.sub(da, db));
+      const distanceFit = rampX4(d1, COMPAT_DISTANCE_MU, COMPAT_DISTANCE_TAU);
+      const col = changetype<usize>(compatibility) + <usize>(k * R + t) * 4;
+      if (early && !v128.any_true(distanceFit)) { // base would be 0 × the direction fit: zero, as below
+        v128.store(row + o, distanceFit);
+        store<f32>(col, 0); store<f32>(col + <usize>(R * 4), 0); store<f32>(col + <usize>(R * 8), 0); store<f32>(col + <usize>(R * 12), 0);
+        continue;
+      }
       const relA = angleDeltaX4(tat, v128.load(changetype<usize>(ta) + o));
       const relB = angleDeltaX4(tbt, v128.load(changetype<usize>(tb) + o));
       const d2 = f32x4.abs(angleDeltaX4(relA, relB));
-      const base = f32x4.mul(rampX4(d1, COMPAT_DISTANCE_MU, COMPAT_DISTANCE_TAU), rampX4(d2, COMPAT_DIRECTION_MU, COMPAT_DIRECTION_TAU));
-      const col = changetype<usize>(compatibility) + <usize>(k * R + t) * 4;
+      const base = f32x4.mul(distanceFit, rampX4(d2, COMPAT_DIRECTION_MU, COMPAT_DIRECTION_TAU));
       if (!v128.any_true(base)) { // the usual case for non-mated pairs: skip the radial angles
         v128.store(row + o, base);
         store<f32>(col, 0); store<f32>(col + <usize>(R * 4), 0); store<f32>(col + <usize>(R * 8), 0); store<f32>(col + <usize>(R * 12), 0);
@@ -165,14 +190,27 @@ function compatibilitiesScalar(n: i32): void {
   }
 }
 
-/** λ_t ← wR·λ_t + (1 − wR)·Σ_k ρ(t, k)·λ_k / (n − 1), nrel times. */
-function relax(n: i32): void {
+/**
+ * λ_t ← wR·λ_t + (1 − wR)·Σ_k ρ(t, k)·λ_k / (n − 1), nrel times. With `early`, a row of zero
+ * compatibilities (usual for non-mated pairs) skips its sum, which would be +0 (ρ = +0, λ ≥ 0).
+ */
+function relax(n: i32, early: bool): void {
   const lanes = (n + 15) & ~15;
+  if (ASC_FEATURE_SIMD && early) {
+    for (let t = 0; t < n; t++) {
+      const row = changetype<usize>(compatibility) + <usize>(t * R * 4);
+      let any = v128.or(v128.load(row), v128.load(row, 16));
+      for (let k = 8; k < lanes; k += 8) any = v128.or(any, v128.or(v128.load(row + (<usize>k << 2)), v128.load(row + (<usize>k << 2), 16)));
+      unchecked(rowLive[t] = v128.any_true(any));
+    }
+  }
   const selfW = RELAXATION_SELF_WEIGHT, otherW: f32 = (1.0 - RELAXATION_SELF_WEIGHT) / <f32>max<i32>(n - 1, 1);
   for (let it = 0; it < RELAXATION_ITERATIONS; it++) {
     for (let t = 0; t < n; t++) {
       let sum: f32 = 0;
-      if (ASC_FEATURE_SIMD) {
+      if (ASC_FEATURE_SIMD && early && !unchecked(rowLive[t])) {
+        // sum stays +0
+      } else if (ASC_FEATURE_SIMD) {
         // 16 lanes per step (lanes past n hold λ = 0): no per-vector loop overhead
         const row = changetype<usize>(compatibility) + <usize>(t * R * 4);
         const lambda = changetype<usize>(relaxedSimilarity);
