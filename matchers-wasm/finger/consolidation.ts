@@ -7,7 +7,7 @@ import {
   COMPAT_DISTANCE_MU, COMPAT_DISTANCE_TAU, COMPAT_DIRECTION_MU, COMPAT_DIRECTION_TAU,
   COMPAT_RADIAL_MU, COMPAT_RADIAL_TAU, MIN_SCORED_PAIRS, MAX_SCORED_PAIRS, SCORED_PAIRS_MU, SCORED_PAIRS_TAU,
 } from './params';
-import { angleDelta, fastAtan2, sigmoid, ramp, rampX4, angleDeltaX4, fastAtan2X4 } from './math';
+import { angleDelta, fastAtan2, sigmoid, ramp, rampX4, rampX4Fast, angleDeltaX4, fastAtan2X4, fastAtan2X4Fast } from './math';
 import { xOffset, yOffset, directionOffset } from './layout';
 import { compactX, compactY, compactDirection } from './compact-layout';
 import { pairKeys, keySimilarity, keyPair, pairsSwapped } from './similarity';
@@ -93,7 +93,7 @@ export function consolidateCompact(a: usize, b: usize, count: i32): f32 {
   if (n == 0) return 0;
   selectTopPairs(count, n);
   gatherPairs(axp, ayp, atp, bxp, byp, btp, n);
-  if (ASC_FEATURE_SIMD) compatibilitiesSimd(n, early); else compatibilitiesScalar(n);
+  if (ASC_FEATURE_SIMD) { if (early) compatibilitiesCompact(n); else compatibilitiesSimd(n); } else compatibilitiesScalar(n);
   relax(n, early);
   return scoreBestPairs(n, unchecked(scoredPairs[min<i32>(na, nb)]));
 }
@@ -125,7 +125,7 @@ function gatherPairs(axp: usize, ayp: usize, atp: usize, bxp: usize, byp: usize,
  * the relative directions, d3 = disagreement of the radial angle (segment t→k seen from t's
  * direction). d3 needs only the turn between the two segments: one atan2 of (cross, dot).
  */
-function compatibilitiesSimd(n: i32, early: bool): void {
+function compatibilitiesSimd(n: i32): void {
   for (let t = 0; t < n; t++) unchecked(ownTurn[t] = angleDelta(unchecked(ta[t]), unchecked(tb[t])));
   for (let t = n; t < ((n + 3) & ~3); t++) unchecked(ownTurn[t] = 0);
   const lanes = (n + 3) & ~3;
@@ -143,17 +143,11 @@ function compatibilitiesSimd(n: i32, early: bool): void {
       const da = f32x4.sqrt(f32x4.add(f32x4.mul(dxa, dxa), f32x4.mul(dya, dya)));
       const db = f32x4.sqrt(f32x4.add(f32x4.mul(dxb, dxb), f32x4.mul(dyb, dyb)));
       const d1 = f32x4.abs(f32x4.sub(da, db));
-      const distanceFit = rampX4(d1, COMPAT_DISTANCE_MU, COMPAT_DISTANCE_TAU);
-      const col = changetype<usize>(compatibility) + <usize>(k * R + t) * 4;
-      if (early && !v128.any_true(distanceFit)) { // base would be 0 × the direction fit: zero, as below
-        v128.store(row + o, distanceFit);
-        store<f32>(col, 0); store<f32>(col + <usize>(R * 4), 0); store<f32>(col + <usize>(R * 8), 0); store<f32>(col + <usize>(R * 12), 0);
-        continue;
-      }
       const relA = angleDeltaX4(tat, v128.load(changetype<usize>(ta) + o));
       const relB = angleDeltaX4(tbt, v128.load(changetype<usize>(tb) + o));
       const d2 = f32x4.abs(angleDeltaX4(relA, relB));
-      const base = f32x4.mul(distanceFit, rampX4(d2, COMPAT_DIRECTION_MU, COMPAT_DIRECTION_TAU));
+      const base = f32x4.mul(rampX4(d1, COMPAT_DISTANCE_MU, COMPAT_DISTANCE_TAU), rampX4(d2, COMPAT_DIRECTION_MU, COMPAT_DIRECTION_TAU));
+      const col = changetype<usize>(compatibility) + <usize>(k * R + t) * 4;
       if (!v128.any_true(base)) { // the usual case for non-mated pairs: skip the radial angles
         v128.store(row + o, base);
         store<f32>(col, 0); store<f32>(col + <usize>(R * 4), 0); store<f32>(col + <usize>(R * 8), 0); store<f32>(col + <usize>(R * 12), 0);
@@ -163,6 +157,57 @@ function compatibilitiesSimd(n: i32, early: bool): void {
       const negTurn = f32x4.neg(turn);
       const rowT = f32x4.mul(base, rampX4(f32x4.abs(angleDeltaX4(turnT, negTurn)), COMPAT_RADIAL_MU, COMPAT_RADIAL_TAU));
       const colT = f32x4.mul(base, rampX4(f32x4.abs(angleDeltaX4(v128.load(changetype<usize>(ownTurn) + o), negTurn)), COMPAT_RADIAL_MU, COMPAT_RADIAL_TAU));
+      v128.store(row + o, rowT);
+      store<f32>(col, f32x4.extract_lane(colT, 0));
+      store<f32>(col + <usize>(R * 4), f32x4.extract_lane(colT, 1));
+      store<f32>(col + <usize>(R * 8), f32x4.extract_lane(colT, 2));
+      store<f32>(col + <usize>(R * 12), f32x4.extract_lane(colT, 3));
+    }
+    unchecked(compatibility[t * R + t] = 0);
+  }
+}
+
+/** compatibilitiesSimd for the compact path (see consolidateAt's `early`). */
+function compatibilitiesCompact(n: i32): void {
+  for (let t = 0; t < n; t++) unchecked(ownTurn[t] = angleDelta(unchecked(ta[t]), unchecked(tb[t])));
+  for (let t = n; t < ((n + 3) & ~3); t++) unchecked(ownTurn[t] = 0);
+  const lanes = (n + 3) & ~3;
+  // As compatibilitiesSimd, with the same results: a block whose distances all disagree is zero
+  // whatever its directions (0 × the direction fit), and ramps use pseudo-min/max.
+  // Upper triangle only, four columns at a time: d1, d2 and the segment turn are symmetric in
+  // (t, k); only d3 differs, through each end's own turn. The mirror entries are scattered.
+  for (let t = 0; t < n; t++) {
+    const xat = f32x4.splat(unchecked(xa[t])), yat = f32x4.splat(unchecked(ya[t])), tat = f32x4.splat(unchecked(ta[t]));
+    const xbt = f32x4.splat(unchecked(xb[t])), ybt = f32x4.splat(unchecked(yb[t])), tbt = f32x4.splat(unchecked(tb[t]));
+    const turnT = f32x4.splat(unchecked(ownTurn[t]));
+    const row = changetype<usize>(compatibility) + <usize>(t * R * 4);
+    for (let k = (t + 1) & ~3; k < lanes; k += 4) {
+      const o = <usize>(k << 2);
+      const dxa = f32x4.sub(v128.load(changetype<usize>(xa) + o), xat), dya = f32x4.sub(v128.load(changetype<usize>(ya) + o), yat);
+      const dxb = f32x4.sub(v128.load(changetype<usize>(xb) + o), xbt), dyb = f32x4.sub(v128.load(changetype<usize>(yb) + o), ybt);
+      const da = f32x4.sqrt(f32x4.add(f32x4.mul(dxa, dxa), f32x4.mul(dya, dya)));
+      const db = f32x4.sqrt(f32x4.add(f32x4.mul(dxb, dxb), f32x4.mul(dyb, dyb)));
+      const d1 = f32x4.abs(f32x4.sub(da, db));
+      const distanceFit = rampX4Fast(d1, COMPAT_DISTANCE_MU, COMPAT_DISTANCE_TAU);
+      const col = changetype<usize>(compatibility) + <usize>(k * R + t) * 4;
+      if (!v128.any_true(distanceFit)) { // base would be 0 × the direction fit: zero, as below
+        v128.store(row + o, distanceFit);
+        store<f32>(col, 0); store<f32>(col + <usize>(R * 4), 0); store<f32>(col + <usize>(R * 8), 0); store<f32>(col + <usize>(R * 12), 0);
+        continue;
+      }
+      const relA = angleDeltaX4(tat, v128.load(changetype<usize>(ta) + o));
+      const relB = angleDeltaX4(tbt, v128.load(changetype<usize>(tb) + o));
+      const d2 = f32x4.abs(angleDeltaX4(relA, relB));
+      const base = f32x4.mul(distanceFit, rampX4Fast(d2, COMPAT_DIRECTION_MU, COMPAT_DIRECTION_TAU));
+      if (!v128.any_true(base)) { // the usual case for non-mated pairs: skip the radial angles
+        v128.store(row + o, base);
+        store<f32>(col, 0); store<f32>(col + <usize>(R * 4), 0); store<f32>(col + <usize>(R * 8), 0); store<f32>(col + <usize>(R * 12), 0);
+        continue;
+      }
+      const turn = fastAtan2X4Fast(f32x4.sub(f32x4.mul(dxa, dyb), f32x4.mul(dya, dxb)), f32x4.add(f32x4.mul(dxa, dxb), f32x4.mul(dya, dyb)));
+      const negTurn = f32x4.neg(turn);
+      const rowT = f32x4.mul(base, rampX4Fast(f32x4.abs(angleDeltaX4(turnT, negTurn)), COMPAT_RADIAL_MU, COMPAT_RADIAL_TAU));
+      const colT = f32x4.mul(base, rampX4Fast(f32x4.abs(angleDeltaX4(v128.load(changetype<usize>(ownTurn) + o), negTurn)), COMPAT_RADIAL_MU, COMPAT_RADIAL_TAU));
       v128.store(row + o, rowT);
       store<f32>(col, f32x4.extract_lane(colT, 0));
       store<f32>(col + <usize>(R * 4), f32x4.extract_lane(colT, 1));
