@@ -95,7 +95,7 @@ export function consolidateCompact(a: usize, b: usize, count: i32): f32 {
   gatherPairs(axp, ayp, atp, bxp, byp, btp, n);
   if (ASC_FEATURE_SIMD) { if (early) compatibilitiesCompact(n); else compatibilitiesSimd(n); } else compatibilitiesScalar(n);
   relax(n, early);
-  return scoreBestPairs(n, unchecked(scoredPairs[min<i32>(na, nb)]));
+  return early ? scoreBestPairsCompact(n, unchecked(scoredPairs[min<i32>(na, nb)])) : scoreBestPairs(n, unchecked(scoredPairs[min<i32>(na, nb)]));
 }
 
 /** Copies the chosen pairs' minutiae into the SoA arrays, zero-padded to a multiple of 4. */
@@ -289,6 +289,34 @@ function scoreBestPairs(n: i32, scored: i32): f32 {
     }
     unchecked(scoredFlag[best] = 1);
     total += unchecked(relaxedSimilarity[best]);
+  }
+  return total / <f32>np;
+}
+
+/** The np chosen pairs of scoreBestPairsCompact, by descending efficiency. */
+const ranked = new StaticArray<i32>(MAX_SCORED_PAIRS + 1);
+
+/**
+ * scoreBestPairs in one pass: the np most efficient pairs kept in a list sorted by descending
+ * efficiency, a pair placed after those of equal efficiency (scoreBestPairs takes the lowest
+ * index among equals first), then summed in that order: the same pairs, the same sum.
+ */
+function scoreBestPairsCompact(n: i32, scored: i32): f32 {
+  const np = min<i32>(n, scored);
+  let kept = 0;
+  for (let t = 0; t < n; t++) {
+    const e = unchecked(relaxedSimilarity[t]) / unchecked(initialSimilarity[t]);
+    unchecked(efficiency[t] = e);
+    if (kept == np && !(e > unchecked(efficiency[ranked[np - 1]]))) continue;
+    let p = kept < np ? kept++ : np - 1;
+    while (p > 0 && unchecked(efficiency[ranked[p - 1]]) < e) { unchecked(ranked[p] = ranked[p - 1]); p--; }
+    unchecked(ranked[p] = t);
+  }
+  let total: f32 = 0;
+  for (let s = 0; s < np; s++) {
+    const t = unchecked(ranked[s]);
+    unchecked(scoredFlag[t] = 1);
+    total += unchecked(relaxedSimilarity[t]);
   }
   return total / <f32>np;
 }
