@@ -131,7 +131,7 @@ function scanRows(a: usize, b: usize): i32 {
  * (Measured on FVC2002: keeping one loses accuracy, three is no better than keeping all.)
  * Moves the row's two largest keys to rowStart and returns the new pair count.
  */
-export function keepTwoBest(rowStart: i32, count: i32): i32 {
+function keepTwoBest(rowStart: i32, count: i32): i32 {
   if (count - rowStart <= 2) return count;
   let best = unchecked(pairKeys[rowStart]), second = unchecked(pairKeys[rowStart + 1]);
   if (second > best) { const t = best; best = second; second = t; }
