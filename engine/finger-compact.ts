@@ -19,12 +19,6 @@ export const CELLS = 112;
 const LAYER = CELLS / 8;
 const COMPACT_CYLINDER = LAYER * LAYERS;
 
-const BIT_COUNT = Uint8Array.from({ length: 256 }, (_, v) => {
-  let c = 0;
-  for (let x = v; x !== 0; x >>= 1) c += x & 1;
-  return c;
-});
-
 function align16(v: number): number {
   return (v + 15) & ~15;
 }
@@ -49,68 +43,86 @@ function corrupt(reason: string): EngineError {
   return new EngineError('ERR_TEMPLATE_CORRUPT', `finger template cannot be packed: ${reason}`);
 }
 
-/** Set bits of bytes [from, from + length). */
-function bitsIn(bytes: Uint8Array, from: number, length: number): number {
-  let c = 0;
-  for (let k = from; k < from + length; k++) c += BIT_COUNT[bytes[k]];
-  return c;
-}
-
-/** True when bytes [from, from + length) are all zero. */
-function zeroIn(bytes: Uint8Array, from: number, length: number): boolean {
-  for (let k = from; k < from + length; k++) if (bytes[k] !== 0) return false;
-  return true;
+function bitCount32(v: number): number {
+  v -= (v >>> 1) & 0x55555555;
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 /**
- * MCC1 bytes (already checked by FingerMatcher.templateFromBytes or built by createTemplate) →
- * compact bytes. ERR_TEMPLATE_CORRUPT when the MCC1 bytes are not what the kernel builds (bits
- * outside the 112 cells, a norm that is not √ of the cylinder's bits): packing would change
- * such a template's scores, so it is refused instead.
+ * Set bits of the 14 cell bytes of the 16-byte word at `from`, or −1 when the word's two bytes
+ * past the cells are not zero.
  */
-export function compactFingerTemplate(mcc1: Uint8Array): Uint8Array {
+function cellBits(view: DataView, from: number): number {
+  if (view.getUint16(from + LAYER, true) !== 0) return -1;
+  return bitCount32(view.getUint32(from, true)) + bitCount32(view.getUint32(from + 4, true))
+    + bitCount32(view.getUint32(from + 8, true)) + bitCount32(view.getUint16(from + 12, true));
+}
+
+/**
+ * Throws ERR_TEMPLATE_CORRUPT unless MCC1 bytes (already size-checked) are what the kernel
+ * builds: no bit outside the 112 cells, each norm √ of its cylinder's bits. Returns the number
+ * of cylinders whose cells are not all valid (the compact form's explicit masks).
+ */
+export function checkPackable(mcc1: Uint8Array): number {
   const view = new DataView(mcc1.buffer, mcc1.byteOffset, mcc1.byteLength);
   if (mcc1.length < MCC1_HEADER || view.getUint32(0, true) !== MCC1_MAGIC) throw corrupt('not an MCC1 template');
   const n = view.getUint32(4, true);
   if (n > 255 || mcc1.length !== mcc1Bytes(n)) throw corrupt('size does not match the cylinder count');
   const cylinders = mcc1CylindersAt(n);
-  // masks: entry 0 is all-valid, the others in first-use order
-  const maskIndex = new Uint8Array(n);
-  const explicit: number[] = [];
+  let partial = 0;
   for (let c = 0; c < n; c++) {
     const at = cylinders + c * MCC1_CYLINDER;
-    for (let w = 0; w <= LAYERS; w++) {
-      if (!zeroIn(mcc1, at + w * WORD + LAYER, WORD - LAYER)) throw corrupt(`cylinder ${c} has bits outside its cells`);
+    const valid = cellBits(view, at);
+    let bits = 0;
+    for (let w = 1; w <= LAYERS; w++) {
+      const b = cellBits(view, at + w * WORD);
+      if (b < 0) { bits = -1; break; }
+      bits += b;
     }
-    const valid = bitsIn(mcc1, at, LAYER);
-    if (valid < CELLS) {
-      explicit.push(c);
-      maskIndex[c] = explicit.length;
-    }
+    if (valid < 0 || bits < 0) throw corrupt(`cylinder ${c} has bits outside its cells`);
+    if (view.getFloat32(MCC1_HEADER + 12 * n + 4 * c, true) !== Math.fround(Math.sqrt(bits))) throw corrupt(`cylinder ${c} has a norm that does not match its bits`);
+    if (valid < CELLS) partial++;
   }
-  const out = new Uint8Array(compactBytes(n, explicit.length));
+  return partial;
+}
+
+/**
+ * MCC1 bytes (already checked by FingerMatcher.templateFromBytes or built by createTemplate) →
+ * compact bytes. ERR_TEMPLATE_CORRUPT when the MCC1 bytes are not what the kernel builds (see
+ * checkPackable): packing would change such a template's scores, so it is refused instead.
+ */
+export function compactFingerTemplate(mcc1: Uint8Array): Uint8Array {
+  const masks = checkPackable(mcc1);
+  const view = new DataView(mcc1.buffer, mcc1.byteOffset, mcc1.byteLength);
+  const n = view.getUint32(4, true);
+  const cylinders = mcc1CylindersAt(n);
+  const out = new Uint8Array(compactBytes(n, masks));
   const o = new DataView(out.buffer);
   o.setUint32(0, COMPACT_MAGIC, true);
   o.setUint32(4, n, true);
   o.setUint32(8, out.length, true);
   o.setUint32(12, view.getUint32(12, true), true);
-  o.setUint32(16, explicit.length, true);
+  o.setUint32(16, masks, true);
   out.set(mcc1.subarray(MCC1_HEADER, MCC1_HEADER + 12 * n), COMPACT_HEADER); // x, y, direction
   const masksAt = COMPACT_HEADER + 16 * n;
-  out.fill(0xff, masksAt, masksAt + LAYER);
-  explicit.forEach((c, k) => out.set(mcc1.subarray(cylinders + c * MCC1_CYLINDER, cylinders + c * MCC1_CYLINDER + LAYER), masksAt + (k + 1) * LAYER));
-  const packedAt = compactCylindersAt(n, explicit.length);
+  out.fill(0xff, masksAt, masksAt + LAYER); // entry 0: all cells valid
+  const packedAt = compactCylindersAt(n, masks);
+  let explicit = 0;
   for (let c = 0; c < n; c++) {
     const at = cylinders + c * MCC1_CYLINDER;
+    const valid = cellBits(view, at);
+    if (valid < CELLS) out.set(mcc1.subarray(at, at + LAYER), masksAt + ++explicit * LAYER);
     let bits = 0;
     for (let w = 1; w <= LAYERS; w++) {
-      out.set(mcc1.subarray(at + w * WORD, at + w * WORD + LAYER), packedAt + c * COMPACT_CYLINDER + (w - 1) * LAYER);
-      bits += bitsIn(mcc1, at + w * WORD, LAYER);
+      const from = at + w * WORD;
+      bits += cellBits(view, from);
+      const to = packedAt + c * COMPACT_CYLINDER + (w - 1) * LAYER;
+      for (let k = 0; k < LAYER; k++) out[to + k] = mcc1[from + k];
     }
-    if (view.getFloat32(MCC1_HEADER + 12 * n + 4 * c, true) !== Math.fround(Math.sqrt(bits))) throw corrupt(`cylinder ${c} has a norm that does not match its bits`);
     o.setUint16(COMPACT_HEADER + 12 * n + 2 * c, bits, true);
-    out[COMPACT_HEADER + 14 * n + c] = bitsIn(mcc1, at, LAYER);
-    out[COMPACT_HEADER + 15 * n + c] = maskIndex[c];
+    out[COMPACT_HEADER + 14 * n + c] = valid;
+    out[COMPACT_HEADER + 15 * n + c] = valid < CELLS ? explicit : 0;
   }
   return out;
 }

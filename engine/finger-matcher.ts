@@ -8,7 +8,7 @@ import { EngineError } from './errors.ts';
 import { ProbeSlots } from './probe-slots.ts';
 import { instantiateFingerKernel, type FingerKernelExports, type KernelSource } from './finger-kernel.ts';
 import { calibrateFingerScore } from './finger-calibration.ts';
-import { COMPACT_MAGIC, compactFingerTemplate } from './finger-compact.ts';
+import { COMPACT_MAGIC, checkPackable, compactFingerTemplate } from './finger-compact.ts';
 
 /** A template as stored: the kernel's relocatable binary layout (magic "MCC1"). */
 export interface FingerTemplate {
@@ -159,6 +159,9 @@ export class FingerMatcher {
         throw new EngineError('ERR_TEMPLATE_CORRUPT', `template minutia ${k} has out-of-range fields`);
       }
     }
+    // ... and be what the kernel builds (norms, cell bits), so the gallery can pack it with the
+    // same scores: refused here, before an insert commits it, not later in a shard
+    checkPackable(bytes);
     return t;
   }
 

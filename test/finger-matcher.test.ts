@@ -877,6 +877,8 @@ describe('compact in-RAM form (MCK1)', () => {
     ];
     for (const [what, bytes] of refusedMcc1) {
       expect(() => compactFingerTemplate(bytes), what).toThrow(EngineError);
+      // the intake check refuses them too, before an insert could store what a shard cannot hold
+      try { simd.templateFromBytes(bytes); expect.unreachable(what); } catch (e) { expect((e as EngineError).code, what).toBe('ERR_TEMPLATE_CORRUPT'); }
       try { compactFingerTemplate(bytes); } catch (e) { expect((e as EngineError).code, what).toBe('ERR_TEMPLATE_CORRUPT'); }
     }
     const c = compactFingerTemplate(good);
