@@ -50,7 +50,8 @@ const ACCURACY_USAGE = `accuracy [--modality finger|iris|face] [--set DIR]... [-
   --scores FILE    every comparison, one per line: probe<TAB>gallery<TAB>score (-inf: failed to enrol)`;
 
 const SPEED_USAGE = `speed [--set DIR]... [--iris-set DIR] [--suite NAME] [--json FILE]
-  1:N scan speed on one thread (benchmark.js): finger SIMD kernel against the scalar baseline;
+  1:N scan speed on one thread (benchmark.js): finger compact kernel on compact templates beside
+  today's MCC1 kernel (scores checked equal) and its scalar build, and RAM bytes per template;
   iris comparisons with the rotation search against a plain one-position scan of the same gallery;
   fingerprint extraction per image on one core (fingerExtractMsMedian: all FVC2002 B images under
   <data>/fingerprint/fvc2002, DB2 at 569 dpi, 3 passes) beside a 3×3 box-filter pass over the
@@ -107,7 +108,7 @@ const USAGE = `usage: npm run bench -- <command> [options]
 commands:
   accuracy   verification accuracy on FVC-style sets (or generated data)
   report     the same as one HTML page with plots, for your own data and peers' scores
-  speed      1:N scan speed, SIMD kernel and scalar baseline
+  speed      1:N scan speed, compact kernel beside the MCC1 kernel and its scalar build
   calibrate  fit the score calibration on cross-set impostors
   store      durable-store load figures: inserts/s and the shard-rebuild read (store-load.ts)
   identify   1:N identify at scale: load, memory, latency, throughput, FNIR/FPIR with planted mates

@@ -22,6 +22,10 @@ export interface FingerKernelExports {
   buildTemplate(input: number, n: number, out: number): number;
   compare(a: number, b: number): number;
   compareMany(probe: number, addresses: number, count: number, scores: number): void;
+  /** The same comparisons on compact templates (engine/finger-compact.ts): equal scores. */
+  compactMagic(): number;
+  compareCompact(a: number, b: number): number;
+  compareManyCompact(probe: number, addresses: number, count: number, scores: number): void;
   lastPairing(out: number): number;
   maxPairing(): number;
 }

@@ -8,6 +8,7 @@ import { EngineError } from './errors.ts';
 import { ProbeSlots } from './probe-slots.ts';
 import { instantiateFingerKernel, type FingerKernelExports, type KernelSource } from './finger-kernel.ts';
 import { calibrateFingerScore } from './finger-calibration.ts';
+import { COMPACT_MAGIC, checkPackable, compactFingerTemplate } from './finger-compact.ts';
 
 /** A template as stored: the kernel's relocatable binary layout (magic "MCC1"). */
 export interface FingerTemplate {
@@ -25,14 +26,27 @@ export interface TemplateOptions {
 
 export interface PreparedProbe {
   readonly template: FingerTemplate;
-  /** @internal address of the probe inside its matcher's memory */
+  /** @internal address of the probe inside its matcher's memory (MCC1, then the compact form) */
   readonly address: number;
+  /** @internal address of the probe's compact form */
+  readonly compactAddress: number;
   readonly matcher: FingerMatcher;
 }
+
+/**
+ * How a loaded gallery holds its templates in the matcher's memory: 'compact' (the default)
+ * repacks each MCC1 template losslessly (finger-compact.ts) and compares with the compact
+ * kernel; 'mcc1' keeps the stored bytes and today's kernel (the speed baseline). Scores are
+ * equal bit for bit.
+ */
+export type GalleryForm = 'compact' | 'mcc1';
 
 export interface FingerGallery {
   readonly size: number;
   readonly matcher: FingerMatcher;
+  readonly form: GalleryForm;
+  /** Bytes of the templates as held in memory (16-byte aligned each), the in-RAM cost. */
+  readonly templateBytes: number;
   /** @internal */
   readonly addressesPtr: number;
   /** @internal */
@@ -101,7 +115,8 @@ export class FingerMatcher {
     this.pairA = this.kernel.allocate(this.slotBytes);
     this.pairB = this.kernel.allocate(this.slotBytes);
     this.pairingPtr = this.kernel.allocate(this.kernel.maxPairing() * 20);
-    this.probes = new ProbeSlots(this, () => this.kernel.allocate(this.slotBytes));
+    // a probe slot holds the MCC1 bytes and the compact form (never larger) after them
+    this.probes = new ProbeSlots(this, () => this.kernel.allocate(2 * this.slotBytes + 16));
   }
 
   /**
@@ -144,6 +159,9 @@ export class FingerMatcher {
         throw new EngineError('ERR_TEMPLATE_CORRUPT', `template minutia ${k} has out-of-range fields`);
       }
     }
+    // ... and be what the kernel builds (norms, cell bits), so the gallery can pack it with the
+    // same scores: refused here, before an insert commits it, not later in a shard
+    checkPackable(bytes);
     return t;
   }
 
@@ -152,7 +170,9 @@ export class FingerMatcher {
     this.checkHeader(template); // before taking a slot, so a bad template leaks none
     const address = this.probes.take();
     this.copy(address, template);
-    return this.probes.issue({ template, address, matcher: this });
+    const compactAddress = align16(address + template.bytes.length);
+    new Uint8Array(this.kernel.memory.buffer, compactAddress).set(compactFingerTemplate(template.bytes));
+    return this.probes.issue({ template, address, compactAddress, matcher: this });
   }
 
   /** Returns a probe's slot for reuse; the probe must not be used afterwards. */
@@ -160,29 +180,31 @@ export class FingerMatcher {
     this.probes.release(probe);
   }
 
-  /** Copies templates into a contiguous, scan-ordered gallery in this matcher's memory. */
-  loadGallery(templates: readonly FingerTemplate[]): FingerGallery {
+  /** Copies templates into a contiguous, scan-ordered gallery in this matcher's memory, compact by default. */
+  loadGallery(templates: readonly FingerTemplate[], form: GalleryForm = 'compact'): FingerGallery {
     templates.forEach((t) => this.checkHeader(t)); // all or nothing: no half-loaded gallery
-    const total = templates.reduce((s, t) => s + align16(t.bytes.length), 0);
+    const held = form === 'compact' ? templates.map((t) => ({ bytes: compactFingerTemplate(t.bytes) })) : templates;
+    const total = held.reduce((s, t) => s + align16(t.bytes.length), 0);
     const base = this.kernel.allocate(total + 16);
     const addressesPtr = this.kernel.allocate(templates.length * 4 + 4);
     const scoresPtr = this.kernel.allocate(templates.length * 4 + 4);
     const start = align16(base);
     const addresses = new Uint32Array(this.kernel.memory.buffer, addressesPtr, templates.length);
     let offset = start;
-    templates.forEach((t, i) => {
+    held.forEach((t, i) => {
       this.copy(offset, t);
       addresses[i] = offset;
       offset += align16(t.bytes.length);
     });
-    return { size: templates.length, matcher: this, addressesPtr, scoresPtr };
+    return { size: templates.length, matcher: this, form, templateBytes: total, addressesPtr, scoresPtr };
   }
 
   /** Raw kernel similarities (0–1) of a prepared probe against every gallery template. */
   compareManyRaw(probe: PreparedProbe, gallery: FingerGallery, out = new Float32Array(gallery.size)): Float32Array {
     this.probes.check(probe);
     if (gallery.matcher !== this) throw new EngineError('ERR_MATCHER_MISMATCH', 'gallery belongs to another matcher');
-    this.kernel.compareMany(probe.address, gallery.addressesPtr, gallery.size, gallery.scoresPtr);
+    if (gallery.form === 'compact') this.kernel.compareManyCompact(probe.compactAddress, gallery.addressesPtr, gallery.size, gallery.scoresPtr);
+    else this.kernel.compareMany(probe.address, gallery.addressesPtr, gallery.size, gallery.scoresPtr);
     out.set(new Float32Array(this.kernel.memory.buffer, gallery.scoresPtr, gallery.size));
     return out;
   }
@@ -229,7 +251,7 @@ export class FingerMatcher {
     this.copy(address, template);
   }
 
-  private copy(address: number, { bytes }: FingerTemplate): void {
+  private copy(address: number, { bytes }: { bytes: Uint8Array }): void {
     new Uint8Array(this.kernel.memory.buffer, address, bytes.length).set(bytes);
   }
 
@@ -255,10 +277,14 @@ export class FingerMatcher {
 
 /**
  * The minutiae a template matches with (those with a valid cylinder, in the template's order):
- * what `explain()` indices refer to, for plotting evidence over the images.
+ * what `explain()` indices refer to, for plotting evidence over the images. Takes MCC1 bytes
+ * or their compact form.
  */
 export function templateMinutiae({ bytes, cylinderCount: n }: FingerTemplate): TemplateMinutia[] {
-  const view = new DataView(bytes.buffer, bytes.byteOffset + 16, 12 * n);
+  // the compact in-RAM form (finger-compact.ts, what the gallery's shards hold) has the same
+  // arrays after a 32-byte header
+  const header = bytes.length >= 4 && new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true) === COMPACT_MAGIC ? 32 : 16;
+  const view = new DataView(bytes.buffer, bytes.byteOffset + header, 12 * n);
   return Array.from({ length: n }, (_, k) => ({
     x: view.getFloat32(4 * k, true),
     y: -view.getFloat32(4 * (n + k), true), // stored y up

@@ -11,8 +11,9 @@ export {
 export {
   FingerMatcher, templateMinutiae,
   type FingerTemplate, type TemplateMinutia, type TemplateOptions, type PreparedProbe, type FingerGallery,
-  type ComparisonEvidence, type PairingEvidence,
+  type ComparisonEvidence, type PairingEvidence, type GalleryForm,
 } from './finger-matcher.ts';
+export { compactFingerTemplate, expandFingerTemplate } from './finger-compact.ts';
 export type { KernelVariant, KernelSource } from './finger-kernel.ts';
 export { calibrateFingerScore } from './finger-calibration.ts';
 export {

@@ -202,6 +202,35 @@ describe('shard scans split across tasks', () => {
     expect(() => scanner.scan({ ...task, knownScores: new Float32Array(3) })).toThrow(/known scores/);
   });
 
+  it('holds fingers in the compact form: smaller, expands to the inserted MCC1 bytes, scans to the 1:1 scores, vectors unchanged', async () => {
+    const { expandFingerTemplate, isCompactFingerTemplate } = await import('../engine/finger-compact.ts');
+    const { vectorOfTemplateBytes } = await import('../engine/gallery/vector-quantise.ts');
+    const { calibrateFingerScore } = await import('../engine/finger-calibration.ts');
+    const arena = new ShardArena(64, 1 << 20, 64 * 1024);
+    let mcc1Bytes = 0;
+    for (let s = 0; s < 10; s++) {
+      arena.appendSubject(s, [2, 7].map((position, i) => ({ modality: 1, position, bytes: enrolTemplates[s][i] })));
+      mcc1Bytes += enrolTemplates[s][0].length + enrolTemplates[s][1].length;
+    }
+    expect(arena.heapBytes).toBeLessThan(0.9 * mcc1Bytes);
+    for (let slot = 0; slot < arena.slotCount; slot++) {
+      const held = arena.templateView(slot), inserted = enrolTemplates[slot >> 1][slot & 1];
+      expect(isCompactFingerTemplate(held)).toBe(true);
+      expect(expandFingerTemplate(held)).toEqual(inserted);
+      expect(vectorOfTemplateBytes(held)).toEqual(vectorOfTemplateBytes(inserted));
+    }
+    const scanner = new ShardScanner();
+    const probe = { modalities: [1, 1], positions: [2, 7], templates: probeTemplates[3] };
+    const result = scanner.scan({ memory: arena.memory, slotCount: arena.slotCount, probe, threshold: -1000, k: 10 });
+    expect(result.comparisons).toBe(20);
+    [...result.subjects].forEach((subject, i) => {
+      for (const finger of [0, 1]) {
+        const expected = calibrateFingerScore(matcher.compareRaw(matcher.templateFromBytes(probeTemplates[3][finger]), matcher.templateFromBytes(enrolTemplates[subject][finger])));
+        expect(result.perFinger[2 * i + finger]).toBe(Math.fround(expected));
+      }
+    });
+  });
+
   it('ranks subjects jointly by vector and splits a range only between subjects', async () => {
     const { VectorScanner } = await import('../engine/gallery/vector-scanner.ts');
     const { quantiseQuery, quantiseVector, vectorOfTemplateBytes } = await import('../engine/gallery/vector-quantise.ts');

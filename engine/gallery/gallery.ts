@@ -3,6 +3,7 @@
  * known by its ordinal — the store sequence of its insert, so it is the same after every restart
  * (the prefilter's saved indexes are labelled with it) — which is what workers return. A
  * subject's templates go, together, into the newest shard with room. Main thread only.
+ * Finger templates are held in their compact form (the arena packs them, shard-arena.ts).
  */
 import { EngineError } from '../errors.ts';
 import { ShardArena, type ArenaTemplate, type SlotRange } from './shard-arena.ts';
@@ -60,7 +61,11 @@ export class Gallery {
   /** The live subjects' ordinals, in insert order. */
   ordinals(): IterableIterator<number> { return this.#referenceIds.keys(); }
 
-  /** A live subject's templates of one modality, as views into shard memory (copy to keep). */
+  /**
+   * A live subject's templates of one modality, as views into shard memory (copy to keep).
+   * Fingers come in the compact form: templateMinutiae and the prefilter's vectors read it as they
+   * read MCC1; expandFingerTemplate gives the MCC1 bytes.
+   */
   templatesOf(ordinal: number, modality: number): { position: number; bytes: Uint8Array }[] {
     const location = this.#locations.get(ordinal);
     if (location === undefined) return [];

@@ -1,6 +1,6 @@
 /** The 1:N engine's tuning constants, with their units. */
 export const GALLERY_PARAMS = Object.freeze({
-  /** Template slots per shard (count): 65,536 × ~3.6 KB ≈ 230 MB of templates per shard memory. */
+  /** Template slots per shard (count): 65,536 × ~2.9 KB (compact finger templates) ≈ 190 MB of templates per shard memory. */
   shardCapacity: 65536,
   /** Compact a shard when this share of its slots are tombstones (fraction). */
   compactAtTombstoneShare: 0.25,

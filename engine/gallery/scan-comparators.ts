@@ -9,6 +9,7 @@ import { EngineError } from '../errors.ts';
 import { instantiateFingerKernel, type FingerKernelExports } from '../finger-kernel.ts';
 import { instantiateIrisKernel, type IrisKernelExports } from '../iris-kernel.ts';
 import { calibrateFingerScore } from '../finger-calibration.ts';
+import { compactFingerTemplate } from '../finger-compact.ts';
 import { calibrateIrisScore } from '../iris-calibration.ts';
 import { align16 } from './shard-layout.ts';
 
@@ -27,6 +28,7 @@ export interface Comparator {
   compareStaged(column: number, count: number, out: Float32Array): void;
 }
 
+/** Fingers: the shards hold compact templates (finger-compact.ts); probes arrive as MCC1 and are packed here. */
 export class FingerComparator implements Comparator {
   readonly #kernel: FingerKernelExports = instantiateFingerKernel('simd');
   readonly #probePtrs: number[];
@@ -55,7 +57,9 @@ export class FingerComparator implements Comparator {
     if (view === null || view.getUint32(0, true) !== k.templateMagic() || n > k.maxMinutiae() || template.length !== k.templateBytes(n)) {
       throw new EngineError('ERR_TEMPLATE_CORRUPT', `probe column ${column} is not a valid fingerprint template`);
     }
-    new Uint8Array(k.memory.buffer, this.#probePtrs[column], template.length).set(template);
+    // the shards hold the compact form (gallery.ts): the probe is compared in it too
+    const compact = compactFingerTemplate(template);
+    new Uint8Array(k.memory.buffer, this.#probePtrs[column], compact.length).set(compact);
   }
 
   fits(count: number, usedBytes: number, length: number): boolean {
@@ -70,7 +74,7 @@ export class FingerComparator implements Comparator {
   }
 
   compareStaged(column: number, count: number, out: Float32Array): void {
-    this.#kernel.compareMany(this.#probePtrs[column], this.#addressesPtr, count, this.#scoresPtr);
+    this.#kernel.compareManyCompact(this.#probePtrs[column], this.#addressesPtr, count, this.#scoresPtr);
     const raw = new Float32Array(this.#kernel.memory.buffer, this.#scoresPtr, count);
     for (let j = 0; j < count; j++) out[j] = calibrateFingerScore(raw[j]);
   }

@@ -2,11 +2,14 @@
  * One shard: a fixed-capacity slot table and a template heap in a shared WebAssembly.Memory.
  * Only the main thread writes (append, tombstone); pool workers read the same memory without
  * copies of the gallery. Compaction writes a fresh arena, so a scan in flight keeps reading
- * the old one undisturbed.
+ * the old one undisturbed. Finger templates are held in their compact form (../finger-compact.ts:
+ * lossless, ~17 % smaller than MCC1, compared by the compact kernel with equal scores); MCC1 stays
+ * the stored format and is packed on append.
  */
 import { EngineError } from '../errors.ts';
+import { toCompactFingerTemplate } from '../finger-compact.ts';
 import {
-  ARENA_MAGIC, FLAG_TOMBSTONE, H_CAPACITY, H_HEAP_TOP, H_MAGIC, H_SLOT_COUNT, H_TOMBSTONES, PAGE_BYTES,
+  ARENA_MAGIC, FLAG_TOMBSTONE, H_CAPACITY, MODALITY_FINGER, H_HEAP_TOP, H_MAGIC, H_SLOT_COUNT, H_TOMBSTONES, PAGE_BYTES,
   SLOT_WORDS, S_LENGTH, S_OFFSET, S_SUBJECT, S_TAG, HEADER_WORDS, VECTOR_DIM, align16, heapStart, scaleTableStart, slotTag, tagFlags,
   vectorTableStart,
 } from './shard-layout.ts';
@@ -74,8 +77,9 @@ export class ShardArena {
     return this.slotCount + count <= this.capacity && top <= MAX_PAGES * PAGE_BYTES;
   }
 
-  /** Appends one subject's templates and publishes them in one step; returns their slots. */
-  appendSubject(subjectOrdinal: number, templates: readonly ArenaTemplate[]): SlotRange {
+  /** Appends one subject's templates (fingers as MCC1 or compact) and publishes them in one step; returns their slots. */
+  appendSubject(subjectOrdinal: number, given: readonly ArenaTemplate[]): SlotRange {
+    const templates = given.map((t) => t.modality === MODALITY_FINGER ? { ...t, bytes: toCompactFingerTemplate(t.bytes) } : t);
     const total = templates.reduce((s, t) => s + align16(t.bytes.length), 0);
     if (!this.fits(templates.length, total)) throw new EngineError('ERR_SHARD_FULL', 'shard is full');
     let top = this.#words[H_HEAP_TOP];
@@ -123,7 +127,7 @@ export class ShardArena {
     this.#words[H_TOMBSTONES] += slotCount;
   }
 
-  /** A template's bytes (a view into the shared memory: copy before keeping it). */
+  /** A template's bytes (a view into the shared memory: copy before keeping it); fingers in compact form. */
   templateView(slot: number): Uint8Array {
     const w = HEADER_WORDS + slot * SLOT_WORDS;
     return new Uint8Array(this.memory.buffer, this.#words[w + S_OFFSET], this.#words[w + S_LENGTH]);

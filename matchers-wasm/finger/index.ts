@@ -3,12 +3,15 @@
 import { MAX_MINUTIAE, MAX_RELAXATION_PAIRS } from './params';
 import { initCylinderGeometry, buildTemplate as buildCylinders, cylinderCellCount } from './cylinders';
 import { initSimilarity, localSimilarities } from './similarity';
-import { initConsolidation, consolidate, chosenA, chosenB, initialSimilarity, relaxedSimilarity, scoredFlag, chosenCount } from './consolidation';
+import { initConsolidation, consolidate, consolidateCompact, chosenA, chosenB, initialSimilarity, relaxedSimilarity, scoredFlag, chosenCount } from './consolidation';
 import { templateBytes as layoutBytes, TEMPLATE_MAGIC } from './layout';
+import { COMPACT_MAGIC } from './compact-layout';
+import { initCompactSimilarity, compactLocalSimilarities } from './compact-similarity';
 
 const geometryFits = initCylinderGeometry();
 initSimilarity();
 initConsolidation();
+initCompactSimilarity();
 
 /** 1 when the parameters are consistent (every in-circle cell has a bit). */
 export function kernelReady(): i32 { return geometryFits ? 1 : 0; }
@@ -35,6 +38,22 @@ export function compareMany(probe: usize, addresses: usize, count: i32, scores: 
   for (let i = 0; i < count; i++) {
     const t = <usize>load<u32>(addresses + (<usize>i << 2));
     store<f32>(scores + (<usize>i << 2), consolidate(probe, t, localSimilarities(probe, t)));
+  }
+}
+
+/** Magic of the compact in-RAM layout (compact-layout.ts); the engine packs it (finger-compact.ts). */
+export function compactMagic(): u32 { return COMPACT_MAGIC; }
+
+/** compare() on two compact templates: the same score as on the MCC1 templates they were packed from. */
+export function compareCompact(a: usize, b: usize): f32 {
+  return consolidateCompact(a, b, compactLocalSimilarities(a, b));
+}
+
+/** compareMany() on compact templates. */
+export function compareManyCompact(probe: usize, addresses: usize, count: i32, scores: usize): void {
+  for (let i = 0; i < count; i++) {
+    const t = <usize>load<u32>(addresses + (<usize>i << 2));
+    store<f32>(scores + (<usize>i << 2), consolidateCompact(probe, t, compactLocalSimilarities(probe, t)));
   }
 }
 

@@ -55,6 +55,16 @@ export function sigmoid(v: f32, mu: f32, tau: f32): f32 {
   return f32x4.max(f32x4.splat(0), f32x4.min(f32x4.splat(1), r));
 }
 
+/**
+ * rampX4 with pseudo-min/max (f32x4.pmin/pmax: one instruction each, where min/max also order
+ * NaN and ±0). Equal to rampX4 for every non-NaN v: the clamped value 0.5 + x is never −0.
+ */
+// @ts-ignore: decorator
+@inline export function rampX4Fast(v: v128, mu: f32, tau: f32): v128 {
+  const r = f32x4.add(f32x4.splat(0.5), f32x4.mul(f32x4.sub(v, f32x4.splat(mu)), f32x4.splat(tau * 0.25)));
+  return f32x4.pmax(f32x4.splat(0), f32x4.pmin(f32x4.splat(1), r));
+}
+
 /** Four signed angle differences, each wrapped to [−π, π). */
 // @ts-ignore: decorator
 @inline export function angleDeltaX4(a: v128, b: v128): v128 {
@@ -68,6 +78,20 @@ export function fastAtan2X4(y: v128, x: v128): v128 {
   const ax = f32x4.abs(x), ay = f32x4.abs(y);
   const mx = f32x4.max(f32x4.max(ax, ay), f32x4.splat(1e-30));
   const a = f32x4.div(f32x4.min(ax, ay), mx);
+  const s = f32x4.mul(a, a);
+  let p = f32x4.add(f32x4.mul(f32x4.splat(-0.0464964749), s), f32x4.splat(0.15931422));
+  p = f32x4.sub(f32x4.mul(p, s), f32x4.splat(0.327622764));
+  let r = f32x4.add(f32x4.mul(f32x4.mul(p, s), a), a);
+  r = v128.bitselect(f32x4.sub(f32x4.splat(1.57079637), r), r, f32x4.gt(ay, ax));
+  r = v128.bitselect(f32x4.sub(f32x4.splat(PI), r), r, f32x4.lt(x, f32x4.splat(0)));
+  return v128.bitselect(f32x4.neg(r), r, f32x4.lt(y, f32x4.splat(0)));
+}
+
+/** fastAtan2X4 with pseudo-min/max: equal for finite x, y (the operands are |x|, |y| ≥ +0). */
+export function fastAtan2X4Fast(y: v128, x: v128): v128 {
+  const ax = f32x4.abs(x), ay = f32x4.abs(y);
+  const mx = f32x4.pmax(f32x4.pmax(ax, ay), f32x4.splat(1e-30));
+  const a = f32x4.div(f32x4.pmin(ax, ay), mx);
   const s = f32x4.mul(a, a);
   let p = f32x4.add(f32x4.mul(f32x4.splat(-0.0464964749), s), f32x4.splat(0.15931422));
   p = f32x4.sub(f32x4.mul(p, s), f32x4.splat(0.327622764));

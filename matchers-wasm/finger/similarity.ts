@@ -25,7 +25,9 @@ export let pairsSwapped = false;
 
 if (CELL_WORDS != 1 || DIRECTION_CELLS < 4 || DIRECTION_CELLS > 6) ERROR('similarity kernels are written for CELL_WORDS = 1 and 4–6 direction layers');
 
-let minMatchableCells: i32 = 0;
+export let minMatchableCells: i32 = 0;
+/** For the compact scan (compact-similarity.ts), which fills the same keys. */
+export function setPairsSwapped(swapped: bool): void { pairsSwapped = swapped; }
 export function initSimilarity(): void {
   minMatchableCells = <i32>Mathf.ceil(MIN_MATCHABLE_CELL_SHARE * <f32>cylinderCellCount());
 }
@@ -145,14 +147,14 @@ function keepTwoBest(rowStart: i32, count: i32): i32 {
 }
 
 /** First index whose direction is ≥ v (directions ascending). */
-function firstAtLeast(dir: usize, n: i32, v: f32): i32 {
+export function firstAtLeast(dir: usize, n: i32, v: f32): i32 {
   let lo = 0, hi = n;
   while (lo < hi) { const mid = (lo + hi) >>> 1; if (load<f32>(dir + (<usize>mid << 2)) < v) lo = mid + 1; else hi = mid; }
   return lo;
 }
 
 /** First index whose direction is > v (directions ascending). */
-function firstAbove(dir: usize, n: i32, v: f32): i32 {
+export function firstAbove(dir: usize, n: i32, v: f32): i32 {
   let lo = 0, hi = n;
   while (lo < hi) { const mid = (lo + hi) >>> 1; if (load<f32>(dir + (<usize>mid << 2)) <= v) lo = mid + 1; else hi = mid; }
   return lo;
