@@ -16,19 +16,23 @@ import type { DetPoint } from './metrics.ts';
 import { scanProbes, setResult, type ScanRows } from './set-result.ts';
 import { enrolSamples, readIsoSamples, SYNTHETIC, syntheticSamples, type FingerSample } from './iso-samples.ts';
 import { detSvgPathFor, writeJsonFile, writeTextFile } from './report-files.ts';
-import { evaluateIrisSet, IRIS_PROTOCOL } from './iris-accuracy.ts';
+import { evaluateIrisSet, irisHalf, IRIS_PROTOCOL, type IrisHalf } from './iris-accuracy.ts';
+import { listMmu1Samples } from '../datasets/mmu1.ts';
 import { DEFAULT_IMAGE_DPI, median, parseSetSpec, readImageSamples } from './extract-samples.ts';
 
 export type Modality = 'finger' | 'iris';
 export type InputKind = 'images' | 'iso';
-/** Finger layouts (datasets/layouts.ts) and the iris layout `casia` (EEE/S/EEE_S_I.bmp). */
-export type BenchLayout = DatasetLayout | 'casia';
+/** Finger layouts (datasets/layouts.ts) and the iris layouts `casia` (EEE/S/EEE_S_I.bmp) and `mmu1` (PPP/left|right/*.bmp). */
+export type BenchLayout = DatasetLayout | 'casia' | 'mmu1';
 /** The finger protocols, and the iris cross-session protocol (set by --layout casia). */
 export type ReportProtocol = Protocol | typeof IRIS_PROTOCOL;
 
 export const MODALITIES: readonly Modality[] = ['finger', 'iris'];
 export const INPUT_KINDS: readonly InputKind[] = ['images', 'iso'];
-export const LAYOUTS: readonly BenchLayout[] = ['fvc', 'neurotech', 'casia'];
+export const LAYOUTS: readonly BenchLayout[] = ['fvc', 'neurotech', 'casia', 'mmu1'];
+/** The layouts that hold iris images. */
+const IRIS_LAYOUTS: readonly BenchLayout[] = ['casia', 'mmu1'];
+export const IRIS_HALVES: readonly IrisHalf[] = ['first', 'second'];
 export const PROTOCOLS: readonly Protocol[] = ['all-pairs', 'fvc'];
 
 /** The set name used for generated data (no set folder given). */
@@ -58,6 +62,8 @@ export interface AccuracyOptions {
   kernel?: KernelVariant;
   /** Receives the human-readable report line by line. Default: silent. */
   print?: (line: string) => void;
+  /** Iris only: keep the first or second half of each set's persons (choose on one, check on the other). */
+  half?: IrisHalf;
 }
 
 /** One set's result; exactly these keys are written to the JSON report. */
@@ -126,11 +132,12 @@ function checkOptions(o: AccuracyOptions): ResolvedOptions {
   const layout = oneOf('layout', o.layout, LAYOUTS, modality === 'iris' ? 'casia' : 'fvc');
   if (modality === 'iris') {
     if ((o.sets ?? []).length === 0) throw new EngineError('ERR_NO_IRIS', 'no generated iris data: --modality iris needs --set DIR (CASIA layout EEE/S/EEE_S_I.bmp)');
-    if (layout !== 'casia') throw new EngineError('ERR_BENCH_OPTION', `--modality iris reads the casia layout only, got "${layout}"`);
-    if (o.protocol !== undefined) throw new EngineError('ERR_BENCH_OPTION', `--protocol does not apply to iris: the casia layout uses the ${IRIS_PROTOCOL} protocol`);
+    if (!IRIS_LAYOUTS.includes(layout)) throw new EngineError('ERR_BENCH_OPTION', `--modality iris reads the ${IRIS_LAYOUTS.join(' or ')} layout, got "${layout}"`);
+    if (o.protocol !== undefined) throw new EngineError('ERR_BENCH_OPTION', `--protocol does not apply to iris: the casia layout uses the ${IRIS_PROTOCOL} protocol, mmu1 all pairs`);
     if (o.input === 'iso' || o.dpi !== undefined) throw new EngineError('ERR_BENCH_OPTION', '--input iso and --dpi do not apply to iris (it reads images)');
   } else {
-    if (layout === 'casia') throw new EngineError('ERR_BENCH_OPTION', '--layout casia holds iris images: use --modality iris');
+    if (IRIS_LAYOUTS.includes(layout)) throw new EngineError('ERR_BENCH_OPTION', `--layout ${layout} holds iris images: use --modality iris`);
+    if (o.half !== undefined) throw new EngineError('ERR_BENCH_OPTION', '--half applies to iris only');
     if (input === 'images' && (o.sets ?? []).length === 0) throw new EngineError('ERR_NO_IMAGES', 'no generated fingerprint images: --input images needs --set DIR');
   }
   if (o.dpi !== undefined && !(Number.isFinite(o.dpi) && o.dpi > 0)) {
@@ -210,8 +217,11 @@ export async function runAccuracy(options: AccuracyOptions = {}): Promise<Accura
   } else {
     const labels = setLabels(o.sets);
     for (const [k, set] of o.sets.entries()) {
-      if (o.layout === 'casia') {
-        results.push(evaluateIrisSet(set, labels[k], listCasiaIrisSamples(set)));
+      if (o.layout === 'casia' || o.layout === 'mmu1') {
+        const listed = o.layout === 'casia' ? listCasiaIrisSamples(set) : listMmu1Samples(set);
+        const samples = options.half === undefined ? listed : irisHalf(listed, oneOfHalf(options.half));
+        const label = options.half === undefined ? labels[k] : `${labels[k]} (${options.half} half)`;
+        results.push(evaluateIrisSet(set, label, samples, o.layout === 'casia' ? IRIS_PROTOCOL : 'all-pairs'));
       } else if (o.input === 'images') {
         const { dir, dpi } = parseSetSpec(set);
         const { samples, extractMs } = await readImageSamples(dir, o.layout, dpi ?? o.dpi ?? DEFAULT_IMAGE_DPI);
@@ -234,10 +244,15 @@ export async function runAccuracy(options: AccuracyOptions = {}): Promise<Accura
   if (options.json !== undefined) {
     writeJsonFile(options.json, reports.length === 1 ? reports[0] : reports);
     const svg = detSvgPathFor(options.json);
-    const title = `DET, ${o.modality}, ${o.modality === 'iris' ? IRIS_PROTOCOL : o.protocol}${o.sets.length === 0 ? ' (synthetic data)' : ''}`;
+    const title = `DET, ${o.modality}, ${o.modality === 'iris' ? (o.layout === 'mmu1' ? 'all-pairs' : IRIS_PROTOCOL) : o.protocol}${o.sets.length === 0 ? ' (synthetic data)' : ''}`;
     writeTextFile(svg, renderDetSvg(results.map((r) => ({ label: r.label, det: r.det })), title));
     print(`report: ${options.json}`);
     print(`DET plot: ${svg}`);
   }
   return reports;
+}
+
+function oneOfHalf(half: IrisHalf): IrisHalf {
+  if (!IRIS_HALVES.includes(half)) throw new EngineError('ERR_BENCH_OPTION', `half must be first or second, got "${String(half)}"`);
+  return half;
 }

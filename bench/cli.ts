@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EngineError } from '../engine/index.ts';
-import { INPUT_KINDS, LAYOUTS, MODALITIES, PROTOCOLS, runAccuracy } from './accuracy.ts';
+import { INPUT_KINDS, IRIS_HALVES, LAYOUTS, MODALITIES, PROTOCOLS, runAccuracy } from './accuracy.ts';
 import { runSpeed } from './speed.ts';
 import { formatCalibration, runCalibration } from './calibrate.ts';
 import { runIrisCalibration } from './iris-calibrate.ts';
@@ -16,16 +16,18 @@ import { formatHttp, runHttpBench, writeHttpJson } from './http.ts';
 import { HTTP_BENCH } from './http-params.ts';
 import { tmpdir } from 'node:os';
 
-const ACCURACY_USAGE = `accuracy [--modality finger|iris] [--set DIR]... [--layout fvc|neurotech|casia] [--input images|iso]
-         [--dpi N] [--protocol all-pairs|fvc] [--json FILE] [--scores FILE]
+const ACCURACY_USAGE = `accuracy [--modality finger|iris] [--set DIR]... [--layout fvc|neurotech|casia|mmu1] [--input images|iso]
+         [--dpi N] [--protocol all-pairs|fvc] [--half first|second] [--json FILE] [--scores FILE]
   Verification accuracy: FTE, EER, FMR100, FMR1000, ZeroFMR, comparisons/s, DET plot.
-  --modality M     finger (default) or iris (needs --set, layout casia, protocol cross-session:
+  --modality M     finger (default) or iris (needs --set; layout casia: protocol cross-session,
                    session-1 images enrolled, session-2 images probe, genuine = same eye)
   --set DIR[@DPI]  a set folder, repeatable; without any: generated data (set "synthetic", finger only).
                    DIR@DPI gives that set its own resolution (it wins over --dpi), so sets of
                    different resolutions run together: --set DB1_B --set DB2_B@569
   --layout L       file names: fvc = FFF_I (finger default), neurotech = PPP_F_I,
-                   casia = EEE/S/EEE_S_I.bmp (iris default)
+                   casia = EEE/S/EEE_S_I.bmp (iris default, cross-session),
+                   mmu1 = PPP/left|right/*.bmp (iris, all pairs; an eye = person + side)
+  --half H         iris only: the first or second half of each set's persons (choose on one, check on the other)
   --input I        iso = ISO 19794-2 / ANSI 378 minutiae records named *.iso (default);
                    images = the image files (TIFF, PNG, JPEG, BMP, PGM, JPEG 2000) through the
                    fingerprint extractor; failures to enrol count in FTE; the report's extraction
@@ -145,6 +147,7 @@ async function accuracyCommand(args: string[]): Promise<void> {
     protocol: { type: 'string' },
     json: { type: 'string' },
     scores: { type: 'string' },
+    half: { type: 'string' },
   });
   if (v.help) return print(usage);
   let dpi: number | undefined;
@@ -161,6 +164,7 @@ async function accuracyCommand(args: string[]): Promise<void> {
     protocol: oneOf('protocol', v.protocol, PROTOCOLS, usage),
     json: v.json,
     scores: v.scores,
+    half: oneOf('half', v.half, IRIS_HALVES, usage),
     print,
   });
 }
