@@ -2,9 +2,9 @@
 // the mean gray on circles (or arcs) of growing radius, and the radius where that mean jumps
 // up the most (dark inside, bright outside), by a smoothed radial derivative.
 import { boundarySample } from './image';
-import { PUPIL_MAX_RADIUS, IRIS_MAX_RADIUS, PUPIL_EDGE_SPAN, IRIS_EDGE_SPAN } from './params';
+import { MAX_IMAGE_SIDE, PUPIL_EDGE_SPAN, IRIS_EDGE_SPAN } from './params';
 
-const LARGEST_RADIUS: i32 = max(PUPIL_MAX_RADIUS, IRIS_MAX_RADIUS) + max(PUPIL_EDGE_SPAN, IRIS_EDGE_SPAN) + 1;
+const LARGEST_RADIUS: i32 = MAX_IMAGE_SIDE / 2 + max(PUPIL_EDGE_SPAN, IRIS_EDGE_SPAN) + 1;
 /** Mean gray per radius for the current centre (-1 when no sample fell inside the image). */
 const means = new StaticArray<f32>(LARGEST_RADIUS + 1);
 /** cos/sin of the sample angles of the current arc set. */

@@ -4,6 +4,8 @@
 import { MAX_IMAGE_SIDE, MAX_IMAGE_PIXELS, MAX_SHIFT, MIN_USABLE_SHARE, MIN_SHARPNESS, NORM_RADIAL, NORM_ANGULAR, CODE_ANGLES } from './params';
 import { TEMPLATE_MAGIC, TEMPLATE_BYTES, HEADER_BYTES, CODE_BITS } from './layout';
 import { setImage } from './image';
+import { markReflections } from './reflections';
+import { setPupilRange } from './search-ranges';
 import { findPupil, pupilX, pupilY, pupilRadius } from './pupil';
 import { findLimbus, irisX, irisY, irisRadius } from './limbus';
 import { unwrap, sheet } from './rubber-sheet';
@@ -57,6 +59,8 @@ export function extract(image: usize, width: i32, height: i32, out: usize): i32 
   memory.fill(out + <usize>HEADER_BYTES, 0, <usize>(TEMPLATE_BYTES - HEADER_BYTES));
   if (width < 32 || height < 32 || width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE || width * height > MAX_IMAGE_PIXELS) return EXTRACT_BAD_IMAGE;
   setImage(image, width, height);
+  markReflections();
+  setPupilRange();
   if (!findPupil()) return EXTRACT_NO_PUPIL;
   pupilRadiusOut = pupilRadius;
   if (!findLimbus()) return EXTRACT_NO_IRIS;

@@ -16,40 +16,80 @@ export const MAX_IMAGE_PIXELS: i32 = 1024 * 768;
  *  arc mean and masked in the code. */
 export const SPECULAR_LEVEL: i32 = 245;
 
-// ---- pupil ----
-/** Pupil radius range searched, px. */
-export const PUPIL_MIN_RADIUS: i32 = 14;
-export const PUPIL_MAX_RADIUS: i32 = 75;
-/** Dark pixels: gray ≤ (the gray at this low percentile of the image) + PUPIL_DARK_MARGIN.
- *  The percentile (a share of all pixels, 0–1) sits inside any real pupil (≥ 1 % of the image)
- *  and ignores a few dead pixels. */
-export const PUPIL_DARK_PERCENTILE: f32 = 0.004;
+// ---- search ranges (search-ranges.ts), derived from each image, not from one database ----
+// An eye image is framed around one eye: the iris is a sizeable share of the frame whatever
+// the sensor. Shares below are of the image's shorter side ("short side", px).
+// Cross-check: CASIA-V1 (320×280, pupils 25–60 px, irises 90–125 px) and MMU1 (320×240,
+// pupils 12–30 px, irises 40–60 px) both lie inside every range; an ISO 19794-6 K3 crop
+// (640×480, iris ≥ 80 px) too.
+/** Pupil radius range, shares of the short side: 240 px → 7–60 px, 480 px → 14–120 px. */
+export const PUPIL_MIN_RADIUS_SHARE: f32 = 0.03;
+export const PUPIL_MAX_RADIUS_SHARE: f32 = 0.25;
+/** Largest iris radius, share of the short side: the iris may fill the frame (a tight crop). */
+export const IRIS_MAX_RADIUS_SHARE: f32 = 0.5;
+/** Smallest radius searched for either boundary, px, whatever the image size. */
+export const MIN_BOUNDARY_RADIUS: i32 = 5;
+
+// ---- reflections (reflections.ts) ----
+/** Specular pixels (≥ SPECULAR_LEVEL) are grown by this many px: a reflection's halo is
+ *  bright too but below saturation, and would bias the boundary arcs (MMU1 keeps its
+ *  reflections, often on the pupil boundary; CASIA-V1 has none). */
+export const SPECULAR_GROW: i32 = 2;
+
+// ---- pupil (pupil.ts) ----
+/** The seed box's half-side is this share of the smallest pupil radius searched (0.7 ≈ the
+ *  inscribed square), so a box fits inside any pupil; eyelashes are thinner than it. */
+export const PUPIL_SEED_BOX_SHARE: f32 = 0.7;
+/** A box's mean counts only when at least this share of it is not specular (0–1). */
+export const PUPIL_SEED_MIN_VALID: f32 = 0.5;
+/** Dark candidates tried (darkest boxes at least a largest-pupil radius apart): the darkest
+ *  box can sit on a lash cluster, a glasses frame or an image corner; the candidate whose
+ *  circle edge is strongest wins. */
+export const PUPIL_CANDIDATES: i32 = 4;
+/** The pupil blob: pixels connected to the seed whose gray is at most the seed box's mean +
+ *  max(PUPIL_DARK_MARGIN, PUPIL_DARK_SHARE × (image median − seed mean)), gray levels: a
+ *  fixed margin for noise, a share of the image's contrast for dim pupils (glasses, weak
+ *  illumination). Its centroid and area give the circle search's centre and radius guess. */
 export const PUPIL_DARK_MARGIN: i32 = 18;
-/** Half-side of the box that must be almost all dark to seed the pupil, px: eyelashes are
- *  dark too but thinner than this, so they never fill it. */
-export const PUPIL_SEED_HALF_BOX: i32 = 9;
-/** The refined pupil centre is searched within this distance of the seed, px. */
-export const PUPIL_CENTRE_SEARCH: i32 = 8;
+export const PUPIL_DARK_SHARE: f32 = 0.25;
+/** The refined pupil centre is searched within this share of the blob's radius (at least
+ *  PUPIL_CENTRE_MIN px) of the blob centroid: lashes joined to the blob shift it. */
+export const PUPIL_CENTRE_SHARE: f32 = 0.35;
+export const PUPIL_CENTRE_MIN: i32 = 3;
+/** Radii searched around the blob's equivalent radius (shares): a reflection or lashes make
+ *  the blob smaller or larger than the pupil. */
+export const PUPIL_RADIUS_LOW_SHARE: f32 = 0.6;
+export const PUPIL_RADIUS_HIGH_SHARE: f32 = 1.6;
 /** Samples on each circle of the pupil search (full circle). */
 export const PUPIL_ARC_SAMPLES: i32 = 64;
+/** The pupil edge is the innermost rising edge at least this share of the strongest around
+ *  the centre: the limbus (pupil → iris → sclera) can be the stronger edge on dark irises
+ *  (MMU1), and the pupil edge is the first one out of the dark. */
+export const PUPIL_FIRST_EDGE_SHARE: f32 = 0.5;
 
 // ---- iris (limbus) ----
-/** Iris radius range searched, px; it must also exceed the pupil radius by IRIS_MIN_RING. */
-export const IRIS_MIN_RADIUS: i32 = 55;
-export const IRIS_MAX_RADIUS: i32 = 140;
+/** Largest and smallest pupil/iris radius ratio: the iris is searched between
+ *  pupil/MAX_PUPIL_IRIS_RATIO and pupil/MIN_PUPIL_IRIS_RATIO. The collarette (the inner iris
+ *  ring's edge) sits at a ratio of 0.70–0.75 and is often a stronger first edge than the
+ *  limbus: at 0.75 the concentric pass took it on 19 of 140 CASIA-V1 images. Real ratios
+ *  measured: CASIA-V1 0.33–0.48, MMU1 0.3–0.5 (NIR enrolment light keeps pupils small). */
+export const MAX_PUPIL_IRIS_RATIO: f32 = 0.62;
+export const MIN_PUPIL_IRIS_RATIO: f32 = 0.15;
 /** Smallest iris ring width (iris radius − pupil radius), px. */
-export const IRIS_MIN_RING: i32 = 20;
-/** The iris centre is searched within this distance of the pupil centre, px (the two circles
- *  are not concentric), at a step of 2 px and then refined at 1 px. */
-export const IRIS_CENTRE_SEARCH: i32 = 6;
+export const IRIS_MIN_RING: i32 = 8;
+/** The iris centre is searched within this share of the iris-radius estimate (at least
+ *  IRIS_CENTRE_MIN px) of the pupil centre (the two circles are not concentric; CASIA-V1 offsets
+ *  reach ≈ 7 px at 100 px radius), at a step of 2 px and then refined at 1 px; radii within
+ *  IRIS_RADIUS_REFINE_SHARE of the estimate. */
+export const IRIS_CENTRE_SHARE: f32 = 0.05;
+export const IRIS_RADIUS_REFINE_SHARE: f32 = 0.15;
+export const IRIS_CENTRE_MIN: i32 = 3;
 /** The limbus is searched on two lateral arcs only, where eyelids rarely reach: from
  *  IRIS_ARC_UP above horizontal to IRIS_ARC_DOWN below it, rad (upper lashes reach lower than
  *  the lower lid reaches up), with this many samples per arc. */
 export const IRIS_ARC_UP: f32 = 0.3;
 export const IRIS_ARC_DOWN: f32 = 0.5;
 export const IRIS_ARC_SAMPLES: i32 = 32;
-/** Largest pupil/iris radius ratio accepted (anatomy: about 0.1–0.75). */
-export const MAX_PUPIL_IRIS_RATIO: f32 = 0.75;
 /** Radial derivative span, px: the edge strength at r is Σ m[r+1..r+span] − Σ m[r−span..r−1].
  *  The pupil edge is sharp; the limbus is a soft ramp, and a wider span favours it over thin
  *  sharp features (lashes, lid creases). */
