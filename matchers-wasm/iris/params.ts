@@ -52,13 +52,18 @@ export const PUPIL_CANDIDATES: i32 = 4;
  *  illumination). Its centroid and area give the circle search's centre and radius guess. */
 export const PUPIL_DARK_MARGIN: i32 = 18;
 export const PUPIL_DARK_SHARE: f32 = 0.25;
+/** The gray just inside a pupil edge (the arc 1 px inside its derivative span) is at most the
+ *  seed's mean + max(PUPIL_DARK_MARGIN, PUPIL_INNER_SHARE × (image median − seed mean)): a
+ *  circle around pupil and a dark iris has iris inside its edge (MMU1 fional, liujwr). */
+export const PUPIL_INNER_SHARE: f32 = 0.15;
 /** The refined pupil centre is searched within this share of the blob's radius (at least
  *  PUPIL_CENTRE_MIN px) of the blob centroid: lashes joined to the blob shift it. */
 export const PUPIL_CENTRE_SHARE: f32 = 0.35;
 export const PUPIL_CENTRE_MIN: i32 = 3;
-/** Radii searched around the blob's equivalent radius (shares): a reflection or lashes make
- *  the blob smaller or larger than the pupil. */
-export const PUPIL_RADIUS_LOW_SHARE: f32 = 0.6;
+/** Radii searched: from the smallest pupil radius to this share of the blob's equivalent
+ *  radius (+2 px): lashes and a reflection on the boundary make the blob larger or smaller than
+ *  the pupil, and a dark iris joins it (MMU1: blob = pupil + iris on 2 % of the images), so the
+ *  blob is only an upper bound. */
 export const PUPIL_RADIUS_HIGH_SHARE: f32 = 1.6;
 /** Samples on each circle of the pupil search (full circle). */
 export const PUPIL_ARC_SAMPLES: i32 = 64;
@@ -138,6 +143,9 @@ export const GABOR_SCALES: i32 = 1;
 export const GABOR_WAVELENGTH_0: f32 = 16.0;
 export const GABOR_WAVELENGTH_1: f32 = 32.0;
 export const GABOR_SIGMA_SHARE: f32 = 0.5;
+/** Each band loses its weighted Gaussian smooth of this σ (normalised samples, 0 = off) before
+ *  filtering: illumination trends around the ring, common to every eye of a sensor. */
+export const BAND_DETREND_SIGMA: f32 = 12.0;
 /** A code position is masked when more than this share of its filter window (Gaussian-
  *  weighted) is occluded (measured: 0.5 → EER 1.25 %, 0.3 → 0.5 %). */
 export const MAX_MASKED_WINDOW_SHARE: f32 = 0.3;

@@ -1,15 +1,16 @@
 // Stage 1: the pupil. Candidates are the darkest boxes of the image (box mean over non-specular
 // pixels, so a reflection inside a live pupil does not hide it; CASIA-V1's flat pre-filled
 // pupils are simply dark); each grows into its dark blob, whose centroid and area guess a
-// circle; the integro-differential operator refines it. The candidate with the strongest
-// circular edge wins: lash clusters, glasses frames and dark corners have no round edge.
+// circle; the integro-differential operator refines it. The candidate whose edge is strongest
+// and rises all around wins (edge × rising share²): lash clusters, glasses frames and dark
+// corners have strong edges, but not round ones.
 import { imageWidth, imageHeight, pixel } from './image';
 import { specular } from './reflections';
-import { bestRadius, edgeStrength, useFullCircle } from './circles';
+import { bestRadius, edgeStrength, risingShare, useFullCircle } from './circles';
 import { pupilMinRadius, pupilMaxRadius } from './search-ranges';
 import {
   MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, PUPIL_SEED_BOX_SHARE, PUPIL_SEED_MIN_VALID, PUPIL_CANDIDATES,
-  PUPIL_DARK_MARGIN, PUPIL_DARK_SHARE, PUPIL_CENTRE_SHARE, PUPIL_CENTRE_MIN, PUPIL_RADIUS_LOW_SHARE,
+  PUPIL_DARK_MARGIN, PUPIL_DARK_SHARE, PUPIL_INNER_SHARE, PUPIL_CENTRE_SHARE, PUPIL_CENTRE_MIN,
   PUPIL_RADIUS_HIGH_SHARE, PUPIL_ARC_SAMPLES, PUPIL_EDGE_SPAN, PUPIL_FIRST_EDGE_SHARE,
 } from './params';
 
@@ -30,6 +31,9 @@ export let pupilRadius: f32 = 0;
 /** Edge strength of the pupil found (gray levels), and the darkness of its seed: quality inputs. */
 export let pupilEdge: f32 = 0;
 export let pupilSeedGray: f32 = 0;
+/** Share of the pupil circle's angles where the gray rises outwards (circularity evidence, 0–1). */
+export let pupilRising: f32 = 0;
+let bestScore: f32 = 0;
 
 /** Finds the pupil; false when no dark region has a round edge around it. */
 export function findPupil(): bool {
@@ -40,9 +44,12 @@ export function findPupil(): bool {
   useFullCircle(PUPIL_ARC_SAMPLES);
   pupilRadius = 0;
   pupilEdge = 0;
+  pupilRising = 0;
+  bestScore = 0;
   for (let k = 0; k < count; k++) {
     const seedGray = unchecked(candidateMean[k]);
     const level = <i32>(seedGray + max(<f32>PUPIL_DARK_MARGIN, PUPIL_DARK_SHARE * (<f32>median - seedGray)));
+    innerLimit = seedGray + max(<f32>PUPIL_DARK_MARGIN, PUPIL_INNER_SHARE * (<f32>median - seedGray));
     refineCandidate(unchecked(candidateX[k]), unchecked(candidateY[k]), level, seedGray);
   }
   return pupilRadius > 0;
@@ -128,7 +135,8 @@ function refineCandidate(seedX: i32, seedY: i32, level: i32, seedGray: f32): voi
   for (let k = 0; k < tail; k++) unchecked(visited[unchecked(queue[k])] = 0);
   const blobX = <f32>(<f64>sumX / <f64>tail), blobY = <f32>(<f64>sumY / <f64>tail);
   const blobRadius = Mathf.sqrt(<f32>tail / <f32>Math.PI);
-  const low = max(pupilMinRadius, <i32>(PUPIL_RADIUS_LOW_SHARE * blobRadius));
+  // the blob bounds the pupil from above only: a dark iris joins it (no lower bound but the range's)
+  const low = pupilMinRadius;
   const high = min(pupilMaxRadius, <i32>(PUPIL_RADIUS_HIGH_SHARE * blobRadius) + 2);
   if (high <= low) return;
   // a 2-px grid, then the 1-px neighbours of its best centre
@@ -140,18 +148,25 @@ function refineCandidate(seedX: i32, seedY: i32, level: i32, seedGray: f32): voi
   if (candidateEdge == 0) return;
   const gx = candidateCx, gy = candidateCy;
   for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) if (dx != 0 || dy != 0) tryCentre(gx + <f32>dx, gy + <f32>dy, low, high);
-  if (candidateEdge > pupilEdge) {
-    pupilEdge = candidateEdge; pupilX = candidateCx; pupilY = candidateCy; pupilRadius = candidateR; pupilSeedGray = seedGray;
+  // a lash cluster or an eye corner can have a strong edge, but not all around
+  const rising = risingShare(candidateCx, candidateCy, candidateR, PUPIL_EDGE_SPAN);
+  const score = candidateEdge * rising * rising;
+  if (score > bestScore) {
+    bestScore = score; pupilEdge = candidateEdge; pupilRising = rising;
+    pupilX = candidateCx; pupilY = candidateCy; pupilRadius = candidateR; pupilSeedGray = seedGray;
   }
 }
 
+/** Gray the arc just inside a pupil edge may not exceed: a circle around pupil and a dark
+ *  iris has iris, not pupil, inside its edge. */
+let innerLimit: f32 = 0;
 let candidateEdge: f32 = 0;
 let candidateCx: f32 = 0;
 let candidateCy: f32 = 0;
 let candidateR: f32 = 0;
 
 function tryCentre(cx: f32, cy: f32, low: i32, high: i32): void {
-  const r = bestRadius(cx, cy, low, high, PUPIL_EDGE_SPAN, PUPIL_FIRST_EDGE_SHARE);
+  const r = bestRadius(cx, cy, low, high, PUPIL_EDGE_SPAN, PUPIL_FIRST_EDGE_SHARE, innerLimit);
   if (r > 0 && edgeStrength > candidateEdge) { candidateEdge = edgeStrength; candidateCx = cx; candidateCy = cy; candidateR = <f32>r; }
 }
 
