@@ -1,7 +1,8 @@
 // Stage 2: the iris's outer boundary (limbus), by the integro-differential operator on two
-// lateral arcs (the eyelids cover the top and bottom of most irises), centres near the
-// pupil's: a 2-px grid first, then the 1-px neighbours of the best. Radii from the pupil's
-// (search-ranges.ts).
+// lateral arcs (the eyelids cover the top and bottom of most irises): first concentric with
+// the pupil over the whole anatomical range (search-ranges.ts) for an iris-radius estimate,
+// then centres near the pupil's within a share of the estimate: a 2-px grid, then the 1-px
+// neighbours of the best.
 import { bestRadius, edgeStrength, useLateralArcs } from './circles';
 import { pupilX, pupilY, pupilRadius } from './pupil';
 import { irisMinRadius, irisMaxRadius, setIrisRange } from './search-ranges';
@@ -21,11 +22,11 @@ export function findLimbus(): bool {
   // pass 1: concentric with the pupil, over the whole range: the iris radius estimate
   tryCentre(pupilX, pupilY, irisMinRadius, irisMaxRadius);
   if (irisRadius == 0) return false;
-  // pass 2: centres near the pupil's (offsets scale with the iris), radii near the estimate
-  const estimate = irisRadius;
-  const low = max(irisMinRadius, <i32>((<f32>1 - IRIS_RADIUS_REFINE_SHARE) * estimate));
-  const high = min(irisMaxRadius, <i32>((<f32>1 + IRIS_RADIUS_REFINE_SHARE) * estimate) + 1);
-  const search = max(IRIS_CENTRE_MIN, <i32>(IRIS_CENTRE_SHARE * estimate));
+  // pass 2: centres near the pupil's, within a share of the estimate (offsets scale with the
+  // iris; pass 1 tried the pupil centre itself), radii near the estimate
+  const low = max(irisMinRadius, <i32>((<f32>1 - IRIS_RADIUS_REFINE_SHARE) * irisRadius));
+  const high = min(irisMaxRadius, <i32>((<f32>1 + IRIS_RADIUS_REFINE_SHARE) * irisRadius) + 1);
+  const search = max(IRIS_CENTRE_MIN, <i32>(IRIS_CENTRE_SHARE * irisRadius));
   for (let dy = -search; dy <= search; dy += 2) {
     for (let dx = -search; dx <= search; dx += 2) {
       if (dx != 0 || dy != 0) tryCentre(pupilX + <f32>dx, pupilY + <f32>dy, low, high);
