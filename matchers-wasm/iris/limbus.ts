@@ -6,7 +6,7 @@
 import { bestRadius, edgeStrength, useLateralArcs } from './circles';
 import { pupilX, pupilY, pupilRadius } from './pupil';
 import { irisMinRadius, irisMaxRadius, setIrisRange } from './search-ranges';
-import { IRIS_MIN_RING, IRIS_CENTRE_SHARE, IRIS_CENTRE_MIN, IRIS_RADIUS_REFINE_SHARE, IRIS_ARC_UP, IRIS_ARC_DOWN, IRIS_ARC_SAMPLES, IRIS_EDGE_SPAN, IRIS_FIRST_EDGE_SHARE } from './params';
+import { IRIS_MIN_RING, IRIS_CENTRE_SHARE, IRIS_CENTRE_MIN, IRIS_RADIUS_REFINE_IN, IRIS_RADIUS_REFINE_OUT, IRIS_ARC_UP, IRIS_ARC_DOWN, IRIS_ARC_SAMPLES, IRIS_EDGE_SPAN, IRIS_FIRST_EDGE_SHARE } from './params';
 
 export let irisX: f32 = 0;
 export let irisY: f32 = 0;
@@ -24,8 +24,8 @@ export function findLimbus(): bool {
   if (irisRadius == 0) return false;
   // pass 2: centres near the pupil's, within a share of the estimate (offsets scale with the
   // iris; pass 1 tried the pupil centre itself), radii near the estimate
-  const low = max(irisMinRadius, <i32>((<f32>1 - IRIS_RADIUS_REFINE_SHARE) * irisRadius));
-  const high = min(irisMaxRadius, <i32>((<f32>1 + IRIS_RADIUS_REFINE_SHARE) * irisRadius) + 1);
+  const low = max(irisMinRadius, <i32>((<f32>1 - IRIS_RADIUS_REFINE_IN) * irisRadius));
+  const high = min(irisMaxRadius, <i32>((<f32>1 + IRIS_RADIUS_REFINE_OUT) * irisRadius) + 1);
   const search = max(IRIS_CENTRE_MIN, <i32>(IRIS_CENTRE_SHARE * irisRadius));
   for (let dy = -search; dy <= search; dy += 2) {
     for (let dx = -search; dx <= search; dx += 2) {

@@ -27,6 +27,11 @@ export const PUPIL_MIN_RADIUS_SHARE: f32 = 0.03;
 export const PUPIL_MAX_RADIUS_SHARE: f32 = 0.25;
 /** Largest iris radius, share of the short side: the iris may fill the frame (a tight crop). */
 export const IRIS_MAX_RADIUS_SHARE: f32 = 0.5;
+/** Smallest iris radius, share of the short side: a frame made for one eye does not show an
+ *  iris smaller than this (measured: MMU1 0.19–0.26, CASIA-V1 0.33–0.43; ISO/IEC 19794-6 K3
+ *  crops ≥ 0.2). Without it the limbus search stopped at the collarette of small-pupil MMU1
+ *  eyes (≈ 30–35 px at 240 px, 2 % of the images). */
+export const IRIS_MIN_RADIUS_SHARE: f32 = 0.15;
 /** Smallest radius searched for either boundary, px, whatever the image size. */
 export const MIN_BOUNDARY_RADIUS: i32 = 5;
 
@@ -90,9 +95,12 @@ export const IRIS_MIN_RING: i32 = 8;
  *  0.08 let the lateral arcs (weak vertically) drift 7–9 px on 20 of 140 CASIA-V1 images. */
 export const IRIS_CENTRE_SHARE: f32 = 0.05;
 export const IRIS_CENTRE_MIN: i32 = 3;
-/** Pass 2 radii within this share of the concentric estimate (the whole range instead:
- *  0.83 % + 6.96 % on the tuning halves). */
-export const IRIS_RADIUS_REFINE_SHARE: f32 = 0.15;
+/** Pass 2 radii from (1 − IN) to (1 + OUT) × the concentric estimate. The estimate errs
+ *  inwards (the first-edge rule can stop at an inner iris edge), so the range reaches further
+ *  out. Tuning halves (sum of EERs): ±0.15 → 0.32 % + 5.87 %, the whole range → 0.83 % + 6.96 %;
+ *  −0.15/+0.25 → see the report; on the check half ±0.15 missed 2 of 70 CASIA-V1 limbi by 10 %. */
+export const IRIS_RADIUS_REFINE_IN: f32 = 0.15;
+export const IRIS_RADIUS_REFINE_OUT: f32 = 0.25;
 /** The limbus is searched on two lateral arcs only, where eyelids rarely reach: from
  *  IRIS_ARC_UP above horizontal to IRIS_ARC_DOWN below it, rad (upper lashes reach lower than
  *  the lower lid reaches up), with this many samples per arc. */
@@ -158,7 +166,18 @@ export const MAX_MASKED_WINDOW_SHARE: f32 = 0.3;
  *  Off: 0.25 measured EER 3.3 % against 0.5 % (and two failures to enrol). */
 export const FRAGILE_SHARE: f32 = 0.0;
 
-// ---- quality ----
+// ---- quality (quality.ts: ISO/IEC 29794-6 measures) ----
+/** Angles sampled for the circularity and sclera measures. */
+export const QUALITY_ANGLES: i32 = 64;
+/** The sclera beside the iris: radii between these shares of the iris radius (outside the
+ *  limbus ramp, inside the eye corners on both sets). */
+export const SCLERA_INNER_SHARE: f32 = 1.1;
+export const SCLERA_OUTER_SHARE: f32 = 1.3;
+/** The pupil's gray: the disc within this share of its radius (its edge blur left out). */
+export const PUPIL_CORE_SHARE: f32 = 0.8;
+/** Circularity: the edge radius per angle is searched within this share of the pupil radius. */
+export const CIRCULARITY_SEARCH_SHARE: f32 = 0.25;
+
 /** Failure to enrol below this share of usable code bits (0–1). */
 export const MIN_USABLE_SHARE: f32 = 0.4;
 /** Failure to enrol below this focus measure (sharpness.ts, % of mean gray). Measured on the
@@ -166,6 +185,14 @@ export const MIN_USABLE_SHARE: f32 = 0.4;
  *  5×5 2.0, 7×7 1.4. The bar sits far below every real capture (sensors and resolutions we
  *  have not seen may differ) and rejects only texture-free, heavily defocused images. */
 export const MIN_SHARPNESS: f32 = 1.5;
+/** Failure to enrol below this iris–pupil contrast (quality.ts, %). Measured: CASIA-V1 42–59,
+ *  MMU1 p5 39, p1 15 — the images below 20 are wrong pupils (a lash cluster, an eye corner)
+ *  whose codes then match strangers: no template beats a false one. */
+export const MIN_IRIS_PUPIL_CONTRAST: f32 = 20.0;
+/** Failure to enrol below this iris radius, px: too few samples for the code's 128 angles.
+ *  ISO/IEC 29794-6 calls 50–80 px radius marginal; measured CASIA-V1 92–120, MMU1 p5 51, the
+ *  few below 40 (15–19 px) are wrong segmentations. */
+export const MIN_IRIS_RADIUS_PX: f32 = 40.0;
 
 // ---- matching ----
 /** Rotation search: codes are compared at −MAX_SHIFT … +MAX_SHIFT angular positions. */
