@@ -58,8 +58,9 @@ export const PUPIL_CANDIDATES: i32 = 4;
 export const PUPIL_DARK_MARGIN: i32 = 18;
 export const PUPIL_DARK_SHARE: f32 = 0.25;
 /** The gray just inside a pupil edge (the arc 1 px inside its derivative span) is at most the
- *  seed's mean + max(PUPIL_DARK_MARGIN, PUPIL_INNER_SHARE × (image median − seed mean)): a
- *  circle around pupil and a dark iris has iris inside its edge (MMU1 fional, liujwr). */
+ *  darkest box's mean + max(PUPIL_DARK_MARGIN, PUPIL_INNER_SHARE × (image median − that mean)):
+ *  a circle around pupil and a dark iris has iris inside its edge (MMU1 fional, liujwr), and a
+ *  candidate seeded in bright skin must not get a bar of its own. */
 export const PUPIL_INNER_SHARE: f32 = 0.15;
 /** The refined pupil centre is searched within this share of the blob's radius (at least
  *  PUPIL_CENTRE_MIN px) of the blob centroid: lashes joined to the blob shift it. */

@@ -46,10 +46,13 @@ export function findPupil(): bool {
   pupilEdge = 0;
   pupilRising = 0;
   bestScore = 0;
+  // one bar for every candidate, from the darkest box of the image: a pupil is about that dark
+  // inside, whatever candidate it grew from
+  const darkest = count > 0 ? unchecked(candidateMean[0]) : 0;
+  innerLimit = darkest + max(<f32>PUPIL_DARK_MARGIN, PUPIL_INNER_SHARE * (<f32>median - darkest));
   for (let k = 0; k < count; k++) {
     const seedGray = unchecked(candidateMean[k]);
     const level = <i32>(seedGray + max(<f32>PUPIL_DARK_MARGIN, PUPIL_DARK_SHARE * (<f32>median - seedGray)));
-    innerLimit = seedGray + max(<f32>PUPIL_DARK_MARGIN, PUPIL_INNER_SHARE * (<f32>median - seedGray));
     refineCandidate(unchecked(candidateX[k]), unchecked(candidateY[k]), level, seedGray);
   }
   return pupilRadius > 0;
