@@ -57,8 +57,10 @@ const CALIBRATE_USAGE = `calibrate [--modality finger|iris] --set DIR [--set DIR
   finger: fits the score calibration (raw → −10·log10 FMR) on impostor pairs taken across the
   given sets (ISO records, fvc names; two sets or more) and prints the constants of
   engine/finger-calibration.ts.
-  iris: fits it on session-1 impostor pairs (different eyes) of CASIA-layout sets, pairs the
-  cross-session accuracy report never uses, and prints the constants of engine/iris-calibration.ts.`;
+  iris: fits it on impostor pairs within each set, pooled: session-1 images of CASIA-layout sets,
+  the first half of the persons of MMU1-layout sets (PPP/left|right) — pairs the reports it is
+  checked on never use (CASIA cross-session, MMU1 --half second) — and prints the constants of
+  engine/iris-calibration.ts.`;
 
 const HTTP_USAGE = `http [--subjects N (100000)] [--store DIR] [--seconds S (10)] [--rate R (500)] [--concurrency C (16)]
      [--enrolments E (50)] [--image-concurrency C (2)] [--identify-concurrency C (2)] [--json FILE]
