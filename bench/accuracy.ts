@@ -16,7 +16,8 @@ import type { DetPoint } from './metrics.ts';
 import { scanProbes, setResult, type ScanRows } from './set-result.ts';
 import { enrolSamples, readIsoSamples, SYNTHETIC, syntheticSamples, type FingerSample } from './iso-samples.ts';
 import { detSvgPathFor, writeJsonFile, writeTextFile } from './report-files.ts';
-import { evaluateIrisSet, IRIS_PROTOCOL } from './iris-accuracy.ts';
+import { evaluateIrisSet, irisHalf, IRIS_PROTOCOL, type IrisHalf } from './iris-accuracy.ts';
+import { listMmu1Samples } from '../datasets/mmu1.ts';
 import { DEFAULT_IMAGE_DPI, median, parseSetSpec, readImageSamples } from './extract-samples.ts';
 import { evaluateLabelledSet, GENERIC_LAYOUTS, listLabelledSamples, type GenericLayout, type GenericProtocol } from './layout-accuracy.ts';
 import { startProgress, withProgress } from './progress.ts';
@@ -26,18 +27,21 @@ import { FACE_LAYOUTS, type FaceLayout } from './face-samples.ts';
 export type Modality = 'finger' | 'iris' | 'face';
 export type InputKind = 'images' | 'iso';
 /**
- * Finger layouts (datasets/layouts.ts), the iris layout `casia` (EEE/S/EEE_S_I.bmp), the face
- * layout `yale` (subjectNN.CONDITION), and the generic layouts: `folders`
- * (IDENTITY/[SESSION/…]/FILE; every modality) and `csv` (a manifest; finger and iris).
+ * Finger layouts (datasets/layouts.ts), the iris layouts `casia` (EEE/S/EEE_S_I.bmp) and `mmu1`
+ * (PPP/left|right/*.bmp), the face layout `yale` (subjectNN.CONDITION), and the generic layouts:
+ * `folders` (IDENTITY/[SESSION/…]/FILE; every modality) and `csv` (a manifest; finger and iris).
  */
-export type BenchLayout = DatasetLayout | 'casia' | GenericLayout | FaceLayout;
+export type BenchLayout = DatasetLayout | 'casia' | 'mmu1' | GenericLayout | FaceLayout;
 /** The finger protocols, and cross-session (iris casia; any modality on the generic layouts). */
 export type ReportProtocol = Protocol | typeof IRIS_PROTOCOL;
 export type BenchProtocol = GenericProtocol;
 
 export const MODALITIES: readonly Modality[] = ['finger', 'iris', 'face'];
 export const INPUT_KINDS: readonly InputKind[] = ['images', 'iso'];
-export const LAYOUTS: readonly BenchLayout[] = ['fvc', 'neurotech', 'casia', ...GENERIC_LAYOUTS, 'yale'];
+export const LAYOUTS: readonly BenchLayout[] = ['fvc', 'neurotech', 'casia', 'mmu1', ...GENERIC_LAYOUTS, 'yale'];
+/** The layouts that hold iris images (besides the generic ones). */
+const IRIS_LAYOUTS: readonly BenchLayout[] = ['casia', 'mmu1'];
+export const IRIS_HALVES: readonly IrisHalf[] = ['first', 'second'];
 export const PROTOCOLS: readonly BenchProtocol[] = ['all-pairs', 'fvc', 'cross-session'];
 
 /** The set name used for generated data (no set folder given). */
@@ -67,6 +71,8 @@ export interface AccuracyOptions {
   kernel?: KernelVariant;
   /** Receives the human-readable report line by line. Default: silent. */
   print?: (line: string) => void;
+  /** Iris only: keep the first or second half of each set's persons (choose on one, check on the other). */
+  half?: IrisHalf;
 }
 
 /** One set's result; exactly these keys are written to the JSON report. */
@@ -151,12 +157,13 @@ function checkOptions(o: AccuracyOptions): ResolvedOptions {
     if (o.protocol === 'fvc') throw new EngineError('ERR_BENCH_OPTION', '--protocol fvc is a fingerprint protocol; iris takes all-pairs or cross-session');
   } else if (modality === 'iris') {
     if ((o.sets ?? []).length === 0) throw new EngineError('ERR_NO_IRIS', 'no generated iris data: --modality iris needs --set DIR (CASIA layout EEE/S/EEE_S_I.bmp)');
-    if (layout !== 'casia') throw new EngineError('ERR_BENCH_OPTION', `--modality iris reads the casia layout only, got "${layout}"`);
-    if (o.protocol !== undefined) throw new EngineError('ERR_BENCH_OPTION', `--protocol does not apply to iris: the casia layout uses the ${IRIS_PROTOCOL} protocol`);
+    if (!IRIS_LAYOUTS.includes(layout)) throw new EngineError('ERR_BENCH_OPTION', `--modality iris reads the ${IRIS_LAYOUTS.join(' or ')} layout, got "${layout}"`);
+    if (o.protocol !== undefined) throw new EngineError('ERR_BENCH_OPTION', `--protocol does not apply to iris: the casia layout uses the ${IRIS_PROTOCOL} protocol, mmu1 all pairs`);
     if (o.input === 'iso' || o.dpi !== undefined) throw new EngineError('ERR_BENCH_OPTION', '--input iso and --dpi do not apply to iris (it reads images)');
   } else {
-    if (layout === 'casia') throw new EngineError('ERR_BENCH_OPTION', '--layout casia holds iris images: use --modality iris');
+    if (IRIS_LAYOUTS.includes(layout)) throw new EngineError('ERR_BENCH_OPTION', `--layout ${layout} holds iris images: use --modality iris`);
     if (layout === 'yale') throw new EngineError('ERR_BENCH_OPTION', '--layout yale holds face images: use --modality face');
+    if (o.half !== undefined) throw new EngineError('ERR_BENCH_OPTION', '--half applies to iris only');
     // (generic layouts: every file is read by its extension, nothing more to check here)
     if (input === 'images' && (o.sets ?? []).length === 0) throw new EngineError('ERR_NO_IMAGES', 'no generated fingerprint images: --input images needs --set DIR');
   }
@@ -244,8 +251,11 @@ export async function evaluateAccuracySets(options: AccuracyOptions = {}): Promi
         const { dir, dpi } = parseSetSpec(set);
         const samples = listLabelledSamples(dir, o.layout, o.modality);
         results.push(await evaluateLabelledSet({ set, label: labels[k], modality: o.modality, samples, protocol: o.protocol, dpi: dpi ?? o.dpi ?? DEFAULT_IMAGE_DPI, kernel: o.kernel }));
-      } else if (o.layout === 'casia') {
-        results.push(evaluateIrisSet(set, labels[k], listCasiaIrisSamples(set)));
+      } else if (o.layout === 'casia' || o.layout === 'mmu1') {
+        const listed = o.layout === 'casia' ? listCasiaIrisSamples(set) : listMmu1Samples(set);
+        const samples = options.half === undefined ? listed : irisHalf(listed, oneOfHalf(options.half));
+        const label = options.half === undefined ? labels[k] : `${labels[k]} (${options.half} half)`;
+        results.push(evaluateIrisSet(set, label, samples, o.layout === 'casia' ? IRIS_PROTOCOL : 'all-pairs'));
       } else if (o.input === 'images') {
         const { dir, dpi } = parseSetSpec(set);
         const { samples, extractMs } = await readImageSamples(dir, o.layout as DatasetLayout, dpi ?? o.dpi ?? DEFAULT_IMAGE_DPI);
@@ -282,10 +292,15 @@ export async function runAccuracy(options: AccuracyOptions = {}): Promise<Accura
   if (options.json !== undefined) {
     writeJsonFile(options.json, reports.length === 1 ? reports[0] : reports);
     const svg = detSvgPathFor(options.json);
-    const title = `DET, ${o.modality}, ${o.layout === 'casia' ? IRIS_PROTOCOL : o.protocol}${o.sets.length === 0 ? ' (synthetic data)' : ''}`;
+    const title = `DET, ${o.modality}, ${o.modality === 'iris' ? (o.layout === 'mmu1' ? 'all-pairs' : IRIS_PROTOCOL) : o.protocol}${o.sets.length === 0 ? ' (synthetic data)' : ''}`;
     writeTextFile(svg, renderDetSvg(results.map((r) => ({ label: r.label, det: r.det })), title));
     print(`report: ${options.json}`);
     print(`DET plot: ${svg}`);
   }
   return reports;
+}
+
+function oneOfHalf(half: IrisHalf): IrisHalf {
+  if (!IRIS_HALVES.includes(half)) throw new EngineError('ERR_BENCH_OPTION', `half must be first or second, got "${String(half)}"`);
+  return half;
 }

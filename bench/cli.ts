@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EngineError } from '../engine/index.ts';
-import { INPUT_KINDS, LAYOUTS, MODALITIES, PROTOCOLS, runAccuracy } from './accuracy.ts';
+import { INPUT_KINDS, IRIS_HALVES, LAYOUTS, MODALITIES, PROTOCOLS, runAccuracy } from './accuracy.ts';
 import { runSpeed, SPEED_SUITES } from './speed.ts';
 import { runReport } from './report.ts';
 import { COMMAND_HELP, formatCommandHelp } from './help.ts';
@@ -19,11 +19,12 @@ import { formatHttp, runHttpBench, writeHttpJson } from './http.ts';
 import { HTTP_BENCH } from './http-params.ts';
 import { tmpdir } from 'node:os';
 
-const ACCURACY_USAGE = `accuracy [--modality finger|iris|face] [--set DIR]... [--layout fvc|neurotech|casia|folders|csv|yale] [--input images|iso]
-         [--dpi N] [--protocol all-pairs|fvc|cross-session] [--json FILE] [--scores FILE]
+const ACCURACY_USAGE = `accuracy [--modality finger|iris|face] [--set DIR]... [--layout fvc|neurotech|casia|mmu1|folders|csv|yale] [--input images|iso]
+         [--dpi N] [--protocol all-pairs|fvc|cross-session] [--half first|second] [--json FILE] [--scores FILE]
   Verification accuracy: FTE, EER, FMR100, FMR1000, ZeroFMR, comparisons/s, DET plot.
-  --modality M     finger (default) or iris (needs --set, layout casia, protocol cross-session:
-                   session-1 images enrolled, session-2 images probe, genuine = same eye),
+  --modality M     finger (default) or iris (needs --set; layout casia: protocol cross-session,
+                   session-1 images enrolled, session-2 images probe, genuine = same eye;
+                   layout mmu1: all pairs),
                    or face (needs --set; layout folders = IDENTITY/IMAGE (default) or yale =
                    subjectNN.CONDITION; all-pairs; FTE counted as failures; the extraction time
                    is detect+landmarks+align+embed per image, decoding excluded)
@@ -31,12 +32,15 @@ const ACCURACY_USAGE = `accuracy [--modality finger|iris|face] [--set DIR]... [-
                    DIR@DPI gives that set its own resolution (it wins over --dpi), so sets of
                    different resolutions run together: --set DB1_B --set DB2_B@569
   --layout L       file names: fvc = FFF_I (finger default), neurotech = PPP_F_I,
-                   casia = EEE/S/EEE_S_I.bmp (iris default); your own data, any modality:
+                   casia = EEE/S/EEE_S_I.bmp (iris default, cross-session),
+                   mmu1 = PPP/left|right/*.bmp (iris, all pairs; an eye = person + side);
+                   your own data, any modality:
                    folders = DIR/IDENTITY/[SESSION/…/]FILE (first level identity, the folders
                    below it the session), csv = --set MANIFEST.csv with rows
                    file,identity[,session][,finger-position] (paths relative to the manifest);
                    finger files: .iso records, anything else an image;
                    face: folders (IDENTITY/IMAGE, the default) or yale = subjectNN.CONDITION
+  --half H         iris only: the first or second half of each set's persons (choose on one, check on the other)
   --input I        iso = ISO 19794-2 / ANSI 378 minutiae records named *.iso (default);
                    images = the image files (TIFF, PNG, JPEG, BMP, PGM, JPEG 2000) through the
                    fingerprint extractor; failures to enrol count in FTE; the report's extraction
@@ -71,8 +75,10 @@ const CALIBRATE_USAGE = `calibrate [--modality finger|iris|face] --set DIR [--se
   finger: fits the score calibration (raw → −10·log10 FMR) on impostor pairs taken across the
   given sets (ISO records, fvc names; two sets or more) and prints the constants of
   engine/finger-calibration.ts.
-  iris: fits it on session-1 impostor pairs (different eyes) of CASIA-layout sets, pairs the
-  cross-session accuracy report never uses, and prints the constants of engine/iris-calibration.ts.`;
+  iris: fits it on impostor pairs within each set, pooled: session-1 images of CASIA-layout sets,
+  the first half of the persons of MMU1-layout sets (PPP/left|right) — pairs the reports it is
+  checked on never use (CASIA cross-session, MMU1 --half second) — and prints the constants of
+  engine/iris-calibration.ts.`;
 
 const HTTP_USAGE = `http [--subjects N (100000)] [--store DIR] [--seconds S (10)] [--rate R (500)] [--concurrency C (16)]
      [--enrolments E (50)] [--image-concurrency C (2)] [--identify-concurrency C (2)] [--json FILE]
@@ -182,6 +188,7 @@ async function accuracyCommand(args: string[]): Promise<void> {
     protocol: { type: 'string' },
     json: { type: 'string' },
     scores: { type: 'string' },
+    half: { type: 'string' },
   });
   if (v.help) return print(helpOf('accuracy'));
   let dpi: number | undefined;
@@ -198,6 +205,7 @@ async function accuracyCommand(args: string[]): Promise<void> {
     protocol: oneOf('protocol', v.protocol, PROTOCOLS, usage),
     json: v.json,
     scores: v.scores,
+    half: oneOf('half', v.half, IRIS_HALVES, usage),
     print,
   });
 }

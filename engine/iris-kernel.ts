@@ -29,6 +29,13 @@ export interface IrisKernelExports {
   lastIrisRadius(): number;
   lastSharpness(): number;
   lastOccludedShare(): number;
+  lastUsableArea(): number;
+  lastIrisPupilContrast(): number;
+  lastIrisScleraContrast(): number;
+  lastPupilCircularity(): number;
+  lastPupilDilation(): number;
+  lastMarginHorizontal(): number;
+  lastMarginVertical(): number;
   sheetAddress(): number;
   usableAddress(): number;
   sheetRows(): number;
@@ -43,7 +50,7 @@ export interface IrisKernelExports {
 }
 
 /** Extraction outcomes of the kernel's extract() (matchers-wasm/iris/index.ts EXTRACT_*). */
-export const EXTRACT_OUTCOMES = ['ok', 'bad-image', 'no-pupil', 'no-iris', 'too-occluded', 'too-blurred'] as const;
+export const EXTRACT_OUTCOMES = ['ok', 'bad-image', 'no-pupil', 'no-iris', 'too-occluded', 'too-blurred', 'low-contrast', 'iris-too-small'] as const;
 export type ExtractOutcome = (typeof EXTRACT_OUTCOMES)[number];
 
 const WASM_FILE = '../build/iris.wasm';

@@ -28,11 +28,30 @@ export interface IrisTemplate {
   readonly quality?: IrisCaptureQuality;
 }
 
+/**
+ * Capture quality in the terms of ISO/IEC 29794-6 (matchers-wasm/iris/quality.ts gives the
+ * exact, simplified definitions). Every measure is 0 when extraction stopped before it.
+ */
 export interface IrisCaptureQuality {
   /** Focus: mean |Laplacian| of the unwrapped iris texture as a % of its mean gray level. */
   readonly sharpness: number;
   /** Share of the unwrapped iris hidden by lids, lashes or reflections, 0–1. */
   readonly occludedShare: number;
+  /** Usable iris area: 1 − occludedShare, 0–1. */
+  readonly usableIrisArea: number;
+  /** Iris–pupil contrast, 100·(iris − pupil)/(iris + pupil) of their grays, %. */
+  readonly irisPupilContrast: number;
+  /** Iris–sclera contrast, 100·(sclera − iris)/(sclera + iris), lateral sclera, %. */
+  readonly irisScleraContrast: number;
+  /** Pupil boundary circularity: 100·(1 − RMS deviation of the edge from the circle / radius). */
+  readonly pupilCircularity: number;
+  /** Pupil dilation: pupil radius / iris radius, %. */
+  readonly pupilDilation: number;
+  /** Iris radius, px (ISO/IEC 29794-6 asks ≥ 80 px radius for enrolment quality, ≥ 50 acceptable). */
+  readonly irisRadius: number;
+  /** Free image beside the iris circle in iris radii: left/right (the least) and top/bottom; negative = the iris is cut off. */
+  readonly marginHorizontal: number;
+  readonly marginVertical: number;
 }
 
 export interface IrisPreparedProbe {
@@ -61,6 +80,12 @@ export interface IrisComparisonEvidence {
   bitsCompared: number;
   /** Fractional Hamming distance at that rotation, before the bit-count normalisation. */
   hammingDistance: number;
+  /** Usable-bit share of each code (0–1), and each template's capture quality (ISO/IEC 29794-6
+   *  measures) when the template was built here rather than read back from bytes. */
+  probeUsableBitShare: number;
+  candidateUsableBitShare: number;
+  probeQuality?: IrisCaptureQuality;
+  candidateQuality?: IrisCaptureQuality;
 }
 
 /** Why an image gave no template: stable codes, each a failure to enrol. */
@@ -70,6 +95,8 @@ const EXTRACT_ERRORS: Record<string, [code: string, message: string]> = {
   'no-iris': ['ERR_IRIS_NO_LIMBUS', 'no iris boundary found around the pupil'],
   'too-occluded': ['ERR_IRIS_OCCLUDED', 'too little visible iris: usable code bits below the enrolment threshold'],
   'too-blurred': ['ERR_IRIS_BLURRED', 'iris texture too blurred to enrol: sharpness below the enrolment threshold'],
+  'low-contrast': ['ERR_IRIS_LOW_CONTRAST', 'iris–pupil contrast below the enrolment threshold (no clear pupil)'],
+  'iris-too-small': ['ERR_IRIS_TOO_SMALL', 'iris radius below the enrolment threshold (too few pixels for a code)'],
 };
 
 const HEADER_BYTES = 16;
@@ -106,9 +133,11 @@ export class IrisMatcher {
   }
 
   /**
-   * Builds a template from a gray eye image (NIR, iris radius ≈ 55–140 px). Throws EngineError
-   * ERR_IMAGE_FORMAT (pixels do not match the size), ERR_IMAGE_TOO_SMALL, ERR_IMAGE_TOO_LARGE, and the failures to
-   * enrol ERR_IRIS_NO_PUPIL, ERR_IRIS_NO_LIMBUS, ERR_IRIS_OCCLUDED, ERR_IRIS_BLURRED.
+   * Builds a template from a gray NIR eye image (any sensor: search ranges follow the image size;
+   * iris radius ≥ 40 px). Throws EngineError ERR_IMAGE_FORMAT (pixels do not match the size),
+   * ERR_IMAGE_TOO_SMALL, ERR_IMAGE_TOO_LARGE, and the failures to enrol ERR_IRIS_NO_PUPIL,
+   * ERR_IRIS_NO_LIMBUS, ERR_IRIS_OCCLUDED, ERR_IRIS_BLURRED, ERR_IRIS_LOW_CONTRAST,
+   * ERR_IRIS_TOO_SMALL; lastQuality() then says which measure failed.
    */
   createTemplate(image: GrayImage): IrisTemplate {
     const { width, height, pixels } = image;
@@ -134,7 +163,24 @@ export class IrisMatcher {
       ...this.templateFromBytes(bytes),
       pupil: { x: k.lastPupilX(), y: k.lastPupilY(), radius: k.lastPupilRadius() },
       iris: { x: k.lastIrisX(), y: k.lastIrisY(), radius: k.lastIrisRadius() },
-      quality: { sharpness: k.lastSharpness(), occludedShare: k.lastOccludedShare() },
+      quality: this.lastQuality(),
+    };
+  }
+
+  /** The quality measures of the last createTemplate call, also after a failure to enrol (0 where it stopped before a measure). */
+  lastQuality(): IrisCaptureQuality {
+    const k = this.kernel;
+    return {
+      sharpness: k.lastSharpness(),
+      occludedShare: k.lastOccludedShare(),
+      usableIrisArea: k.lastUsableArea(),
+      irisPupilContrast: k.lastIrisPupilContrast(),
+      irisScleraContrast: k.lastIrisScleraContrast(),
+      pupilCircularity: k.lastPupilCircularity(),
+      pupilDilation: k.lastPupilDilation(),
+      irisRadius: k.lastIrisRadius(),
+      marginHorizontal: k.lastMarginHorizontal(),
+      marginVertical: k.lastMarginVertical(),
     };
   }
 
@@ -244,6 +290,10 @@ export class IrisMatcher {
       shiftDegrees: (shift * 360) / this.codeAngles,
       bitsCompared: this.kernel.lastBitsCompared(),
       hammingDistance: this.kernel.lastDistance(),
+      probeUsableBitShare: probe.usableBitShare,
+      candidateUsableBitShare: candidate.usableBitShare,
+      ...(probe.quality === undefined ? {} : { probeQuality: probe.quality }),
+      ...(candidate.quality === undefined ? {} : { candidateQuality: candidate.quality }),
     };
   }
 

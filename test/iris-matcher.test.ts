@@ -140,9 +140,13 @@ describe('masking', () => {
     expect(e.bitsCompared).toBeLessThan(open.usableBitShare * matcher.codeBits);
   });
 
-  it('fails to enrol an eye mostly under the lid (ERR_IRIS_OCCLUDED), with usable bits as the measure', () => {
+  it('fails to enrol an eye mostly under the lid, with usable bits as the measure', () => {
     const eye = baseEye(43, { eyelidY: 112, lowerEyelidY: 160 });
-    expect(codeOf(() => templateOf(eye))).toBe('ERR_IRIS_OCCLUDED');
+    // the lids cut the pupil too, so the boundaries found are not the eye's: the quality rules
+    // reject it either by its usable bits or by the missing iris–pupil contrast
+    expect(['ERR_IRIS_OCCLUDED', 'ERR_IRIS_LOW_CONTRAST']).toContain(codeOf(() => templateOf(eye)));
+    // a lid over the iris but not the pupil: the usable bits fail it
+    expect(codeOf(() => templateOf(baseEye(43, { eyelidY: 100, lowerEyelidY: 176 })))).toBe('ERR_IRIS_OCCLUDED');
     // the same eye with the lids a little wider open enrols
     expect(templateOf({ ...eye, eyelidY: 85, lowerEyelidY: 195 }).usableBitShare).toBeGreaterThan(0.4);
   });

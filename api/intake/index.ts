@@ -56,7 +56,7 @@ export class IntakeError extends EngineError {
 
 /** Engine error codes that mean "readable, but too poor to enrol" rather than "corrupt". */
 const QUALITY_CODES: ReadonlySet<string> = new Set([
-  'ERR_QUALITY_TOO_LOW', 'ERR_EXTRACT_TOO_SMALL', 'ERR_IRIS_NO_PUPIL', 'ERR_IRIS_NO_LIMBUS', 'ERR_IRIS_OCCLUDED', 'ERR_IRIS_BLURRED', 'ERR_IMAGE_TOO_SMALL',
+  'ERR_QUALITY_TOO_LOW', 'ERR_EXTRACT_TOO_SMALL', 'ERR_IRIS_NO_PUPIL', 'ERR_IRIS_NO_LIMBUS', 'ERR_IRIS_OCCLUDED', 'ERR_IRIS_BLURRED', 'ERR_IRIS_LOW_CONTRAST', 'ERR_IRIS_TOO_SMALL', 'ERR_IMAGE_TOO_SMALL',
 ]);
 
 export interface IntakeReport {

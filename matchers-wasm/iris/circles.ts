@@ -2,9 +2,9 @@
 // the mean gray on circles (or arcs) of growing radius, and the radius where that mean jumps
 // up the most (dark inside, bright outside), by a smoothed radial derivative.
 import { boundarySample } from './image';
-import { PUPIL_MAX_RADIUS, IRIS_MAX_RADIUS, PUPIL_EDGE_SPAN, IRIS_EDGE_SPAN } from './params';
+import { MAX_IMAGE_SIDE, PUPIL_EDGE_SPAN, IRIS_EDGE_SPAN } from './params';
 
-const LARGEST_RADIUS: i32 = max(PUPIL_MAX_RADIUS, IRIS_MAX_RADIUS) + max(PUPIL_EDGE_SPAN, IRIS_EDGE_SPAN) + 1;
+const LARGEST_RADIUS: i32 = MAX_IMAGE_SIDE / 2 + max(PUPIL_EDGE_SPAN, IRIS_EDGE_SPAN) + 1;
 /** Mean gray per radius for the current centre (-1 when no sample fell inside the image). */
 const means = new StaticArray<f32>(LARGEST_RADIUS + 1);
 /** cos/sin of the sample angles of the current arc set. */
@@ -44,10 +44,11 @@ const jumps = new StaticArray<f32>(LARGEST_RADIUS + 1);
  * The radius in [minRadius, maxRadius] around (cx, cy) of the innermost strong rise of the arc
  * mean: edge strength at r = (Σ m[r+1..r+span] − Σ m[r−span..r−1]) / span; the answer is the
  * first local maximum, outwards, reaching `firstShare` of the strongest (1 = the strongest:
- * Daugman's operator). Sets edgeStrength. -1 when none.
+ * Daugman's operator); radii where the arc mean just inside the edge (r − span − 1) exceeds
+ * maxInnerGray do not count. Sets edgeStrength. -1 when none.
  */
-export function bestRadius(cx: f32, cy: f32, minRadius: i32, maxRadius: i32, span: i32, firstShare: f32 = 1.0): i32 {
-  const lo = max(minRadius - span, 1), hi = min(maxRadius + span, LARGEST_RADIUS);
+export function bestRadius(cx: f32, cy: f32, minRadius: i32, maxRadius: i32, span: i32, firstShare: f32 = 1.0, maxInnerGray: f32 = 256): i32 {
+  const lo = max(minRadius - span - 1, 1), hi = min(maxRadius + span, LARGEST_RADIUS);
   for (let r = lo; r <= hi; r++) unchecked(means[r] = arcMean(cx, cy, <f32>r));
   const first = max(minRadius, lo + span), last = hi - span;
   let strongest: f32 = 0;
@@ -58,7 +59,8 @@ export function bestRadius(cx: f32, cy: f32, minRadius: i32, maxRadius: i32, spa
       if (inner < 0 || outer < 0) complete = false;
       jump += outer - inner;
     }
-    jump = complete ? jump / <f32>span : 0;
+    // an edge whose inside is brighter than maxInnerGray is not the boundary sought (a pupil's inside is dark)
+    jump = complete && unchecked(means[r - span - 1]) <= maxInnerGray ? jump / <f32>span : 0;
     unchecked(jumps[r] = jump);
     strongest = max(strongest, jump);
   }
@@ -81,4 +83,26 @@ function arcMean(cx: f32, cy: f32, r: f32): f32 {
     if (v >= 0) { sum += v; n++; }
   }
   return 2 * n >= angleCount ? sum / <f32>n : -1;
+}
+
+/**
+ * Share of the current arc set's angles (0–1) where the gray rises across radius r (mean of
+ * r+1..r+span above the mean of r−span..r−1): a round dark-to-bright boundary rises all around,
+ * a lash cluster or an eye corner only on some sides. Angles with no usable sample count as
+ * not rising.
+ */
+export function risingShare(cx: f32, cy: f32, r: f32, span: i32): f32 {
+  let rising = 0;
+  for (let k = 0; k < angleCount; k++) {
+    const c = unchecked(cosines[k]), s = unchecked(sines[k]);
+    let inner: f32 = 0, outer: f32 = 0, n = 0;
+    for (let d = 1; d <= span; d++) {
+      const a = boundarySample(cx + (r - <f32>d) * c, cy + (r - <f32>d) * s);
+      const b = boundarySample(cx + (r + <f32>d) * c, cy + (r + <f32>d) * s);
+      if (a < 0 || b < 0) continue;
+      inner += a; outer += b; n++;
+    }
+    if (n > 0 && outer > inner) rising++;
+  }
+  return angleCount > 0 ? <f32>rising / <f32>angleCount : 0;
 }

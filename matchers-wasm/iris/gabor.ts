@@ -9,7 +9,7 @@ import { usable } from './occlusion';
 import { BITS_PER_ANGLE, CODE_BYTES, codeOffset, maskOffset } from './layout';
 import {
   NORM_RADIAL, NORM_ANGULAR, CODE_ROWS, CODE_ANGLES, GABOR_SCALES, GABOR_WAVELENGTH_0, GABOR_WAVELENGTH_1,
-  GABOR_SIGMA_SHARE, MAX_MASKED_WINDOW_SHARE, FRAGILE_SHARE,
+  GABOR_SIGMA_SHARE, MAX_MASKED_WINDOW_SHARE, FRAGILE_SHARE, BAND_DETREND_SIGMA,
 } from './params';
 
 if (NORM_RADIAL % CODE_ROWS != 0 || NORM_ANGULAR % CODE_ANGLES != 0) ERROR('code rows and angles must divide the sheet');
@@ -30,6 +30,8 @@ const bandWeight = new StaticArray<f32>(NORM_ANGULAR);
 const evenResponse = new StaticArray<f32>(CODE_ANGLES);
 const oddResponse = new StaticArray<f32>(CODE_ANGLES);
 const positionUsable = new StaticArray<u8>(CODE_ANGLES);
+const smoothBand = new StaticArray<f32>(NORM_ANGULAR);
+const detrendKernel = new StaticArray<f32>(NORM_ANGULAR);
 
 export function initFilters(): void {
   for (let s = 0; s < GABOR_SCALES; s++) {
@@ -103,6 +105,26 @@ function averageBand(first: i32, count: i32): void {
   }
   const fill: f32 = totalCount > 0 ? total / <f32>totalCount : 0;
   for (let j = 0; j < NORM_ANGULAR; j++) if (unchecked(band[j]) < 0) unchecked(band[j] = fill);
+  if (BAND_DETREND_SIGMA > 0) detrendBand();
+}
+
+/** band ← band − its weighted Gaussian smooth (σ BAND_DETREND_SIGMA, usable samples only):
+ *  illumination trends around the ring are common to every eye of a sensor, and the odd
+ *  filter would turn them into the same bits for everyone. */
+function detrendBand(): void {
+  const half = <i32>(3.0 * BAND_DETREND_SIGMA) + 1;
+  for (let t = 0; t <= half; t++) unchecked(detrendKernel[t] = Mathf.exp(-<f32>(t * t) / (2 * BAND_DETREND_SIGMA * BAND_DETREND_SIGMA)));
+  for (let j = 0; j < NORM_ANGULAR; j++) {
+    let sum: f32 = 0, weight: f32 = 0;
+    for (let t = -half; t <= half; t++) {
+      const k = (j + t + NORM_ANGULAR) & (NORM_ANGULAR - 1);
+      const g = unchecked(detrendKernel[abs(t)]) * (unchecked(bandWeight[k]) + 0.01);
+      sum += g * unchecked(band[k]);
+      weight += g;
+    }
+    unchecked(smoothBand[j] = sum / weight);
+  }
+  for (let j = 0; j < NORM_ANGULAR; j++) unchecked(band[j] = band[j] - smoothBand[j]);
 }
 
 function filterBand(s: i32): void {

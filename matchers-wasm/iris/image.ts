@@ -1,6 +1,6 @@
 // The input image as the stages see it: 8-bit gray at a host-given address, with bilinear
 // sampling. Out-of-image positions read as -1 so that callers can leave them out.
-import { SPECULAR_LEVEL } from './params';
+import { specular } from './reflections';
 
 export let imagePtr: usize = 0;
 export let imageWidth: i32 = 0;
@@ -29,8 +29,9 @@ export function sample(x: f32, y: f32): f32 {
   return (a + (b - a) * fx) + ((c + (d - c) * fx) - (a + (b - a) * fx)) * fy;
 }
 
-/** Gray at (x, y) for boundary search: -1 outside the image or on a specular reflection. */
+/** Gray at (x, y) for boundary search: -1 outside the image or on a specular reflection (or its halo). */
 export function boundarySample(x: f32, y: f32): f32 {
   const v = sample(x, y);
-  return v >= <f32>SPECULAR_LEVEL ? -1 : v;
+  if (v < 0) return -1;
+  return unchecked(specular[<i32>(y + 0.5) * imageWidth + <i32>(x + 0.5)]) != 0 ? -1 : v;
 }

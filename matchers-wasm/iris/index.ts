@@ -1,15 +1,18 @@
 // Public surface of the iris kernel: extract a template (code + mask) from a gray eye image,
 // prepare a probe's rotations once, compare it against one template or a gallery, and the
 // plain one-position scan the speed bench measures beside it.
-import { MAX_IMAGE_SIDE, MAX_IMAGE_PIXELS, MAX_SHIFT, MIN_USABLE_SHARE, MIN_SHARPNESS, NORM_RADIAL, NORM_ANGULAR, CODE_ANGLES } from './params';
+import { MAX_IMAGE_SIDE, MAX_IMAGE_PIXELS, MAX_SHIFT, MIN_USABLE_SHARE, MIN_SHARPNESS, MIN_IRIS_PUPIL_CONTRAST, MIN_IRIS_RADIUS_PX, NORM_RADIAL, NORM_ANGULAR, CODE_ANGLES } from './params';
 import { TEMPLATE_MAGIC, TEMPLATE_BYTES, HEADER_BYTES, CODE_BITS } from './layout';
 import { setImage } from './image';
+import { markReflections } from './reflections';
+import { setPupilRange } from './search-ranges';
 import { findPupil, pupilX, pupilY, pupilRadius } from './pupil';
 import { findLimbus, irisX, irisY, irisRadius } from './limbus';
 import { unwrap, sheet } from './rubber-sheet';
 import { maskOcclusions, usable } from './occlusion';
 import { initFilters, encode } from './gabor';
 import { measureSharpness, occludedShare } from './sharpness';
+import { resetQuality, measureQuality, usableArea, irisPupilContrast, irisScleraContrast, pupilCircularity, pupilDilation, marginHorizontal, marginVertical } from './quality';
 import { PREPARED_BYTES, SHIFTS, prepareRotations, compareRotations, plainDistance, lastShift, lastComparedBits, lastHammingDistance } from './hamming';
 
 initFilters();
@@ -21,6 +24,8 @@ export const EXTRACT_NO_PUPIL: i32 = 2;
 export const EXTRACT_NO_IRIS: i32 = 3;
 export const EXTRACT_TOO_OCCLUDED: i32 = 4;
 export const EXTRACT_TOO_BLURRED: i32 = 5;
+export const EXTRACT_LOW_CONTRAST: i32 = 6;
+export const EXTRACT_IRIS_TOO_SMALL: i32 = 7;
 
 /** Always 1: inconsistent parameters stop the build instead (ERROR() in layout.ts, gabor.ts, hamming.ts). */
 export function kernelReady(): i32 { return 1; }
@@ -50,6 +55,7 @@ export function allocate(bytes: i32): usize { return heap.alloc(<usize>bytes); }
  */
 export function extract(image: usize, width: i32, height: i32, out: usize): i32 {
   pupilRadiusOut = 0; irisRadiusOut = 0; sharpnessOut = 0; occludedOut = 0;
+  resetQuality();
   store<u32>(out, TEMPLATE_MAGIC);
   store<u32>(out, TEMPLATE_BYTES, 4);
   store<u32>(out, 0, 8);
@@ -57,6 +63,8 @@ export function extract(image: usize, width: i32, height: i32, out: usize): i32 
   memory.fill(out + <usize>HEADER_BYTES, 0, <usize>(TEMPLATE_BYTES - HEADER_BYTES));
   if (width < 32 || height < 32 || width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE || width * height > MAX_IMAGE_PIXELS) return EXTRACT_BAD_IMAGE;
   setImage(image, width, height);
+  markReflections();
+  setPupilRange();
   if (!findPupil()) return EXTRACT_NO_PUPIL;
   pupilRadiusOut = pupilRadius;
   if (!findLimbus()) return EXTRACT_NO_IRIS;
@@ -65,9 +73,13 @@ export function extract(image: usize, width: i32, height: i32, out: usize): i32 
   maskOcclusions();
   sharpnessOut = measureSharpness();
   occludedOut = occludedShare();
+  measureQuality();
   const usableBits = encode(out);
   store<u32>(out, usableBits, 8);
+  // failure-to-enrol rules on the ISO/IEC 29794-6 measures (params.ts gives the evidence for each bar)
+  if (irisRadius < MIN_IRIS_RADIUS_PX) return EXTRACT_IRIS_TOO_SMALL;
   if (<f32>usableBits < MIN_USABLE_SHARE * <f32>CODE_BITS) return EXTRACT_TOO_OCCLUDED;
+  if (irisPupilContrast < MIN_IRIS_PUPIL_CONTRAST) return EXTRACT_LOW_CONTRAST;
   return sharpnessOut < MIN_SHARPNESS ? EXTRACT_TOO_BLURRED : EXTRACT_OK;
 }
 
@@ -81,6 +93,14 @@ export function lastIrisRadius(): f32 { return irisRadiusOut; }
 /** Quality of the last extraction: focus measure (sharpness.ts) and occluded share of the iris. */
 export function lastSharpness(): f32 { return sharpnessOut; }
 export function lastOccludedShare(): f32 { return occludedOut; }
+/** ISO/IEC 29794-6 measures of the last extraction (quality.ts; 0 when not reached). */
+export function lastUsableArea(): f32 { return usableArea; }
+export function lastIrisPupilContrast(): f32 { return irisPupilContrast; }
+export function lastIrisScleraContrast(): f32 { return irisScleraContrast; }
+export function lastPupilCircularity(): f32 { return pupilCircularity; }
+export function lastPupilDilation(): f32 { return pupilDilation; }
+export function lastMarginHorizontal(): f32 { return marginHorizontal; }
+export function lastMarginVertical(): f32 { return marginVertical; }
 /** The last normalised iris (f32, NORM_RADIAL × NORM_ANGULAR) and its usable mask (u8): transparency. */
 export function sheetAddress(): usize { return changetype<usize>(sheet); }
 export function usableAddress(): usize { return changetype<usize>(usable); }

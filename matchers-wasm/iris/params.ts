@@ -16,40 +16,98 @@ export const MAX_IMAGE_PIXELS: i32 = 1024 * 768;
  *  arc mean and masked in the code. */
 export const SPECULAR_LEVEL: i32 = 245;
 
-// ---- pupil ----
-/** Pupil radius range searched, px. */
-export const PUPIL_MIN_RADIUS: i32 = 14;
-export const PUPIL_MAX_RADIUS: i32 = 75;
-/** Dark pixels: gray ≤ (the gray at this low percentile of the image) + PUPIL_DARK_MARGIN.
- *  The percentile (a share of all pixels, 0–1) sits inside any real pupil (≥ 1 % of the image)
- *  and ignores a few dead pixels. */
-export const PUPIL_DARK_PERCENTILE: f32 = 0.004;
+// ---- search ranges (search-ranges.ts), derived from each image, not from one database ----
+// An eye image is framed around one eye: the iris is a sizeable share of the frame whatever
+// the sensor. Shares below are of the image's shorter side ("short side", px).
+// Cross-check: CASIA-V1 (320×280, pupils 25–60 px, irises 90–125 px) and MMU1 (320×240,
+// pupils 12–30 px, irises 40–60 px) both lie inside every range; an ISO 19794-6 K3 crop
+// (640×480, iris ≥ 80 px) too.
+/** Pupil radius range, shares of the short side: 240 px → 7–60 px, 480 px → 14–120 px. */
+export const PUPIL_MIN_RADIUS_SHARE: f32 = 0.03;
+export const PUPIL_MAX_RADIUS_SHARE: f32 = 0.25;
+/** Largest iris radius, share of the short side: the iris may fill the frame (a tight crop). */
+export const IRIS_MAX_RADIUS_SHARE: f32 = 0.5;
+/** Smallest iris radius, share of the short side: a frame made for one eye does not show an
+ *  iris smaller than this (measured: MMU1 0.19–0.26, CASIA-V1 0.33–0.43; ISO/IEC 19794-6 K3
+ *  crops ≥ 0.2). Without it the limbus search stopped at the collarette of small-pupil MMU1
+ *  eyes (≈ 30–35 px at 240 px, 2 % of the images). */
+export const IRIS_MIN_RADIUS_SHARE: f32 = 0.15;
+/** Smallest radius searched for either boundary, px, whatever the image size. */
+export const MIN_BOUNDARY_RADIUS: i32 = 5;
+
+// ---- reflections (reflections.ts) ----
+/** Specular pixels (≥ SPECULAR_LEVEL) are grown by this many px: a reflection's halo is
+ *  bright too but below saturation, and would bias the boundary arcs (MMU1 keeps its
+ *  reflections, often on the pupil boundary; CASIA-V1 has none). */
+export const SPECULAR_GROW: i32 = 2;
+
+// ---- pupil (pupil.ts) ----
+/** The seed box's half-side is this share of the smallest pupil radius searched (0.7 ≈ the
+ *  inscribed square), so a box fits inside any pupil; eyelashes are thinner than it. */
+export const PUPIL_SEED_BOX_SHARE: f32 = 0.7;
+/** A box's mean counts only when at least this share of it is not specular (0–1). */
+export const PUPIL_SEED_MIN_VALID: f32 = 0.5;
+/** Dark candidates tried (darkest boxes at least a largest-pupil radius apart): the darkest
+ *  box can sit on a lash cluster, a glasses frame or an image corner; the candidate whose
+ *  circle edge is strongest wins. */
+export const PUPIL_CANDIDATES: i32 = 4;
+/** The pupil blob: pixels connected to the seed whose gray is at most the seed box's mean +
+ *  max(PUPIL_DARK_MARGIN, PUPIL_DARK_SHARE × (image median − seed mean)), gray levels: a
+ *  fixed margin for noise, a share of the image's contrast for dim pupils (glasses, weak
+ *  illumination). Its centroid and area give the circle search's centre and radius guess. */
 export const PUPIL_DARK_MARGIN: i32 = 18;
-/** Half-side of the box that must be almost all dark to seed the pupil, px: eyelashes are
- *  dark too but thinner than this, so they never fill it. */
-export const PUPIL_SEED_HALF_BOX: i32 = 9;
-/** The refined pupil centre is searched within this distance of the seed, px. */
-export const PUPIL_CENTRE_SEARCH: i32 = 8;
+export const PUPIL_DARK_SHARE: f32 = 0.25;
+/** The gray just inside a pupil edge (the arc 1 px inside its derivative span) is at most the
+ *  darkest box's mean + max(PUPIL_DARK_MARGIN, PUPIL_INNER_SHARE × (image median − that mean)):
+ *  a circle around pupil and a dark iris has iris inside its edge (MMU1 fional, liujwr), and a
+ *  candidate seeded in bright skin must not get a bar of its own. */
+export const PUPIL_INNER_SHARE: f32 = 0.15;
+/** The refined pupil centre is searched within this share of the blob's radius (at least
+ *  PUPIL_CENTRE_MIN px) of the blob centroid: lashes joined to the blob shift it. */
+export const PUPIL_CENTRE_SHARE: f32 = 0.35;
+export const PUPIL_CENTRE_MIN: i32 = 3;
+/** Radii searched: from the smallest pupil radius to this share of the blob's equivalent
+ *  radius (+2 px): lashes and a reflection on the boundary make the blob larger or smaller than
+ *  the pupil, and a dark iris joins it (MMU1: blob = pupil + iris on 2 % of the images), so the
+ *  blob is only an upper bound. */
+export const PUPIL_RADIUS_HIGH_SHARE: f32 = 1.6;
 /** Samples on each circle of the pupil search (full circle). */
 export const PUPIL_ARC_SAMPLES: i32 = 64;
+/** The pupil edge is the innermost rising edge at least this share of the strongest around
+ *  the centre: the limbus (pupil → iris → sclera) can be the stronger edge on dark irises
+ *  (MMU1), and the pupil edge is the first one out of the dark. */
+export const PUPIL_FIRST_EDGE_SHARE: f32 = 0.5;
 
 // ---- iris (limbus) ----
-/** Iris radius range searched, px; it must also exceed the pupil radius by IRIS_MIN_RING. */
-export const IRIS_MIN_RADIUS: i32 = 55;
-export const IRIS_MAX_RADIUS: i32 = 140;
+/** Largest and smallest pupil/iris radius ratio: the iris is searched between
+ *  pupil/MAX_PUPIL_IRIS_RATIO and pupil/MIN_PUPIL_IRIS_RATIO. The collarette (the inner iris
+ *  ring's edge) sits at a ratio of 0.70–0.75 and is often a stronger first edge than the
+ *  limbus: at 0.75 the concentric pass took it on 19 of 140 CASIA-V1 images. Real ratios
+ *  measured: CASIA-V1 0.33–0.48, MMU1 0.3–0.5 (NIR enrolment light keeps pupils small). */
+export const MAX_PUPIL_IRIS_RATIO: f32 = 0.62;
+export const MIN_PUPIL_IRIS_RATIO: f32 = 0.15;
 /** Smallest iris ring width (iris radius − pupil radius), px. */
-export const IRIS_MIN_RING: i32 = 20;
-/** The iris centre is searched within this distance of the pupil centre, px (the two circles
- *  are not concentric), at a step of 2 px and then refined at 1 px. */
-export const IRIS_CENTRE_SEARCH: i32 = 6;
+export const IRIS_MIN_RING: i32 = 8;
+/** The iris centre is searched within this share of the iris-radius estimate (at least
+ *  IRIS_CENTRE_MIN px) of the pupil centre (the two circles are not concentric), at a step of
+ *  2 px and then refined at 1 px: ±3 px on MMU1 (iris ≈ 55 px), ±5 px on CASIA-V1 (≈ 105 px;
+ *  its former hand-set value was ±6). Chosen on the tuning halves (first half of the persons of
+ *  both sets; sum of EERs): 0.05 → 0.32 % + 5.87 %; 0.06 with an even grid → 0.83 % + 5.87 %;
+ *  0.08 let the lateral arcs (weak vertically) drift 7–9 px on 20 of 140 CASIA-V1 images. */
+export const IRIS_CENTRE_SHARE: f32 = 0.05;
+export const IRIS_CENTRE_MIN: i32 = 3;
+/** Pass 2 radii from (1 − IN) to (1 + OUT) × the concentric estimate. The estimate errs
+ *  inwards (the first-edge rule can stop at an inner iris edge), so the range reaches further
+ *  out. Tuning halves (sum of EERs): ±0.15 → 0.32 % + 5.87 %, the whole range → 0.83 % + 6.96 %;
+ *  −0.15/+0.25 → see the report; on the check half ±0.15 missed 2 of 70 CASIA-V1 limbi by 10 %. */
+export const IRIS_RADIUS_REFINE_IN: f32 = 0.15;
+export const IRIS_RADIUS_REFINE_OUT: f32 = 0.25;
 /** The limbus is searched on two lateral arcs only, where eyelids rarely reach: from
  *  IRIS_ARC_UP above horizontal to IRIS_ARC_DOWN below it, rad (upper lashes reach lower than
  *  the lower lid reaches up), with this many samples per arc. */
 export const IRIS_ARC_UP: f32 = 0.3;
 export const IRIS_ARC_DOWN: f32 = 0.5;
 export const IRIS_ARC_SAMPLES: i32 = 32;
-/** Largest pupil/iris radius ratio accepted (anatomy: about 0.1–0.75). */
-export const MAX_PUPIL_IRIS_RATIO: f32 = 0.75;
 /** Radial derivative span, px: the edge strength at r is Σ m[r+1..r+span] − Σ m[r−span..r−1].
  *  The pupil edge is sharp; the limbus is a soft ramp, and a wider span favours it over thin
  *  sharp features (lashes, lid creases). */
@@ -58,6 +116,7 @@ export const IRIS_EDGE_SPAN: i32 = 4;
 /** The limbus is the innermost rising edge (a local maximum) at least this share of the
  *  strongest on the arcs: outside the iris, lid corners and skin creases can rise more.
  *  Measured EER: 1.0 (the strongest edge) 3.3 %, 0.8 3.3 %, 0.6 2.1 %, 0.45 0.5 %, 0.35 0.4 %. */
+// Tuning halves of both sets: 0.6 → 0.83 % + 6.52 % EER against 0.32 % + 5.71 % at 0.45.
 export const IRIS_FIRST_EDGE_SHARE: f32 = 0.45;
 
 // ---- rubber sheet ----
@@ -65,8 +124,11 @@ export const IRIS_FIRST_EDGE_SHARE: f32 = 0.45;
 export const NORM_RADIAL: i32 = 32;
 export const NORM_ANGULAR: i32 = 256;
 /** Shares of the ring skipped at the pupil and limbus edges (boundary blur, fit error). */
+/** Tuning halves (first half of the persons of CASIA-V1 + MMU1, EER): outer 0.08 → 0.32 % +
+ *  5.71 %, 0.15 → 0.05 % + 5.22 % (the limbus is a soft ramp on MMU1 and lids reach it first);
+ *  inner 0.10 → 0.83 % + 7.17 %. */
 export const NORM_INNER_MARGIN: f32 = 0.04;
-export const NORM_OUTER_MARGIN: f32 = 0.08;
+export const NORM_OUTER_MARGIN: f32 = 0.15;
 
 // ---- occlusion (eyelids, eyelashes, reflections) ----
 /** A normalised sample is occluded when brighter than median + BRIGHT_SPREADS·spread (eyelid
@@ -95,18 +157,36 @@ export const CODE_ANGLES: i32 = 128;
  *  Gaussian envelope's σ as a share of the wavelength. Measured EER with one scale: wavelength
  *  12 → 0.4 %, 16 → 0.5 %, 22 → 2.6 %; 4 rows × 2 scales (16, 32) → 2.9 %. */
 export const GABOR_SCALES: i32 = 1;
+// Tuning halves of both sets (EER CASIA-V1 + MMU1): wavelength 12 → 0.19 % + 6.16 %, 16 →
+// 0.32 % + 5.87 %, 20 → 0.88 % + 6.09 % (impostors ≥ 30: 0.56 % and 0.98 %).
 export const GABOR_WAVELENGTH_0: f32 = 16.0;
 export const GABOR_WAVELENGTH_1: f32 = 32.0;
 export const GABOR_SIGMA_SHARE: f32 = 0.5;
+/** Each band loses its weighted Gaussian smooth of this σ (normalised samples, 0 = off) before
+ *  filtering: illumination trends around the ring, common to every eye of a sensor. */
+// Tuning halves (EER CASIA-V1 + MMU1): 12 → 0.32 % + 5.87 %, off → 0.83 % + 5.65 %.
+export const BAND_DETREND_SIGMA: f32 = 12.0;
 /** A code position is masked when more than this share of its filter window (Gaussian-
  *  weighted) is occluded (measured: 0.5 → EER 1.25 %, 0.3 → 0.5 %). */
 export const MAX_MASKED_WINDOW_SHARE: f32 = 0.3;
 /** "Fragile bits" (Hollingsworth et al. 2009): a phase bit whose filter response magnitude is
  *  below this share of the row's mean magnitude flips easily between captures and is masked.
  *  Off: 0.25 measured EER 3.3 % against 0.5 % (and two failures to enrol). */
+// Tuning halves of both sets: 0.2 → 0.23 % + 6.10 % EER (base 0.32 % + 5.87 %), impostors ≥ 20 twice the target.
 export const FRAGILE_SHARE: f32 = 0.0;
 
-// ---- quality ----
+// ---- quality (quality.ts: ISO/IEC 29794-6 measures) ----
+/** Angles sampled for the circularity and sclera measures. */
+export const QUALITY_ANGLES: i32 = 64;
+/** The sclera beside the iris: radii between these shares of the iris radius (outside the
+ *  limbus ramp, inside the eye corners on both sets). */
+export const SCLERA_INNER_SHARE: f32 = 1.1;
+export const SCLERA_OUTER_SHARE: f32 = 1.3;
+/** The pupil's gray: the disc within this share of its radius (its edge blur left out). */
+export const PUPIL_CORE_SHARE: f32 = 0.8;
+/** Circularity: the edge radius per angle is searched within this share of the pupil radius. */
+export const CIRCULARITY_SEARCH_SHARE: f32 = 0.25;
+
 /** Failure to enrol below this share of usable code bits (0–1). */
 export const MIN_USABLE_SHARE: f32 = 0.4;
 /** Failure to enrol below this focus measure (sharpness.ts, % of mean gray). Measured on the
@@ -114,9 +194,18 @@ export const MIN_USABLE_SHARE: f32 = 0.4;
  *  5×5 2.0, 7×7 1.4. The bar sits far below every real capture (sensors and resolutions we
  *  have not seen may differ) and rejects only texture-free, heavily defocused images. */
 export const MIN_SHARPNESS: f32 = 1.5;
+/** Failure to enrol below this iris–pupil contrast (quality.ts, %). Measured: CASIA-V1 42–59,
+ *  MMU1 p5 39, p1 15 — the images below 20 are wrong pupils (a lash cluster, an eye corner)
+ *  whose codes then match strangers: no template beats a false one. */
+export const MIN_IRIS_PUPIL_CONTRAST: f32 = 20.0;
+/** Failure to enrol below this iris radius, px: too few samples for the code's 128 angles.
+ *  ISO/IEC 29794-6 calls 50–80 px radius marginal; measured CASIA-V1 92–120, MMU1 p5 51, the
+ *  few below 40 (15–19 px) are wrong segmentations. */
+export const MIN_IRIS_RADIUS_PX: f32 = 40.0;
 
 // ---- matching ----
 /** Rotation search: codes are compared at −MAX_SHIFT … +MAX_SHIFT angular positions. */
+// Tuning halves of both sets: ±20 → 0.32 % + 6.30 % EER against 0.32 % + 5.87 % at ±15.
 export const MAX_SHIFT: i32 = 15;
 /** Daugman's bit-count normalisation: HDnorm = 0.5 − (0.5 − HD)·√(n / NORM_BITS), where n
  *  is the number of bits compared; NORM_BITS is a typical n (the median over session-1 pairs of

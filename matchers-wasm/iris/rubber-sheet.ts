@@ -1,8 +1,8 @@
 // Stage 3: Daugman's rubber sheet. Each angle's segment from the pupil boundary to the limbus
 // (two circles, not concentric) is sampled at NORM_RADIAL points, so pupil dilation and the
 // circles' offset are undone; angle 0 points right, angles grow clockwise (image y is down).
-// Samples outside the image are -1, masked by the next stage.
-import { sample } from './image';
+// Samples outside the image or on a reflection are -1, masked by the next stage.
+import { boundarySample } from './image';
 import { pupilX, pupilY, pupilRadius } from './pupil';
 import { irisX, irisY, irisRadius } from './limbus';
 import { NORM_RADIAL, NORM_ANGULAR, NORM_INNER_MARGIN, NORM_OUTER_MARGIN } from './params';
@@ -19,7 +19,7 @@ export function unwrap(): void {
     const ix = irisX + irisRadius * c, iy = irisY + irisRadius * s;
     for (let i = 0; i < NORM_RADIAL; i++) {
       const rho = NORM_INNER_MARGIN + span * (<f32>i + 0.5) / <f32>NORM_RADIAL;
-      unchecked(sheet[i * NORM_ANGULAR + j] = sample(px + (ix - px) * rho, py + (iy - py) * rho));
+      unchecked(sheet[i * NORM_ANGULAR + j] = boundarySample(px + (ix - px) * rho, py + (iy - py) * rho));
     }
   }
 }
