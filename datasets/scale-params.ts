@@ -44,6 +44,15 @@ export const WHORL_DELTA_X: readonly [number, number] = [0.4, 0.8];
 export const WHORL_DELTA_Y: readonly [number, number] = [0.6, 1.0];
 /** Pattern classes: shares of loops and whorls; the rest are arches (singular points far below the print). */
 export const LOOP_SHARE = 0.7;
+/**
+ * Loops open toward the little finger (ulnar) far more often than toward the thumb (radial):
+ * share of ulnar loops (population studies: about 9 in 10 loops). So fingers of one hand share
+ * a chirality that the pair histogram sees (it is not mirror-invariant), and real non-mates of
+ * one finger position are more alike than a mirror-symmetric generator makes them.
+ */
+export const LOOP_ULNAR_SHARE = 0.9;
+/** Side of the delta (−1 left, +1 right of the core, in the template frame) for an ulnar loop of a right-hand finger; mirrored for the left hand. Chosen on the fit half (scale-fit). */
+export const ULNAR_DELTA_SIDE_RIGHT_HAND = -1;
 export const WHORL_SHARE = 0.28;
 
 /** Standard deviation of the direction's departure from the ridge orientation, rad (extractor noise and local curvature), drawn per finger uniformly in this range. */
@@ -59,3 +68,14 @@ export const ENDING_SHARE = 0.65;
 
 /** Angle unit of ISO 19794-2: directions are generated on this grid, so a record round-trips exactly. */
 export const ANGLE_UNIT = (2 * Math.PI) / 256;
+
+/**
+ * Capture geometry, (x, y) stretch factors: the fvc2002-iso templates were extracted from the
+ * FVC2002 images resized to 300×400 ignoring their aspect ratio (DB1 388×374, DB2 296×560 at
+ * 569 dpi, DB3 300×300), so each real set carries its own anisotropic stretch, and prints of
+ * one set look alike to a pair histogram. Each generated finger takes one set's stretch, chosen
+ * uniformly, divided by the sets' geometric mean per axis (the pooled statistics above already
+ * hold the mean): DB1 (0.773, 1.070), DB2 (1.014, 0.714), DB3 (1.000, 1.333) → relative below.
+ * Not fitted: measured from the image sizes. (DB4 is SFinGe, not a real capture: left out.)
+ */
+export const CAPTURE_STRETCH: readonly (readonly [number, number])[] = [[0.8386, 1.063], [1.0992, 0.7099], [1.0846, 1.3251]];
