@@ -5,7 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { choosePenetration, fnirAtFpir, hitRate, wilson95, type RealSearch } from '../bench/identify-real-pool.ts';
-import { auc } from '../datasets/scale-realness.ts';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { auc, realHalf, realnessFigures } from '../datasets/scale-realness.ts';
+import { defaultDataDir, loadFvc2002IsoSets } from '../datasets/planted-mates.ts';
+import { REAL_FVC2002_SETS } from '../datasets/scale-real-sets.ts';
 import { realPersons, type RealFinger } from '../datasets/scale-real-fingers.ts';
 import { defaultScaleParams, scaleFingerMinutiae } from '../datasets/scale-gallery.ts';
 
@@ -80,4 +84,26 @@ describe('generator version 2', () => {
       }
     }
   });
+});
+
+describe('realness figures on the real fingers', () => {
+  const isoDir = join(defaultDataDir(), 'fingerprint', 'fvc2002-iso');
+  if (existsSync(isoDir)) {
+    it('ranks each real probe only against fingers of its position, on disjoint halves', () => {
+      const sets = loadFvc2002IsoSets(defaultDataDir(), REAL_FVC2002_SETS);
+      const fit = realHalf(sets, 'fit').flatMap((s) => s.fingers.map((f) => `${s.name}/${f.identity}`));
+      const report = realHalf(sets, 'report').flatMap((s) => s.fingers.map((f) => `${s.name}/${f.identity}`));
+      expect(fit).toHaveLength(18);
+      expect(report).toHaveLength(12);
+      expect(fit.filter((f) => report.includes(f))).toEqual([]);
+      const f = realnessFigures(sets, { half: 'report', generated: 400, seed: 1, topP: 0.05, shareOnly: true });
+      // 12 fingers × 8 impressions; each against the 5 other fingers of its position × 8 impressions
+      expect(f.realProbes).toBe(96);
+      expect(f.realNonMatePairs).toBe(96 * 40);
+      expect(f.realNonMateTopShare).toBeGreaterThan(0);
+      expect(f.realNonMateTopShare).toBeLessThan(0.5);
+    }, 60_000);
+  } else {
+    it.skip(`skipped: ${isoDir} is absent (set BIODEDUP_DATA to the shared data folder)`, () => {});
+  }
 });
