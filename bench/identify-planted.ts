@@ -13,7 +13,7 @@
  */
 import { EngineError, FingerMatcher, type MinutiaeRecord, type Probe } from '../engine/index.ts';
 import { loadPlantedMates, type FingersByPosition } from '../datasets/planted-mates.ts';
-import { allRealFingers, realPersons, type RealPerson } from '../datasets/scale-real-fingers.ts';
+import { allRealFingers, personHalves, realPersons, type RealPerson } from '../datasets/scale-real-fingers.ts';
 import { FINGER_ORDER } from '../datasets/scale-gallery.ts';
 import { dataDir } from './data-dir.ts';
 import type { PlantedSubject } from './identify-gallery.ts';
@@ -50,7 +50,7 @@ export function plantedPersons(fingers: number): PlantedPersons {
 
 export interface PlantedSearch {
   readonly mate: string;
-  /** Persons alternate between the half the penetration is chosen on and the half it is reported on (as in the real pool). */
+  /** The person's half (datasets/scale-real-fingers.ts personHalves), as in the real pool. */
   readonly half: 'choose' | 'report';
   readonly probe: Probe;
 }
@@ -88,11 +88,12 @@ export async function realPlantedPersons(fingers: number): Promise<RealPlantedPe
   const gallery: PlantedSubject[] = [];
   const mated: PlantedSearch[] = [];
   const enrolled: RealPerson[] = [];
-  for (const person of persons) {
+  const halves = personHalves(persons);
+  for (const [index, person] of persons.entries()) {
     const enrolment = person.fingers.map((f) => template(f.impressions[0]));
     if (enrolment.some((t) => t === null)) continue; // the real pool leaves such a person out too
     const referenceId = referenceIdOf(person);
-    const half = enrolled.length % 2 === 0 ? 'choose' : 'report';
+    const half = halves[index];
     enrolled.push(person);
     gallery.push({ referenceId, templates: enrolment as Uint8Array[] });
     const impressions = Math.max(...person.fingers.map((f) => f.impressions.length));

@@ -14,11 +14,12 @@
  * - Full matcher: the mate's fused score (Fisher, as the engine fuses), and for the same probe
  *   with its own person left out, the best fused score over the other real persons (a
  *   non-mated search in a gallery of the other real persons).
- * Halves: persons alternate between the half the penetration is chosen on and the half it is
- * reported on.
+ * Halves (datasets/scale-real-fingers.ts personHalves): persons with a finger the generator or
+ * the prefilter's mean was fitted on are in the half the penetration is chosen on; the report
+ * half holds only fingers nothing was fitted on.
  */
 import { FingerMatcher, fuseScores, templateVector, type FingerTemplate } from '../engine/index.ts';
-import type { RealPerson } from '../datasets/scale-real-fingers.ts';
+import { personHalves, type RealPerson } from '../datasets/scale-real-fingers.ts';
 
 export const PENETRATION_GRID: readonly number[] = [0.0025, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05];
 const MAX_COMBINATIONS = 200_000;
@@ -83,7 +84,8 @@ export function realPool(persons: readonly RealPerson[]): RealPool {
   const searches: RealSearch[] = [];
   let skipped = 0;
   const draw = sampler(0x5ea1);
-  enrolledPersons.forEach(({ p, i }, order) => {
+  const halves = personHalves(persons);
+  enrolledPersons.forEach(({ p, i }) => {
     const impressions = Math.max(...fingers[i].map((imps) => imps.length));
     for (let imp = 1; imp < impressions; imp++) {
       const probe = fingers[i].map((imps) => imps[imp] ?? null);
@@ -101,7 +103,7 @@ export function realPool(persons: readonly RealPerson[]): RealPool {
         mateScores.push(score(matcher, pe!.template, fingers[i][k][0]!.template));
       });
       searches.push({
-        person: p.id, composite: p.composite, half: order % 2 === 0 ? 'choose' : 'report', impression: imp + 1,
+        person: p.id, composite: p.composite, half: halves[i], impression: imp + 1,
         neededPenetration: shareAtLeast(nonMateZ, mateJoint, draw),
         mateFused: fuseScores(mateScores),
         bestNonMateFused: Math.max(...enrolledPersons.filter(({ i: o }) => o !== i).map(({ i: o }) => fuseScores(probe.map((pe, k) => score(matcher, pe!.template, fingers[o][k][0]!.template))))),

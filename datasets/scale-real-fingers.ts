@@ -100,3 +100,19 @@ export function realPersons(fingers: readonly RealFinger[], fingersPerPerson: nu
   }
   return out;
 }
+
+/**
+ * The half each person belongs to, the same everywhere (real pool, planted searches): a person
+ * with any FVC finger of the realness fit half (scale-realness.ts realHalf: 101+102, 105+106,
+ * 109+110 of each set — the fingers the generator and the prefilter's mean were fitted on) is
+ * in the half the penetration is chosen on; other FVC persons report; U.are.U persons, which
+ * nothing was fitted on, alternate.
+ */
+export function personHalves(persons: readonly RealPerson[]): ('choose' | 'report')[] {
+  let known = 0;
+  return persons.map((p) => {
+    if (!p.composite) return known++ % 2 === 0 ? 'choose' : 'report';
+    const inFit = p.fingers.some((f) => Math.floor((Number(f.id.split('/').pop()) - 101) / 2) % 2 === 0);
+    return inFit ? 'choose' : 'report';
+  });
+}

@@ -12,8 +12,9 @@
  * Pipeline: checkMinutiae → pairHistogram (linear soft binning, both pair orders) →
  * hellingerCentre (√ of the pair shares, minus each distance bin's mean, so the part every
  * finger shares does not dominate) → sketch (fixed signed hash to the output dimension) → L2 →
- * centre (minus the mean vector of generated fingers, finger-mean.ts) → L2.
- * The one thing learned from data is that mean, from generated fingers only. Why: the vectors
+ * centre (minus the mean vector of real prints, finger-mean.ts) → L2.
+ * The one thing learned from data is that mean (from the fit half of the real FVC2002 fingers,
+ * never from the halves the figures are reported on). Why: the vectors
  * share a large common component (|mean| ≈ 0.43 of a unit vector), so the fingers that carry
  * most of it come close to every probe (hubs) and push mates down the list; removing it kept
  * more real mates at the same penetration (bench/identify-real-pool.ts, chosen on one half).
