@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import { FINGER_TEMPLATE_VERSION, generateTemplateKey, openSubjectStore, parseTemplateKey, type FingerPosition, type Subject } from '../engine/index.ts';
-import { FINGER_ORDER } from '../datasets/scale-gallery.ts';
+import { FINGER_ORDER, SCALE_GENERATOR_VERSION } from '../datasets/scale-gallery.ts';
 import type { BuildResult, BuildTask } from './gallery-builder-worker.ts';
 
 
@@ -29,6 +29,8 @@ export interface GallerySpec {
 
 interface Manifest {
   version: 2;
+  /** The background generator's version: a store from another generator is rebuilt. */
+  generator?: number;
   subjects: number;
   fingersPerSubject: number;
   seed: number;
@@ -60,7 +62,7 @@ export async function ensureGalleryStore(spec: GallerySpec, log: (line: string) 
   const planted = spec.planted.map((p) => p.referenceId);
   if (existsSync(manifestPath)) {
     const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
-    if (m.version === 2 && m.subjects === spec.subjects && m.fingersPerSubject === spec.fingersPerSubject && m.seed === spec.seed
+    if (m.version === 2 && m.generator === SCALE_GENERATOR_VERSION && m.subjects === spec.subjects && m.fingersPerSubject === spec.fingersPerSubject && m.seed === spec.seed
       && JSON.stringify(m.planted) === JSON.stringify(planted)) {
       log(`reusing the gallery store in ${spec.dir} (built in ${m.buildSeconds.toFixed(0)} s)`);
       return { dir: spec.dir, keyHex: m.keyHex, built: false, buildSeconds: m.buildSeconds };
@@ -122,7 +124,7 @@ export async function ensureGalleryStore(spec: GallerySpec, log: (line: string) 
     await store.close();
   }
   const buildSeconds = (performance.now() - started) / 1000;
-  const manifest: Manifest = { version: 2, subjects: spec.subjects, fingersPerSubject: spec.fingersPerSubject, seed: spec.seed, planted, keyHex, buildSeconds };
+  const manifest: Manifest = { version: 2, generator: SCALE_GENERATOR_VERSION, subjects: spec.subjects, fingersPerSubject: spec.fingersPerSubject, seed: spec.seed, planted, keyHex, buildSeconds };
   // written last: a store without a manifest is an unfinished build and is wiped next time
   writeFileSync(manifestPath, JSON.stringify(manifest));
   log(`built the gallery store in ${spec.dir}: ${spec.subjects.toLocaleString('en-US')} subjects in ${buildSeconds.toFixed(0)} s`);

@@ -14,6 +14,17 @@
  * - fnir (mated searches whose mate is not a candidate) and fpir (non-mated searches with any
  *   candidate) at targetFPIR 30 (FPIR 0.1 %), with the gallery-size threshold of ARCHITECTURE.md;
  * - prefilterRecall: share of mated searches whose mate survives the prefilter.
+ * And the honest figures (issue 16), every rate with its counts:
+ * - the real-vs-real pool (identify-real-pool.ts): the penetration is chosen on one half of the
+ *   real persons' searches (the smallest grid value keeping ≥ 99 % of mates) unless
+ *   --penetration fixes it, and reported on the other half: realPoolHitRate with its Wilson 95 %
+ *   interval, realPoolSearches, realPoolPeople; real-pool FNIR at FPIR 1 % / 0.1 %;
+ * - planted in the generated gallery, at the same penetration: plantedHitRate (the mate survives
+ *   the prefilter), on the report half; fnirAtFpir1 / fnirAtFpir01 (NIST FRIF: the threshold is
+ *   the lowest that at most 1 % / 0.1 % of non-mated searches reach; a non-mated search is a
+ *   mated probe's best candidate other than its mate), over all searches;
+ * - prefilterFallbacks: searches the engine ran exhaustively (a probe finger without a vector);
+ * - ramBytesPerFinger: the shards' committed memory per finger (templates, slot table, vectors).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +32,8 @@ import { join } from 'node:path';
 import { DedupEngine, EngineError, FingerMatcher, parseTemplateKey, type Probe } from '../engine/index.ts';
 import { ensureGalleryStore } from './identify-gallery.ts';
 import { backgroundFinger } from './gallery-background.ts';
-import { plantedPersons, type PlantedPersons } from './identify-planted.ts';
+import { realPlantedPersons } from './identify-planted.ts';
+import { choosePenetration, fnirAtFpir, hitRate, realPool, wilson95, PENETRATION_GRID } from './identify-real-pool.ts';
 
 export const IDENTIFY_MODES = ['exhaustive', 'prefilter'] as const;
 export type IdentifyMode = (typeof IDENTIFY_MODES)[number];
@@ -36,8 +48,8 @@ export interface IdentifyBenchOptions {
   threads: number;
   storeDir?: string;
   targetFPIR: number;
-  /** Prefilter mode: share of the gallery kept per probe finger. */
-  penetration: number;
+  /** Prefilter mode: share of the gallery's subjects kept; undefined: chosen on the real pool's choose half. */
+  penetration?: number;
   json?: string;
 }
 
@@ -54,6 +66,27 @@ export interface IdentifyFigures {
   prefilterRecall: number | null;
   fnir: number;
   fpir: number;
+  penetration: number | null;
+  penetrationChosenOn: string;
+  realPoolHitRate: number;
+  realPoolHitRateCi95: [number, number];
+  realPoolSearches: number;
+  realPoolPeople: number;
+  realPoolCompositePeople: number;
+  realPoolHitRateChooseHalf: number;
+  realPoolFnirAtFpir1: number;
+  realPoolFnirAtFpir01: number;
+  realPoolNonMatedSearches: number;
+  plantedHitRate: number | null;
+  plantedHitRateCi95: [number, number] | null;
+  plantedSearches: number;
+  fnirAtFpir1: number;
+  fnirAtFpir01: number;
+  thresholdAtFpir1: number;
+  thresholdAtFpir01: number;
+  nonMatedSearchesForFpir: number;
+  prefilterFallbacks: number;
+  ramBytesPerFinger: number;
   // context
   subjects: number;
   threads: number;
@@ -74,14 +107,19 @@ export interface IdentifyFigures {
 export async function runIdentifyBench(o: IdentifyBenchOptions, log: (line: string) => void): Promise<IdentifyFigures> {
   if (o.gallery % o.fingers !== 0) throw new EngineError('ERR_BENCH_OPTION', `--gallery ${o.gallery} is not a multiple of --fingers ${o.fingers}`);
   const subjects = o.gallery / o.fingers;
-  const planted = plantedPersons(o.fingers);
+  const planted = await realPlantedPersons(o.fingers);
+  const pool = realPool(planted.persons);
+  const choose = pool.searches.filter((x) => x.half === 'choose'), report = pool.searches.filter((x) => x.half === 'report');
+  const penetration = o.penetration ?? choosePenetration(choose, 0.99);
+  const realHits = report.filter((x) => x.neededPenetration < penetration).length;
+  log(`real pool: ${pool.persons} persons (${pool.compositePersons} composite), ${pool.fingers} fingers, ${pool.searches.length} mated searches; penetration ${penetration} ${o.penetration === undefined ? `chosen on ${choose.length} searches of the choose half (grid ${PENETRATION_GRID.join(', ')})` : 'given'}`);
   if (planted.gallery.length > subjects / 2) throw new EngineError('ERR_BENCH_OPTION', `a gallery of ${subjects} subjects is too small for ${planted.gallery.length} planted ones`);
   const dir = o.storeDir ?? join(tmpdir(), `biodedup-identify-${o.gallery}-${o.fingers}-${o.seed}`);
   const store = await ensureGalleryStore({ dir, subjects, fingersPerSubject: o.fingers, seed: o.seed, planted: planted.gallery, threads: o.threads }, log);
 
   const engine = DedupEngine.open({
     dataDir: dir, key: parseTemplateKey(store.keyHex), threads: o.threads,
-    prefilter: o.mode === 'prefilter' ? { penetration: o.penetration, minKeep: 100 } : undefined,
+    prefilter: o.mode === 'prefilter' ? { penetration, minKeep: 100 } : undefined,
   });
   try {
     const readyStarted = performance.now();
@@ -92,25 +130,40 @@ export async function runIdentifyBench(o: IdentifyBenchOptions, log: (line: stri
     if (o.mode === 'prefilter') log(`prefilter vectors ready ${(engine.prefilterLoadSeconds + vectorSeconds).toFixed(1)} s after the shards (${stats.cachedVectors.toLocaleString('en-US')} copied from the sealed file of the last close)`);
     await engine.identify(planted.mated[0].probe); // warm the pool (kernel instantiation, JIT)
     const mated = planted.mated.slice(0, o.probes);
-    const nonMated = planted.nonMated.slice(0, o.probes);
     const latencies: number[] = [];
-    let comparisons = 0, misses = 0, falsePositives = 0, threshold = 0;
+    const mateScores: number[] = [], nonMateScores: number[] = [];
+    let comparisons = 0, misses = 0, falsePositives = 0, threshold = 0, fallbacks = 0;
     const started = performance.now();
-    for (const search of [...mated.map((m) => ({ ...m, mate: m.mate as string | null })), ...nonMated.map((n) => ({ ...n, mate: null }))]) {
+    for (const search of mated) {
       const t0 = performance.now();
-      const result = await engine.identify(search.probe, { targetFPIR: o.targetFPIR, maxResults: 10, mode: o.mode });
+      // targetFPIR 0: every candidate over 10·log10 N comes back, so the FNIR/FPIR curve can be read off
+      const result = await engine.identify(search.probe, { targetFPIR: 0, maxResults: 10, mode: o.mode });
       latencies.push(performance.now() - t0);
       comparisons += result.comparisons;
-      threshold = result.threshold;
-      if (search.mate !== null && !result.candidates.some((c) => c.referenceId === search.mate)) misses++;
-      if (search.mate === null && result.candidates.length > 0) falsePositives++;
+      threshold = result.threshold + o.targetFPIR; // the decision threshold at the target
+      if (o.mode === 'prefilter' && result.mode === 'exhaustive') fallbacks++;
+      const mate = result.candidates.find((c) => c.referenceId === search.mate);
+      const other = result.candidates.find((c) => c.referenceId !== search.mate);
+      mateScores.push(mate?.score ?? Number.NEGATIVE_INFINITY);
+      nonMateScores.push(other?.score ?? Number.NEGATIVE_INFINITY);
+      if (!(mate !== undefined && mate.score >= threshold)) misses++;
+      if (other !== undefined && other.score >= threshold) falsePositives++;
     }
     const wallSeconds = (performance.now() - started) / 1000;
     // recall, untimed: did the mate survive the prefilter (whatever the full matcher then scored)?
-    let kept = 0;
-    if (o.mode === 'prefilter') for (const m of mated) if ((await engine.prefilterCandidates(m.probe))?.has(m.mate) ?? true) kept++;
-    const singleKernel = singleKernelRate(planted, o.seed, o.fingers);
+    let kept = 0, keptReport = 0, reportSearches = 0;
+    if (o.mode === 'prefilter') {
+      for (const m of mated) {
+        const hit = (await engine.prefilterCandidates(m.probe))?.has(m.mate) ?? true;
+        if (hit) kept++;
+        if (m.half === 'report') { reportSearches++; if (hit) keptReport++; }
+      }
+    }
+    const singleKernel = singleKernelRate(mated.slice(0, 8).map((m) => m.probe), o.seed, o.fingers);
     latencies.sort((a, b) => a - b);
+    const at1 = fnirAtFpir(mateScores, nonMateScores, 0.01), at01 = fnirAtFpir(mateScores, nonMateScores, 0.001);
+    const real1 = fnirAtFpir(pool.searches.map((x) => x.mateFused), pool.searches.map((x) => x.bestNonMateFused), 0.01);
+    const real01 = fnirAtFpir(pool.searches.map((x) => x.mateFused), pool.searches.map((x) => x.bestNonMateFused), 0.001);
     return {
       gallery: o.gallery,
       fingersPerProbe: o.fingers,
@@ -123,7 +176,28 @@ export async function runIdentifyBench(o: IdentifyBenchOptions, log: (line: stri
       comparisonsPerSecondPerCore: comparisons / wallSeconds / o.threads,
       prefilterRecall: o.mode === 'prefilter' ? kept / mated.length : null,
       fnir: misses / mated.length,
-      fpir: falsePositives / Math.max(1, nonMated.length),
+      fpir: falsePositives / Math.max(1, mated.length),
+      penetration: o.mode === 'prefilter' ? penetration : null,
+      penetrationChosenOn: o.penetration === undefined ? `real pool, choose half: ${choose.length} searches, hit rate ${hitRate(choose, penetration).toFixed(4)}` : 'given (--penetration)',
+      realPoolHitRate: realHits / Math.max(1, report.length),
+      realPoolHitRateCi95: wilson95(realHits, report.length),
+      realPoolSearches: report.length,
+      realPoolPeople: new Set(report.map((x) => x.person)).size,
+      realPoolCompositePeople: new Set(report.filter((x) => x.composite).map((x) => x.person)).size,
+      realPoolHitRateChooseHalf: hitRate(choose, penetration),
+      realPoolFnirAtFpir1: real1.fnir,
+      realPoolFnirAtFpir01: real01.fnir,
+      realPoolNonMatedSearches: pool.searches.length,
+      plantedHitRate: o.mode === 'prefilter' ? keptReport / Math.max(1, reportSearches) : null,
+      plantedHitRateCi95: o.mode === 'prefilter' ? wilson95(keptReport, reportSearches) : null,
+      plantedSearches: reportSearches,
+      fnirAtFpir1: at1.fnir,
+      fnirAtFpir01: at01.fnir,
+      thresholdAtFpir1: at1.threshold,
+      thresholdAtFpir01: at01.threshold,
+      nonMatedSearchesForFpir: nonMateScores.length,
+      prefilterFallbacks: fallbacks,
+      ramBytesPerFinger: stats.memoryBytes / stats.templates,
       subjects: stats.subjects,
       threads: o.threads,
       shards: stats.shards,
@@ -131,7 +205,7 @@ export async function runIdentifyBench(o: IdentifyBenchOptions, log: (line: stri
       rssBytes: process.memoryUsage().rss,
       rssAnonBytes: rssAnon(),
       matedSearches: mated.length,
-      nonMatedSearches: nonMated.length,
+      nonMatedSearches: mated.length,
       targetFPIR: o.targetFPIR,
       threshold,
       singleKernelComparisonsPerSecond: singleKernel,
@@ -148,13 +222,13 @@ export async function runIdentifyBench(o: IdentifyBenchOptions, log: (line: stri
  * (the first mated searches', so the same probes the timed searches start with) each against
  * 1,000 background templates of their own finger, in one contiguous in-memory gallery.
  */
-function singleKernelRate(planted: PlantedPersons, seed: number, fingers: number): number {
+function singleKernelRate(probeSet: readonly Probe[], seed: number, fingers: number): number {
   const matcher = new FingerMatcher();
   const galleries = Array.from({ length: fingers }, (_, f) => matcher.loadGallery(Array.from({ length: 1000 }, (_, i) => {
     const record = backgroundFinger(seed, i, f);
     return matcher.createTemplate(record.views[0].minutiae, { resolutionPxPerCm: record.resolutionX });
   })));
-  const probes = planted.mated.slice(0, 8).flatMap((m) => m.probe.fingers!.map((f, i) => ({ probe: matcher.prepareProbe(matcher.templateFromBytes(f.template)), gallery: galleries[i] })));
+  const probes = probeSet.flatMap((p) => p.fingers!.map((f, i) => ({ probe: matcher.prepareProbe(matcher.templateFromBytes(f.template)), gallery: galleries[i] })));
   const out = new Float32Array(1000);
   for (const { probe, gallery } of probes) matcher.compareManyRaw(probe, gallery, out); // warm-up
   let n = 0;
@@ -189,7 +263,10 @@ export function formatIdentify(f: IdentifyFigures): string {
     `identify latency p50 ${n(f.p50Ms, 1)} ms, p99 ${n(f.p99Ms, 1)} ms; ${n(f.identifiesPerSecond, 2)} identifies/s (one in flight)`,
     `comparisons/s/core ${n(f.comparisonsPerSecondPerCore)} vs single kernel ${n(f.singleKernelComparisonsPerSecond)} (${n((100 * f.comparisonsPerSecondPerCore) / f.singleKernelComparisonsPerSecond, 1)} %)`,
     `targetFPIR ${f.targetFPIR} → threshold ${n(f.threshold, 2)}: FNIR ${n(100 * f.fnir, 2)} % of ${f.matedSearches} mated, FPIR ${n(100 * f.fpir, 2)} % of ${f.nonMatedSearches} non-mated (planted: ${f.plantedSource})`,
-    f.prefilterRecall === null ? '' : `prefilter recall ${n(100 * f.prefilterRecall, 2)} %`,
+    f.prefilterRecall === null ? '' : `prefilter recall ${n(100 * f.prefilterRecall, 2)} % of ${f.matedSearches} planted mated searches; fallbacks to exhaustive ${f.prefilterFallbacks}`,
+    `real-vs-real pool: hit rate ${n(100 * f.realPoolHitRate, 2)} % [${n(100 * f.realPoolHitRateCi95[0], 2)}, ${n(100 * f.realPoolHitRateCi95[1], 2)}] (Wilson 95 %) of ${f.realPoolSearches} searches from ${f.realPoolPeople} people (${f.realPoolCompositePeople} composite) at penetration ${f.penetration ?? 'n/a'} (${f.penetrationChosenOn}); FNIR at FPIR 1 % / 0.1 %: ${n(100 * f.realPoolFnirAtFpir1, 2)} / ${n(100 * f.realPoolFnirAtFpir01, 2)} % (${f.realPoolNonMatedSearches} non-mated searches, gallery of the other real persons)`,
+    f.plantedHitRate === null ? '' : `planted in the generated gallery: prefilter hit rate ${n(100 * f.plantedHitRate, 2)} % [${n(100 * f.plantedHitRateCi95![0], 2)}, ${n(100 * f.plantedHitRateCi95![1], 2)}] of ${f.plantedSearches} report-half searches`,
+    `planted, FNIR at FPIR 1 % / 0.1 %: ${n(100 * f.fnirAtFpir1, 2)} / ${n(100 * f.fnirAtFpir01, 2)} % (thresholds ${n(f.thresholdAtFpir1, 1)} / ${n(f.thresholdAtFpir01, 1)}; ${f.nonMatedSearchesForFpir} non-mated searches = each probe's best non-mate, so FPIR 0.1 % resolves only from 1,000); RAM per finger in the shards ${n(f.ramBytesPerFinger)} B`,
   ].filter((l) => l !== '').join('\n');
 }
 

@@ -17,7 +17,7 @@ import { writeScaleGallery } from './scale-stream.ts';
 
 const USAGE = [
   'usage: npm run datasets -- synthetic --out DIR [--fingers N (10)] [--impressions M (8)] [--seed S (2002)]',
-  '       npm run datasets -- scale (--out FILE --subjects N | --report) [--fingers F (2)] [--seed S (1)] [--report-fingers K (1000)]',
+  '       npm run datasets -- scale (--out FILE --subjects N | --report) [--fingers F (2)] [--seed S (1)] [--report-fingers K (1000)] [--realness-fingers G (10000)] [--json FILE]',
 ].join('\n');
 
 function positiveInteger(name: string, value: string | undefined, fallback: number): number {
@@ -44,7 +44,15 @@ function scale(values: Record<string, string | boolean | undefined>): number {
   const fingers = positiveInteger('fingers', values.fingers as string | undefined, 2);
   const seed = positiveInteger('seed', values.seed as string | undefined, 1);
   if (values.report === true) {
-    console.log(scaleReport({ seed, fingersPerSubject: fingers, syntheticFingers: positiveInteger('report-fingers', values['report-fingers'] as string | undefined, 1000) }));
+    const { text, json } = scaleReport({
+      seed, fingersPerSubject: fingers, syntheticFingers: positiveInteger('report-fingers', values['report-fingers'] as string | undefined, 1000),
+      realnessFingers: positiveInteger('realness-fingers', values['realness-fingers'] as string | undefined, 10000), topP: 0.05,
+    });
+    console.log(text);
+    if (typeof values.json === 'string') {
+      if (json === null) throw new EngineError('ERR_BENCH_DATA', 'no real templates: the realness figures need them (set BIODEDUP_DATA)');
+      writeFileSync(values.json, `${JSON.stringify(json, null, 2)}\n`);
+    }
   }
   if (typeof values.out === 'string') {
     if (values.subjects === undefined) throw new EngineError('ERR_USAGE', 'scale --out needs --subjects N');
@@ -66,7 +74,7 @@ function main(argv: string[]): number {
       args: argv, allowPositionals: true, strict: true,
       options: {
         out: { type: 'string' }, fingers: { type: 'string' }, impressions: { type: 'string' }, seed: { type: 'string' },
-        subjects: { type: 'string' }, report: { type: 'boolean' }, 'report-fingers': { type: 'string' },
+        subjects: { type: 'string' }, report: { type: 'boolean' }, 'report-fingers': { type: 'string' }, 'realness-fingers': { type: 'string' }, json: { type: 'string' },
       },
     });
     if (positionals.length !== 1 || (positionals[0] !== 'synthetic' && positionals[0] !== 'scale')) {

@@ -20,8 +20,20 @@ import * as params from './scale-params.ts';
 
 // Module-level copies: the per-minutia loop must not go through the module namespace
 // (under a CommonJS transform every namespace read is a getter call: 3× slower generation).
-const P = { ...params };
+const P: ScaleGeneratorParams = { ...params };
 const fieldOrientation = orientationAt;
+const DEFAULT_PARAMS = P;
+
+/** The generator's constants (scale-params.ts); the fitting tool (scale-fit.ts) tries others. */
+export type ScaleGeneratorParams = { -readonly [K in keyof typeof params]: (typeof params)[K] extends number ? number : (typeof params)[K] };
+
+/** A copy of the fitted constants, to change for an experiment. */
+export function defaultScaleParams(): ScaleGeneratorParams {
+  return { ...P };
+}
+
+/** Bumped whenever the generator's output changes, so stores built from an older one are rebuilt. */
+export const SCALE_GENERATOR_VERSION = 2;
 
 /** ISO finger positions in the order fingers are added: right index, left index, then middles, thumbs, rings, littles. */
 export const FINGER_ORDER: readonly number[] = [2, 7, 3, 8, 1, 6, 4, 9, 5, 10];
@@ -61,10 +73,11 @@ function checkInteger(name: string, v: number, min: number, max = Number.MAX_SAF
 }
 
 /** The pattern's singular points, placed relative to the print ellipse as in real prints. */
-function singularPoints(rng: Rng, cx: number, cy: number, rx: number, ry: number): { cores: Point[]; deltas: Point[] } {
+function singularPoints(P: ScaleGeneratorParams, rng: Rng, cx: number, cy: number, rx: number, ry: number, rightHand: boolean): { cores: Point[]; deltas: Point[] } {
   const kind = rng.float();
   if (kind < P.LOOP_SHARE) {
-    const side = rng.float() < 0.5 ? -1 : 1;
+    const ulnar = (rightHand ? 1 : -1) * P.ULNAR_DELTA_SIDE_RIGHT_HAND;
+    const side = rng.float() < P.LOOP_ULNAR_SHARE ? ulnar : -ulnar;
     return {
       cores: [{ x: cx + rng.uniform(-0.2, 0.2) * rx, y: cy + ry * rng.uniform(P.LOOP_CORE_Y[0], P.LOOP_CORE_Y[1]) }],
       deltas: [{ x: cx + side * rx * rng.uniform(P.LOOP_DELTA_X[0], P.LOOP_DELTA_X[1]), y: cy + ry * rng.uniform(P.LOOP_DELTA_Y[0], P.LOOP_DELTA_Y[1]) }],
@@ -90,7 +103,8 @@ function singularPoints(rng: Rng, cx: number, cy: number, rx: number, ry: number
  * The minutiae of one generated finger, a pure function of the seed. Integer positions inside
  * the frame, directions on the ISO 360/256° grid.
  */
-export function scaleFingerMinutiae(seed: number): Minutia[] {
+export function scaleFingerMinutiae(seed: number, P: ScaleGeneratorParams = DEFAULT_PARAMS, position = 2): Minutia[] {
+  const rightHand = position >= 1 && position <= 5; // ISO 1–5 right thumb…little, 6–10 left
   const rng = new Rng(seed);
   const count = Math.min(P.COUNT_MAX, Math.max(P.COUNT_MIN, Math.round(Math.exp(P.COUNT_LOG_MEAN + P.COUNT_LOG_SD * rng.gauss()))));
   // The print's size follows from its minutia count and a density, as in real captures
@@ -102,7 +116,7 @@ export function scaleFingerMinutiae(seed: number): Minutia[] {
   // Centre kept far enough inside that at least most of the ellipse is in the frame.
   const cx = Math.min(hiX - 0.5 * rx, Math.max(lo + 0.5 * rx, P.CENTRE_X[0] + P.CENTRE_X[1] * rng.gauss()));
   const cy = Math.min(hiY - 0.5 * ry, Math.max(lo + 0.5 * ry, P.CENTRE_Y[0] + P.CENTRE_Y[1] * rng.gauss()));
-  const field = singularPoints(rng, cx, cy, rx, ry);
+  const field = singularPoints(P, rng, cx, cy, rx, ry, rightHand);
   const reference = P.POLARITY_REFERENCE + P.POLARITY_REFERENCE_SD * rng.gauss();
   // Capture and extractor quality vary per finger: some fingers give clean, coherent
   // directions, others noisy ones (the real sets differ as much: see the report).
@@ -158,6 +172,25 @@ export function scaleFingerMinutiae(seed: number): Minutia[] {
       quality: 0, // the real SecuGen templates carry none either
     });
   }
+  return stretched(out, P.CAPTURE_STRETCH[rng.int(0, P.CAPTURE_STRETCH.length - 1)], cx, cy, lo, hiX, hiY);
+}
+
+/**
+ * The capture's anisotropic stretch about the print centre: positions scaled per axis,
+ * directions turned with them (the direction vector scaled by the same factors), re-snapped to
+ * the ISO grid; minutiae pushed out of the frame are dropped, as the frame crops a real print.
+ */
+function stretched(minutiae: Minutia[], [sx, sy]: readonly [number, number], cx: number, cy: number, lo: number, hiX: number, hiY: number): Minutia[] {
+  if (sx === 1 && sy === 1) return minutiae;
+  const out: Minutia[] = [];
+  for (const m of minutiae) {
+    const x = Math.round(cx + sx * (m.x - cx)), y = Math.round(cy + sy * (m.y - cy));
+    if (x < lo || x > hiX || y < lo || y > hiY) continue;
+    // ISO angles count counter-clockwise with y up: the direction (cos, sin) scales to (sx·cos, sy·sin)
+    const direction = Math.atan2(sy * Math.sin(m.angle), sx * Math.cos(m.angle));
+    const unit = ((Math.round(direction / P.ANGLE_UNIT) % 256) + 256) % 256;
+    out.push({ ...m, x, y, angle: unit * P.ANGLE_UNIT });
+  }
   return out;
 }
 
@@ -167,7 +200,7 @@ export function scaleFingerSeed(seed: number, subject: number, position: number)
 }
 
 /** One generated finger as a one-view ISO 19794-2 record (300×400 at 197 px/cm). */
-export function scaleFingerRecord(seed: number, subject: number, position: number): MinutiaeRecord {
+export function scaleFingerRecord(seed: number, subject: number, position: number, P: ScaleGeneratorParams = DEFAULT_PARAMS): MinutiaeRecord {
   return {
     format: 'iso19794-2:2005',
     width: P.FRAME_WIDTH,
@@ -177,7 +210,7 @@ export function scaleFingerRecord(seed: number, subject: number, position: numbe
     captureEquipmentId: 0,
     views: [{
       fingerPosition: position, viewNumber: 0, impressionType: 0, quality: 0,
-      minutiae: scaleFingerMinutiae(scaleFingerSeed(seed, subject, position)),
+      minutiae: scaleFingerMinutiae(scaleFingerSeed(seed, subject, position), P, position),
     }],
   };
 }

@@ -10,6 +10,17 @@ import { defaultDataDir, loadFvc2002IsoSets } from './planted-mates.ts';
 import { FINGER_ORDER, scaleFingerRecord } from './scale-gallery.ts';
 import { formatRealism, realismReport } from './scale-realism.ts';
 import { formatStatsTable, minutiaStats } from './scale-stats.ts';
+import { formatRealness, realnessFigures, type RealnessFigures } from './scale-realness.ts';
+import { REAL_FVC2002_SETS } from './scale-real-sets.ts';
+
+/** What `scale --report --json F` writes: the report half's realness figures, the fit half's beside them. */
+export interface ScaleReportJson {
+  topP: number;
+  realNonMateTopShare: number;
+  classifierAuc: number | null;
+  report: RealnessFigures;
+  fit: RealnessFigures;
+}
 
 export interface ScaleReportOptions {
   seed: number;
@@ -17,9 +28,13 @@ export interface ScaleReportOptions {
   /** Generated fingers measured (and used as the impostor gallery). */
   syntheticFingers: number;
   dataDir?: string;
+  /** Generated fingers the real probes rank in the realness figures. */
+  realnessFingers: number;
+  /** The top share of the realness figure (0.05). */
+  topP: number;
 }
 
-export function scaleReport(o: ScaleReportOptions): string {
+export function scaleReport(o: ScaleReportOptions): { text: string; json: ScaleReportJson | null } {
   const synthetic: MinutiaeRecord[] = [];
   for (let k = 0; k < o.syntheticFingers; k++) {
     synthetic.push(scaleFingerRecord(o.seed, Math.floor(k / o.fingersPerSubject), FINGER_ORDER[k % o.fingersPerSubject]));
@@ -27,8 +42,8 @@ export function scaleReport(o: ScaleReportOptions): string {
   const dataDir = o.dataDir ?? defaultDataDir();
   const isoDir = join(dataDir, 'fingerprint', 'fvc2002-iso');
   if (!existsSync(isoDir)) {
-    return `no real templates at ${isoDir} (set BIODEDUP_DATA): synthetic statistics only\n\n` +
-      formatStatsTable([{ label: `synthetic (seed ${o.seed})`, stats: minutiaStats(synthetic) }]);
+    return { text: `no real templates at ${isoDir} (set BIODEDUP_DATA): synthetic statistics only\n\n` +
+      formatStatsTable([{ label: `synthetic (seed ${o.seed})`, stats: minutiaStats(synthetic) }]), json: null };
   }
   const sets = loadFvc2002IsoSets(dataDir);
   const real = sets.flatMap((s) => s.fingers.flatMap((f) => f.impressions));
@@ -38,12 +53,21 @@ export function scaleReport(o: ScaleReportOptions): string {
     ...sets.map((s) => ({ label: s.name, stats: minutiaStats(s.fingers.flatMap((f) => f.impressions)) })),
   ]);
   const realism = realismReport(sets, { seed: o.seed, syntheticFingers: o.syntheticFingers, syntheticProbes: 200 });
-  return [
+  const realSets = loadFvc2002IsoSets(dataDir, REAL_FVC2002_SETS);
+  const fit = realnessFigures(realSets, { half: 'fit', generated: o.realnessFingers, seed: o.seed, topP: o.topP });
+  const report = realnessFigures(realSets, { half: 'report', generated: o.realnessFingers, seed: o.seed, topP: o.topP });
+  const text = [
     `real: ${isoDir} (${real.length} templates); synthetic: ${synthetic.length} generated fingers`,
     '',
     table,
     '',
     'impostor scores on the calibrated scale (−10·log10 FMR); shares at or above 10/20/30 ≈ 10/1/0.1 % by construction for real × real',
     formatRealism(realism),
+    '',
+    `realness (real fingers: ${REAL_FVC2002_SETS.join(', ')}; the generator is fitted on the fit half by datasets/scale-fit.ts, the report half is never seen by the fit)`,
+    formatRealness(report),
+    '',
+    formatRealness(fit),
   ].join('\n');
+  return { text, json: { topP: o.topP, realNonMateTopShare: report.realNonMateTopShare, classifierAuc: report.classifierAuc, report, fit } };
 }
