@@ -27,7 +27,7 @@ body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;
 h1{font-size:1.5em;margin-bottom:0}h2{border-bottom:1px solid #ccc;padding-bottom:4px;margin-top:2em}h3{margin-bottom:.4em}
 table{border-collapse:collapse;margin:.6em 0;font-size:.92em}th,td{border:1px solid #ddd;padding:3px 8px;text-align:right;vertical-align:top}
 th{background:#f4f4f4;font-size:.9em}.scroll{overflow-x:auto}td{white-space:nowrap}.ci{display:block}td:first-child,th:first-child{text-align:left}.ci{color:#777;font-size:.88em}.note{color:#555;font-size:.9em}
-.warn{color:#a40}.kv td{text-align:left;white-space:normal}figure{margin:1em 0}svg{max-width:100%;height:auto}code{background:#f4f4f4;padding:0 3px}
+.warn{color:#a40}.kv td{text-align:left;white-space:normal}.summary{font-size:.84em}.summary td,.summary th{padding:3px 5px}figure{margin:1em 0}svg{max-width:100%;height:auto}code{background:#f4f4f4;padding:0 3px}
 `;
 
 function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>, cls = ''): string {

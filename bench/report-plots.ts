@@ -95,11 +95,13 @@ export function detPlotSvg(series: readonly DetSeries[], title: string, counts: 
   const d0 = 10 ** Math.max(xMin, yMin);
   out.push(
     `<line x1="${f1(xOf(d0))}" y1="${f1(yOf(d0))}" x2="${f1(xOf(1))}" y2="${f1(yOf(1))}" stroke="#999" stroke-dasharray="4 4"/>`,
-    `<text x="${f1(xOf(0.3) - 26)}" y="${f1(yOf(0.3) + 4)}" fill="#999">EER line</text>`,
+    // Labelled low on the diagonal, clear of the legend (top right) and the marker key (bottom left).
+    `<text x="${f1(xOf(0.03) + 6)}" y="${f1(yOf(0.03) + 4)}" fill="#999">EER line</text>`,
     `<rect x="${fr.left}" y="${fr.top}" width="${fr.plotW}" height="${fr.plotH}" fill="none" stroke="#333"/>`,
     `<text x="${(fr.left + right) / 2}" y="${fr.height - 26}" text-anchor="middle">FMR (false match rate)</text>`,
     `<text x="18" y="${(fr.top + bottom) / 2}" text-anchor="middle" transform="rotate(-90 18 ${(fr.top + bottom) / 2})">FNMR (false non-match rate)</text>`,
   );
+  out.push(`<rect x="${right - 236}" y="${fr.top + 4}" width="232" height="${series.length * 17 + 4}" fill="white" fill-opacity="0.85"/>`);
   series.forEach((s, i) => {
     const colour = COLOURS[(s.colour ?? i) % COLOURS.length];
     const dash = s.kind === 'peer' ? ' stroke-dasharray="7 4"' : '';
