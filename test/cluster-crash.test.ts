@@ -12,7 +12,7 @@ import path from 'node:path';
 import { ClusterClient, generateTemplateKey, parseTemplateKey, type Subject } from '../engine/index.ts';
 import { natsServerPath, startNatsServers, type NatsCluster } from '../engine/cluster/local-nats.ts';
 import { clusterProbe, clusterReferenceId, clusterSubject } from './support/cluster-subjects.ts';
-import { killNode, replicaCounts, spawnNode, type NodeProcess } from './support/cluster-processes.ts';
+import { killNode, replicaCounts, spawnNode, type NodeProcess } from '../engine/cluster/local-nodes.ts';
 
 const KEY_HEX = generateTemplateKey();
 const KEY = parseTemplateKey(KEY_HEX);
