@@ -7,7 +7,7 @@ import { loadTemplateKey } from '../engine/index.ts';
 import { openDoorEngine } from './cluster-mode.ts';
 import { developmentEnvironment } from './config.ts';
 import { abisConfigFromEnv } from './abis/config.ts';
-import { startAbisServer } from './abis/index.ts';
+import { JetStreamJobLog, startAbisServer } from './abis/index.ts';
 import { idServiceOptionsFromEnv, startIdService } from './id-service/index.ts';
 
 const { env, generated } = developmentEnvironment();
@@ -16,12 +16,12 @@ const key = loadTemplateKey(env);
 const abisConfig = abisConfigFromEnv(env);
 const idOptions = idServiceOptionsFromEnv(env);
 // BIODEDUP_NATS set: the doors run on a cluster of engine nodes (api/cluster-mode.ts)
-const { engine, where } = await openDoorEngine(env, {
+const { engine, nats, where } = await openDoorEngine(env, {
   dataDir: abisConfig.dataDir, key, prefilter: env.BIODEDUP_PREFILTER === '0' ? undefined : {},
 });
 const abis = await startAbisServer({
   engine, host: abisConfig.host, port: abisConfig.port, token: abisConfig.token, dataDir: abisConfig.dataDir,
-  datashare: abisConfig.datashare, stomp: abisConfig.stomp,
+  datashare: abisConfig.datashare, stomp: abisConfig.stomp, jobLog: nats === undefined ? undefined : await JetStreamJobLog.open(nats),
 });
 const id = await startIdService({ ...idOptions, engine });
 const queues = abisConfig.stomp === undefined ? '' : `, STOMP ${abisConfig.stomp.host}:${abisConfig.stomp.port} ${abisConfig.stomp.requestQueue} → ${abisConfig.stomp.responseQueue}`;

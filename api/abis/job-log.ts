@@ -20,6 +20,9 @@ export type LoggedJob =
   | { readonly state: 'started'; readonly op: 'insert' | 'delete'; readonly referenceId: string; readonly at: number }
   | { readonly state: 'done'; readonly response: AbisResponse; readonly at: number };
 
+/** What the processor needs from a job log: this LMDB one, or job-log-jetstream.ts in cluster mode. */
+export type JobLogStore = Pick<JobLog, 'get' | 'started' | 'done' | 'close'>;
+
 export class JobLog {
   readonly #root: RootDatabase;
   readonly #jobs: Database<LoggedJob, string>;

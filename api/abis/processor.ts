@@ -9,7 +9,7 @@ import { ClusterError, EngineError, type DedupService, type IdentifyResult, type
 import { IntakeError, MOSIP_BIOMETRIC_TYPE, TemplateMaker, readBiometrics, toProbe, toSubject, type Biometrics } from '../intake/index.ts';
 import { DatashareError, type DatashareClient } from './datashare.ts';
 import { FAILURE, type FailureReason } from './failure-reasons.ts';
-import type { JobLog } from './job-log.ts';
+import type { JobLogStore } from './job-log.ts';
 import {
   AbisRequestError, failureResponse, parseAbisRequest, requestIdOf, successResponse, type AbisCandidateJson, type AbisRequest, type AbisResponse,
 } from './messages.ts';
@@ -89,7 +89,7 @@ export function candidateJson(result: IdentifyResult): AbisCandidateJson[] {
 
 export class AbisProcessor {
   readonly #backend: AbisBackend;
-  readonly #log: JobLog;
+  readonly #log: JobLogStore;
   readonly #datashare: DatashareClient;
   readonly #metrics: AbisMetrics;
   readonly #maker = new TemplateMaker();
@@ -102,7 +102,7 @@ export class AbisProcessor {
   readonly #intake: (cbeff: Uint8Array) => Promise<Biometrics>;
 
   /** `intake` turns a fetched record into templates (default: readBiometrics in this thread). */
-  constructor(options: { backend: AbisBackend; log: JobLog; datashare: DatashareClient; metrics: AbisMetrics; intake?: (cbeff: Uint8Array) => Promise<Biometrics> }) {
+  constructor(options: { backend: AbisBackend; log: JobLogStore; datashare: DatashareClient; metrics: AbisMetrics; intake?: (cbeff: Uint8Array) => Promise<Biometrics> }) {
     this.#intake = options.intake ?? ((cbeff) => readBiometrics(cbeff, this.#maker));
     this.#backend = options.backend;
     this.#log = options.log;
@@ -246,7 +246,7 @@ export class AbisProcessor {
   }
 }
 
-function logged(entry: ReturnType<JobLog['get']>): boolean {
+function logged(entry: ReturnType<JobLogStore['get']>): boolean {
   return entry?.state === 'started';
 }
 
