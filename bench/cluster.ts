@@ -235,9 +235,12 @@ function pct(values: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
-/** Resident set of a process (its worker threads included), bytes. */
+/**
+ * Anonymous resident memory of a process (its worker threads included: heap, shards), bytes —
+ * as the identify bench's rssAnonBytes; LMDB's file pages, which the OS may drop, are left out.
+ */
 function rss(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  const m = /RssAnon:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m === null ? 0 : Number(m[1]) * 1024;
 }
 
@@ -253,7 +256,7 @@ export function formatClusterBench(f: Record<string, number | string>): string {
     `identify throughput (${IDENTIFY_CONCURRENCY} concurrent): one process ${n('singleIdentifiesPerSecond')}/s, cluster ${n('clusterIdentifiesPerSecond')}/s`,
     `identifyAgreement ${n('identifyAgreement', 3)} (same candidates, same scores)`,
     `acknowledged inserts/s: JetStream ${n('clusterInsertsPerSecond', 0)}, LMDB alone ${n('lmdbInsertsPerSecond', 0)}; replicas applied the load ${n('clusterAppliedSeconds')} s after the last ack`,
-    `RAM per subject per replica ${n('ramBytesPerSubject', 0)} B (one process: ${n('ramBytesPerSubjectSingle', 0)} B per subject)`,
+    `RAM per subject per replica ${n('ramBytesPerSubject', 0)} B anonymous (one process: ${n('ramBytesPerSubjectSingle', 0)} B per subject)`,
     `kill test: ${f.killAcknowledged} acknowledged inserts, ${f.killIdentifies} identifies (${f.killIdentifyErrors} errors, ${f.killWrongNoDuplicate} wrong "no duplicate"), lostAcknowledged ${f.lostAcknowledged}, appliedTwice ${f.appliedTwice}`,
     `catch-up after restart: ${f.catchUpRecords} records at ${n('catchUpInsertsPerSecond', 0)} inserts/s`,
   ].join('\n');
