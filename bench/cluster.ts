@@ -44,7 +44,7 @@ export async function runClusterBench(o: ClusterBenchOptions, log: (line: string
   let nats: NatsCluster | undefined;
   let client: ClusterClient | undefined;
   const rssSingle0 = rss(process.pid);
-  const single = DedupEngine.open({ dataDir: store.dir, key, threads: 2 });
+  const single = DedupEngine.open({ dataDir: store.dir, key, threads: 2, prefilter: {} });
   try {
     log(`single process: ${single.count()} subjects loaded in ${single.loadSeconds.toFixed(1)} s`);
     const subjectOf = (i: number): Subject => {
@@ -54,19 +54,20 @@ export async function runClusterBench(o: ClusterBenchOptions, log: (line: string
     const probes: Probe[] = Array.from({ length: o.probes }, (_, j) => (j % 2 === 0
       ? benchProbe(SEED, (j * 7919) % subjects, FINGERS, 1) // mated
       : benchProbe(SEED, subjects + 1_000_000 + j, FINGERS, 0))); // a subject the gallery does not hold
+    await single.ready();
     await single.identify(probes[0], { mode: 'exhaustive' });
     const ramSingle = (rss(process.pid) - rssSingle0) / subjects;
 
     // LMDB alone: the same subjects into a fresh DedupEngine, same concurrency
     const lmdbCount = Math.min(subjects, 20_000);
-    const lmdb = DedupEngine.open({ dataDir: join(work, 'lmdb'), key, threads: 1 });
+    const lmdb = DedupEngine.open({ dataDir: join(work, 'lmdb'), key, threads: 1, prefilter: {} });
     const lmdbSeconds = await timed(() => forAll(lmdbCount, INSERT_CONCURRENCY, async (i) => { await lmdb.insert(subjectFromStored(subjectOf(i))); }));
     await lmdb.close();
     const lmdbInsertsPerSecond = lmdbCount / lmdbSeconds;
     log(`LMDB alone: ${lmdbCount} durable inserts in ${lmdbSeconds.toFixed(1)} s`);
 
     nats = await startNatsServers(join(work, 'nats'), o.natsServers, log);
-    const args = ['--shards', String(o.shards), '--initial-nodes', String(o.nodes), '--prefilter', '0', '--heartbeat-ms', '500', '--lease-ms', '3000', '--reassign-after-ms', '600000'];
+    const args = ['--shards', String(o.shards), '--initial-nodes', String(o.nodes), '--prefilter', '1', '--heartbeat-ms', '500', '--lease-ms', '3000', '--reassign-after-ms', '600000'];
     const start = (id: string): NodeProcess => {
       const p = spawnNode(id, join(work, id), nats!.urls, store.keyHex, args);
       nodes.set(id, p);
@@ -86,14 +87,20 @@ export async function runClusterBench(o: ClusterBenchOptions, log: (line: string
     const ramBytesPerSubject = [...nodes.values()].reduce((s, p, i) => s + rss(p.child.pid!) - rssNodes0[i], 0) / (subjects * 2);
 
     // latency, interleaved so both see the same machine
-    const singleMs: number[] = [], clusterMs: number[] = [];
-    let agree = 0;
-    for (const probe of probes) {
-      let a: IdentifyResult | undefined, b: IdentifyResult | undefined;
-      singleMs.push(await timedMs(async () => { a = await single.identify(probe, { mode: 'exhaustive' }); }));
-      clusterMs.push(await timedMs(async () => { b = await c.identify(probe, { mode: 'exhaustive' }); }));
-      if (sameAnswer(a!, b!)) agree++;
-    }
+    const compare = async (mode: 'exhaustive' | 'prefilter'): Promise<{ singleMs: number[]; clusterMs: number[]; agree: number }> => {
+      const singleMs: number[] = [], clusterMs: number[] = [];
+      let agree = 0;
+      for (const probe of probes) {
+        let a: IdentifyResult | undefined, b: IdentifyResult | undefined;
+        singleMs.push(await timedMs(async () => { a = await single.identify(probe, { mode }); }));
+        clusterMs.push(await timedMs(async () => { b = await c.identify(probe, { mode }); }));
+        if (sameAnswer(a!, b!)) agree++;
+      }
+      return { singleMs, clusterMs, agree };
+    };
+    await c.identify(probes[0], { mode: 'prefilter' });
+    const { singleMs, clusterMs, agree } = await compare('exhaustive');
+    const pre = await compare('prefilter');
     const matedFound = probes.filter((_, j) => j % 2 === 0).length;
     const singleThroughput = o.probes / await timed(() => forAll(o.probes, IDENTIFY_CONCURRENCY, async (j) => { await single.identify(probes[j], { mode: 'exhaustive' }); }));
     const clusterThroughput = o.probes / await timed(() => forAll(o.probes, IDENTIFY_CONCURRENCY, async (j) => { await c.identify(probes[j], { mode: 'exhaustive' }); }));
@@ -105,6 +112,9 @@ export async function runClusterBench(o: ClusterBenchOptions, log: (line: string
       singleP50Ms: pct(singleMs, 0.5), singleP99Ms: pct(singleMs, 0.99), clusterP50Ms: pct(clusterMs, 0.5), clusterP99Ms: pct(clusterMs, 0.99),
       overheadP50Ms: pct(clusterMs, 0.5) - pct(singleMs, 0.5),
       overheadPairedMedianMs: pct(clusterMs.map((ms, j) => ms - singleMs[j]), 0.5),
+      prefilterIdentifyAgreement: pre.agree / o.probes,
+      prefilterSingleP50Ms: pct(pre.singleMs, 0.5), prefilterClusterP50Ms: pct(pre.clusterMs, 0.5),
+      prefilterOverheadP50Ms: pct(pre.clusterMs, 0.5) - pct(pre.singleMs, 0.5),
       singleIdentifiesPerSecond: singleThroughput, clusterIdentifiesPerSecond: clusterThroughput,
       clusterInsertsPerSecond, lmdbInsertsPerSecond, clusterAppliedSeconds: appliedSeconds,
       ramBytesPerSubject, ramBytesPerSubjectSingle: ramSingle,
@@ -127,7 +137,7 @@ async function killTest(o: ClusterBenchOptions, subjects: number, c: ClusterClie
   // new subjects (the generator's seed 2, enrolled as kill-<k>), templates made before the clock runs
   const fresh = Array.from({ length: o.killInserts }, (_, k) => benchSubject(SEED + 1, k, FINGERS));
   const acked: number[] = [];
-  let identifies = 0, wrongNoDuplicate = 0, identifyErrors = 0, stop = false;
+  let identifies = 0, wrongNoDuplicate = 0, identifyErrors = 0, stop = false, firstError = '';
   const identifyLoop = (async () => {
     for (let n = 0; !stop; n++) {
       if (acked.length === 0) { await sleep(20); continue; }
@@ -136,8 +146,9 @@ async function killTest(o: ClusterBenchOptions, subjects: number, c: ClusterClie
         const r = await c.identify(benchProbe(SEED + 1, k, FINGERS, 1), { mode: 'exhaustive', maxResults: 3 });
         identifies++;
         if (!r.candidates.some((x) => x.referenceId === `kill-${k}`)) wrongNoDuplicate++;
-      } catch {
+      } catch (e) {
         identifyErrors++;
+        firstError ||= `${(e as { code?: string }).code ?? ''} ${(e as Error).message}`;
       }
     }
   })();
@@ -160,6 +171,9 @@ async function killTest(o: ClusterBenchOptions, subjects: number, c: ClusterClie
       log(`kill test: ${victim} killed (SIGKILL) after ${acked.length} acknowledged inserts`);
     }
   });
+  // identifies go on while the dead node's lease runs out and after: the replicas must answer
+  const atKill = identifies;
+  while (identifies - atKill < 10) await sleep(100);
   const restartedAt = performance.now();
   const p = start(victim);
   await p.ready;
@@ -175,7 +189,7 @@ async function killTest(o: ClusterBenchOptions, subjects: number, c: ClusterClie
   const { surplus, deficit, streamMessages } = await replicaBalance(c);
   return {
     killAcknowledged: acked.length, killIdentifies: identifies, killIdentifyErrors: identifyErrors,
-    killWrongNoDuplicate: wrongNoDuplicate, lostAcknowledged: lost + deficit, appliedTwice: surplus + Math.max(0, streamMessages - (subjects + acked.length)),
+    killWrongNoDuplicate: wrongNoDuplicate, killFirstError: firstError, lostAcknowledged: lost + deficit, appliedTwice: surplus + Math.max(0, streamMessages - (subjects + acked.length)),
     catchUpRecords: records, catchUpInsertsPerSecond: records / (ms / 1000),
   };
 }
@@ -255,9 +269,10 @@ export function formatClusterBench(f: Record<string, number | string>): string {
     `identify p50/p99: one process ${n('singleP50Ms')} / ${n('singleP99Ms')} ms, cluster ${n('clusterP50Ms')} / ${n('clusterP99Ms')} ms → overheadP50Ms ${n('overheadP50Ms')} (median of per-probe differences ${n('overheadPairedMedianMs')} ms)`,
     `identify throughput (${IDENTIFY_CONCURRENCY} concurrent): one process ${n('singleIdentifiesPerSecond')}/s, cluster ${n('clusterIdentifiesPerSecond')}/s`,
     `identifyAgreement ${n('identifyAgreement', 3)} (same candidates, same scores)`,
+    `prefilter mode (each shard keeps its own share): p50 one process ${n('prefilterSingleP50Ms')} ms, cluster ${n('prefilterClusterP50Ms')} ms → ${n('prefilterOverheadP50Ms')} ms; agreement ${n('prefilterIdentifyAgreement', 3)}`,
     `acknowledged inserts/s: JetStream ${n('clusterInsertsPerSecond', 0)}, LMDB alone ${n('lmdbInsertsPerSecond', 0)}; replicas applied the load ${n('clusterAppliedSeconds')} s after the last ack`,
     `RAM per subject per replica ${n('ramBytesPerSubject', 0)} B anonymous (one process: ${n('ramBytesPerSubjectSingle', 0)} B per subject)`,
-    `kill test: ${f.killAcknowledged} acknowledged inserts, ${f.killIdentifies} identifies (${f.killIdentifyErrors} errors, ${f.killWrongNoDuplicate} wrong "no duplicate"), lostAcknowledged ${f.lostAcknowledged}, appliedTwice ${f.appliedTwice}`,
+    `kill test: ${f.killAcknowledged} acknowledged inserts, ${f.killIdentifies} identifies (${f.killIdentifyErrors} errors${f.killFirstError ? `, first: ${f.killFirstError}` : ''}, ${f.killWrongNoDuplicate} wrong "no duplicate"), lostAcknowledged ${f.lostAcknowledged}, appliedTwice ${f.appliedTwice}`,
     `catch-up after restart: ${f.catchUpRecords} records at ${n('catchUpInsertsPerSecond', 0)} inserts/s`,
   ].join('\n');
 }
