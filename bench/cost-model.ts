@@ -73,7 +73,8 @@ export function runCostModel(o: CostModelOptions): CostModel {
   const assumptions = [
     `node: ${o.nodeCores} cores, ${o.nodeRamGiB} GiB RAM (--node-cores, --node-ram-gib), ${Math.round(RAM_USABLE_SHARE * 100)} % of the RAM for the gallery`,
     `CPU planned at ${Math.round(CPU_TARGET_UTILISATION * 100)} % average use (daily peaks of 2× the average fit)`,
-    'every enrolment is one identify against everyone enrolled (deduplication); inserts and verifies are not counted (measured cheaper by orders of magnitude)',
+    'every enrolment is one identify against everyone enrolled (deduplication); inserts are not counted (the cluster bench acknowledges them at over a thousand per second, against under ten identifies per second)',
+    'core-seconds per identify = the identify run\'s threads ÷ its identifies per second (it measures one identify in flight, so this is an upper bound when its threads were not all busy)',
     'identify cost grows linearly with the number of templates: the prefilter scans every finger vector and re-scores a fixed share (its penetration) of subjects; a probe finger meets the same finger position of each subject, so a 10-finger probe against 10-finger subjects compares as many pairs as there are templates, like the 2-finger bench',
     'the prefilter keeps the recall it measured at the bench gallery size (not measured at 10⁹ templates: ranking gets harder as the gallery grows)',
     'irises have no prefilter: each probe iris is compared with every enrolled iris of its side (one comparison per enrolled subject per probe iris)',
