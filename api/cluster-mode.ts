@@ -5,6 +5,7 @@
  *
  * BIODEDUP_NATS: `nats://host:port`, several separated by commas (servers of one NATS cluster).
  */
+import type { NatsConnection } from '@nats-io/transport-node';
 import { ClusterClient, DedupEngine, type DedupService, type EngineOptions, type TemplateKey } from '../engine/index.ts';
 
 type PrefilterOptions = NonNullable<EngineOptions['prefilter']>;
@@ -13,6 +14,8 @@ export const NATS_ENV = 'BIODEDUP_NATS';
 
 export interface EngineChoice {
   readonly engine: DedupService;
+  /** Cluster mode: the NATS connection (the ABIS job log goes to JetStream through it). */
+  readonly nats?: NatsConnection;
   /** For the start-up line: where the gallery lives. */
   readonly where: string;
 }
@@ -29,5 +32,5 @@ export async function openDoorEngine(
   const servers = nats.split(',').map((s) => s.trim()).filter((s) => s !== '');
   for (const s of servers) if (!/^nats:\/\/[^\s/]+$/.test(s)) throw new Error(`${NATS_ENV}: expected nats://host:port[,nats://host:port…]`);
   const engine = await ClusterClient.connect({ servers, key: o.key, name: 'biodedup-doors' });
-  return { engine, where: `cluster of ${engine.shards} shards through NATS at ${servers.join(', ')}` };
+  return { engine, nats: engine.nats, where: `cluster of ${engine.shards} shards through NATS at ${servers.join(', ')}` };
 }

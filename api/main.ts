@@ -15,7 +15,7 @@ import { openDoorEngine } from './cluster-mode.ts';
 import { developmentEnvironment } from './config.ts';
 import { ConfigError, checkEnvironment } from './config-schema.ts';
 import { abisConfigFromEnv } from './abis/config.ts';
-import { startAbisServer } from './abis/index.ts';
+import { JetStreamJobLog, startAbisServer } from './abis/index.ts';
 import { idServiceOptionsFromEnv, startIdService } from './id-service/index.ts';
 import { ListenError } from './http/index.ts';
 import { createLogger, type LogLevel } from './logger.ts';
@@ -56,10 +56,11 @@ if (warning !== undefined) logger.warn({ host: abisConfig.host }, warning);
 let state: 'starting' | 'ready' | 'stopping' = 'starting';
 let engine: DedupService | undefined;
 let where = '';
+let nats: Awaited<ReturnType<typeof openDoorEngine>>['nats'];
 try {
   logger.info({ dataDir: abisConfig.dataDir }, 'opening the store and loading the gallery');
   // BIODEDUP_NATS set: the doors run on a cluster of engine nodes (api/cluster-mode.ts)
-  ({ engine, where } = await openDoorEngine(env, {
+  ({ engine, where, nats } = await openDoorEngine(env, {
     dataDir: abisConfig.dataDir, key, prefilter: env.BIODEDUP_PREFILTER === '0' ? undefined : {}, logger,
     onLoadProgress: (loaded, total) => logger.info({ loaded, total }, 'loading gallery'),
   }));
@@ -76,6 +77,7 @@ try {
   abis = await startAbisServer({
     engine: opened, host: abisConfig.host, port: abisConfig.port, token: abisConfig.token, dataDir: abisConfig.dataDir,
     datashare: abisConfig.datashare, stomp: abisConfig.stomp, keyring: abisConfig.keyring, logger, readiness: () => state,
+    jobLog: nats === undefined ? undefined : await JetStreamJobLog.open(nats), // cluster mode: the job log in JetStream
   });
   id = await startIdService({ ...idOptions, engine: opened, logger, ready: () => state === 'ready' }); // warms its capture workers before it listens
 } catch (error) {

@@ -15,6 +15,7 @@ import { runIrisCalibration } from './iris-calibrate.ts';
 import { runFaceCalibration } from './face-calibrate.ts';
 import { storeLoadMain } from './store-load.ts';
 import { identifyMain } from './identify-cli.ts';
+import { clusterMain } from './cluster-cli.ts';
 import { formatHttp, runHttpBench, writeHttpJson } from './http.ts';
 import { HTTP_BENCH } from './http-params.ts';
 import { tmpdir } from 'node:os';
@@ -118,6 +119,8 @@ commands:
   calibrate  fit the score calibration on cross-set impostors
   store      durable-store load figures: inserts/s and the shard-rebuild read (store-load.ts)
   identify   1:N identify at scale: load, memory, latency, throughput, FNIR/FPIR with planted mates
+  cluster    one process against a cluster on NATS JetStream (bench/cluster-cli.ts for the options)
+  cost-model nodes, RAM, cores and cost per enrolment at national scale, from bench JSON files
   http       both doors under load on loopback (verify, identify), beside a trivial endpoint
              (help http for the options)
   help       this text; help <command>: that command's flags as a table, with examples
@@ -336,6 +339,9 @@ export async function main(argv: string[]): Promise<number> {
         return await storeLoadMain(rest);
       case 'identify':
         return await identifyMain(rest);
+      case 'cluster':
+      case 'cost-model':
+        return await clusterMain(command, rest);
       case 'http':
         await httpCommand(rest);
         return 0;

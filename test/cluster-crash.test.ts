@@ -12,7 +12,7 @@ import path from 'node:path';
 import { ClusterClient, generateTemplateKey, parseTemplateKey, type Subject } from '../engine/index.ts';
 import { natsServerPath, startNatsServers, type NatsCluster } from '../engine/cluster/local-nats.ts';
 import { clusterProbe, clusterReferenceId, clusterSubject } from './support/cluster-subjects.ts';
-import { killNode, replicaCounts, spawnNode, type NodeProcess } from './support/cluster-processes.ts';
+import { killNode, replicaCounts, spawnNode, type NodeProcess } from '../engine/cluster/local-nodes.ts';
 
 const KEY_HEX = generateTemplateKey();
 const KEY = parseTemplateKey(KEY_HEX);
@@ -103,7 +103,7 @@ describe.skipIf(natsServerPath === null)('cluster crash safety', () => {
     // with twelve workers starting on two cores); that is not what the test measures
     await insertRange(0, 20);
     await client.identify(clusterProbe(0, 1), { mode: 'exhaustive' });
-  }, 60_000);
+  }, 120_000); // three node processes with four engines each start in ~15 s on two idle cores; more on a busy machine
 
   afterAll(async () => {
     await client?.close();
@@ -137,7 +137,7 @@ describe.skipIf(natsServerPath === null)('cluster crash safety', () => {
     expect(tally.wrongNoDuplicate).toBe(0);
     expect([...tally.errors.keys()], tally.messages.join('\n')).toEqual([]); // the replicas answered every identify
     await checkReplicas();
-  }, 60_000);
+  }, 90_000);
 
   it('nats-server killed and restarted mid-stream: nothing acknowledged lost or applied twice', async () => {
     tally = { identifies: 0, wrongNoDuplicate: 0, errors: new Map(), messages: [] };

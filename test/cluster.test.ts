@@ -11,6 +11,8 @@ import path from 'node:path';
 import { ClusterClient, ClusterNode, DedupEngine, generateTemplateKey, parseTemplateKey, ShardUnavailableError, type Probe } from '../engine/index.ts';
 import { natsServerPath, startNatsServers, type NatsCluster } from '../engine/cluster/local-nats.ts';
 import { clusterSubject, clusterProbe } from './support/cluster-subjects.ts';
+import { connect } from '@nats-io/transport-node';
+import { JetStreamJobLog } from '../api/abis/index.ts';
 
 const KEY = parseTemplateKey(generateTemplateKey());
 // nodes share this process's event loop with the test: a lease of many beats tolerates its pauses
@@ -97,8 +99,29 @@ describe.skipIf(natsServerPath === null)('cluster on NATS JetStream', () => {
     expect(again.status).toBe('already-present');
     expect(await client.subject(s.referenceId)).toBeUndefined();
     const info = await client.jetstream.streams.get('BIODEDUP_LOG').then((st) => st.info(false, { subjects_filter: '>' }));
-    expect(info.state.messages).toBe(SUBJECTS + 2 + 2);
+    expect(info.state.messages).toBe(SUBJECTS + 2 + 2); // the redelivered insert was not stored again
     for (const n of nodes) for (const shard of n.serving()) expect(n.replica(shard)!.engine.subject(s.referenceId)).toBeUndefined();
+  });
+
+  it('the ABIS job log in JetStream: a second door process sees what the first recorded', async () => {
+    const first = await JetStreamJobLog.open(client.nats);
+    await first.started('req-job-1', 'insert', 'cl-0000001');
+    const response = { id: 'mosip.abis.insert', requestId: 'req-job-2', responsetime: '2026-01-01T00:00:00.000Z', returnValue: '1' } as const;
+    await first.done('req-job-2', response);
+    const nc = await connect({ servers: nats.urls });
+    try {
+      const second = await JetStreamJobLog.open(nc);
+      expect(second.get('req-job-1')).toMatchObject({ state: 'started', op: 'insert', referenceId: 'cl-0000001' });
+      expect(second.get('req-job-2')).toMatchObject({ state: 'done', response });
+      expect(second.get('req-never')).toBeUndefined();
+      await second.done('req-job-1', { ...response, requestId: 'req-job-1' });
+      await new Promise((r) => setTimeout(r, 200)); // the first mirror follows through its watch
+      expect(first.get('req-job-1')?.state).toBe('done');
+      await second.close();
+    } finally {
+      await nc.close();
+    }
+    await first.close();
   });
 
   it('a shard with no live replica fails the identify; it never answers on part of the gallery', async () => {

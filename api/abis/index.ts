@@ -7,7 +7,7 @@ import path from 'node:path';
 import { DedupEngine, type DedupService } from '../../engine/index.ts';
 import { IntakePool } from '../intake/index.ts';
 import { DatashareClient, type DatashareOptions } from './datashare.ts';
-import { JobLog } from './job-log.ts';
+import { JobLog, type JobLogStore } from './job-log.ts';
 import { AbisMetrics } from './metrics.ts';
 import { AbisProcessor } from './processor.ts';
 import { mountAbisRoutes, uWS } from './transport-http.ts';
@@ -24,7 +24,8 @@ export { partnerKeyringFromEnv, pemPartnerKey, p12PartnerKey, PartnerKeyError } 
 export { DatashareGuard, normaliseOrigin } from './datashare-guard.ts';
 export { requestDigest, stderrLogger, type AbisLogger } from './request-identity.ts';
 export { DatashareClient, DatashareError, type DatashareOptions, type DatashareAuth } from './datashare.ts';
-export { JobLog, type LoggedJob } from './job-log.ts';
+export { JobLog, type JobLogStore, type LoggedJob } from './job-log.ts';
+export { JetStreamJobLog } from './job-log-jetstream.ts';
 export { AbisMetrics } from './metrics.ts';
 export { FAILURE_REASONS, FAILURE, RETURN_SUCCESS, RETURN_FAILED, type FailureReason } from './failure-reasons.ts';
 export { parseAbisRequest, AbisRequestError, ABIS_OPERATIONS, ACCEPTED_VERSIONS, type AbisRequest, type AbisResponse, type AbisOperation } from './messages.ts';
@@ -45,7 +46,9 @@ export interface AbisServerOptions {
   readonly port?: number;
   /** Bearer token every request must present (≥ 16 characters). */
   readonly token: string;
-  /** The job log lives in `<dataDir>/abis-jobs`. */
+  /** A job log to use instead (cluster mode: job-log-jetstream.ts); the server closes it. */
+  readonly jobLog?: JobLogStore;
+  /** The job log lives in `<dataDir>/abis-jobs` (unless `jobLog` is given). */
   readonly dataDir: string;
   readonly datashare?: DatashareOptions;
   /** Override of ABIS_PARAMS.bodyTimeoutMs, ms. */
@@ -74,7 +77,7 @@ export interface AbisServer {
 }
 
 export async function startAbisServer(o: AbisServerOptions): Promise<AbisServer> {
-  const log = JobLog.open(path.join(o.dataDir, 'abis-jobs'));
+  const log: JobLogStore = o.jobLog ?? JobLog.open(path.join(o.dataDir, 'abis-jobs'));
   const metrics = new AbisMetrics();
   const datashare = new DatashareClient(o.datashare);
   const intakeThreads = o.intakeThreads ?? ABIS_PARAMS.intakeThreads;

@@ -28,6 +28,11 @@ export type LoggedJob =
 /** Key of the marker saying the reference set was initialised (absent in stores older than it). */
 const INITIALISED = '\u0000initialised';
 
+/** What the processor needs from a job log: this LMDB one, or job-log-jetstream.ts in cluster mode. */
+export type JobLogStore = Pick<JobLog,
+  'get' | 'started' | 'done' | 'unfinished' | 'size' | 'referencesInitialised' | 'initialiseReferences' | 'isReference'
+  | 'addReference' | 'removeReference' | 'referenceCount' | 'close'>;
+
 export class JobLog {
   readonly #root: RootDatabase;
   readonly #jobs: Database<LoggedJob, string>;

@@ -12,7 +12,7 @@ import { IntakeError, TemplateMaker, readBiometrics, toProbe, toSubject, type Bi
 import { candidateJson } from './candidates.ts';
 import { DatashareError, type DatashareClient } from './datashare.ts';
 import { FAILURE, type FailureReason } from './failure-reasons.ts';
-import type { JobLog } from './job-log.ts';
+import type { JobLogStore } from './job-log.ts';
 import {
   AbisRequestError, failureResponse, parseAbisRequest, requestIdOf, successResponse, type AbisRequest, type AbisResponse,
 } from './messages.ts';
@@ -80,7 +80,7 @@ function failureOf(error: unknown): FailureReason {
 
 export class AbisProcessor {
   readonly #backend: AbisBackend;
-  readonly #log: JobLog;
+  readonly #log: JobLogStore;
   readonly #datashare: DatashareClient;
   readonly #metrics: AbisMetrics;
   readonly #maker = new TemplateMaker();
@@ -100,7 +100,7 @@ export class AbisProcessor {
    * `logger` receives refused requests and job failures (pino's Logger fits; default: JSON lines on stderr).
    */
   constructor(options: {
-    backend: AbisBackend; log: JobLog; datashare: DatashareClient; metrics: AbisMetrics; intake?: (cbeff: Uint8Array) => Promise<Biometrics>;
+    backend: AbisBackend; log: JobLogStore; datashare: DatashareClient; metrics: AbisMetrics; intake?: (cbeff: Uint8Array) => Promise<Biometrics>;
     keyring?: PartnerKeyring; logger?: AbisLogger;
   }) {
     this.#intake = options.intake ?? ((cbeff) => readBiometrics(cbeff, this.#maker));
@@ -179,7 +179,7 @@ export class AbisProcessor {
   }
 
   /** Another request under a used requestId: refused (4) and logged; the first one's answer stands. */
-  #reusedRequestId(body: unknown, requestId: string, logged: ReturnType<JobLog['get']>): AbisResponse {
+  #reusedRequestId(body: unknown, requestId: string, logged: ReturnType<JobLogStore['get']>): AbisResponse {
     const id = typeof (body as { id?: unknown }).id === 'string' ? ((body as { id: string }).id).slice(0, 64) : null;
     this.#metrics.job('invalid', 0, String(FAILURE.invalidStructure));
     this.#metrics.error('ERR_ABIS_REQUEST_ID_REUSED');
@@ -310,7 +310,7 @@ export class AbisProcessor {
   }
 }
 
-function logged(entry: ReturnType<JobLog['get']>): boolean {
+function logged(entry: ReturnType<JobLogStore['get']>): boolean {
   return entry?.state === 'started';
 }
 

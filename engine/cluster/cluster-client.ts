@@ -112,15 +112,17 @@ export class ClusterClient implements DedupService {
 
   /**
    * Publishes the insert; acknowledged once JetStream has stored it (replicated when the stream
-   * is). 'already-present': the referenceId is enrolled, or this requestId was published before.
+   * is). 'already-present' when this requestId was published before (JetStream's duplicate
+   * window); a referenceId enrolled under another request reports 'inserted' and changes
+   * nothing — callers that must tell (the ABIS door) look the subject up first, as they do now.
    */
   async insert(subject: Subject, options: WriteOptions = {}): Promise<InsertResult> {
     this.#assertOpen();
     this.#check.check(subject);
     return this.#track(async () => {
+      // No lookup first (it would wait for a replica to apply this shard's previous writes): a
+      // referenceId already enrolled makes the replicas' insert a no-op, as in one process.
       const shard = shardOf(subject.referenceId, this.shards);
-      const existing = await this.#ask(shard, { method: 'subject', referenceId: subject.referenceId });
-      if (existing.subject != null) return { status: 'already-present', sequence: this.#lastAck[shard] };
       const ack = await this.#publish(shard, { op: 'insert', subject }, options.requestId);
       return { status: ack.duplicate ? 'already-present' : 'inserted', sequence: ack.seq };
     });

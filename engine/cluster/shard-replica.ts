@@ -50,6 +50,8 @@ export class ShardReplica {
   #closed = false;
   #waiters: { seq: number; resolve: () => void }[] = [];
   readonly #o: ShardReplicaOptions;
+  #caughtUpLogged = false;
+  #consumingFrom = performance.now();
   /** Records applied by this replica since it opened (count). */
   applied = 0;
 
@@ -117,6 +119,7 @@ export class ShardReplica {
     });
     const info = await consumer.info();
     if (info.num_pending === 0) this.#readyAtSeq = position;
+    this.#consumingFrom = performance.now();
     this.#messages = await consumer.consume({ expires: PULL_EXPIRES_MS });
     void this.#run(this.#messages);
   }
@@ -127,6 +130,11 @@ export class ShardReplica {
     const order: { seq: number; done: boolean }[] = [];
     const advance = (): void => {
       while (order.length > 0 && order[0].done) this.#appliedSeq = order.shift()!.seq;
+      if (!this.#caughtUpLogged && this.#appliedSeq >= this.#readyAtSeq) {
+        this.#caughtUpLogged = true;
+        const ms = performance.now() - this.#consumingFrom;
+        this.#o.log(`shard ${this.shard}: caught up at sequence ${this.#appliedSeq}: ${this.applied} records applied in ${ms.toFixed(0)} ms`);
+      }
       this.#waiters = this.#waiters.filter((w) => (w.seq <= this.#appliedSeq ? (w.resolve(), false) : true));
     };
     try {

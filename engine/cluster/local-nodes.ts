@@ -1,13 +1,17 @@
-/** Engine nodes as child processes for the cluster crash tests (so one can be killed with SIGKILL). */
+/**
+ * Engine nodes as child processes (node-main.ts) for the cluster tests and bench, so one can be
+ * killed with SIGKILL; and a replica's subject count asked directly, not through a door.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from '@nats-io/transport-node';
-import { encodeMessage, decodeMessage, type NodeReply } from '../../engine/cluster/node-rpc.ts';
-import { rpcSubject } from '../../engine/cluster/cluster-infra.ts';
+import { encodeMessage, decodeMessage, type NodeReply } from './node-rpc.ts';
+import { rpcSubject } from './cluster-infra.ts';
 
-const PROJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const NODE_MAIN = path.join(PROJECT, 'engine', 'cluster', 'node-main.ts');
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const PROJECT = path.resolve(HERE, '..', '..');
+const NODE_MAIN = path.join(HERE, 'node-main.ts');
 
 export interface NodeProcess {
   readonly id: string;
@@ -16,9 +20,9 @@ export interface NodeProcess {
   ready: Promise<void>;
 }
 
-export function spawnNode(id: string, dataDir: string, urls: readonly string[], keyHex: string, args: readonly string[]): NodeProcess {
+export function spawnNode(id: string, dataDir: string, urls: readonly string[], keyHex: string, args: readonly string[], poolSize = 1): NodeProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', NODE_MAIN, '--nats', urls.join(','), '--node-id', id, '--data-dir', dataDir, ...args], {
-    cwd: PROJECT, env: { ...process.env, BIODEDUP_TEMPLATE_KEY: keyHex, BIODEDUP_TEMPLATE_KEY_FILE: '', BIODEDUP_POOL_SIZE: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: PROJECT, env: { ...process.env, BIODEDUP_TEMPLATE_KEY: keyHex, BIODEDUP_TEMPLATE_KEY_FILE: '', BIODEDUP_POOL_SIZE: String(poolSize) }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
   let buffered = '';
