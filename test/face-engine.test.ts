@@ -33,7 +33,7 @@ const people = Array.from({ length: PEOPLE }, () => code());
 const photo = (p: number): Uint8Array => code(people[p].vector, 0.012).bytes;
 
 const matcher = new FingerMatcher();
-const fingers = generateDataset(8, 2, 20261203);
+const fingers = generateDataset(PEOPLE, 2, 20261203);
 const finger = (f: number, impression: 1 | 2): Uint8Array => matcher.createTemplate(fingers[2 * f + impression - 1].record.views[0].minutiae).bytes;
 
 const dirs: string[] = [];
@@ -116,6 +116,27 @@ describe('face in the engine (synthetic codes)', () => {
     expect(v.scores.map((s) => s.modality).sort()).toEqual(['face', 'finger']);
     expect((await engine.verify('mixed-3', { face: photo(2) })).match).toBe(false);
     expect((await engine.verify('mixed-4', { face: photo(2) })).scores).toEqual([]); // no face enrolled: nothing compared
+  });
+
+  it('fuses past a full finger list: a subject found by face alone while the fingers fill the scan list', async () => {
+    const { engine } = open();
+    // every subject has a finger and a face; a genuine face lowers the finger floor below 0, so
+    // the finger scan's list (64) fills and the face subject must come from the re-scoring step
+    for (let s = 0; s < PEOPLE; s++) {
+      await engine.insert({ referenceId: `both-${s}`, fingers: { 2: { modality: 'finger', version: 1, bytes: finger(s, 1) } }, face: faceT(people[s].bytes) });
+    }
+    // 195 finger-only subjects (other people's fingers under new ids): the list of 64 keeps few of the 234 impostors
+    let extra = 0;
+    for (let copy = 0; copy < 5; copy++) {
+      for (let s = 0; s < PEOPLE; s++) {
+        if (s !== 3) await engine.insert({ referenceId: `finger-only-${copy}-${s}`, fingers: { 2: { modality: 'finger', version: 1, bytes: finger(s, 1) } } }), extra++;
+      }
+    }
+    const r = await engine.identify({ fingers: [{ position: 2, template: finger(3, 2) }], face: photo(31) });
+    expect(r.gallerySize).toBe(PEOPLE + extra);
+    expect(r.candidates.map((c) => c.referenceId).sort()).toEqual(['both-3', 'both-31']);
+    const byFace = r.candidates.find((c) => c.referenceId === 'both-31')!;
+    expect(byFace.scores.map((s) => s.modality).sort()).toEqual(['face', 'finger']); // its finger was scored too
   });
 
   it('refuses bad face templates with typed errors and writes nothing', async () => {
