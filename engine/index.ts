@@ -85,6 +85,8 @@ export { FacePool } from './face/pool.ts';
 export type { FaceQuality } from './face/quality.ts';
 export { faceTemplateFromBytes, faceTemplateToBytes } from './face/template.ts';
 export { faceImageBytes } from './face/record.ts';
+export { decodeFaceImage } from './face/decode.ts';
+export { FaceSubjects, FACE_TEMPLATE_VERSION } from './gallery/face-subjects.ts';
 export { calibrateFaceScore } from './face-calibration.ts';
 export {
   readIso19794_5, writeIso19794_5, faceRepresentation, faceRecordVersion, FACE_RECORD_LIMITS,

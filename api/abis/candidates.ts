@@ -29,7 +29,7 @@ export function confidence(score: number, gallerySize: number): string {
 /** The engine's candidates as MOSIP candidate JSON, keeping only those `keep` accepts. */
 export function candidateJson(result: IdentifyResult, keep: (referenceId: string) => boolean = () => true, maxResults = Infinity): AbisCandidateJson[] {
   return result.candidates.filter((c) => keep(c.referenceId)).slice(0, maxResults).map((c) => {
-    const best = new Map<'finger' | 'iris', number>();
+    const best = new Map<'finger' | 'iris' | 'face', number>();
     for (const s of c.scores) best.set(s.modality, Math.max(best.get(s.modality) ?? -Infinity, s.score));
     return {
       referenceId: c.referenceId,

@@ -289,7 +289,7 @@ export class AbisProcessor {
       const stored = (await known(request.referenceId)) ? await this.#backend.subject(request.referenceId) : undefined;
       if (stored === undefined) return fail(FAILURE.referenceNotFound);
       probe = probeOfSubject(stored);
-      if ((probe.fingers?.length ?? 0) + (probe.irises?.length ?? 0) === 0) return fail(FAILURE.cbeffNoData);
+      if ((probe.fingers?.length ?? 0) + (probe.irises?.length ?? 0) === 0 && probe.face === undefined) return fail(FAILURE.cbeffNoData);
     } else {
       if ('failure' in prepared) return fail(prepared.failure);
       probe = toProbe(prepared.biometrics!);
@@ -319,5 +319,6 @@ export function probeOfSubject(s: StoredSubject): Probe {
   return {
     fingers: Object.entries(s.fingers).flatMap(([position, t]) => (t === undefined ? [] : [{ position: Number(position), template: t.bytes }])),
     irises: Object.entries(s.irises).flatMap(([side, t]) => (t === undefined ? [] : [{ side: side as 'left' | 'right', template: t.bytes }])),
+    ...(s.face === undefined ? {} : { face: s.face.bytes }),
   };
 }

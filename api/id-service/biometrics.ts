@@ -6,7 +6,8 @@
  *              | { position, format: 'iso19794-4', data: <base64 ISO finger image record> }
  *              | { position, format: 'image', data: <base64 PNG/JPEG/BMP/PGM/JPEG 2000>, dpi?: 250–2000 }
  *              | { position, exception: 'missing' | 'amputated' | 'unusable' } ],
- *     irises:  [ { side: 'left' | 'right', format: 'image' | 'iso19794-6', data } | { side, exception } ] }
+ *     irises:  [ { side: 'left' | 'right', format: 'image' | 'iso19794-6', data } | { side, exception } ],
+ *     face:    { format: 'iso19794-5' | 'image', data } }                      (face-capture.ts)
  *   or { cbeff: <CBEFF XML text, MOSIP's biometric record> }, read by api/intake.
  *
  * Exception entries (amputation, worn prints; CBEFF EXCEPTION=true) are honoured: that finger is
@@ -15,11 +16,12 @@
  */
 import {
   EngineError, FingerExtractor, FingerMatcher, IrisMatcher, readMinutiaeRecord, readIso19794_6, decodeImage, decodeIrisImage,
-  decodeFingerImageRecord, FINGER_TEMPLATE_VERSION, IRIS_TEMPLATE_VERSION, checkFingerSample, encodeJpeg2000,
+  decodeFingerImageRecord, FINGER_TEMPLATE_VERSION, IRIS_TEMPLATE_VERSION, FACE_TEMPLATE_VERSION, checkFingerSample, encodeJpeg2000,
   type FingerPosition, type GrayImage, type Probe, type Subject,
 } from '../../engine/index.ts';
 import { HttpError } from '../http/index.ts';
 import { readBiometrics, TemplateMaker } from '../intake/index.ts';
+import { captureFace } from './face-capture.ts';
 
 export interface CapturedFinger {
   /** ISO position; 0 (unknown) only in a verification probe. */
@@ -38,6 +40,8 @@ export interface Captured {
   readonly irises: readonly CapturedIris[];
   /** Positions/sides declared as exceptions (not captured). */
   readonly exceptions: number;
+  /** The face template, when a face was sent. */
+  readonly face?: Uint8Array;
 }
 
 const FINGER_FORMATS = ['iso19794-2', 'iso19794-4', 'image'] as const;
@@ -106,7 +110,7 @@ export class BiometricsAdapter {
       if (Object.keys(value).length !== 1) throw bad('biometrics: cbeff comes alone (no fingers or irises beside it)');
       return this.#fromCbeff(value.cbeff, purpose);
     }
-    for (const key of Object.keys(value)) if (key !== 'fingers' && key !== 'irises') throw bad(`biometrics: unknown field "${short(key)}"`);
+    for (const key of Object.keys(value)) if (key !== 'fingers' && key !== 'irises' && key !== 'face') throw bad(`biometrics: unknown field "${short(key)}"`);
     const fingers = value.fingers ?? [];
     const irises = value.irises ?? [];
     if (!Array.isArray(fingers) || fingers.length > 10) throw bad('biometrics.fingers must be an array of at most 10 entries');
@@ -145,10 +149,11 @@ export class BiometricsAdapter {
       }
       eyes.push({ side: e.side, template: await this.#irisTemplate(e, `biometrics.irises[${i}]`) });
     }
-    if (out.length + eyes.length === 0) {
-      throw new HttpError(422, 'ERR_NO_BIOMETRICS', 'no finger or iris was captured (every entry is an exception, or none was given)');
+    const face = value.face === undefined ? undefined : await captureFace(value.face);
+    if (out.length + eyes.length === 0 && face === undefined) {
+      throw new HttpError(422, 'ERR_NO_BIOMETRICS', 'no finger, iris or face was captured (every entry is an exception, or none was given)');
     }
-    return { fingers: out, irises: eyes, exceptions };
+    return face === undefined ? { fingers: out, irises: eyes, exceptions } : { fingers: out, irises: eyes, exceptions, face };
   }
 
   /** A CBEFF document through api/intake; enrolment keeps only placed samples (position 1–10, a known side). */
@@ -159,10 +164,11 @@ export class BiometricsAdapter {
     for (const [position, template] of read.fingers) if (purpose === 'verify' || position >= 1) fingers.push({ position, template });
     const irises: CapturedIris[] = [];
     for (const [side, template] of read.irises) if (purpose === 'verify' || side !== 'unknown') irises.push({ side, template });
-    if (fingers.length + irises.length === 0) {
-      throw new HttpError(422, 'ERR_NO_BIOMETRICS', 'the CBEFF document holds no sample with a known finger position or iris side');
+    if (fingers.length + irises.length === 0 && read.face === undefined) {
+      throw new HttpError(422, 'ERR_NO_BIOMETRICS', 'the CBEFF document holds no face and no sample with a known finger position or iris side');
     }
-    return { fingers, irises, exceptions: read.report.exceptions.length };
+    const exceptions = read.report.exceptions.length;
+    return read.face === undefined ? { fingers, irises, exceptions } : { fingers, irises, exceptions, face: read.face };
   }
 
   async #fingerTemplate(f: Record<string, unknown>, where: string): Promise<Uint8Array> {
@@ -220,13 +226,14 @@ export function toSubject(referenceId: string, c: Captured): Subject {
   for (const f of c.fingers) fingers[f.position as FingerPosition] = { modality: 'finger', version: FINGER_TEMPLATE_VERSION, bytes: f.template };
   const irises: Partial<Record<'left' | 'right', { modality: 'iris'; version: number; bytes: Uint8Array }>> = {};
   for (const e of c.irises) if (e.side !== 'unknown') irises[e.side] = { modality: 'iris', version: IRIS_TEMPLATE_VERSION, bytes: e.template };
-  return { referenceId, fingers, irises };
+  return c.face === undefined ? { referenceId, fingers, irises } : { referenceId, fingers, irises, face: { modality: 'face', version: FACE_TEMPLATE_VERSION, bytes: c.face } };
 }
 
 export function toProbe(c: Captured): Probe {
   return {
     fingers: c.fingers.map((f) => ({ position: f.position, template: f.template })),
     irises: c.irises.map((e) => ({ side: e.side, template: e.template })),
+    ...(c.face === undefined ? {} : { face: c.face }),
   };
 }
 

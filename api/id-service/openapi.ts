@@ -95,11 +95,15 @@ const SCHEMAS: Record<string, Json> = {
       { type: 'object', required: ['side', 'exception'], additionalProperties: false, properties: { side: { enum: ['left', 'right'] }, exception: { enum: ['missing', 'amputated', 'unusable'] } } },
     ],
   },
+  Face: {
+    type: 'object', required: ['format', 'data'], additionalProperties: false, description: 'A face: an ISO/IEC 19794-5 record (JPEG or JPEG 2000 inside) or a photo',
+    properties: { format: { enum: ['iso19794-5', 'image'] }, data: ref('Base64') },
+  },
   Biometrics: {
     oneOf: [
       {
         type: 'object', additionalProperties: false,
-        properties: { fingers: { type: 'array', maxItems: 10, items: ref('Finger') }, irises: { type: 'array', maxItems: 2, items: ref('Iris') } },
+        properties: { fingers: { type: 'array', maxItems: 10, items: ref('Finger') }, irises: { type: 'array', maxItems: 2, items: ref('Iris') }, face: ref('Face') },
       },
       {
         type: 'object', required: ['cbeff'], additionalProperties: false,

@@ -3,13 +3,15 @@
  * Format/Type numbers (adopters label them inconsistently):
  * - "FMR\0": ISO 19794-2 / ANSI 378 minutiae → MCC template;
  * - "FIR\0": ISO 19794-4 finger image (raw, WSQ, JPEG, JPEG 2000, PNG) → extractor → template;
- * - "IIR\0": ISO 19794-6 iris image → iris template.
+ * - "IIR\0": ISO 19794-6 iris image → iris template;
+ * - "FAC\0" (or bare JPEG / JPEG 2000 / PNG): ISO 19794-5 face image → face template (face.ts).
  * Extraction and iris coding run synchronously on the calling thread.
  */
 import {
   EngineError, FingerExtractor, FingerMatcher, IrisMatcher, checkFingerSample, decodeFingerImageRecord, decodeIrisImage,
   readIso19794_6, readMinutiaeRecord, type MinutiaeRecord,
 } from '../../engine/index.ts';
+import { faceTemplateOf } from './face.ts';
 
 export interface FingerTemplateResult {
   readonly bytes: Uint8Array;
@@ -53,6 +55,10 @@ export class TemplateMaker {
     const image = await decodeIrisImage(representation);
     const t = (this.#irises ??= new IrisMatcher()).createTemplate(image);
     return { bytes: t.bytes, recordEye: representation.eye };
+  }
+
+  face(bdb: Uint8Array): Promise<Uint8Array> {
+    return faceTemplateOf(bdb);
   }
 
   #fromMinutiae(record: MinutiaeRecord): FingerTemplateResult {

@@ -7,6 +7,7 @@ import { EngineError } from '../errors.ts';
 import { FingerMatcher } from '../finger-matcher.ts';
 import { IrisMatcher } from '../iris-matcher.ts';
 import { FINGER_TEMPLATE_VERSION, IRIS_TEMPLATE_VERSION } from '../gallery/dedup-engine.ts';
+import { FaceSubjects } from '../gallery/face-subjects.ts';
 import { DEFAULT_STORE_LIMITS, validateSubject, type Subject } from '../store/subject.ts';
 
 export class SubjectCheck {
@@ -29,5 +30,6 @@ export class SubjectCheck {
       }
       (this.#irises ??= new IrisMatcher()).templateFromBytes(t.bytes);
     }
+    FaceSubjects.validate(subject.face);
   }
 }

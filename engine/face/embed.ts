@@ -8,7 +8,7 @@ import { FACE_PARAMS } from './params.ts';
 import type { AlignedFace } from './align.ts';
 import type { FaceModels } from './models.ts';
 
-export async function embedFace(aligned: AlignedFace, models: FaceModels, params = FACE_PARAMS.embed): Promise<Float32Array> {
+export async function embedFace(aligned: AlignedFace, models: FaceModels, params: { readonly flipAverage: boolean } = FACE_PARAMS.embed): Promise<Float32Array> {
   const raw = await models.embed(aligned.chip, aligned.chipSize);
   if (params.flipAverage) {
     const mirrored = await models.embed(mirror(aligned.chip, aligned.chipSize), aligned.chipSize);

@@ -14,6 +14,7 @@ import { locateLandmarks } from './landmarks.ts';
 import { loadFaceModels, type FaceModels } from './models.ts';
 import { checkEnrolable, measureQuality, type FaceQuality } from './quality.ts';
 import { quantiseEmbedding } from './quantise.ts';
+import { FACE_PARAMS } from './params.ts';
 import { faceImageBytes } from './record.ts';
 import { checkRgbImage, rgbFromGray, type RgbImage } from './rgb-image.ts';
 import { faceTemplateToBytes } from './template.ts';
@@ -45,11 +46,17 @@ export interface FaceExplanation {
 export interface FaceStageTimes { decode: number; detect: number; landmarks: number; align: number; embed: number }
 
 export class FaceExtractor {
-  private constructor(private readonly models: FaceModels) {}
+  private constructor(private readonly models: FaceModels, private readonly embedParams: { readonly dimension: number; readonly flipAverage: boolean }) {}
   lastStageTimes: FaceStageTimes = { decode: 0, detect: 0, landmarks: 0, align: 0, embed: 0 };
 
-  static async create(): Promise<FaceExtractor> {
-    return new FaceExtractor(await loadFaceModels());
+  /**
+   * `flipAverage` overrides FACE_PARAMS.embed.flipAverage, for measuring the single-pass profile
+   * (bench/face-flip.ts); its scores are on the default profile's calibration, so only the
+   * threshold-free figures (EER, FNMR at an empirical FMR) of such a run mean anything.
+   */
+  static async create(options: { flipAverage?: boolean } = {}): Promise<FaceExtractor> {
+    const embed = options.flipAverage === undefined ? FACE_PARAMS.embed : { ...FACE_PARAMS.embed, flipAverage: options.flipAverage };
+    return new FaceExtractor(await loadFaceModels(), embed);
   }
 
   get backend(): string { return this.models.backend; }
@@ -70,7 +77,7 @@ export class FaceExtractor {
     const quality = measureQuality(points, aligned, face.score, otherFaces);
     checkEnrolable(quality);
     lap('align');
-    const code = quantiseEmbedding(await embedFace(normaliseLighting(aligned), this.models));
+    const code = quantiseEmbedding(await embedFace(normaliseLighting(aligned), this.models, this.embedParams));
     lap('embed');
     return { template: faceTemplateToBytes(code), code, quality, box: face };
   }

@@ -6,8 +6,8 @@
  *   (gallery/fusion.ts), so one threshold, targetFPIR + 10·log10 N, serves every mix;
  * - enrolDeduplicated: a subject with only a face is deduplicated by face alone — identify
  *   first, insert only when no candidate reaches the threshold.
- * Not yet durable: the engine's store and shards hold fingers and irises only. A door keeps
- * the face template bytes with the subject and rebuilds this gallery at start (`insert`).
+ * In memory; the engine (gallery/face-subjects.ts) keeps one beside its shards, rebuilt from the
+ * store at start, and fuses it with the finger/iris scan.
  */
 import { EngineError } from '../errors.ts';
 import { decisionThreshold, fuseScores } from '../gallery/fusion.ts';
@@ -40,6 +40,24 @@ export class FaceSubjectGallery {
   #kernelGallery: KernelGallery = this.#matcher.reserveGallery(64);
 
   get size(): number { return this.#ids.length; }
+
+  has(referenceId: string): boolean { return this.#index.has(referenceId); }
+
+  /**
+   * Every subject's calibrated face score against the probe: `ids[i]` scored `scores[i]`. The
+   * arrays are valid until the next insert or remove.
+   */
+  scoreAll(probe: Uint8Array | Int8Array): { ids: readonly string[]; scores: Float32Array } {
+    const scores = new Float32Array(this.size);
+    if (this.size > 0) this.#matcher.compareMany(codeOf(probe), this.#kernelGallery, scores);
+    return { ids: this.#ids, scores };
+  }
+
+  /** The calibrated face score of one subject; undefined when it holds no face. */
+  scoreOf(referenceId: string, probe: Uint8Array | Int8Array): number | undefined {
+    const at = this.#index.get(referenceId);
+    return at === undefined ? undefined : this.#matcher.compare(codeOf(probe), this.#codes[at]);
+  }
 
   /** Adds or replaces a subject's face template (stored bytes or code). */
   insert(referenceId: string, template: Uint8Array | Int8Array): void {

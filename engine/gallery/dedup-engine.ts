@@ -21,6 +21,8 @@ import { MODALITY_FINGER, MODALITY_IRIS } from './shard-layout.ts';
 import type { ArenaTemplate } from './shard-arena.ts';
 import type { ScanProbe, ScanResult, ScanTask } from './scan-task.ts';
 import { decisionThreshold } from './fusion.ts';
+import { FaceSubjects } from './face-subjects.ts';
+import { identifyWithFace, verifyWithFace, type FaceEngineHooks } from './face-identify.ts';
 import { ShardScanner } from './shard-scanner.ts';
 import { PrefilterGallery, type PrefilterFinger } from './prefilter-gallery.ts';
 import { FlatPrefilter, checkVectorDimension } from './flat-prefilter.ts';
@@ -55,6 +57,8 @@ export class DedupEngine {
   #irisMatcher: IrisMatcher | undefined;
   /** Verify runs here, in the calling thread: a 1:1 never queues behind 1:N scans in the pool. */
   readonly #verifier = new ShardScanner();
+  /** Faces beside the shards (face-subjects.ts): scanned and fused in face-identify.ts. */
+  readonly #faces = new FaceSubjects();
   #pending = 0;
   #closed = false;
 
@@ -76,7 +80,9 @@ export class DedupEngine {
     let loaded = 0;
     let reported = started;
     for (const subject of this.#store.subjects()) {
-      this.#publish(subject.referenceId, subject.sequence, this.#arenaTemplates(subject));
+      const templates = this.#arenaTemplates(subject);
+      this.#publish(subject.referenceId, subject.sequence, templates);
+      this.#addFace(subject.referenceId, FaceSubjects.validate(subject.face), templates.length === 0);
       // a 1M gallery takes 30–150 s to load: say how far it is, about once a second
       if (options.onLoadProgress !== undefined && (++loaded & 1023) === 0 && performance.now() - reported >= 1000) {
         reported = performance.now();
@@ -139,7 +145,7 @@ export class DedupEngine {
   /** Whether a subject is enrolled (no template decryption, unlike `subject`). */
   has(referenceId: string): boolean {
     this.#assertOpen();
-    return this.#gallery.ordinalOf(referenceId) !== undefined;
+    return this.#gallery.ordinalOf(referenceId) !== undefined || this.#faces.isFaceOnly(referenceId);
   }
 
   /** Every enrolled subject's referenceId (a door's bookkeeping, e.g. a one-time migration). */
@@ -149,6 +155,7 @@ export class DedupEngine {
       const id = this.#gallery.referenceIdOf(ordinal);
       if (id !== undefined) yield id;
     }
+    yield* this.#faces.faceOnlyIds();
   }
 
   /** Operations accepted and not yet finished (inserts, deletes, identifies, verifies). */
@@ -174,11 +181,13 @@ export class DedupEngine {
     this.#assertOpen();
     // validate templates before the store is touched: a refused insert writes nothing
     const templates = this.#arenaTemplates(subject);
+    const face = FaceSubjects.validate(subject?.face);
     return this.#track(async () => {
       const result = await this.#store.insert(subject);
       if (result.status === 'inserted' && !this.#gallery.has(subject.referenceId)) {
         const ordinal = this.#publish(subject.referenceId, result.sequence, templates, this.#flat !== undefined);
         if (ordinal !== undefined) this.#prefilter?.add(ordinal, this.#prefilterFingers(ordinal));
+        this.#addFace(subject.referenceId, face, templates.length === 0);
       }
       return result;
     });
@@ -194,6 +203,7 @@ export class DedupEngine {
         this.#prefilter.remove(ordinal, this.#gallery.templatesOf(ordinal, MODALITY_FINGER).map((t) => t.position));
       }
       this.#gallery.remove(referenceId);
+      this.#faces.remove(referenceId);
       return { deleted: result.deleted };
     });
   }
@@ -202,6 +212,12 @@ export class DedupEngine {
   async identify(probe: Probe, options: IdentifyOptions = {}): Promise<IdentifyResult> {
     this.#assertOpen();
     const o = identifyDefaults(options);
+    if (probe?.face !== undefined) return this.#track(() => identifyWithFace(this.#faceHooks(), probe, o));
+    return this.#scanIdentify(probe, o);
+  }
+
+  /** The finger/iris scan; `override` (face fusion) replaces the decision threshold and list length. */
+  async #scanIdentify(probe: Probe, o: ReturnType<typeof identifyDefaults>, override?: { threshold: number; k: number }): Promise<IdentifyResult> {
     if (o.mode === 'prefilter' && this.#prefilter === undefined && this.#flat === undefined) throw new EngineError('ERR_IDENTIFY_OPTIONS', 'this engine keeps no prefilter (EngineOptions.prefilter)');
     const scanProbe = this.#scanProbe(probe);
     return this.#track(async () => {
@@ -215,9 +231,9 @@ export class DedupEngine {
         kept = await this.#prefilterOrdinals(scanProbe);
       }
       // the threshold counts the whole gallery even when the prefilter scores a part of it
-      const threshold = decisionThreshold(o.targetFPIR, gallerySize);
+      const threshold = override?.threshold ?? decisionThreshold(o.targetFPIR, gallerySize);
       // one extra slot: the excluded subject may take one of the k places
-      const k = o.maxResults + (o.excludeReferenceId === undefined ? 0 : 1);
+      const k = override?.k ?? o.maxResults + (o.excludeReferenceId === undefined ? 0 : 1);
       let comparisons = 0;
       let known: Map<number, Float32Array> | undefined;
       if (kept !== null) ({ ordinals, known, comparisons } = await this.#gateCandidates(kept, scanProbe));
@@ -226,7 +242,7 @@ export class DedupEngine {
         : this.#candidateTasks(ordinals, scanProbe, threshold, k, undefined, known);
       const results = await Promise.all(tasks.map((t) => this.#pool.run(t)));
       return {
-        candidates: this.#mergeCandidates(results, scanProbe, o.maxResults, o.excludeReferenceId),
+        candidates: this.#mergeCandidates(results, scanProbe, override?.k ?? o.maxResults, o.excludeReferenceId),
         threshold,
         gallerySize,
         comparisons: comparisons + results.reduce((s, r) => s + r.comparisons, 0),
@@ -283,6 +299,11 @@ export class DedupEngine {
   /** 1:1: the probe against one subject's templates; match when the fused score reaches `threshold` (default 40: FMR 1e-4). */
   async verify(referenceId: string, probe: Probe, threshold = 40): Promise<VerifyResult> {
     this.#assertOpen();
+    if (probe?.face !== undefined) return this.#track(() => verifyWithFace(this.#faceHooks(), referenceId, probe, threshold));
+    return this.#scanVerify(referenceId, probe, threshold);
+  }
+
+  async #scanVerify(referenceId: string, probe: Probe, threshold: number): Promise<VerifyResult> {
     const scanProbe = this.#scanProbe(probe);
     return this.#track(async () => {
       const ordinal = this.#gallery.ordinalOf(referenceId);
@@ -311,6 +332,21 @@ export class DedupEngine {
       // a prefilter file that cannot be written (full disk) must not keep the store open; the error still surfaces
       await this.#store.close();
     }
+  }
+
+  #addFace(referenceId: string, code: Int8Array | undefined, faceOnly: boolean): void {
+    if (code !== undefined) this.#faces.add(referenceId, code, faceOnly);
+  }
+
+  /** What face-identify.ts needs of the engine: the face index, the finger/iris paths, N. */
+  #faceHooks(): FaceEngineHooks {
+    return {
+      faces: this.#faces,
+      scanIdentify: (probe, o, override) => this.#scanIdentify(probe, o, override),
+      scanVerify: (referenceId, probe) => this.#scanVerify(referenceId, probe, Infinity),
+      inShards: (referenceId) => this.#gallery.has(referenceId),
+      gallerySize: () => this.#gallery.size + this.#faces.faceOnlyCount,
+    };
   }
 
   /** Places a subject's templates in the shards under its store sequence; undefined if it has none to scan. */

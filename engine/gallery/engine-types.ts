@@ -59,10 +59,12 @@ export interface ProbeIris {
   readonly template: Uint8Array;
 }
 
-/** What a search or a verification compares: any fingers and irises (at least one template). */
+/** What a search or a verification compares: any fingers, irises and a face (at least one template). */
 export interface Probe {
   readonly fingers?: readonly ProbeFinger[];
   readonly irises?: readonly ProbeIris[];
+  /** A face template (FaceExtractor's "BDFC" bytes): scanned over every subject holding a face, Fisher-fused with the rest. */
+  readonly face?: Uint8Array;
 }
 
 export interface IdentifyOptions {
@@ -85,7 +87,8 @@ export interface IdentifyOptions {
 /** The calibrated score (−10·log10 FMR) of one probe template against the candidate. */
 export type ModalityScore =
   | { readonly modality: 'finger'; /** ISO position of the probe finger (0 = unknown) */ readonly position: number; readonly score: number }
-  | { readonly modality: 'iris'; readonly side: IrisSideOrUnknown; readonly score: number };
+  | { readonly modality: 'iris'; readonly side: IrisSideOrUnknown; readonly score: number }
+  | { readonly modality: 'face'; readonly score: number };
 
 export interface Candidate {
   readonly referenceId: string;
