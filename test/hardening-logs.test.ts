@@ -116,14 +116,15 @@ describe('failures are logged, not silent', () => {
     await engine.close(); // every engine call now fails inside the job
     const res = await fetch(`http://127.0.0.1:${server.port}/abis`, {
       method: 'POST', headers: { authorization: 'Bearer abis-token-0123456789abc', 'content-type': 'application/json' },
-      body: JSON.stringify({ id: 'mosip.abis.identify', version: '1.1', requestId: 'req-broken-1', requesttime: new Date().toISOString(), referenceId: 'someone', flags: {} }),
+      // a delete asks the engine first (an identify of an unknown referenceId is answered from the ABIS reference set)
+      body: JSON.stringify({ id: 'mosip.abis.delete', version: '1.1', requestId: 'req-broken-1', requesttime: new Date().toISOString(), referenceId: 'someone' }),
     });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { returnValue: string }).returnValue).toBe('2');
     await server.close();
     const failed = lines().filter((l) => l.msg === 'ABIS job failed');
     expect(failed).toHaveLength(1);
-    expect(failed[0]).toMatchObject({ level: 50, requestId: 'req-broken-1', operation: 'mosip.abis.identify' });
+    expect(failed[0]).toMatchObject({ level: 50, requestId: 'req-broken-1', operation: 'mosip.abis.delete' });
     expect(String((failed[0].err as { stack: string }).stack)).toMatch(/ERR_ENGINE_CLOSED|closed/);
   }, 60_000);
 

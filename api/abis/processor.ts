@@ -207,7 +207,7 @@ export class AbisProcessor {
           // the sender's data: the reason code only (a message could quote the payload)
           this.#logger.warn({ ...job, code: error.code }, 'ABIS job refused');
         } else {
-          this.#logger.error({ ...job, code: 'ERR_ABIS_JOB', err: error }, 'ABIS job failed unexpectedly');
+          this.#logger.error({ ...job, code: 'ERR_ABIS_JOB', err: error }, 'ABIS job failed');
         }
       }
       // Internal errors are not final: they are answered but not logged, so a retry runs again.
