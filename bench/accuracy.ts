@@ -13,7 +13,7 @@ import { EngineError, FingerMatcher, type FingerTemplate, type KernelVariant } f
 import { accuracyText, scoresText } from './accuracy-output.ts';
 import { renderDetSvg } from './det-svg.ts';
 import type { DetPoint } from './metrics.ts';
-import { scanProbes, setResult, type ScanRows } from './set-result.ts';
+import { enrolledGallery, scanProbes, setResult, type ScanRows } from './set-result.ts';
 import { enrolSamples, readIsoSamples, SYNTHETIC, syntheticSamples, type FingerSample } from './iso-samples.ts';
 import { detSvgPathFor, writeJsonFile, writeTextFile } from './report-files.ts';
 import { evaluateIrisSet, irisHalf, IRIS_PROTOCOL, type IrisHalf } from './iris-accuracy.ts';
@@ -201,14 +201,7 @@ export function evaluateSet(set: string, label: string, samples: readonly Finger
     );
   }
 
-  // Sample index → gallery index, for the samples that enrolled.
-  const galleryIndex = new Map<number, number>();
-  const templates: FingerTemplate[] = [];
-  enrolled.forEach((s, i) => {
-    if (s.template === null) return;
-    galleryIndex.set(i, templates.length);
-    templates.push(s.template);
-  });
+  const { galleryIndex, templates } = enrolledGallery(enrolled.map((s) => s.template));
   let scan: ScanRows = { galleryIndex, rows: new Map(), comparisons: 0, seconds: 0 };
   if (templates.length > 0) {
     const gallery = matcher.loadGallery(templates);

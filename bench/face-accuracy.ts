@@ -9,7 +9,7 @@ import { FaceMatcher } from '../engine/face/matcher.ts';
 import type { SetResult } from './accuracy.ts';
 import { median } from './iris-samples.ts';
 import { enrolFaceSamples, listFaceSamples, type EnrolledFace, type FaceLayout } from './face-samples.ts';
-import { scanProbes, setResult, type ScanRows } from './set-result.ts';
+import { enrolledGallery, scanProbes, setResult, type ScanRows } from './set-result.ts';
 
 export const FACE_PROTOCOL = 'all-pairs';
 
@@ -28,13 +28,7 @@ export function evaluateEnrolledFaces(set: string, label: string, enrolled: read
     throw new EngineError('ERR_BENCH_NO_PAIRS', `set ${set}: ${genuine.length} genuine and ${impostor.length} impostor pairs; both kinds are needed (two images of a person, two persons)`);
   }
   const matcher = new FaceMatcher();
-  const galleryIndex = new Map<number, number>();
-  const codes: Int8Array[] = [];
-  enrolled.forEach((s, i) => {
-    if (s.code === null) return;
-    galleryIndex.set(i, codes.length);
-    codes.push(s.code);
-  });
+  const { galleryIndex, templates: codes } = enrolledGallery(enrolled.map((s) => s.code));
   let scan: ScanRows = { galleryIndex, rows: new Map(), comparisons: 0, seconds: 0 };
   if (codes.length > 0) {
     const gallery = matcher.loadGallery(codes);

@@ -4,10 +4,10 @@
  * eyes) or all pairs (MMU1: every unordered pair, the other eye of a person is an impostor). Each probe's rotations are prepared once and compared against the whole gallery with
  * compareMany; only those calls are timed. Failures to enrol score -Infinity in every pair.
  */
-import { EngineError, IrisMatcher, type IrisTemplate } from '../engine/index.ts';
+import { EngineError, IrisMatcher } from '../engine/index.ts';
 import { crossSessionPairs, type IrisSample } from '../datasets/casia-iris.ts';
 import { buildPairs } from '../datasets/protocols.ts';
-import { scanProbes, setResult, type ScanRows } from './set-result.ts';
+import { enrolledGallery, scanProbes, setResult, type ScanRows } from './set-result.ts';
 import { enrolIrisSamples, median } from './iris-samples.ts';
 import type { SetResult } from './accuracy.ts';
 
@@ -44,13 +44,7 @@ function evaluateIrisAllPairs(set: string, label: string, samples: readonly Iris
   if (genuine.length === 0 || impostor.length === 0) {
     throw new EngineError('ERR_BENCH_NO_PAIRS', `set ${set}: all pairs gives ${genuine.length} genuine and ${impostor.length} impostor pairs; both kinds are needed (two images of an eye, two eyes)`);
   }
-  const galleryIndex = new Map<number, number>();
-  const templates: IrisTemplate[] = [];
-  enrolled.forEach((s, i) => {
-    if (s.template === null) return;
-    galleryIndex.set(i, templates.length);
-    templates.push(s.template);
-  });
+  const { galleryIndex, templates } = enrolledGallery(enrolled.map((s) => s.template));
   let scan: ScanRows = { galleryIndex, rows: new Map(), comparisons: 0, seconds: 0 };
   if (templates.length > 0) {
     const gallery = matcher.loadGallery(templates);
@@ -76,13 +70,7 @@ function evaluateIrisCrossSession(set: string, label: string, samples: readonly 
       `set ${set}: the cross-session protocol gives ${genuine.length} genuine and ${impostor.length} impostor pairs; both kinds are needed (sessions 1 and 2 of two eyes or more)`,
     );
   }
-  const galleryIndex = new Map<number, number>();
-  const templates: IrisTemplate[] = [];
-  enrolled.forEach((s, i) => {
-    if (s.session !== 1 || s.template === null) return;
-    galleryIndex.set(i, templates.length);
-    templates.push(s.template);
-  });
+  const { galleryIndex, templates } = enrolledGallery(enrolled.map((s) => (s.session === 1 ? s.template : null))); // session 1 enrolled
   let scan: ScanRows = { galleryIndex, rows: new Map(), comparisons: 0, seconds: 0 };
   if (templates.length > 0) {
     const gallery = matcher.loadGallery(templates);

@@ -17,7 +17,7 @@ import { buildPairs } from '../datasets/protocols.ts';
 import { enrolSamples, describeError, inputFromRecord, type SampleInput } from './iso-samples.ts';
 import { enrolIrisSamples } from './iris-samples.ts';
 import { IMAGE_EXTENSIONS, median, readImageSample } from './extract-samples.ts';
-import { scanProbes, setResult, type ScanRows } from './set-result.ts';
+import { enrolledGallery, scanProbes, setResult, type ScanRows } from './set-result.ts';
 import { startProgress, withProgress } from './progress.ts';
 import type { SetResult } from './accuracy.ts';
 
@@ -68,13 +68,7 @@ export function scorePairs<T, P, G extends { size: number }>(
 ): SetResult {
   const all = [...pairs.genuine, ...pairs.impostor];
   const inGallery = new Set(all.map(([, j]) => j));
-  const galleryIndex = new Map<number, number>();
-  const templates: T[] = [];
-  enrolled.forEach((s, i) => {
-    if (s.template === null || !inGallery.has(i)) return;
-    galleryIndex.set(i, templates.length);
-    templates.push(s.template);
-  });
+  const { galleryIndex, templates } = enrolledGallery(enrolled.map((s, i) => (inGallery.has(i) ? s.template : null)));
   let scan: ScanRows = { galleryIndex, rows: new Map(), comparisons: 0, seconds: 0 };
   if (templates.length > 0) {
     const gallery = matcher.loadGallery(templates);

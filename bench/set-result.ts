@@ -16,6 +16,21 @@ export interface ScanRows {
 }
 
 /** What a matcher must offer to be scanned: prepare a probe, score it against the gallery, release it. */
+/**
+ * The gallery of the samples that enrolled: sample index → gallery index, and their templates in
+ * gallery order (a failure to enrol has no gallery entry and scores -inf in every pair).
+ */
+export function enrolledGallery<T>(templateOf: readonly (T | null)[]): { galleryIndex: Map<number, number>; templates: T[] } {
+  const galleryIndex = new Map<number, number>();
+  const templates: T[] = [];
+  templateOf.forEach((t, i) => {
+    if (t === null) return;
+    galleryIndex.set(i, templates.length);
+    templates.push(t);
+  });
+  return { galleryIndex, templates };
+}
+
 export interface ProbeScanner<P> {
   prepare(sampleIndex: number): P;
   compareMany(probe: P, row: Float32Array<ArrayBuffer>): void;
