@@ -89,7 +89,7 @@ const queues = abisConfig.stomp === undefined ? '' : `, STOMP ${abisConfig.stomp
 process.stdout.write(`ABIS API (internal) on http://${abisConfig.host}:${abis.port}/abis (HTTP POST and WebSocket${queues}); `
   + `ID service (public, 1:1 only) on http://${idOptions.host}:${id.port} — ${where}, ${await opened.count()} subjects\n`);
 logger.info({ abis: `${abisConfig.host}:${abis.port}`, id: `${idOptions.host}:${id.port}`, subjects: await opened.count(), loadSeconds: opened instanceof DedupEngine ? opened.loadSeconds : undefined }, 'listening');
-void (opened instanceof DedupEngine ? opened.ready() : Promise.resolve()).then(() => {
+void opened.ready().then(() => {
   if (state === 'starting') state = 'ready';
   logger.info({}, 'ready');
 }, (error: unknown) => logger.error({ err: error }, 'the prefilter could not be prepared'));

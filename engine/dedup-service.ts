@@ -24,6 +24,10 @@ export interface DedupService {
   verify(referenceId: string, probe: Probe, threshold?: number): Promise<VerifyResult>;
   /** A cluster answers over the network, hence the promise; one process answers at once. */
   subject(referenceId: string): StoredSubject | undefined | Promise<StoredSubject | undefined>;
+  /** Whether a subject is enrolled (one process: no template decryption). */
+  has(referenceId: string): boolean | Promise<boolean>;
+  /** Resolves when the engine is warm enough for /health/ready (one process: the prefilter vectors). */
+  ready(): Promise<void>;
   count(): number | Promise<number>;
   pendingJobs(): number;
   close(): Promise<void>;

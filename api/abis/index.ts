@@ -4,7 +4,7 @@
  * `abisConfigFromEnv()` (README, "ABIS API").
  */
 import path from 'node:path';
-import { DedupEngine, type DedupService } from '../../engine/index.ts';
+import type { DedupService } from '../../engine/index.ts';
 import { IntakePool } from '../intake/index.ts';
 import { DatashareClient, type DatashareOptions } from './datashare.ts';
 import { JobLog, type JobLogStore } from './job-log.ts';
@@ -83,10 +83,7 @@ export async function startAbisServer(o: AbisServerOptions): Promise<AbisServer>
   const intakeThreads = o.intakeThreads ?? ABIS_PARAMS.intakeThreads;
   const pool = intakeThreads > 0 ? new IntakePool(intakeThreads) : undefined;
   const processor = new AbisProcessor({
-    backend: {
-      engine: o.engine, subject: (id) => o.engine.subject(id),
-      has: (id) => (o.engine instanceof DedupEngine ? o.engine.has(id) : Promise.resolve(o.engine.subject(id)).then((s) => s !== undefined)),
-    }, log, datashare, metrics, intake: pool === undefined ? undefined : (cbeff) => pool.read(cbeff),
+    backend: { engine: o.engine }, log, datashare, metrics, intake: pool === undefined ? undefined : (cbeff) => pool.read(cbeff),
     keyring: o.keyring, logger: o.logger,
   });
   try {

@@ -23,14 +23,11 @@ import { requestDigest, stderrLogger, type AbisLogger } from './request-identity
 
 /** What the processor needs from the engine and its store. */
 export interface AbisBackend {
-  readonly engine: Pick<DedupService, 'insert' | 'identify' | 'delete' | 'count'> & {
+  /** One process or a cluster (a cluster answers `has`/`subject`/`count` asynchronously). */
+  readonly engine: Pick<DedupService, 'insert' | 'identify' | 'delete' | 'count' | 'has' | 'subject'> & {
     /** Every stored referenceId (one process); a cluster leaves it out and the job log's own reference set stands. */
     referenceIds?(): Iterable<string>;
   };
-  /** Whether the engine holds the referenceId (a cluster answers asynchronously). */
-  has(referenceId: string): boolean | Promise<boolean>;
-  /** The stored subject (identify by referenceId uses its templates as the probe); a cluster answers asynchronously. */
-  subject(referenceId: string): StoredSubject | undefined | Promise<StoredSubject | undefined>;
 }
 
 /**
@@ -125,7 +122,7 @@ export class AbisProcessor {
       await log.initialiseReferences([...engine.referenceIds()].filter((id) => !id.startsWith(ABIS_PARAMS.idServicePrefix)));
     }
     for (const job of [...log.unfinished()]) {
-      if (await this.#backend.has(job.referenceId)) {
+      if (await this.#backend.engine.has(job.referenceId)) {
         if (job.op === 'insert') await log.addReference(job.referenceId);
       } else await log.removeReference(job.referenceId);
     }
@@ -241,7 +238,7 @@ export class AbisProcessor {
     const log = this.#log;
     switch (request.id) {
       case 'mosip.abis.insert': {
-        const present = await this.#backend.has(request.referenceId);
+        const present = await this.#backend.engine.has(request.referenceId);
         // A retry of an insert cut short by a crash after the engine's write: it did happen.
         if (resumed && present) {
           await log.addReference(request.referenceId);
@@ -257,7 +254,7 @@ export class AbisProcessor {
         return successResponse(id, requestId);
       }
       case 'mosip.abis.delete': {
-        const held = await this.#backend.has(request.referenceId);
+        const held = await this.#backend.engine.has(request.referenceId);
         const present = log.isReference(request.referenceId) && held;
         if (resumed && !held) {
           await log.removeReference(request.referenceId);
@@ -283,10 +280,10 @@ export class AbisProcessor {
     const fail = (reason: FailureReason): AbisResponse => failureResponse(id, requestId, reason);
     const log = this.#log;
     const engine = this.#backend.engine;
-    const known = async (ref: string): Promise<boolean> => log.isReference(ref) && await this.#backend.has(ref);
+    const known = async (ref: string): Promise<boolean> => log.isReference(ref) && await this.#backend.engine.has(ref);
     let probe: Probe;
     if (request.referenceId !== undefined) {
-      const stored = (await known(request.referenceId)) ? await this.#backend.subject(request.referenceId) : undefined;
+      const stored = (await known(request.referenceId)) ? await this.#backend.engine.subject(request.referenceId) : undefined;
       if (stored === undefined) return fail(FAILURE.referenceNotFound);
       probe = probeOfSubject(stored);
       if ((probe.fingers?.length ?? 0) + (probe.irises?.length ?? 0) === 0 && probe.face === undefined) return fail(FAILURE.cbeffNoData);

@@ -176,6 +176,16 @@ export class ClusterClient implements DedupService {
     return answer.subject ?? undefined;
   }
 
+  /** Whether a subject is enrolled: asked of a replica of its shard. */
+  async has(referenceId: string): Promise<boolean> {
+    return (await this.subject(referenceId)) !== undefined;
+  }
+
+  /** The nodes warm themselves before they serve a shard: nothing to wait for here. */
+  async ready(): Promise<void> {
+    this.#assertOpen();
+  }
+
   /** Enrolled subjects: the sum over shards, one replica each. */
   async count(): Promise<number> {
     this.#assertOpen();
