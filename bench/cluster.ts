@@ -10,7 +10,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ClusterClient, DedupEngine, parseTemplateKey, type IdentifyResult, type Probe, type Subject } from '../engine/index.ts';
+import { ClusterClient, DedupEngine, parseTemplateKey, type IdentifyResult, type ClusterIdentifyTiming, type Probe, type Subject } from '../engine/index.ts';
 import { natsServerPath, startNatsServers, type NatsCluster } from '../engine/cluster/local-nats.ts';
 import { killNode, replicaCounts, spawnNode, type NodeProcess } from '../engine/cluster/local-nodes.ts';
 import { ensureGalleryStore } from './identify-gallery.ts';
@@ -74,7 +74,8 @@ export async function runClusterBench(o: ClusterBenchOptions, log: (line: string
       return p;
     };
     await Promise.all(Array.from({ length: o.nodes }, (_, i) => start(`node${i + 1}`).ready));
-    client = await ClusterClient.connect({ servers: nats.urls, key, leaseMs: 3000, requestTimeoutMs: 120_000 });
+    let lastTiming: ClusterIdentifyTiming | undefined;
+    client = await ClusterClient.connect({ servers: nats.urls, key, leaseMs: 3000, requestTimeoutMs: 120_000, onIdentify: (t) => { lastTiming = t; } });
     await client.waitUntilServed(120_000, 2);
     const rssNodes0 = [...nodes.values()].map((p) => rss(p.child.pid!));
     const c = client;
@@ -87,19 +88,20 @@ export async function runClusterBench(o: ClusterBenchOptions, log: (line: string
     const ramBytesPerSubject = [...nodes.values()].reduce((s, p, i) => s + rss(p.child.pid!) - rssNodes0[i], 0) / (subjects * 2);
 
     // latency, interleaved so both see the same machine
-    const compare = async (mode: 'exhaustive' | 'prefilter'): Promise<{ singleMs: number[]; clusterMs: number[]; agree: number }> => {
-      const singleMs: number[] = [], clusterMs: number[] = [];
+    const compare = async (mode: 'exhaustive' | 'prefilter'): Promise<{ singleMs: number[]; clusterMs: number[]; agree: number; timings: ClusterIdentifyTiming[] }> => {
+      const singleMs: number[] = [], clusterMs: number[] = [], timings: ClusterIdentifyTiming[] = [];
       let agree = 0;
       for (const probe of probes) {
         let a: IdentifyResult | undefined, b: IdentifyResult | undefined;
         singleMs.push(await timedMs(async () => { a = await single.identify(probe, { mode }); }));
         clusterMs.push(await timedMs(async () => { b = await c.identify(probe, { mode }); }));
+        timings.push(lastTiming!);
         if (sameAnswer(a!, b!)) agree++;
       }
-      return { singleMs, clusterMs, agree };
+      return { singleMs, clusterMs, agree, timings };
     };
     await c.identify(probes[0], { mode: 'prefilter' });
-    const { singleMs, clusterMs, agree } = await compare('exhaustive');
+    const { singleMs, clusterMs, agree, timings } = await compare('exhaustive');
     const pre = await compare('prefilter');
     const matedFound = probes.filter((_, j) => j % 2 === 0).length;
     const singleThroughput = o.probes / await timed(() => forAll(o.probes, IDENTIFY_CONCURRENCY, async (j) => { await single.identify(probes[j], { mode: 'exhaustive' }); }));
@@ -112,6 +114,12 @@ export async function runClusterBench(o: ClusterBenchOptions, log: (line: string
       singleP50Ms: pct(singleMs, 0.5), singleP99Ms: pct(singleMs, 0.99), clusterP50Ms: pct(clusterMs, 0.5), clusterP99Ms: pct(clusterMs, 0.99),
       overheadP50Ms: pct(clusterMs, 0.5) - pct(singleMs, 0.5),
       overheadPairedMedianMs: pct(clusterMs.map((ms, j) => ms - singleMs[j]), 0.5),
+      // the overhead split: the slowest shard's scan on its node against the one process's whole
+      // identify (partitioning, more engines than cores), and the rest of the call (log heads,
+      // NATS round trip, msgpack, merge)
+      slowestShardOverSingleMedianMs: pct(timings.map((t, j) => t.slowestShardMs - singleMs[j]), 0.5),
+      transportMedianMs: pct(timings.map((t) => t.totalMs - t.slowestShardMs), 0.5),
+      logHeadsMedianMs: pct(timings.map((t) => t.logHeadsMs), 0.5),
       prefilterIdentifyAgreement: pre.agree / o.probes,
       prefilterSingleP50Ms: pct(pre.singleMs, 0.5), prefilterClusterP50Ms: pct(pre.clusterMs, 0.5),
       prefilterOverheadP50Ms: pct(pre.clusterMs, 0.5) - pct(pre.singleMs, 0.5),
@@ -267,6 +275,7 @@ export function formatClusterBench(f: Record<string, number | string>): string {
   return [
     `cluster bench: ${f.gallery} finger templates (${f.subjects} subjects × 2), ${f.nodes} nodes, ${f.shards} shards × replication 2, ${f.natsServers} nats-server(s); exhaustive identify, ${f.probes} probes (half mated)`,
     `identify p50/p99: one process ${n('singleP50Ms')} / ${n('singleP99Ms')} ms, cluster ${n('clusterP50Ms')} / ${n('clusterP99Ms')} ms → overheadP50Ms ${n('overheadP50Ms')} (median of per-probe differences ${n('overheadPairedMedianMs')} ms)`,
+    `  where it goes (medians): slowest shard's scan on its node − one process's identify ${n('slowestShardOverSingleMedianMs')} ms; the rest of the call ${n('transportMedianMs')} ms, of which log-head reads ${n('logHeadsMedianMs')} ms`,
     `identify throughput (${IDENTIFY_CONCURRENCY} concurrent): one process ${n('singleIdentifiesPerSecond')}/s, cluster ${n('clusterIdentifiesPerSecond')}/s`,
     `identifyAgreement ${n('identifyAgreement', 3)} (same candidates, same scores)`,
     `prefilter mode (each shard keeps its own share): p50 one process ${n('prefilterSingleP50Ms')} ms, cluster ${n('prefilterClusterP50Ms')} ms → ${n('prefilterOverheadP50Ms')} ms; agreement ${n('prefilterIdentifyAgreement', 3)}`,

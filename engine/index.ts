@@ -75,7 +75,7 @@ export { QUALITY_GATE } from './quality-gate-params.ts';
 export type { DedupService, WriteOptions } from './dedup-service.ts';
 export {
   ClusterClient, ClusterNode, ClusterError, ShardUnavailableError, CLUSTER_PARAMS, CLUSTER_NAMES, shardOf, placeShards, mergeIdentify,
-  type ClusterClientOptions, type ClusterNodeOptions, type ClusterTiming, type ClusterErrorCode, type PlacementInput, type StoredAssignment,
+  type ClusterClientOptions, type ClusterIdentifyTiming, type ClusterNodeOptions, type ClusterTiming, type ClusterErrorCode, type PlacementInput, type StoredAssignment,
 } from './cluster/index.ts';
 // Face (engine/face/README.md)
 export { FaceExtractor, type FaceInput, type FaceTemplateResult, type FaceExplanation, type FaceStageTimes } from './face/extractor.ts';

@@ -90,6 +90,26 @@ describe.skipIf(natsServerPath === null)('cluster on NATS JetStream', () => {
     expect(await client.subject('cl-0000900')).toBeUndefined();
   });
 
+  it('reads writes acknowledged through another door: an identify waits for each shard\'s log head', async () => {
+    const otherDoor = await ClusterClient.connect({ servers: nats.urls, key: KEY, leaseMs: TIMING.leaseMs, requestTimeoutMs: 20_000 });
+    try {
+      const burst = Array.from({ length: 60 }, (_, i) => clusterSubject(1000 + i)); // templates made before the clock runs
+      for (let round = 0; round < 3; round++) {
+        const batch = burst.slice(round * 20, round * 20 + 20);
+        // a backlog for the replicas to apply, all acknowledged by JetStream through the first door
+        await Promise.all(batch.map((s) => client.insert(s, { requestId: `req-cross-${s.referenceId}` })));
+        const last = batch[batch.length - 1];
+        const r = await otherDoor.identify(clusterProbe(1000 + round * 20 + 19, 2), { mode: 'exhaustive' });
+        expect(r.candidates[0]?.referenceId).toBe(last.referenceId);
+        expect(await otherDoor.count()).toBe(SUBJECTS + round * 20 + 20);
+      }
+      for (const s of burst) await client.delete(s.referenceId, { requestId: `req-cross-delete-${s.referenceId}` });
+      expect(await otherDoor.subject(burst[0].referenceId)).toBeUndefined();
+    } finally {
+      await otherDoor.close();
+    }
+  });
+
   it('the same requestId published twice is applied once', async () => {
     const s = clusterSubject(901);
     expect((await client.insert(s, { requestId: 'req-once' })).status).toBe('inserted');
@@ -99,7 +119,7 @@ describe.skipIf(natsServerPath === null)('cluster on NATS JetStream', () => {
     expect(again.status).toBe('already-present');
     expect(await client.subject(s.referenceId)).toBeUndefined();
     const info = await client.jetstream.streams.get('BIODEDUP_LOG').then((st) => st.info(false, { subjects_filter: '>' }));
-    expect(info.state.messages).toBe(SUBJECTS + 2 + 2); // the redelivered insert was not stored again
+    expect(info.state.messages).toBe(SUBJECTS + 2 + 2 + 60 + 60); // the redelivered insert was not stored again
     for (const n of nodes) for (const shard of n.serving()) expect(n.replica(shard)!.engine.subject(s.referenceId)).toBeUndefined();
   });
 

@@ -4,8 +4,9 @@
  * is the message id); identify is a scatter-gather to one serving replica of every shard with a
  * deadline, partial top-k merged under the threshold of the whole gallery; lookups go to one
  * replica of the referenceId's shard. Every query carries, per shard, the stream sequence of the
- * last insert or delete this client had acknowledged there, and the replica answers only once it
- * has applied it (read-your-writes). A shard with no serving replica fails the call with
+ * shard's last record in the log when the query started (read from JetStream, so writes
+ * acknowledged through any door count), and the replica answers only once it has applied it
+ * (read-your-writes across doors). A shard with no serving replica fails the call with
  * ShardUnavailableError — never a "no duplicate" computed on part of the population.
  */
 import { randomUUID } from 'node:crypto';
@@ -37,6 +38,18 @@ export interface ClusterClientOptions {
   /** Deadline of one identify / lookup, ms (default CLUSTER_PARAMS.requestTimeoutMs). */
   readonly requestTimeoutMs?: number;
   readonly leaseMs?: number;
+  /** Called after every identify with where its time went (monitoring, the cluster bench). */
+  readonly onIdentify?: (timing: ClusterIdentifyTiming) => void;
+}
+
+/** Where one cluster identify spent its time (ms). */
+export interface ClusterIdentifyTiming {
+  /** The whole call, as the door sees it. */
+  readonly totalMs: number;
+  /** Reading each shard's log head from JetStream (read-your-writes across doors). */
+  readonly logHeadsMs: number;
+  /** The slowest shard's engine time on its node (the scan itself). */
+  readonly slowestShardMs: number;
 }
 
 type Query = { readonly method: 'identify'; readonly probe: Probe; readonly options: IdentifyOptions; readonly referenceIds?: ReadonlyMap<number, string[]> }
@@ -52,6 +65,7 @@ export class ClusterClient implements DedupService {
   readonly #timeoutMs: number;
   readonly #leaseMs: number;
   readonly #check = new SubjectCheck();
+  readonly #onIdentify: ((timing: ClusterIdentifyTiming) => void) | undefined;
   /** Per shard: the stream sequence of the last write this client had acknowledged there. */
   readonly #lastAck: number[];
   #pending = 0;
@@ -66,6 +80,7 @@ export class ClusterClient implements DedupService {
     this.#timeoutMs = o.requestTimeoutMs ?? CLUSTER_PARAMS.requestTimeoutMs;
     this.#leaseMs = o.leaseMs ?? CLUSTER_PARAMS.leaseMs;
     this.#view = new ClusterView(this.#leaseMs);
+    this.#onIdentify = o.onIdentify;
   }
 
   static async connect(o: ClusterClientOptions): Promise<ClusterClient> {
@@ -158,8 +173,12 @@ export class ClusterClient implements DedupService {
       }
       const { referenceIds: _all, ...perShardOptions } = o;
       void _all;
-      const answers = await this.#scatter(shards, { method: 'identify', probe, options: perShardOptions, referenceIds });
-      return mergeIdentify(answers.map((a) => a.identify!), o.targetFPIR, o.maxResults);
+      const started = performance.now();
+      const timing = { logHeadsMs: 0 };
+      const answers = await this.#scatter(shards, { method: 'identify', probe, options: perShardOptions, referenceIds }, timing);
+      const merged = mergeIdentify(answers.map((a) => a.identify!), o.targetFPIR, o.maxResults);
+      this.#onIdentify?.({ totalMs: performance.now() - started, logHeadsMs: timing.logHeadsMs, slowestShardMs: Math.max(0, ...answers.map((a) => a.engineMs ?? 0)) });
+      return merged;
     });
   }
 
@@ -213,6 +232,26 @@ export class ClusterClient implements DedupService {
     }
   }
 
+  /**
+   * Per shard, the stream sequence of its last record in the log now (0: none yet): a query
+   * waits for it, so it sees every write acknowledged before it started, through whichever door.
+   * One small JetStream request per shard, in parallel; never below what this client acknowledged.
+   */
+  async #logHeads(shards: readonly number[]): Promise<Map<number, number>> {
+    const heads = new Map<number, number>();
+    await Promise.all(shards.map(async (s) => {
+      let seq = 0;
+      try {
+        const last = await this.#infra.jsm.streams.getMessage(CLUSTER_NAMES.stream, { last_by_subj: logSubject(s) });
+        seq = last?.seq ?? 0;
+      } catch (cause) { // an empty shard answers null, not an error
+        throw new ClusterError('ERR_CLUSTER_UNAVAILABLE', `cannot read the head of shard ${s}'s log (an answer could miss acknowledged writes)`, { cause });
+      }
+      heads.set(s, Math.max(seq, this.#lastAck[s]));
+    }));
+    return heads;
+  }
+
   async #ask(shard: number, query: Query): Promise<ShardAnswer> {
     return (await this.#scatter([shard], query))[0];
   }
@@ -222,8 +261,11 @@ export class ClusterClient implements DedupService {
    * the shards of a node that fails, times out or has stopped serving them to another replica,
    * until the deadline. Engine errors (a bad probe…) are thrown as they are.
    */
-  async #scatter(shards: readonly number[], query: Query): Promise<ShardAnswer[]> {
+  async #scatter(shards: readonly number[], query: Query, timing?: { logHeadsMs: number }): Promise<ShardAnswer[]> {
     const deadline = Date.now() + this.#timeoutMs;
+    const headsFrom = performance.now();
+    const heads = await this.#logHeads(shards);
+    if (timing !== undefined) timing.logHeadsMs = performance.now() - headsFrom;
     const answers = new Map<number, ShardAnswer>();
     const tried = new Map<number, Set<string>>(shards.map((s) => [s, new Set<string>()]));
     let todo = [...shards];
@@ -237,7 +279,7 @@ export class ClusterClient implements DedupService {
         if (budgetMs <= 0) throw new ClusterError('ERR_CLUSTER_TIMEOUT', `no answer for shard(s) ${nodeShards.join(', ')} before the deadline`);
         let reply: NodeReply;
         try {
-          const request = this.#infra.nc.request(rpcSubject(nodeId), encodeMessage(this.#request(query, nodeShards, budgetMs)), { timeout: budgetMs });
+          const request = this.#infra.nc.request(rpcSubject(nodeId), encodeMessage(this.#request(query, nodeShards, heads, budgetMs)), { timeout: budgetMs });
           const msg = await this.#whileLive(nodeId, request);
           reply = decodeMessage<NodeReply>(msg.data);
         } catch {
@@ -271,8 +313,8 @@ export class ClusterClient implements DedupService {
     }
   }
 
-  #request(query: Query, shards: number[], budgetMs: number): NodeRequest {
-    const minSeq = shards.map((s) => this.#lastAck[s]);
+  #request(query: Query, shards: number[], heads: ReadonlyMap<number, number>, budgetMs: number): NodeRequest {
+    const minSeq = shards.map((s) => heads.get(s) ?? this.#lastAck[s]);
     switch (query.method) {
       case 'identify':
         return { method: 'identify', shards, minSeq, budgetMs, probe: query.probe, options: query.options, referenceIds: query.referenceIds === undefined ? undefined : shards.map((s) => query.referenceIds!.get(s) ?? []) };

@@ -229,7 +229,9 @@ export class ClusterNode {
         switch (req.method) {
           case 'identify': {
             const referenceIds = req.referenceIds?.[i];
-            return { shard, identify: await engine.identify(req.probe, referenceIds === undefined ? req.options : { ...req.options, referenceIds }) };
+            const started = performance.now();
+            const identify = await engine.identify(req.probe, referenceIds === undefined ? req.options : { ...req.options, referenceIds });
+            return { shard, identify, engineMs: performance.now() - started };
           }
           case 'verify':
             return { shard, verify: await engine.verify(req.referenceId, req.probe, req.threshold) };

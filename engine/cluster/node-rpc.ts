@@ -28,6 +28,8 @@ export interface ShardAnswer {
   readonly subject?: StoredSubject | null;
   readonly count?: number;
   readonly error?: WireError;
+  /** Time the shard's engine spent on the query (ms, after the wait for the log head): tells the scan from the transport. */
+  readonly engineMs?: number;
 }
 
 export interface NodeReply {
