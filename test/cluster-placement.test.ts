@@ -1,6 +1,7 @@
 /** Shard placement (a pure function): replication, balance, the grace period, preference for a node's own store; and the shard hash. */
 import { describe, expect, it } from 'vitest';
-import { placeShards, shardOf } from '../engine/index.ts';
+import { shardOf } from '../engine/index.ts';
+import { placeShards } from '../engine/cluster/placement.ts';
 
 const none = new Map<string, Set<number>>();
 const loads = (lists: string[][]): Record<string, number> => {
