@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ClusterClient, ClusterNode, DedupEngine, generateTemplateKey, parseTemplateKey, ShardUnavailableError, type Probe } from '../engine/index.ts';
+import { ClusterClient, ClusterNode, DedupEngine, FACE_TEMPLATE_VERSION, generateTemplateKey, parseTemplateKey, ShardUnavailableError, type Probe, type Subject } from '../engine/index.ts';
 import { natsServerPath, startNatsServers, type NatsCluster } from '../engine/cluster/local-nats.ts';
-import { clusterSubject, clusterProbe } from './support/cluster-subjects.ts';
+import { clusterSubject, clusterProbe, clusterFace } from './support/cluster-subjects.ts';
 import { connect } from '@nats-io/transport-node';
 import { JetStreamJobLog } from '../api/abis/index.ts';
 
@@ -110,6 +110,36 @@ describe.skipIf(natsServerPath === null)('cluster on NATS JetStream', () => {
     }
   });
 
+  it('faces: face-only and face+finger subjects, face probes answer as one engine does', async () => {
+    const face = (person: number, noise = 0) => ({ modality: 'face', version: FACE_TEMPLATE_VERSION, bytes: clusterFace(person, noise) }) as const;
+    const enrolled: Subject[] = [
+      ...Array.from({ length: 12 }, (_, p) => ({ referenceId: `cf-only-${p}`, face: face(p) })),
+      ...Array.from({ length: 12 }, (_, p) => ({ ...clusterSubject(2000 + p), referenceId: `cf-both-${p}`, face: face(100 + p) })),
+    ];
+    await Promise.all(enrolled.map((s) => client.insert(s, { requestId: `req-face-${s.referenceId}` })));
+    await Promise.all(enrolled.map((s) => single.insert(s)));
+    const probes: Probe[] = [
+      { face: clusterFace(3, 1) }, // a face-only subject, face alone
+      { face: clusterFace(105, 1) }, // a face+finger subject, face alone
+      { ...clusterProbe(2005, 1), face: clusterFace(105, 1) }, // fused with its fingers
+      { face: clusterFace(999, 1) }, // nobody
+    ];
+    const found: string[] = [];
+    for (const probe of probes) {
+      const [got, want] = await Promise.all([client.identify(probe), single.identify(probe)]);
+      expect(got.candidates).toEqual(want.candidates);
+      expect(got.threshold).toBe(want.threshold);
+      found.push(got.candidates[0]?.referenceId ?? 'none');
+    }
+    expect(found).toEqual(['cf-only-3', 'cf-both-5', 'cf-both-5', 'none']);
+    const verified = await client.verify('cf-only-3', { face: clusterFace(3, 2) });
+    expect(verified).toEqual(await single.verify('cf-only-3', { face: clusterFace(3, 2) }));
+    for (const s of enrolled) {
+      await client.delete(s.referenceId, { requestId: `req-face-delete-${s.referenceId}` });
+      await single.delete(s.referenceId);
+    }
+  });
+
   it('the same requestId published twice is applied once', async () => {
     const s = clusterSubject(901);
     expect((await client.insert(s, { requestId: 'req-once' })).status).toBe('inserted');
@@ -119,7 +149,7 @@ describe.skipIf(natsServerPath === null)('cluster on NATS JetStream', () => {
     expect(again.status).toBe('already-present');
     expect(await client.subject(s.referenceId)).toBeUndefined();
     const info = await client.jetstream.streams.get('BIODEDUP_LOG').then((st) => st.info(false, { subjects_filter: '>' }));
-    expect(info.state.messages).toBe(SUBJECTS + 2 + 2 + 60 + 60); // the redelivered insert was not stored again
+    expect(info.state.messages).toBe(SUBJECTS + 2 + 2 + 60 + 60 + 24 + 24); // the redelivered insert was not stored again
     for (const n of nodes) for (const shard of n.serving()) expect(n.replica(shard)!.engine.subject(s.referenceId)).toBeUndefined();
   });
 

@@ -34,5 +34,7 @@ export function faceTemplateFromBytes(bytes: Uint8Array): Int8Array {
   if (dimension !== FACE_PARAMS.embed.dimension || bytes.length !== HEADER_BYTES + dimension) {
     throw new EngineError('ERR_TEMPLATE_CORRUPT', `face template of ${bytes.length} bytes, dimension ${dimension}; expected ${HEADER_BYTES + FACE_PARAMS.embed.dimension}`);
   }
-  return new Int8Array(bytes.slice(HEADER_BYTES).buffer);
+  // a copy, read through the view's own offset: a Node Buffer (msgpack, base64) is often a slice
+  // of a larger pooled ArrayBuffer, and Buffer#slice does not copy
+  return new Int8Array(bytes.buffer, bytes.byteOffset + HEADER_BYTES, dimension).slice();
 }

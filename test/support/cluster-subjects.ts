@@ -1,5 +1,5 @@
 /** Subjects and probes for the cluster tests: the scale gallery's synthetic fingers (two per subject), as MCC templates. */
-import { FINGER_TEMPLATE_VERSION, FingerMatcher, type Probe, type Subject } from '../../engine/index.ts';
+import { FINGER_TEMPLATE_VERSION, FingerMatcher, faceTemplateToBytes, type Probe, type Subject } from '../../engine/index.ts';
 import { scaleFingerRecord } from '../../datasets/scale-gallery.ts';
 import { mulberry32 } from '../../datasets/synthetic.ts';
 
@@ -37,4 +37,19 @@ export function clusterSubject(index: number): Subject {
 /** A noisy second impression of subject `index` (its mate), both fingers. */
 export function clusterProbe(index: number, noise: number): Probe {
   return { fingers: POSITIONS.map((position) => ({ position, template: template(index, position, noise) })) };
+}
+
+const FACE_DIMENSION = 128;
+
+/** A synthetic face code of person `person` (a unit vector), as FaceMatcher's int8 template bytes; `noise` > 0 is another "photo" of them. */
+export function clusterFace(person: number, noise = 0): Uint8Array {
+  const random = mulberry32(person * 104_729 + 17);
+  const gauss = (r: () => number): number => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+  const v = Array.from({ length: FACE_DIMENSION }, () => gauss(random));
+  if (noise > 0) {
+    const jitter = mulberry32(person * 31 + noise);
+    for (let i = 0; i < v.length; i++) v[i] += 0.012 * Math.hypot(...v) * gauss(jitter);
+  }
+  const norm = Math.hypot(...v);
+  return faceTemplateToBytes(Int8Array.from(v, (x) => Math.max(-127, Math.min(127, Math.round((256 * x) / norm)))));
 }
