@@ -90,6 +90,7 @@ export type {
 } from './gallery/engine-types.ts';
 export { fuseScores, decisionThreshold } from './gallery/fusion.ts';
 export type { DedupService, WriteOptions } from './dedup-service.ts';
+export { ScanPool } from './gallery/scan-pool.ts';
 export { workerFile } from './worker-file.ts';
 
 // Cluster: the engine on NATS JetStream (engine/cluster/README.md).

@@ -18,6 +18,7 @@ import { decodeMessage, encodeMessage, wireError, type NodeReply, type NodeReque
 import { CLUSTER_PARAMS } from './params.ts';
 import { placeShards, samePlacement } from './placement.ts';
 import { ShardReplica } from './shard-replica.ts';
+import { ScanPool, defaultPoolSize } from '../gallery/scan-pool.ts';
 
 export interface ClusterTiming {
   readonly heartbeatMs: number;
@@ -31,8 +32,11 @@ export interface ClusterNodeOptions {
   readonly nodeId: string;
   readonly dataDir: string;
   readonly key: TemplateKey;
-  /** Pool workers of each shard's engine (default 1: a node serves several shards). */
-  readonly threadsPerShard?: number;
+  /**
+   * Workers of the node's one scan pool, shared by all its shard replicas (default
+   * BIODEDUP_POOL_SIZE or the core count): a node uses its cores whatever shards it serves.
+   */
+  readonly threads?: number;
   readonly prefilter?: PrefilterOptions;
   /** Shard count, used only by the process that creates the cluster. */
   readonly shards?: number;
@@ -60,6 +64,7 @@ export class ClusterNode {
   readonly #replicas = new Map<number, ShardReplica>();
   readonly #held = new Set<number>();
   readonly #log: (line: string) => void;
+  readonly #pool: ScanPool;
   #assigned: number[] = [];
   #reconciling: Promise<void> = Promise.resolve();
   #timers: NodeJS.Timeout[] = [];
@@ -72,6 +77,7 @@ export class ClusterNode {
     this.nodeId = o.nodeId;
     this.#infra = infra;
     this.#log = o.log ?? (() => {});
+    this.#pool = new ScanPool(o.threads ?? defaultPoolSize());
     this.#timing = { heartbeatMs: CLUSTER_PARAMS.heartbeatMs, leaseMs: CLUSTER_PARAMS.leaseMs, reassignAfterMs: CLUSTER_PARAMS.reassignAfterMs, ...o.timing };
     this.#view = new ClusterView(this.#timing.leaseMs);
     mkdirSync(join(o.dataDir, 'shards'), { recursive: true });
@@ -118,6 +124,7 @@ export class ClusterNode {
     await this.#subscription?.drain().catch(() => 0);
     await this.#reconciling.catch(() => 0);
     await Promise.all([...this.#replicas.values()].map((r) => r.close()));
+    await this.#pool.close();
     this.#flushPositions();
     await this.#positions.close();
     await this.#infra.nc.close().catch(() => 0);
@@ -192,7 +199,7 @@ export class ClusterNode {
         const dir = join(this.#o.dataDir, 'shards', String(shard));
         const fresh = !existsSync(dir);
         const replica = await ShardReplica.open({
-          shard, dataDir: dir, key: this.#o.key, threads: this.#o.threadsPerShard ?? 1, prefilter: this.#o.prefilter,
+          shard, dataDir: dir, key: this.#o.key, pool: this.#pool, prefilter: this.#o.prefilter,
           js: this.#infra.js, position: fresh ? 0 : position, log: this.#log,
         });
         this.#held.add(shard);

@@ -1,6 +1,6 @@
 /**
  * One engine node as a process: `node --import tsx engine/cluster/node-main.ts --nats URL[,URL…]
- * --node-id ID --data-dir DIR [--shards N] [--threads-per-shard T] [--initial-nodes N]
+ * --node-id ID --data-dir DIR [--shards N] [--threads T] [--initial-nodes N]
  * [--heartbeat-ms MS --lease-ms MS --reassign-after-ms MS] [--prefilter 0|1]`. The template key
  * comes from the engine's own BIODEDUP_TEMPLATE_KEY / BIODEDUP_TEMPLATE_KEY_FILE. Prints
  * "node ID ready" once started; SIGTERM/SIGINT close it (pending writes finish).
@@ -12,7 +12,7 @@ import { ClusterNode } from './cluster-node.ts';
 const { values } = parseArgs({
   options: {
     nats: { type: 'string' }, 'node-id': { type: 'string' }, 'data-dir': { type: 'string' }, shards: { type: 'string' },
-    'threads-per-shard': { type: 'string' }, 'initial-nodes': { type: 'string' }, 'heartbeat-ms': { type: 'string' },
+    threads: { type: 'string' }, 'initial-nodes': { type: 'string' }, 'heartbeat-ms': { type: 'string' },
     'lease-ms': { type: 'string' }, 'reassign-after-ms': { type: 'string' }, prefilter: { type: 'string' },
   },
 });
@@ -32,7 +32,7 @@ const timing = Object.fromEntries(Object.entries({ heartbeatMs: number('heartbea
   .filter(([, v]) => v !== undefined));
 const node = await ClusterNode.start({
   servers: values.nats.split(','), nodeId: values['node-id'], dataDir: values['data-dir'], key: loadTemplateKey(),
-  shards: number('shards'), threadsPerShard: number('threads-per-shard'), initialNodes: number('initial-nodes'), timing,
+  shards: number('shards'), threads: number('threads'), initialNodes: number('initial-nodes'), timing,
   prefilter: values.prefilter === '0' ? undefined : {}, log,
 });
 log(`node ${node.nodeId} ready`);

@@ -5,8 +5,8 @@
 export const CLUSTER_PARAMS = Object.freeze({
   /**
    * Logical shards (count, fixed for the cluster's lifetime: the hash of a referenceId picks one).
-   * 12 spreads evenly over 2, 3, 4 or 6 nodes with replication 2, and each replica is a separate
-   * engine with its own worker, so more shards cost threads and memory on small clusters.
+   * 12 spreads evenly over 2, 3, 4 or 6 nodes with replication 2. Each replica is an engine
+   * over its own store; a node's replicas share one scan pool (ClusterNodeOptions.threads).
    */
   shards: 12,
   /** Nodes serving each shard (count): the loss of any one node leaves every shard served. */

@@ -14,6 +14,7 @@ import { FingerMatcher } from '../finger-matcher.ts';
 import type { Probe } from '../gallery/engine-types.ts';
 import type { PrefilterOptions } from '../gallery/engine-types.ts';
 import type { TemplateKey } from '../store/template-key.ts';
+import type { ScanPool } from '../gallery/scan-pool.ts';
 import { ClusterError } from './cluster-error.ts';
 import { CLUSTER_NAMES } from './params.ts';
 import { logSubject } from './cluster-infra.ts';
@@ -32,7 +33,8 @@ export interface ShardReplicaOptions {
   readonly shard: number;
   readonly dataDir: string;
   readonly key: TemplateKey;
-  readonly threads: number;
+  /** The node's scan pool, shared by its replicas. */
+  readonly pool: ScanPool;
   readonly prefilter?: PrefilterOptions;
   readonly js: JetStreamClient;
   /** The last stream sequence applied before (0: from the start of the log). */
@@ -59,7 +61,7 @@ export class ShardReplica {
     this.#o = o;
     this.shard = o.shard;
     this.#appliedSeq = o.position;
-    this.engine = DedupEngine.open({ dataDir: o.dataDir, key: o.key, threads: o.threads, prefilter: o.prefilter });
+    this.engine = DedupEngine.open({ dataDir: o.dataDir, key: o.key, pool: o.pool, prefilter: o.prefilter });
   }
 
   static async open(o: ShardReplicaOptions): Promise<ShardReplica> {

@@ -53,6 +53,7 @@ export class DedupEngine {
   readonly #store: SubjectStore;
   readonly #gallery: Gallery;
   readonly #pool: ScanPool;
+  readonly #ownsPool: boolean;
   readonly #matcher = new FingerMatcher();
   #irisMatcher: IrisMatcher | undefined;
   /** Verify runs here, in the calling thread: a 1:1 never queues behind 1:N scans in the pool. */
@@ -113,8 +114,9 @@ export class DedupEngine {
       this.#prefilter = prefilter;
     }
     this.prefilterRebuilt = rebuilt;
-    this.threads = options.threads ?? defaultPoolSize();
-    this.#pool = new ScanPool(this.threads);
+    this.threads = options.pool?.threads ?? options.threads ?? defaultPoolSize();
+    this.#ownsPool = options.pool === undefined;
+    this.#pool = options.pool ?? new ScanPool(this.threads);
     // the flat prefilter's vectors: copied from the file saved at the last close, the rest computed by the pool in the background
     this.#flat = options.prefilter !== undefined && this.#prefilterOptions.index === 'flat'
       ? new FlatPrefilter(this.#gallery, this.#pool, this.threads, { dir: this.#prefilterDir, key, logger: options.logger })
@@ -323,7 +325,7 @@ export class DedupEngine {
     if (this.#closed) return;
     this.#closed = true;
     try {
-      await this.#pool.close();
+      if (this.#ownsPool) await this.#pool.close();
       // written before the store closes, stamped with the sequence the indexes reflect
       this.#prefilter?.save(this.#prefilterDir, this.#store.lastSequence());
       await this.#flat?.ready.catch(() => 0); // a vector fill cut short by the pool's close saves what it has

@@ -1,6 +1,7 @@
 /** The engine's public request and result types. */
 import { EngineError } from '../errors.ts';
 import type { TemplateKey } from '../store/template-key.ts';
+import type { ScanPool } from './scan-pool.ts';
 
 export interface EngineOptions {
   /** Directory of the LMDB store. */
@@ -9,6 +10,12 @@ export interface EngineOptions {
   readonly key?: TemplateKey;
   /** Pool workers; default BIODEDUP_POOL_SIZE or the core count. */
   readonly threads?: number;
+  /**
+   * Workers shared with other engines of this process (a cluster node's shard replicas, so the
+   * node runs one worker per core, not one per shard). The engine uses it and leaves closing it
+   * to its owner; `threads` is then the pool's. Default: a pool of the engine's own.
+   */
+  readonly pool?: ScanPool;
   /** Template slots per shard (default 65,536). */
   readonly shardCapacity?: number;
   /** Largest template accepted into a shard, bytes (default 64 KiB, the store's limit). */
