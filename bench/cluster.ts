@@ -88,20 +88,31 @@ export async function runClusterBench(o: ClusterBenchOptions, log: (line: string
     const ramBytesPerSubject = [...nodes.values()].reduce((s, p, i) => s + rss(p.child.pid!) - rssNodes0[i], 0) / (subjects * 2);
 
     // latency, interleaved so both see the same machine
-    const compare = async (mode: 'exhaustive' | 'prefilter'): Promise<{ singleMs: number[]; clusterMs: number[]; agree: number; timings: ClusterIdentifyTiming[] }> => {
+    const compare = async (mode: 'exhaustive' | 'prefilter'): Promise<{ singleMs: number[]; clusterMs: number[]; agree: number; timings: ClusterIdentifyTiming[]; singleCpuMs: number; clusterCpuMs: number }> => {
       const singleMs: number[] = [], clusterMs: number[] = [], timings: ClusterIdentifyTiming[] = [];
       let agree = 0;
+      // CPU time (all threads) of the processes doing the work: this one for the one-process
+      // identify; this one, the nodes and nats-server for the cluster's. Unlike wall time it does
+      // not depend on what else the machine runs.
+      const clusterPids = (): number[] => [...[...nodes.values()].map((p) => p.child.pid!), ...nats!.servers.map((sv) => sv.process.pid!)];
+      let singleCpuMs = 0, clusterCpuMs = 0;
       for (const probe of probes) {
         let a: IdentifyResult | undefined, b: IdentifyResult | undefined;
+        const cpu0 = process.cpuUsage();
         singleMs.push(await timedMs(async () => { a = await single.identify(probe, { mode }); }));
+        const cpu1 = process.cpuUsage(cpu0);
+        singleCpuMs += (cpu1.user + cpu1.system) / 1000;
+        const pids = clusterPids(), before = pids.map(cpuMsOf), self0 = process.cpuUsage();
         clusterMs.push(await timedMs(async () => { b = await c.identify(probe, { mode }); }));
+        const self1 = process.cpuUsage(self0);
+        clusterCpuMs += (self1.user + self1.system) / 1000 + pids.reduce((sum, pid, i) => sum + cpuMsOf(pid) - before[i], 0);
         timings.push(lastTiming!);
         if (sameAnswer(a!, b!)) agree++;
       }
-      return { singleMs, clusterMs, agree, timings };
+      return { singleMs, clusterMs, agree, timings, singleCpuMs: singleCpuMs / probes.length, clusterCpuMs: clusterCpuMs / probes.length };
     };
     await c.identify(probes[0], { mode: 'prefilter' });
-    const { singleMs, clusterMs, agree, timings } = await compare('exhaustive');
+    const { singleMs, clusterMs, agree, timings, singleCpuMs, clusterCpuMs } = await compare('exhaustive');
     const pre = await compare('prefilter');
     const matedFound = probes.filter((_, j) => j % 2 === 0).length;
     const singleThroughput = o.probes / await timed(() => forAll(o.probes, IDENTIFY_CONCURRENCY, async (j) => { await single.identify(probes[j], { mode: 'exhaustive' }); }));
@@ -120,6 +131,7 @@ export async function runClusterBench(o: ClusterBenchOptions, log: (line: string
       slowestShardOverSingleMedianMs: pct(timings.map((t, j) => t.slowestShardMs - singleMs[j]), 0.5),
       transportMedianMs: pct(timings.map((t) => t.totalMs - t.slowestShardMs), 0.5),
       logHeadsMedianMs: pct(timings.map((t) => t.logHeadsMs), 0.5),
+      singleCpuMsPerIdentify: singleCpuMs, clusterCpuMsPerIdentify: clusterCpuMs,
       prefilterIdentifyAgreement: pre.agree / o.probes,
       prefilterSingleP50Ms: pct(pre.singleMs, 0.5), prefilterClusterP50Ms: pct(pre.clusterMs, 0.5),
       prefilterOverheadP50Ms: pct(pre.clusterMs, 0.5) - pct(pre.singleMs, 0.5),
@@ -261,6 +273,14 @@ function pct(values: readonly number[], q: number): number {
  * Anonymous resident memory of a process (its worker threads included: heap, shards), bytes —
  * as the identify bench's rssAnonBytes; LMDB's file pages, which the OS may drop, are left out.
  */
+/** CPU time (user + system, all threads) a process has used so far, ms. */
+function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND; // utime, stime (fields 14, 15)
+}
+/** USER_HZ: 100 on Linux x86-64 and arm64 (the kernel's ABI for /proc). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
 function rss(pid: number): number {
   const m = /RssAnon:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m === null ? 0 : Number(m[1]) * 1024;
@@ -276,6 +296,7 @@ export function formatClusterBench(f: Record<string, number | string>): string {
     `cluster bench: ${f.gallery} finger templates (${f.subjects} subjects × 2), ${f.nodes} nodes, ${f.shards} shards × replication 2, ${f.natsServers} nats-server(s); exhaustive identify, ${f.probes} probes (half mated)`,
     `identify p50/p99: one process ${n('singleP50Ms')} / ${n('singleP99Ms')} ms, cluster ${n('clusterP50Ms')} / ${n('clusterP99Ms')} ms → overheadP50Ms ${n('overheadP50Ms')} (median of per-probe differences ${n('overheadPairedMedianMs')} ms)`,
     `  where it goes (medians): slowest shard's scan on its node − one process's identify ${n('slowestShardOverSingleMedianMs')} ms; the rest of the call ${n('transportMedianMs')} ms, of which log-head reads ${n('logHeadsMedianMs')} ms`,
+    `  CPU per identify (all threads of the processes involved; independent of other load): one process ${n('singleCpuMsPerIdentify', 0)} ms, cluster ${n('clusterCpuMsPerIdentify', 0)} ms`,
     `identify throughput (${IDENTIFY_CONCURRENCY} concurrent): one process ${n('singleIdentifiesPerSecond')}/s, cluster ${n('clusterIdentifiesPerSecond')}/s`,
     `identifyAgreement ${n('identifyAgreement', 3)} (same candidates, same scores)`,
     `prefilter mode (each shard keeps its own share): p50 one process ${n('prefilterSingleP50Ms')} ms, cluster ${n('prefilterClusterP50Ms')} ms → ${n('prefilterOverheadP50Ms')} ms; agreement ${n('prefilterIdentifyAgreement', 3)}`,
