@@ -87,6 +87,12 @@ export async function runClusterBench(o: ClusterBenchOptions, log: (line: string
     await c.identify(probes[0], { mode: 'exhaustive' }); // warm every replica's pool
     const ramBytesPerSubject = [...nodes.values()].reduce((s, p, i) => s + rss(p.child.pid!) - rssNodes0[i], 0) / (subjects * 2);
 
+    // the cluster's processes' CPU when idle (heartbeats, consumers' pulls): counted in the CPU per identify below
+    const idlePids = [...[...nodes.values()].map((p) => p.child.pid!), ...nats.servers.map((sv) => sv.process.pid!)];
+    const idle0 = idlePids.map(cpuMsOf), idleFrom = performance.now();
+    await sleep(5000);
+    const clusterIdleCpuMsPerSecond = idlePids.reduce((sum, pid, i) => sum + cpuMsOf(pid) - idle0[i], 0) / ((performance.now() - idleFrom) / 1000);
+
     // latency, interleaved so both see the same machine
     const compare = async (mode: 'exhaustive' | 'prefilter'): Promise<{ singleMs: number[]; clusterMs: number[]; agree: number; timings: ClusterIdentifyTiming[]; singleCpuMs: number; clusterCpuMs: number }> => {
       const singleMs: number[] = [], clusterMs: number[] = [], timings: ClusterIdentifyTiming[] = [];
@@ -131,7 +137,7 @@ export async function runClusterBench(o: ClusterBenchOptions, log: (line: string
       slowestShardOverSingleMedianMs: pct(timings.map((t, j) => t.slowestShardMs - singleMs[j]), 0.5),
       transportMedianMs: pct(timings.map((t) => t.totalMs - t.slowestShardMs), 0.5),
       logHeadsMedianMs: pct(timings.map((t) => t.logHeadsMs), 0.5),
-      singleCpuMsPerIdentify: singleCpuMs, clusterCpuMsPerIdentify: clusterCpuMs,
+      singleCpuMsPerIdentify: singleCpuMs, clusterCpuMsPerIdentify: clusterCpuMs, clusterIdleCpuMsPerSecond,
       prefilterIdentifyAgreement: pre.agree / o.probes,
       prefilterSingleP50Ms: pct(pre.singleMs, 0.5), prefilterClusterP50Ms: pct(pre.clusterMs, 0.5),
       prefilterOverheadP50Ms: pct(pre.clusterMs, 0.5) - pct(pre.singleMs, 0.5),
@@ -296,7 +302,7 @@ export function formatClusterBench(f: Record<string, number | string>): string {
     `cluster bench: ${f.gallery} finger templates (${f.subjects} subjects × 2), ${f.nodes} nodes, ${f.shards} shards × replication 2, ${f.natsServers} nats-server(s); exhaustive identify, ${f.probes} probes (half mated)`,
     `identify p50/p99: one process ${n('singleP50Ms')} / ${n('singleP99Ms')} ms, cluster ${n('clusterP50Ms')} / ${n('clusterP99Ms')} ms → overheadP50Ms ${n('overheadP50Ms')} (median of per-probe differences ${n('overheadPairedMedianMs')} ms)`,
     `  where it goes (medians): slowest shard's scan on its node − one process's identify ${n('slowestShardOverSingleMedianMs')} ms; the rest of the call ${n('transportMedianMs')} ms, of which log-head reads ${n('logHeadsMedianMs')} ms`,
-    `  CPU per identify (all threads of the processes involved; independent of other load): one process ${n('singleCpuMsPerIdentify', 0)} ms, cluster ${n('clusterCpuMsPerIdentify', 0)} ms`,
+    `  CPU per identify (all threads of the processes involved; independent of other load): one process ${n('singleCpuMsPerIdentify', 0)} ms, cluster ${n('clusterCpuMsPerIdentify', 0)} ms (its processes use ${n('clusterIdleCpuMsPerSecond', 0)} ms/s when idle)`,
     `identify throughput (${IDENTIFY_CONCURRENCY} concurrent): one process ${n('singleIdentifiesPerSecond')}/s, cluster ${n('clusterIdentifiesPerSecond')}/s`,
     `identifyAgreement ${n('identifyAgreement', 3)} (same candidates, same scores)`,
     `prefilter mode (each shard keeps its own share): p50 one process ${n('prefilterSingleP50Ms')} ms, cluster ${n('prefilterClusterP50Ms')} ms → ${n('prefilterOverheadP50Ms')} ms; agreement ${n('prefilterIdentifyAgreement', 3)}`,

@@ -31,6 +31,10 @@ export class ScanPool {
       maxThreads: threads,
       // queue without bound here: the engine bounds the work it accepts (pendingJobs)
       maxQueue: Infinity,
+      // one task queued at each worker behind the running one: the worker starts it as soon as it
+      // finishes, without waiting for the main thread to be scheduled and hand it over (that wait
+      // grows with the processes sharing the cores, e.g. cluster nodes on one machine)
+      concurrentTasksPerWorker: 2,
       idleTimeout: Infinity,
     });
   }
