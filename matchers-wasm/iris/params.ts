@@ -214,3 +214,32 @@ export const MAX_SHIFT: i32 = 15;
 export const NORM_BITS: f32 = 1400.0;
 /** Fewer bits compared than this is no evidence: the comparison scores HD 0.5. */
 export const MIN_COMPARED_BITS: i32 = 128;
+
+// ---- coarse first pass of 1:N (coarse.ts; engine/gallery/iris-coarse-*.ts) ----
+// A cheaper comparison than the full rotation search, used to rank a large gallery before the
+// full search re-scores the best share. Chosen on the tuning halves (first half of the persons
+// of CASIA-V1 and MMU1): `node --import tsx bench/identify-iris-coarse-fit.ts`.
+/** Code angles kept in the coarse code: every COARSE_ANGLE_STEP-th of the 128. */
+export const COARSE_ANGLE_STEP: i32 = 4;
+/** Code rows kept: COARSE_FIRST_ROW, + COARSE_ROW_STRIDE, … of the 8 radial bands. */
+export const COARSE_FIRST_ROW: i32 = 0;
+export const COARSE_ROW_STRIDE: i32 = 1;
+/** Rotation step of the coarse search, code positions (2.8° each): −MAX_SHIFT … +MAX_SHIFT
+ *  every COARSE_SHIFT_STEP positions. */
+export const COARSE_SHIFT_STEP: i32 = 1;
+/** Daugman's normalisation for the coarse code: NORM_BITS scaled by the share of bits kept. */
+export const COARSE_NORM_BITS: f32 = NORM_BITS / <f32>COARSE_ANGLE_STEP / <f32>COARSE_ROW_STRIDE;
+/** Fewer coarse bits compared than this is no evidence (HD 0.5), as MIN_COMPARED_BITS. */
+export const MIN_COARSE_COMPARED_BITS: i32 = MIN_COMPARED_BITS / (COARSE_ANGLE_STEP * COARSE_ROW_STRIDE);
+/** Share of the gallery's subjects each probe eye keeps for the full search (0–1): a subject
+ *  goes on when any probe eye ranks it in that eye's best share of coarse similarities. */
+export const COARSE_KEEP_SHARE: f32 = 0.02;
+/** A coarse similarity at or above this (1 − normalised HD) keeps the subject whatever its
+ *  rank: a near-certain match never depends on the share. */
+export const COARSE_SURE_SIMILARITY: f32 = 0.7;
+/** A probe eye with fewer usable coarse bits than this share of the coarse code makes the
+ *  search exhaustive (the exact fallback): its coarse ranking would rest on too few bits. */
+export const COARSE_MIN_PROBE_SHARE: f32 = 0.4;
+/** Galleries with fewer subjects than this are searched exhaustively unless the caller asks
+ *  for the coarse pass (mode 'prefilter'). */
+export const COARSE_MIN_GALLERY: i32 = 20000;
