@@ -32,6 +32,7 @@ export class IrisBackground {
   readonly #usable = new Uint8Array(ROWS * COLUMNS).fill(1);
   readonly #band = new Float64Array(COLUMNS);
   readonly #previous = new Float64Array(COLUMNS);
+  readonly #white = new Float64Array(COLUMNS);
   readonly #kernel: Float64Array;
 
   /** `masks`: real templates whose masks the generated codes borrow. */
@@ -46,10 +47,17 @@ export class IrisBackground {
   /** The generated code of (seed, index): template bytes ("IRC1"). */
   code(seed: number, index: number): Uint8Array {
     const random = mulberry32((Math.imul(seed + 1, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b)) >>> 0);
-    const gauss = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+    // Box–Muller, both outputs used
+    let spare = Number.NaN;
+    const gauss = (): number => {
+      if (!Number.isNaN(spare)) { const v = spare; spare = Number.NaN; return v; }
+      const r = Math.sqrt(-2 * Math.log(1 - random())), t = 2 * Math.PI * random();
+      spare = r * Math.sin(t);
+      return r * Math.cos(t);
+    };
     const rho = this.#model.radialCorrelation, keep = Math.sqrt(1 - rho * rho);
     const half = (this.#kernel.length - 1) / 2;
-    const white = new Float64Array(COLUMNS);
+    const white = this.#white;
     for (let b = 0; b < BANDS; b++) {
       for (let j = 0; j < COLUMNS; j++) white[j] = gauss();
       for (let j = 0; j < COLUMNS; j++) {
@@ -58,8 +66,10 @@ export class IrisBackground {
         this.#band[j] = b === 0 ? s : rho * this.#previous[j] + keep * s;
       }
       this.#previous.set(this.#band);
-      for (let r = b * 4; r < b * 4 + 4; r++) {
-        for (let j = 0; j < COLUMNS; j++) this.#gray[r * COLUMNS + j] = 110 + 12 * this.#band[j] + 2 * gauss();
+      // sensor noise, 2 gray levels per sample: the encoder averages a band's 4 rows, so 1 level on the band
+      for (let j = 0; j < COLUMNS; j++) {
+        const v = 110 + 12 * this.#band[j] + gauss();
+        for (let r = b * 4; r < b * 4 + 4; r++) this.#gray[r * COLUMNS + j] = v;
       }
     }
     const template: IrisTemplate = this.#matcher.templateFromNormalised(this.#gray, this.#usable);

@@ -21,7 +21,7 @@ import type { IrisCoarseProbe, IrisCoarseTask } from './iris-coarse-task.ts';
 import { instantiateIrisKernel } from '../iris-kernel.ts';
 
 /** Rows per shared block (16 MiB of entries at 256 bytes a row). */
-const ROWS_PER_BLOCK = 65536;
+export const ROWS_PER_BLOCK = 65536;
 /** Rebuild the rows when this share of them belongs to deleted subjects. */
 const REBUILD_DEAD_SHARE = 0.25;
 

@@ -21,7 +21,7 @@ export const COARSE_PREPARED_BYTES: i32 = COARSE_SHIFTS * COARSE_ENTRY_BYTES;
 
 if (CODE_ANGLES % COARSE_ANGLE_STEP != 0) ERROR('the coarse angle step must divide the code angles');
 if (COARSE_BITS % 128 != 0) ERROR('the coarse code must fill whole 128-bit words');
-if (COARSE_WORDS > 31) ERROR('bytewise popcount accumulators hold at most 31 words of counts');
+if (COARSE_WORDS != 4) ERROR('coarseCompare is written for four 128-bit words (512 coarse bits)');
 
 /**
  * Writes the coarse entry of a full template to `out`, its kept angle j taken from the
@@ -73,29 +73,34 @@ export function coarseScan(prepared: usize, entries: usize, count: i32, stride: 
   }
 }
 
+// The entry's four code and four mask words stay in registers across the shifts; per shift the
+// two counts are widened and summed across lanes together (compared in the high half).
 // @ts-ignore: decorator
 @inline function coarseCompare(prepared: usize, entry: usize): f32 {
-  let best: f32 = 0.5;
+  const c0 = v128.load(entry), c1 = v128.load(entry, 16), c2 = v128.load(entry, 32), c3 = v128.load(entry, 48);
+  const m0 = v128.load(entry, COARSE_BYTES), m1 = v128.load(entry, COARSE_BYTES + 16), m2 = v128.load(entry, COARSE_BYTES + 32), m3 = v128.load(entry, COARSE_BYTES + 48);
+  let bestV = 0, bestN = 1;
   for (let k = 0; k < COARSE_SHIFTS; k++) {
     const p = prepared + <usize>(k * COARSE_ENTRY_BYTES);
-    let differing = i64x2.splat(0), compared = i64x2.splat(0);
-    for (let w = 0; w < COARSE_WORDS; w++) {
-      const o = <usize>(w << 4);
-      const mask = v128.and(v128.load(p + o, COARSE_BYTES), v128.load(entry + o, COARSE_BYTES));
-      differing = i8x16.add(differing, i8x16.popcnt(v128.and(v128.xor(v128.load(p + o), v128.load(entry + o)), mask)));
-      compared = i8x16.add(compared, i8x16.popcnt(mask));
-    }
-    const n = byteSum(compared);
-    if (n < MIN_COARSE_COMPARED_BITS) continue;
-    const hd = <f32>byteSum(differing) / <f32>n;
-    const normalised: f32 = 0.5 - (0.5 - hd) * Mathf.sqrt(<f32>n * (1.0 / COARSE_NORM_BITS));
-    if (normalised < best) best = normalised;
+    const k0 = v128.and(v128.load(p, COARSE_BYTES), m0), k1 = v128.and(v128.load(p, COARSE_BYTES + 16), m1);
+    const k2 = v128.and(v128.load(p, COARSE_BYTES + 32), m2), k3 = v128.and(v128.load(p, COARSE_BYTES + 48), m3);
+    const d0 = v128.and(v128.xor(v128.load(p), c0), k0), d1 = v128.and(v128.xor(v128.load(p, 16), c1), k1);
+    const d2 = v128.and(v128.xor(v128.load(p, 32), c2), k2), d3 = v128.and(v128.xor(v128.load(p, 48), c3), k3);
+    const differing = i8x16.add(i8x16.add(i8x16.popcnt(d0), i8x16.popcnt(d1)), i8x16.add(i8x16.popcnt(d2), i8x16.popcnt(d3)));
+    const compared = i8x16.add(i8x16.add(i8x16.popcnt(k0), i8x16.popcnt(k1)), i8x16.add(i8x16.popcnt(k2), i8x16.popcnt(k3)));
+    const both = i32x4.add(widen(differing), i32x4.shl(widen(compared), 16));
+    const sum = i32x4.extract_lane(both, 0) + i32x4.extract_lane(both, 1) + i32x4.extract_lane(both, 2) + i32x4.extract_lane(both, 3);
+    // least HDnorm = 0.5 − (n − 2d) / (2·√(n·COARSE_NORM_BITS)): the shift with the largest
+    // (n − 2d)/√n, compared as (n − 2d)²·n' > (n' − 2d')²·n in integers (≤ 512³ < 2³¹): no √ or ÷ per shift
+    const n = sum >>> 16, v = n - 2 * (sum & 0xffff);
+    if (n < MIN_COARSE_COMPARED_BITS || v <= 0) continue;
+    if (v * v * bestN > bestV * bestV * n) { bestV = v; bestN = n; }
   }
+  const best: f32 = bestV == 0 ? 0.5 : 0.5 - <f32>bestV / (2 * Mathf.sqrt(<f32>bestN * COARSE_NORM_BITS));
   return min<f32>(1, max<f32>(0, 1 - best));
 }
 
 // @ts-ignore: decorator
-@inline function byteSum(v: v128): i32 {
-  const s = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(v));
-  return i32x4.extract_lane(s, 0) + i32x4.extract_lane(s, 1) + i32x4.extract_lane(s, 2) + i32x4.extract_lane(s, 3);
+@inline function widen(v: v128): v128 {
+  return i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(v));
 }
