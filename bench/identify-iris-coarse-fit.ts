@@ -31,7 +31,7 @@ const entriesOf = (codes: readonly Uint8Array[]): Uint8Array => {
 };
 const scan = (entries: Uint8Array, count: number): Float32Array => {
   const out = new Float32Array(count);
-  for (let at = 0; at < count; at += COARSE_BATCH) coarse.scan(0, entries, at * E, E, Math.min(COARSE_BATCH, count - at), out, at);
+  for (let at = 0; at < count; at += COARSE_BATCH) coarse.scan(0, entries, at * E, Math.min(COARSE_BATCH, count - at), out, at);
   return out;
 };
 const generatedEntries = entriesOf(generated);

@@ -179,7 +179,7 @@ function kernelRates(generated: readonly Uint8Array[], probeBytes: Uint8Array): 
   generated.forEach((b, i) => k.entryOf(b, entries, i * k.entryBytes));
   k.prepareProbe(0, probeBytes);
   const out = new Float32Array(generated.length);
-  const coarseOnce = () => { for (let at = 0; at < generated.length; at += COARSE_BATCH) k.scan(0, entries, at * k.entryBytes, k.entryBytes, Math.min(COARSE_BATCH, generated.length - at), out, at); };
+  const coarseOnce = () => { for (let at = 0; at < generated.length; at += COARSE_BATCH) k.scan(0, entries, at * k.entryBytes, Math.min(COARSE_BATCH, generated.length - at), out, at); };
   let full = 0, coarse = 0, fullMs = 0, coarseMs = 0;
   // interleaved rounds: both see the same load
   for (let round = 0; round < 20; round++) {

@@ -49,20 +49,29 @@ export class IrisCoarseKernel {
     return this.#kernel.prepareCoarseProbe(this.#templatePtr, this.#probePtrs[slot]);
   }
 
+  /** Bytes the batch region holds (COARSE_BATCH entries). */
+  get batchBytes(): number { return COARSE_BATCH * this.entryBytes; }
+
+  /** Copies `bytes` bytes of `source` from `from` into the batch region (at most batchBytes). */
+  load(source: Uint8Array, from: number, bytes: number): void {
+    if (bytes > this.batchBytes) throw new EngineError('ERR_SCAN_TASK', `at most ${this.batchBytes} bytes of coarse entries per load`);
+    new Uint8Array(this.#kernel.memory.buffer).set(source.subarray(from, from + bytes), this.#batchPtr);
+  }
+
   /**
-   * Coarse similarities of the probe in `slot` against `count` entries (≤ COARSE_BATCH) found in
-   * `source` every `stride` bytes from `from`, into `out` from `outAt`.
+   * Coarse similarities of the probe in `slot` against `count` loaded entries found every
+   * `stride` bytes from `offset` in the batch region, into `out` from `outAt`.
    */
-  scan(slot: number, source: Uint8Array, from: number, stride: number, count: number, out: Float32Array, outAt = 0): void {
-    if (count > COARSE_BATCH) throw new EngineError('ERR_SCAN_TASK', `at most ${COARSE_BATCH} coarse entries per scan call`);
-    const memory = new Uint8Array(this.#kernel.memory.buffer);
-    if (stride === this.entryBytes) {
-      memory.set(source.subarray(from, from + count * stride), this.#batchPtr);
-    } else {
-      for (let i = 0; i < count; i++) memory.set(source.subarray(from + i * stride, from + i * stride + this.entryBytes), this.#batchPtr + i * this.entryBytes);
-    }
-    this.#kernel.coarseScanMany(this.#probePtrs[slot], this.#batchPtr, count, this.entryBytes, this.#scoresPtr);
+  scanLoaded(slot: number, offset: number, stride: number, count: number, out: Float32Array, outAt = 0): void {
+    if (count < 0 || offset + (count - 1) * stride + this.entryBytes > this.batchBytes) throw new EngineError('ERR_SCAN_TASK', 'coarse entries past the batch region');
+    this.#kernel.coarseScanMany(this.#probePtrs[slot], this.#batchPtr + offset, count, stride, this.#scoresPtr);
     out.set(new Float32Array(this.#kernel.memory.buffer, this.#scoresPtr, count), outAt);
+  }
+
+  /** Coarse similarities of the probe in `slot` against `count` (≤ COARSE_BATCH) contiguous entries of `source` from `from`. */
+  scan(slot: number, source: Uint8Array, from: number, count: number, out: Float32Array, outAt = 0): void {
+    this.load(source, from, count * this.entryBytes);
+    this.scanLoaded(slot, 0, this.entryBytes, count, out, outAt);
   }
 
   #checkTemplate(template: Uint8Array): void {

@@ -52,7 +52,7 @@ describe('coarse iris kernel (generated codes)', () => {
     const entries = new Uint8Array(codes.length * k.entryBytes);
     codes.forEach((c, i) => k.entryOf(c, entries, i * k.entryBytes));
     const out = new Float32Array(codes.length);
-    const scan = () => { for (let at = 0; at < codes.length; at += COARSE_BATCH) k.scan(0, entries, at * k.entryBytes, k.entryBytes, Math.min(COARSE_BATCH, codes.length - at), out, at); };
+    const scan = () => { for (let at = 0; at < codes.length; at += COARSE_BATCH) k.scan(0, entries, at * k.entryBytes, Math.min(COARSE_BATCH, codes.length - at), out, at); };
     k.prepareProbe(0, codes[17]);
     scan();
     const self = out[17];

@@ -24,19 +24,24 @@ export class IrisCoarseScanner {
     const ordinals = new Int32Array(task.ordinals);
     const eyes = task.probes.slice(0, 2);
     eyes.forEach((p, slot) => this.#kernel.prepareProbe(slot, p.template));
-    // per eye, the best similarity over the sides it is compared with
+    // per eye, the best similarity over the sides it is compared with; rows are copied once for all eyes
     const scores = eyes.map(() => new Float32Array(count));
-    eyes.forEach((p, slot) => {
-      const sides = p.side === 1 ? [0] : p.side === 2 ? [1] : [0, 1];
-      for (const side of sides) {
-        for (let at = 0; at < count; at += COARSE_BATCH) {
-          const n = Math.min(COARSE_BATCH, count - at);
-          this.#kernel.scan(slot, rows, (task.from + at) * rowBytes + side * entry, rowBytes, n, this.#batch);
-          const out = scores[slot];
-          for (let i = 0; i < n; i++) if (this.#batch[i] > out[at + i] || sides.length === 1) out[at + i] = this.#batch[i];
+    const perLoad = Math.floor(this.#kernel.batchBytes / rowBytes);
+    for (let at = 0; at < count; at += perLoad) {
+      const n = Math.min(perLoad, count - at);
+      this.#kernel.load(rows, (task.from + at) * rowBytes, n * rowBytes);
+      eyes.forEach((p, slot) => {
+        const out = scores[slot];
+        if (p.side === 1 || p.side === 2) {
+          this.#kernel.scanLoaded(slot, (p.side - 1) * entry, rowBytes, n, out, at);
+          return;
         }
-      }
-    });
+        // side unknown: the better of the two eyes
+        this.#kernel.scanLoaded(slot, 0, rowBytes, n, out, at);
+        this.#kernel.scanLoaded(slot, entry, rowBytes, n, this.#batch);
+        for (let i = 0; i < n; i++) if (this.#batch[i] > out[at + i]) out[at + i] = this.#batch[i];
+      });
+    }
     let live = 0;
     for (let i = 0; i < count; i++) if (ordinals[task.from + i] >= 0) live++;
     const floors = scores.map((s) => this.#shareFloor(s, ordinals, task.from, Math.ceil(task.keepShare * live)));
