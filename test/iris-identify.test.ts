@@ -140,6 +140,16 @@ describe.skipIf(!hasData)('iris identify with the coarse pass, real eyes among 3
     expect(c.candidates[0]?.referenceId).toBe(s.mate);
   }, 60_000);
 
+  it('compares a probe eye of unknown side with both eyes of every subject', async () => {
+    const s = planted.searches.find((x) => x.set === 'mmu1' && x.probe.irises!.length === 2)!;
+    const probe: Probe = { irises: [{ side: 'unknown', template: s.probe.irises![1].template }] };
+    const c = await engine.identify(probe, { targetFPIR: 0, mode: 'prefilter' });
+    const e = await engine.identify(probe, { targetFPIR: 0, mode: 'exhaustive' });
+    expect(c.mode).toBe('prefilter');
+    expect(same(c, e)).toBe(true);
+    expect(c.candidates[0]?.referenceId).toBe(s.mate);
+  }, 60_000);
+
   it('follows inserts and deletes: a new subject is found, a deleted one never returned', async () => {
     const s = planted.searches.find((x) => x.set === 'casia-v1')!;
     const twin = { referenceId: 'late-twin', irises: { right: iris(s.probe.irises![0].template) } };
