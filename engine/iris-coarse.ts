@@ -49,6 +49,12 @@ export class IrisCoarseKernel {
     return this.#kernel.prepareCoarseProbe(this.#templatePtr, this.#probePtrs[slot]);
   }
 
+  /** The engine's coarse-pass rules, from the kernel's params.ts (units and evidence there). */
+  rules(): { keepShare: number; sureSimilarity: number; minProbeShare: number; minGallery: number; coarseBits: number } {
+    const k = this.#kernel;
+    return { keepShare: k.coarseKeepShare(), sureSimilarity: k.coarseSureSimilarity(), minProbeShare: k.coarseMinProbeShare(), minGallery: k.coarseMinGallery(), coarseBits: k.coarseBits() };
+  }
+
   /** Bytes the batch region holds (COARSE_BATCH entries). */
   get batchBytes(): number { return COARSE_BATCH * this.entryBytes; }
 

@@ -18,7 +18,6 @@ import type { ScanPool } from './scan-pool.ts';
 import type { ScanProbe } from './scan-task.ts';
 import { MODALITY_IRIS } from './shard-layout.ts';
 import type { IrisCoarseProbe, IrisCoarseTask } from './iris-coarse-task.ts';
-import { instantiateIrisKernel } from '../iris-kernel.ts';
 
 /** Rows per shared block (16 MiB of entries at 256 bytes a row). */
 export const ROWS_PER_BLOCK = 65536;
@@ -37,12 +36,6 @@ export interface IrisCoarseRules {
   readonly coarseBits: number;
 }
 
-/** The rules of the kernel's params.ts. */
-export function irisCoarseRules(): IrisCoarseRules {
-  const k = instantiateIrisKernel();
-  return { keepShare: k.coarseKeepShare(), sureSimilarity: k.coarseSureSimilarity(), minProbeShare: k.coarseMinProbeShare(), minGallery: k.coarseMinGallery(), coarseBits: k.coarseBits() };
-}
-
 interface Block {
   readonly rows: SharedArrayBuffer;
   readonly ordinals: SharedArrayBuffer;
@@ -58,7 +51,7 @@ export interface IrisCoarseOutcome {
 
 export class IrisCoarseIndex {
   readonly rules: IrisCoarseRules;
-  #kernel: IrisCoarseKernel | undefined;
+  readonly #kernel = new IrisCoarseKernel(0);
   #blocks: Block[] = [];
   #rows = 0;
   #dead = 0;
@@ -67,8 +60,9 @@ export class IrisCoarseIndex {
   #seenHeap = 0;
   readonly #entry = new Uint8Array(1024);
 
-  constructor(rules: IrisCoarseRules = irisCoarseRules()) {
-    this.rules = rules;
+  /** `rules`: the kernel's params.ts unless given (tests and experiments). */
+  constructor(rules?: IrisCoarseRules) {
+    this.rules = rules ?? this.#kernel.rules();
   }
 
   /** Live subjects with a row. */
@@ -83,10 +77,9 @@ export class IrisCoarseIndex {
   async candidates(gallery: Gallery, pool: ScanPool, threads: number, probe: ScanProbe, forced: boolean): Promise<IrisCoarseOutcome | null> {
     if (probe.modalities.some((m) => m !== MODALITY_IRIS)) return null;
     if (!forced && gallery.size < this.rules.minGallery) return null;
-    const kernel = this.#coarse();
     const eyes: IrisCoarseProbe[] = [];
     for (let c = 0; c < probe.templates.length; c++) {
-      const usable = kernel.entryOf(probe.templates[c], this.#entry);
+      const usable = this.#kernel.entryOf(probe.templates[c], this.#entry);
       if (usable < this.rules.minProbeShare * this.rules.coarseBits) return null; // a poor probe eye: exact fallback
       eyes.push({ side: probe.positions[c], template: probe.templates[c] });
     }
@@ -135,16 +128,16 @@ export class IrisCoarseIndex {
   #append(ordinal: number, irises: readonly { position: number; bytes: Uint8Array }[]): void {
     let block = this.#blocks[this.#blocks.length - 1];
     if (block === undefined || block.used === ROWS_PER_BLOCK) {
-      block = { rows: new SharedArrayBuffer(ROWS_PER_BLOCK * 2 * this.#coarse().entryBytes), ordinals: new SharedArrayBuffer(ROWS_PER_BLOCK * 4), used: 0 };
+      block = { rows: new SharedArrayBuffer(ROWS_PER_BLOCK * 2 * this.#kernel.entryBytes), ordinals: new SharedArrayBuffer(ROWS_PER_BLOCK * 4), used: 0 };
       new Int32Array(block.ordinals).fill(-1);
       this.#blocks.push(block);
     }
-    const entry = this.#coarse().entryBytes;
+    const entry = this.#kernel.entryBytes;
     const rows = new Uint8Array(block.rows);
     for (const { position, bytes } of irises) {
       // side code 1 = right (first entry), 2 = left (second); a template of unknown side is not stored by the engine
       const side = position === 2 ? 1 : 0;
-      this.#coarse().entryOf(bytes, rows, (block.used * 2 + side) * entry);
+      this.#kernel.entryOf(bytes, rows, (block.used * 2 + side) * entry);
     }
     new Int32Array(block.ordinals)[block.used++] = ordinal;
     this.#rows++;
@@ -169,9 +162,5 @@ export class IrisCoarseIndex {
     this.#lastOrdinal = -1;
     this.#seenSize = 0;
     this.#seenHeap = 0;
-  }
-
-  #coarse(): IrisCoarseKernel {
-    return (this.#kernel ??= new IrisCoarseKernel(0));
   }
 }
