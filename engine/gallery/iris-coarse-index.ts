@@ -42,6 +42,11 @@ interface Block {
   used: number;
 }
 
+/** Whether a probe is for the coarse pass at all: irises only. */
+export function irisOnly(probe: ScanProbe): boolean {
+  return probe.modalities.length > 0 && probe.modalities.every((m) => m === MODALITY_IRIS);
+}
+
 export interface IrisCoarseOutcome {
   /** Subjects for the full search. */
   readonly ordinals: number[];
@@ -75,7 +80,7 @@ export class IrisCoarseIndex {
    * `forced`: the caller asked for the coarse pass (mode 'prefilter'), whatever the gallery size.
    */
   async candidates(gallery: Gallery, pool: ScanPool, threads: number, probe: ScanProbe, forced: boolean): Promise<IrisCoarseOutcome | null> {
-    if (probe.modalities.some((m) => m !== MODALITY_IRIS)) return null;
+    if (!irisOnly(probe)) return null;
     if (!forced && gallery.size < this.rules.minGallery) return null;
     const eyes: IrisCoarseProbe[] = [];
     for (let c = 0; c < probe.templates.length; c++) {
