@@ -100,8 +100,9 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       { flag: 'penetration', value: 'P', fallback: "the engine's (0.05)", what: 'prefilter share of the gallery kept per probe' },
       { flag: 'store', value: 'DIR', fallback: '$TMPDIR/biodedup-identify-N-F-S', what: 'the gallery store, built once and reused' },
       { flag: 'json', value: 'FILE', what: 'every figure (what report --identify reads)' },
+      { flag: 'modality', value: 'iris', fallback: 'fingers', what: 'iris: N codes of two-eye subjects, the coarse first pass beside the exhaustive search on the same probes (identify-iris-cli.ts)' },
     ],
-    examples: ['npm run bench -- identify --gallery 100000 --mode exhaustive --probes 20 --json out/id.json'],
+    examples: ['npm run bench -- identify --gallery 100000 --mode exhaustive --probes 20 --json out/id.json', 'npm run bench -- identify --modality iris --gallery 1000000 --probes 100 --json out/id-iris.json'],
   },
   http: {
     summary: 'Both doors under load on loopback (ID service verify, ABIS identify), beside GET /openapi.json.',

@@ -2,6 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { identifyIrisMain } from './identify-iris-cli.ts';
 import { IDENTIFY_MODES, formatIdentify, runIdentifyBench, writeIdentifyJson, type IdentifyMode } from './identify.ts';
 
 export const IDENTIFY_USAGE = `identify --gallery N [--fingers F (2)] [--mode exhaustive|prefilter] [--probes P (200)]
@@ -34,6 +35,7 @@ function integer(name: string, v: string | undefined, fallback: number, min = 1)
 }
 
 export async function identifyMain(argv: string[]): Promise<number> {
+  if (argv.some((a) => a === '--modality' || a.startsWith('--modality='))) return identifyIrisMain(argv); // iris: bench/identify-iris*.ts
   let options;
   try {
     const { values } = parseArgs({

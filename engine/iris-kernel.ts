@@ -47,6 +47,20 @@ export interface IrisKernelExports {
   lastDistance(): number;
   compareMany(prepared: number, gallery: number, count: number, stride: number, scores: number): void;
   plainScan(probe: number, gallery: number, count: number, stride: number, distances: number): void;
+  /** The coarse first pass of 1:N (matchers-wasm/iris/coarse.ts). */
+  coarseEntryBytes(): number;
+  coarsePreparedBytes(): number;
+  coarseShiftCount(): number;
+  coarseBits(): number;
+  coarseKeepShare(): number;
+  coarseSureSimilarity(): number;
+  coarseMinProbeShare(): number;
+  coarseMinGallery(): number;
+  coarseEntry(template: number, out: number): number;
+  prepareCoarseProbe(template: number, out: number): number;
+  coarseScanMany(prepared: number, entries: number, count: number, stride: number, scores: number): void;
+  /** Encodes the normalised iris written at sheetAddress()/usableAddress() into a template (generated backgrounds). */
+  encodeSheet(out: number): number;
 }
 
 /** Extraction outcomes of the kernel's extract() (matchers-wasm/iris/index.ts EXTRACT_*). */

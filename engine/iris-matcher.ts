@@ -195,6 +195,22 @@ export class IrisMatcher {
     };
   }
 
+  /**
+   * A template from a normalised iris given directly (rows pupil → limbus × columns, the
+   * shape of lastNormalisedIris; `usable` 1 = iris): our filter bank without segmentation. For
+   * generated galleries (the identify bench's background codes), not for enrolment.
+   */
+  templateFromNormalised(gray: Float32Array, usable: Uint8Array): IrisTemplate {
+    const rows = this.kernel.sheetRows(), columns = this.kernel.sheetColumns();
+    if (!(gray instanceof Float32Array) || !(usable instanceof Uint8Array) || gray.length !== rows * columns || usable.length !== rows * columns) {
+      throw new EngineError('ERR_IMAGE_FORMAT', `a normalised iris is ${rows} × ${columns} gray samples (Float32Array) and a usable mask (Uint8Array)`);
+    }
+    new Float32Array(this.kernel.memory.buffer, this.kernel.sheetAddress(), rows * columns).set(gray);
+    new Uint8Array(this.kernel.memory.buffer, this.kernel.usableAddress(), rows * columns).set(usable);
+    this.kernel.encodeSheet(this.buildPtr);
+    return this.templateFromBytes(new Uint8Array(this.kernel.memory.buffer, this.buildPtr, this.templateBytes).slice());
+  }
+
   /** Validates stored template bytes (from the store or the network) before they reach the kernel. */
   templateFromBytes(bytes: Uint8Array): IrisTemplate {
     if (!(bytes instanceof Uint8Array)) throw new EngineError('ERR_TEMPLATE_TYPE', 'template must be a Uint8Array');

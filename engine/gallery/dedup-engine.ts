@@ -24,6 +24,7 @@ import { decisionThreshold } from './fusion.ts';
 import { FaceSubjects } from './face-subjects.ts';
 import { identifyWithFace, verifyWithFace, type FaceEngineHooks } from './face-identify.ts';
 import { ShardScanner } from './shard-scanner.ts';
+import { IrisCoarseIndex, irisOnly } from './iris-coarse-index.ts';
 import { PrefilterGallery, type PrefilterFinger } from './prefilter-gallery.ts';
 import { FlatPrefilter, checkVectorDimension } from './flat-prefilter.ts';
 import { quantiseVector, validatedFingerTemplate, vectorOfTemplateBytes } from './vector-quantise.ts';
@@ -60,6 +61,8 @@ export class DedupEngine {
   readonly #verifier = new ShardScanner();
   /** Faces beside the shards (face-subjects.ts): scanned and fused in face-identify.ts. */
   readonly #faces = new FaceSubjects();
+  /** The coarse first pass of iris-only searches (iris-coarse-index.ts), built on the first one. */
+  #irisCoarse: IrisCoarseIndex | undefined;
   #pending = 0;
   #closed = false;
 
@@ -226,9 +229,12 @@ export class DedupEngine {
       let ordinals: Iterable<number> | undefined;
       let gallerySize = this.#gallery.size;
       let kept: Map<number, number> | null = null;
+      let coarse: { ordinals: number[] } | null = null;
       if (o.referenceIds !== undefined) {
         ordinals = this.#listedOrdinals(o.referenceIds);
         gallerySize = (ordinals as number[]).length;
+      } else if (o.mode !== 'exhaustive' && irisOnly(scanProbe) && (coarse = await (this.#irisCoarse ??= new IrisCoarseIndex()).candidates(this.#gallery, this.#pool, this.threads, scanProbe, o.mode === 'prefilter')) !== null) {
+        ordinals = coarse.ordinals; // iris-only probe: the coarse pass's subjects, scored by the full rotation search
       } else if ((this.#prefilter !== undefined || this.#flat !== undefined) && o.mode !== 'exhaustive') {
         kept = await this.#prefilterOrdinals(scanProbe);
       }
@@ -248,7 +254,7 @@ export class DedupEngine {
         threshold,
         gallerySize,
         comparisons: comparisons + results.reduce((s, r) => s + r.comparisons, 0),
-        mode: kept === null ? 'exhaustive' : 'prefilter',
+        mode: kept === null && coarse === null ? 'exhaustive' : 'prefilter',
       };
     });
   }

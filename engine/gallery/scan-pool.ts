@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { EngineError } from '../errors.ts';
 import { workerFile } from '../worker-file.ts';
+import type { IrisCoarseResult, IrisCoarseTask } from './iris-coarse-task.ts';
 import type { PoolTask, ScanResult, ScanTask, VectorScanResult, VectorScanTask, VectorizeTask } from './scan-task.ts';
 
 export const POOL_SIZE_ENV = 'BIODEDUP_POOL_SIZE';
@@ -45,6 +46,11 @@ export class ScanPool {
 
   scanVectors(task: VectorScanTask): Promise<VectorScanResult> {
     return this.#piscina.run(task) as Promise<VectorScanResult>;
+  }
+
+  /** The coarse iris pass over a range of coarse rows (iris-coarse-index.ts). */
+  scanIrisCoarse(task: IrisCoarseTask): Promise<IrisCoarseResult> {
+    return this.#piscina.run(task as unknown as PoolTask) as unknown as Promise<IrisCoarseResult>;
   }
 
   /** Resolves to the number of vectors filled. */

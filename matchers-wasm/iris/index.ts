@@ -14,6 +14,8 @@ import { initFilters, encode } from './gabor';
 import { measureSharpness, occludedShare } from './sharpness';
 import { resetQuality, measureQuality, usableArea, irisPupilContrast, irisScleraContrast, pupilCircularity, pupilDilation, marginHorizontal, marginVertical } from './quality';
 import { PREPARED_BYTES, SHIFTS, prepareRotations, compareRotations, plainDistance, lastShift, lastComparedBits, lastHammingDistance } from './hamming';
+import { COARSE_KEEP_SHARE, COARSE_SURE_SIMILARITY, COARSE_MIN_PROBE_SHARE, COARSE_MIN_GALLERY } from './params';
+import { COARSE_BITS, COARSE_ENTRY_BYTES, COARSE_PREPARED_BYTES, COARSE_SHIFTS, coarseFromTemplate, prepareCoarse, coarseScan } from './coarse';
 
 initFilters();
 
@@ -131,3 +133,33 @@ export function plainScan(probe: usize, gallery: usize, count: i32, stride: i32,
 }
 
 export function shiftCount(): i32 { return SHIFTS; }
+
+/** The coarse first pass of 1:N (coarse.ts): entry and prepared-probe sizes, and the scan. */
+export function coarseEntryBytes(): i32 { return COARSE_ENTRY_BYTES; }
+export function coarsePreparedBytes(): i32 { return COARSE_PREPARED_BYTES; }
+export function coarseShiftCount(): i32 { return COARSE_SHIFTS; }
+export function coarseBits(): i32 { return COARSE_BITS; }
+/** The engine's coarse-pass rules (params.ts: units and why). */
+export function coarseKeepShare(): f32 { return COARSE_KEEP_SHARE; }
+export function coarseSureSimilarity(): f32 { return COARSE_SURE_SIMILARITY; }
+export function coarseMinProbeShare(): f32 { return COARSE_MIN_PROBE_SHARE; }
+export function coarseMinGallery(): i32 { return COARSE_MIN_GALLERY; }
+/** Coarse entry of a template at `out` (coarseEntryBytes()); returns its usable coarse bits. */
+export function coarseEntry(template: usize, out: usize): i32 { return coarseFromTemplate(template, out); }
+/** A probe's coarse entry at every coarse shift (coarsePreparedBytes()); returns its usable coarse bits. */
+export function prepareCoarseProbe(template: usize, out: usize): i32 { return prepareCoarse(template, out); }
+export function coarseScanMany(prepared: usize, entries: usize, count: i32, stride: i32, scores: usize): void { coarseScan(prepared, entries, count, stride, scores); }
+
+/**
+ * Encodes the normalised iris the host wrote at sheetAddress() (f32 gray) and usableAddress()
+ * (u8, 1 = iris) into a template at `out`, skipping segmentation: the identify bench's generated
+ * background runs our own filter bank on generated textures. Returns the usable code bits.
+ */
+export function encodeSheet(out: usize): i32 {
+  store<u32>(out, TEMPLATE_MAGIC);
+  store<u32>(out, TEMPLATE_BYTES, 4);
+  store<u32>(out, CODE_BITS, 12);
+  const usableBits = encode(out);
+  store<u32>(out, usableBits, 8);
+  return usableBits;
+}

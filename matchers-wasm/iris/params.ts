@@ -214,3 +214,49 @@ export const MAX_SHIFT: i32 = 15;
 export const NORM_BITS: f32 = 1400.0;
 /** Fewer bits compared than this is no evidence: the comparison scores HD 0.5. */
 export const MIN_COMPARED_BITS: i32 = 128;
+
+// ---- coarse first pass of 1:N (coarse.ts; engine/gallery/iris-coarse-*.ts) ----
+// A cheaper comparison than the full rotation search, used to rank a large gallery before the
+// full search re-scores the best share. Measured with `node --import tsx
+// bench/identify-iris-coarse-fit.ts` (rank of each real genuine pair's coarse similarity among
+// the probe's impostors, per half of the persons of MMU1 and the CASIA-V1 subset).
+/** Code angles kept in the gallery's coarse code: every COARSE_ANGLE_STEP-th of the 128; all
+ *  bands (COARSE_FIRST_ROW 0, stride 1): 512 bits + mask = 128 bytes. Compared at the same
+ *  512 bits, subsampling bands instead ranked mates far worse (all pairs of both sets, genuine
+ *  full score ≥ 30, share outside the impostors' best 1 %): 4 angles × 1 band stride 0.2 %,
+ *  2 angles × stride 2 4 %, 4 angles × stride 2 6 %; 8 angles × stride 1 (256 bits) 1.5 %. */
+export const COARSE_ANGLE_STEP: i32 = 4;
+export const COARSE_FIRST_ROW: i32 = 0;
+export const COARSE_ROW_STRIDE: i32 = 1;
+/** Rotation step of the coarse search, code positions (2.8° each): −MAX_SHIFT … +MAX_SHIFT
+ *  every COARSE_SHIFT_STEP positions. 1: the Gabor wavelength is 8 positions, so a pair one
+ *  position off its best alignment loses most of its agreement (with a row-subsampled code at
+ *  step 3, CASIA-V1 mates of full score ≥ 50 ranked down to 18 % of the impostors). */
+export const COARSE_SHIFT_STEP: i32 = 1;
+/** Daugman's normalisation for the coarse code: NORM_BITS scaled by the share of bits kept. */
+export const COARSE_NORM_BITS: f32 = NORM_BITS / <f32>COARSE_ANGLE_STEP / <f32>COARSE_ROW_STRIDE;
+/** Fewer coarse bits compared than this is no evidence (HD 0.5), as MIN_COMPARED_BITS. */
+export const MIN_COARSE_COMPARED_BITS: i32 = MIN_COMPARED_BITS / (COARSE_ANGLE_STEP * COARSE_ROW_STRIDE);
+/** Share of the gallery's subjects each probe eye keeps for the full search (0–1): a subject
+ *  goes on when any probe eye ranks it in that eye's best share of coarse similarities (so
+ *  ≤ 2 × this share of the subjects for two-eye probes). Why the union over eyes is enough: a
+ *  two-eye subject's Fisher-fused score reaches a 1:N threshold T only when an eye reaches about
+ *  T/2 + 7 (fused(50, 50) = 86.2); at the smallest gallery the coarse pass runs on by default
+ *  (COARSE_MIN_GALLERY: T = 73 at targetFPIR 30) that is an eye ≥ 43, at 500k subjects (T = 87)
+ *  ≥ 51. Chosen on the first half of the persons: genuine pairs with an eye score ≥ 40 ranked
+ *  at worst 2.06 % among real impostors (1 of 1,166 outside 2 %) and 0.75 % among generated
+ *  ones; ≥ 50: worst 0.00 % / 0.05 % (1,090 pairs). Check half: ≥ 40 worst 1.06 % / 0.50 %
+ *  (1,140 pairs), ≥ 50 worst 0.00 % / 0.10 % (1,086). 2 % therefore keeps a 20× margin at 1M. */
+export const COARSE_KEEP_SHARE: f32 = 0.02;
+/** A coarse similarity at or above this (1 − normalised HD) keeps the subject whatever its
+ *  rank: a near-certain match never depends on the share (real impostors' full-code similarity
+ *  reaches 0.64 at its 99.9th percentile, first half of the persons). */
+export const COARSE_SURE_SIMILARITY: f32 = 0.7;
+/** A probe eye with fewer usable coarse bits than this share of the coarse code (512) makes
+ *  the search exhaustive (the exact fallback): its ranking would rest on too few bits. 0.4: the
+ *  enrolment rule's share (MIN_USABLE_SHARE), so a probe that would not enrol is never ranked. */
+export const COARSE_MIN_PROBE_SHARE: f32 = 0.4;
+/** Galleries with fewer subjects than this are searched exhaustively unless the caller asks
+ *  for the coarse pass (mode 'prefilter'): below it the exhaustive search costs little (20k
+ *  two-eye subjects ≈ 40k comparisons ≈ 0.1 s on one core at the measured ≈ 400k/s). */
+export const COARSE_MIN_GALLERY: i32 = 20000;

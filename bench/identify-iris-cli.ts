@@ -1,0 +1,66 @@
+/** Argument parsing for `npm run bench -- identify --modality iris` (the figures come from identify-iris.ts). */
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatIrisIdentify, runIrisIdentifyBench, writeIrisIdentifyJson } from './identify-iris.ts';
+
+export const IDENTIFY_IRIS_USAGE = `identify --modality iris --gallery N [--probes P (100)] [--threads T] [--seed S (1)]
+         [--target-fpir X (30)] [--store DIR] [--json FILE]
+  Iris 1:N at scale. N iris codes = N / 2 subjects of two eyes: generated background codes (our
+  filter bank on generated textures, real masks; their realness is printed: real-vs-generated
+  against real-vs-real impostor scores) with real subjects planted (MMU1: two eyes, first image
+  enrolled, the others searched; CASIA-V1 subset: one eye, session 1 enrolled, session 2 searched).
+  Each search runs with the coarse first pass (then the full rotation search on the kept subjects)
+  and exhaustively (31 rotations against every code), alternating, in the same run. The LMDB store
+  is built once (in $TMPDIR/biodedup-identify-iris-N-S unless --store names a folder; generated
+  and real templates under a bench key kept in clear in its manifest) and reused.
+  --json FILE   p50Ms, p99Ms, exhaustiveP50Ms, exhaustiveP99Ms, fnir, exhaustiveFnir, fpir,
+                exhaustiveFpir, coarseDroppedMates, sameCandidateLists, penetration, coarseFallbacks,
+                ramBytesPerCode, realness, bySet, kernel rates (and context figures)`;
+
+function integer(name: string, v: string | undefined, fallback: number, min = 1): number {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}, got "${v}"`);
+  return n;
+}
+
+export async function identifyIrisMain(argv: string[]): Promise<number> {
+  let options;
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        modality: { type: 'string' }, gallery: { type: 'string' }, probes: { type: 'string' }, threads: { type: 'string' },
+        seed: { type: 'string' }, 'target-fpir': { type: 'string' }, store: { type: 'string' }, json: { type: 'string' },
+      },
+      strict: true,
+    });
+    if (values.modality !== 'iris') throw new Error(`--modality must be iris (fingers are the default without it), got "${values.modality}"`);
+    if (values.gallery === undefined) throw new Error('--gallery N is required');
+    const targetFPIR = values['target-fpir'] === undefined ? 30 : Number(values['target-fpir']);
+    if (!(targetFPIR >= 0 && targetFPIR <= 100)) throw new Error('--target-fpir must be 0–100');
+    options = {
+      gallery: integer('gallery', values.gallery, 0),
+      probes: integer('probes', values.probes, 100),
+      threads: integer('threads', values.threads, availableParallelism()),
+      seed: integer('seed', values.seed, 1, 0),
+      targetFPIR,
+      storeDir: values.store === undefined ? undefined : resolve(values.store),
+      json: values.json,
+    };
+  } catch (e) {
+    process.stderr.write(`error [ERR_USAGE]: ${(e as Error).message}\n\n${IDENTIFY_IRIS_USAGE}\n`);
+    return 2;
+  }
+  try {
+    const figures = await runIrisIdentifyBench(options, (line) => process.stderr.write(`${line}\n`));
+    process.stdout.write(`${formatIrisIdentify(figures)}\n`);
+    if (options.json !== undefined) writeIrisIdentifyJson(options.json, figures);
+    return 0;
+  } catch (e) {
+    const code = (e as { code?: string }).code ?? 'ERR_BENCH';
+    process.stderr.write(`error [${code}]: ${(e as Error).message}\n`);
+    return 1;
+  }
+}
