@@ -64,6 +64,7 @@ export {
   IrisMatcher,
   type IrisTemplate, type IrisCircle, type IrisCaptureQuality, type IrisPreparedProbe, type IrisGallery, type IrisComparisonEvidence,
 } from './iris-matcher.ts';
+export { calibrateIrisScore } from './iris-calibration.ts';
 
 // Face: detection to int8 embedding on a WebAssembly backend, matching (engine/face/README.md).
 export { FaceExtractor, type FaceInput, type FaceTemplateResult, type FaceExplanation, type FaceStageTimes } from './face/extractor.ts';
