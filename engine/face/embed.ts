@@ -9,11 +9,9 @@ import type { AlignedFace } from './align.ts';
 import type { FaceModels } from './models.ts';
 
 export async function embedFace(aligned: AlignedFace, models: FaceModels, params: { readonly flipAverage: boolean } = FACE_PARAMS.embed): Promise<Float32Array> {
-  const raw = await models.embed(aligned.chip, aligned.chipSize);
-  if (params.flipAverage) {
-    const mirrored = await models.embed(mirror(aligned.chip, aligned.chipSize), aligned.chipSize);
-    for (let i = 0; i < raw.length; i++) raw[i] += mirrored[i];
-  }
+  // The chip and its mirror go through the network as one batch of two.
+  const [raw, mirrored] = await models.embed(params.flipAverage ? [aligned.chip, mirror(aligned.chip, aligned.chipSize)] : [aligned.chip]);
+  if (mirrored !== undefined) for (let i = 0; i < raw.length; i++) raw[i] += mirrored[i];
   if (raw.length !== FACE_PARAMS.embed.dimension) {
     throw new EngineError('ERR_FACE_MODEL', `embedding has ${raw.length} components, expected ${FACE_PARAMS.embed.dimension}`);
   }
