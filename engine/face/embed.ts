@@ -9,9 +9,12 @@ import type { AlignedFace } from './align.ts';
 import type { FaceModels } from './models.ts';
 
 export async function embedFace(aligned: AlignedFace, models: FaceModels, params: { readonly flipAverage: boolean } = FACE_PARAMS.embed): Promise<Float32Array> {
-  // The chip and its mirror go through the network as one batch of two.
-  const [raw, mirrored] = await models.embed(params.flipAverage ? [aligned.chip, mirror(aligned.chip, aligned.chipSize)] : [aligned.chip]);
-  if (mirrored !== undefined) for (let i = 0; i < raw.length; i++) raw[i] += mirrored[i];
+  const [raw] = await models.embed([aligned.chip]);
+  if (params.flipAverage) {
+    // Two calls, not one batch of two: on the WebAssembly backend a batch of two was no faster (docs/face-speed.md).
+    const [mirrored] = await models.embed([mirror(aligned.chip, aligned.chipSize)]);
+    for (let i = 0; i < raw.length; i++) raw[i] += mirrored[i];
+  }
   if (raw.length !== FACE_PARAMS.embed.dimension) {
     throw new EngineError('ERR_FACE_MODEL', `embedding has ${raw.length} components, expected ${FACE_PARAMS.embed.dimension}`);
   }

@@ -6,7 +6,8 @@
  */
 import { EngineError } from '../errors.ts';
 import type { GrayImage } from '../images/gray-image.ts';
-import { alignFace, normaliseLighting } from './align.ts';
+import { alignFace } from './align.ts';
+import { normaliseLighting } from './lighting.ts';
 import { decodeFaceImage } from './decode.ts';
 import { detectLargestFace, type FaceBox } from './detect.ts';
 import { embedFace } from './embed.ts';

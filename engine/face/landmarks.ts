@@ -12,7 +12,10 @@ import { sampleSimilarity, shrinkByBlocks, type RgbImage } from './rgb-image.ts'
 /** 68 (x, y) pairs, image pixels. */
 export type Landmarks68 = Float32Array;
 
-export async function locateLandmarks(image: RgbImage, box: FaceBox, models: FaceModels, params = FACE_PARAMS.landmarks): Promise<Landmarks68> {
+/** The landmark stage's parameters (FACE_PARAMS.landmarks, widened so a bench can try others). */
+export interface LandmarkParams { readonly boxGrowShare: number; readonly refinePasses: number }
+
+export async function locateLandmarks(image: RgbImage, box: FaceBox, models: FaceModels, params: LandmarkParams = FACE_PARAMS.landmarks): Promise<Landmarks68> {
   let points = await landmarksInBox(image, box, models, params);
   for (let pass = 0; pass < params.refinePasses; pass++) points = await landmarksInBox(image, boxOfPoints(points, box.score), models, params);
   return points;
@@ -28,7 +31,7 @@ function boxOfPoints(points: Landmarks68, score: number): FaceBox {
   return { x: left, y: top, width: right - left, height: bottom - top, score };
 }
 
-async function landmarksInBox(image: RgbImage, box: FaceBox, models: FaceModels, params: typeof FACE_PARAMS.landmarks): Promise<Landmarks68> {
+async function landmarksInBox(image: RgbImage, box: FaceBox, models: FaceModels, params: LandmarkParams): Promise<Landmarks68> {
   const side = Math.max(box.width, box.height) * (1 + 2 * params.boxGrowShare);
   const left = box.x + box.width / 2 - side / 2, top = box.y + box.height / 2 - side / 2;
   const scale = side / models.landmarkInput;
