@@ -44,7 +44,7 @@ export interface AlignedFace {
 }
 
 /** Where mean-shape point i (17…67) lies in the chip, px. */
-export function chipTemplatePoint(i: number, params = FACE_PARAMS.align): [number, number] {
+export function chipTemplatePoint(i: number, params: { readonly chipSize: number; readonly chipPadding: number } = FACE_PARAMS.align): [number, number] {
   const j = i - FIRST_POINT;
   const scale = params.chipSize / (1 + 2 * params.chipPadding);
   return [(MEAN_SHAPE_X[j] + params.chipPadding) * scale, (MEAN_SHAPE_Y[j] + params.chipPadding) * scale];
@@ -81,7 +81,7 @@ export function alignFace(image: RgbImage, points: Landmarks68, params = FACE_PA
 }
 
 /** The central face region of the chip (brows to chin, inside the jaw), px: [left, top, right, bottom]. */
-export function chipFaceRegion(params = FACE_PARAMS.align): [number, number, number, number] {
+export function chipFaceRegion(params: { readonly chipSize: number; readonly chipPadding: number } = FACE_PARAMS.align): [number, number, number, number] {
   const [x0, y0] = chipTemplatePoint(19, params), [x1] = chipTemplatePoint(24, params), [, y1] = chipTemplatePoint(57, params);
   const last = params.chipSize - 2;
   return [Math.max(1, Math.round(x0)), Math.max(1, Math.round(y0)), Math.min(last, Math.round(x1)), Math.min(last, Math.round(y1))];

@@ -12,7 +12,11 @@
 import { chipFaceRegion, type AlignedFace } from './align.ts';
 import { FACE_PARAMS } from './params.ts';
 
-type LightingParams = Pick<typeof FACE_PARAMS.align, 'normaliseMean' | 'normaliseStd' | 'lightingRegions' | 'chipSize' | 'chipPadding'>;
+/** The lighting step's parameters (from FACE_PARAMS.align, widened so a bench or test can try others). */
+export interface LightingParams {
+  readonly normaliseMean: number; readonly normaliseStd: number; readonly lightingRegions: 'face' | 'halves';
+  readonly chipSize: number; readonly chipPadding: number;
+}
 
 interface RegionStats { mean: number; std: number }
 
