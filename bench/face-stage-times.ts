@@ -45,6 +45,7 @@ export async function timeStages(bytes: Uint8Array, profile: TimedProfile): Prom
     ...m,
     detect: timed(m.detect, (ms) => { net.detect += ms; }),
     landmarks: timed(m.landmarks, (ms) => { net.landmarks += ms; }),
+    coarseLandmarks: timed(m.coarseLandmarks, (ms) => { net.landmarks += ms; }),
     embed: timed(m.embed, (ms) => { net.embed.push(ms); }),
   };
   let t = performance.now();
@@ -82,6 +83,7 @@ export function pipelineMs(t: StageTimes): number {
 interface FaceApiNets {
   tinyFaceDetector: { locateFaces(input: unknown, options: unknown): Promise<Array<{ box: { x: number; y: number; width: number; height: number }; score: number }>> };
   faceLandmark68Net: { detectLandmarks(input: unknown): Promise<{ positions: Array<{ x: number; y: number }> }> };
+  faceLandmark68TinyNet: { detectLandmarks(input: unknown): Promise<{ positions: Array<{ x: number; y: number }> }> };
   faceRecognitionNet: { computeFaceDescriptor(input: unknown): Promise<Float32Array> };
 }
 interface FaceApiRuntime {
@@ -105,6 +107,7 @@ export async function faceApiModels(): Promise<FaceModels> {
     detect: (canvas, s) => withTensor(canvas, s, async (t) => (await nets.tinyFaceDetector.locateFaces(t, new faceapi.TinyFaceDetectorOptions({ inputSize: s, scoreThreshold: FACE_PARAMS.detect.scoreThreshold })))
       .map((d) => ({ ...d.box, score: d.score })).sort((a, b) => b.score - a.score)),
     landmarks: (crop) => withTensor(crop, 112, async (t) => Float32Array.from((await nets.faceLandmark68Net.detectLandmarks(t)).positions.flatMap((p) => [p.x, p.y]))),
+    coarseLandmarks: (crop) => withTensor(crop, 112, async (t) => Float32Array.from((await nets.faceLandmark68TinyNet.detectLandmarks(t)).positions.flatMap((p) => [p.x, p.y]))),
     embed: async (chips) => {
       const out: Float32Array[] = [];
       for (const chip of chips) out.push(await withTensor(chip, side(chip), async (t) => Float32Array.from(await nets.faceRecognitionNet.computeFaceDescriptor(t))));

@@ -27,7 +27,7 @@ import { evaluateEnrolledFaces } from './face-accuracy.ts';
 import { listFaceSamples, type EnrolledFace, type FaceLayout } from './face-samples.ts';
 import { median } from './extract-samples.ts';
 
-interface FrontEnd { name: string; inputSize: number; padShare: number; refinePasses: number; chips: ChipVariant[] }
+interface FrontEnd { name: string; inputSize: number; padShare: number; refinePasses: number; coarseFirstPass?: boolean; chips: ChipVariant[] }
 interface ChipVariant { lighting: 'face' | 'halves'; mirror: boolean }
 
 const P = FACE_PARAMS;
@@ -38,6 +38,7 @@ const FRONT_ENDS: FrontEnd[] = [
   { name: 'det160 pad0.5 refine1', inputSize: 160, padShare: 0.5, refinePasses: 1, chips: [{ lighting: 'face', mirror: false }, { lighting: 'halves', mirror: false }] },
   { name: 'det160 pad0.25 refine1', inputSize: 160, padShare: 0.25, refinePasses: 1, chips: [{ lighting: 'face', mirror: false }, { lighting: 'halves', mirror: false }] },
   { name: 'det160 pad0.25 refine0', inputSize: 160, padShare: 0.25, refinePasses: 0, chips: [{ lighting: 'halves', mirror: false }] },
+  { name: 'det160 pad0.25 tiny+full landmarks', inputSize: 160, padShare: 0.25, refinePasses: 1, coarseFirstPass: true, chips: [{ lighting: 'face', mirror: false }] },
 ];
 
 interface Row { enrolled: EnrolledFace[]; detectMs: number[]; landmarksMs: number[]; embedMs: number[]; detectorCalls: number[] }
@@ -76,7 +77,7 @@ async function main(argv: string[]): Promise<void> {
         if (face === null) failure = 'ERR_FACE_NOT_FOUND';
         else {
           t = performance.now();
-          const points = await locateLandmarks(image, face, models, { ...P.landmarks, refinePasses: fe.refinePasses });
+          const points = await locateLandmarks(image, face, models, { ...P.landmarks, refinePasses: fe.refinePasses, coarseFirstPass: fe.coarseFirstPass === true });
           landmarksMs = performance.now() - t;
           const aligned = alignFace(image, points);
           try { checkEnrolable(measureQuality(points, aligned, face.score, otherFaces)); } catch (e) {

@@ -42,10 +42,10 @@ async function baselineMatMul(): Promise<() => number> {
   };
 }
 
-/** The previous release's pipeline settings: detector at 224 px, two landmark passes, lighting over the whole face, mirrored pass on. */
+/** The previous release's pipeline settings: detector at 224 px, two full landmark passes, lighting over the whole face, mirrored pass on. */
 const PREVIOUS_SETTINGS = {
   detect: { ...FACE_PARAMS.detect, inputSize: 224, padShare: 0.5, fallbackPadShares: [0.25, 0.75, 0.1] },
-  landmarks: { ...FACE_PARAMS.landmarks, refinePasses: 1 },
+  landmarks: { ...FACE_PARAMS.landmarks, refinePasses: 1, coarseFirstPass: false },
   lightingRegions: 'face',
   mirror: true,
 } as const;

@@ -41,14 +41,15 @@ describe('fused face networks equal face-api', () => {
     for (let k = 0; k < 128; k++) expect(Math.abs(alone[k] - b[k])).toBeLessThan(1e-5);
   });
 
-  it('landmarks: the same 68 points (crop pixels)', async () => {
+  it('landmarks, full and tiny net: the same 68 points (crop pixels)', async () => {
     const { tf, nets } = await loadFaceApi();
     const models = await loadFaceModels();
-    for (const seed of [3, 4]) {
+    type Reference = { detectLandmarks(t: unknown): Promise<{ positions: Array<{ x: number; y: number }> }> };
+    for (const [seed, tiny] of [[3, false], [4, false], [5, true]] as const) {
       const crop = testImage(112, seed);
-      const mine = await models.landmarks(crop);
+      const mine = await (tiny ? models.coarseLandmarks(crop) : models.landmarks(crop));
       const input = tf.tensor4d(crop, [1, 112, 112, 3]);
-      const reference = await (nets.faceLandmark68Net as unknown as { detectLandmarks(t: unknown): Promise<{ positions: Array<{ x: number; y: number }> }> }).detectLandmarks(input);
+      const reference = await ((tiny ? nets.faceLandmark68TinyNet : nets.faceLandmark68Net) as unknown as Reference).detectLandmarks(input);
       input.dispose();
       expect(mine.length).toBe(136);
       reference.positions.forEach((p, i) => {
