@@ -26,8 +26,8 @@ async function main(argv: string[]): Promise<void> {
   for (const { dir, layout } of sets) {
     const samples = listFaceSamples(dir, layout);
     const profiles: Profile[] = [
-      { name: 'mirrored pass on (default)', extractor: extractors.on, enrolled: [], embedMs: [] },
-      { name: 'mirrored pass off', extractor: extractors.off, enrolled: [], embedMs: [] },
+      { name: 'mirrored pass on', extractor: extractors.on, enrolled: [], embedMs: [] },
+      { name: 'mirrored pass off (default)', extractor: extractors.off, enrolled: [], embedMs: [] },
     ];
     for (const [i, sample] of samples.entries()) {
       // alternate which profile goes first, so neither always runs on a warmer cache

@@ -1,9 +1,12 @@
 /**
  * Face speed, two parts, each beside a baseline measured in the same run:
- * - the pipeline per image on one core (WebAssembly backend): detect + landmarks + align +
- *   embed, decoding excluded, median over real images (ORL and Yale from <data>/face), each
- *   image interleaved with the baseline — one 256×256×256 matrix product on the same backend,
- *   a fixed amount of work, so the ratio holds on a loaded machine;
+ * - the pipeline per image on one core (WebAssembly backend), stage by stage
+ *   (bench/face-stage-times.ts): detect + landmarks + align + embed, decoding excluded (and
+ *   reported apart), median over real images (ORL and Yale from <data>/face), each image
+ *   interleaved with the baseline — one 256×256×256 matrix product on the same backend, a fixed
+ *   amount of work, so the ratio holds on a loaded machine — and with the previous release's
+ *   pipeline (face-api's own forward passes and settings) and the fused networks on those
+ *   settings, so each change is measured beside what it replaced;
  * - the 1:N scan: the int8 SIMD kernel against the same kernel's scalar loop over one gallery
  *   of 100,000 codes (12.8 MB, past the caches), benchmark.js, one thread.
  */
@@ -12,13 +15,13 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { EngineError } from '../engine/index.ts';
-import { FaceExtractor } from '../engine/face/extractor.ts';
 import { FaceMatcher } from '../engine/face/matcher.ts';
 import { loadFaceModels } from '../engine/face/models.ts';
 import { FACE_PARAMS } from '../engine/face/params.ts';
 import { dataDir, isDirectory } from './data-dir.ts';
 import { median } from './iris-samples.ts';
 import { listFaceSamples } from './face-samples.ts';
+import { faceApiModels, pipelineMs, STAGES, timeStages, type Stage, type StageTimes, type TimedProfile } from './face-stage-times.ts';
 import type { SpeedContext, SpeedFigures, SpeedSuite } from './speed.ts';
 
 /** Images timed per set (the first of each identity first, so every person is seen). */
@@ -39,6 +42,14 @@ async function baselineMatMul(): Promise<() => number> {
   };
 }
 
+/** The previous release's pipeline settings: detector at 224 px, two full landmark passes, lighting over the whole face, mirrored pass on. */
+const PREVIOUS_SETTINGS = {
+  detect: { ...FACE_PARAMS.detect, inputSize: 224, padShare: 0.5, fallbackPadShares: [0.25, 0.75, 0.1] },
+  landmarks: { ...FACE_PARAMS.landmarks, refinePasses: 1, coarseFirstPass: false },
+  lightingRegions: 'face',
+  mirror: true,
+} as const;
+
 async function pipelineFigures(context: SpeedContext): Promise<SpeedFigures> {
   const sets = [['orl', 'folders'], ['yale', 'yale']] as const;
   const files = sets.flatMap(([name, layout]) => {
@@ -52,35 +63,44 @@ async function pipelineFigures(context: SpeedContext): Promise<SpeedFigures> {
     context.print(`warning: no face data under ${join(dataDir(), 'face')}: face pipeline timing skipped`);
     return { faceExtractMsMedian: null, faceBaselineMsMedian: null, faceExtractSource: null };
   }
-  const extractor = await FaceExtractor.create();
+  const fused = await loadFaceModels();
+  const profiles: TimedProfile[] = [
+    { name: 'default (fused networks, FACE_PARAMS)', models: fused, detect: FACE_PARAMS.detect, landmarks: FACE_PARAMS.landmarks, lightingRegions: FACE_PARAMS.align.lightingRegions, mirror: FACE_PARAMS.embed.flipAverage },
+    { name: 'fused networks, previous settings', models: fused, ...PREVIOUS_SETTINGS },
+    { name: 'previous release (face-api passes, previous settings)', models: await faceApiModels(), ...PREVIOUS_SETTINGS },
+  ];
   const baseline = await baselineMatMul();
-  await extractor.createTemplate(new Uint8Array(readFileSync(files[0]))); // warm-up: first inference compiles kernels
+  const images = files.map((f) => new Uint8Array(readFileSync(f)));
+  for (const p of profiles) await timeStages(images[0], p); // warm-up: the first inference compiles kernels
   baseline();
-  const total: number[] = [], base: number[] = [];
-  const stages: Record<'detect' | 'landmarks' | 'align' | 'embed', number[]> = { detect: [], landmarks: [], align: [], embed: [] };
-  for (const file of files) {
-    const bytes = new Uint8Array(readFileSync(file));
+  const times: StageTimes[][] = profiles.map(() => []);
+  const base: number[] = [];
+  for (const [i, bytes] of images.entries()) {
     base.push(baseline());
-    try {
-      await extractor.createTemplate(bytes);
-    } catch (e) {
-      if (!(e instanceof EngineError)) throw e;
+    // rotate which profile goes first, so none always runs on a warmer cache
+    for (let k = 0; k < profiles.length; k++) {
+      const p = (i + k) % profiles.length;
+      times[p].push(await timeStages(bytes, profiles[p]));
     }
-    const t = extractor.lastStageTimes;
-    total.push(t.detect + t.landmarks + t.align + t.embed);
-    for (const k of Object.keys(stages) as Array<keyof typeof stages>) stages[k].push(t[k]);
   }
   const ms = (v: number | null): string => (v === null ? '–' : v.toFixed(1));
-  const m = median(total)!, b = median(base)!;
-  context.print(`images: ${files.length} (ORL and Yale, ${IMAGES_PER_SET} each where present), backend ${extractor.backend}, one thread, mirrored-chip averaging ${FACE_PARAMS.embed.flipAverage ? 'on' : 'off'}`);
-  context.print(`  detect+landmarks+align+embed  median ${ms(m)} ms/image (detect ${ms(median(stages.detect))}, landmarks ${ms(median(stages.landmarks))}, align+quality ${ms(median(stages.align))}, embed ${ms(median(stages.embed))})`);
-  context.print(`  baseline: 256³ matMul on the same backend  median ${ms(b)} ms   ratio ${(m / b).toFixed(1)}×`);
-  return {
-    faceExtractMsMedian: +m.toFixed(2), faceBaselineMsMedian: +b.toFixed(3),
-    faceDetectMsMedian: +median(stages.detect)!.toFixed(2), faceLandmarksMsMedian: +median(stages.landmarks)!.toFixed(2),
-    faceAlignMsMedian: +median(stages.align)!.toFixed(2), faceEmbedMsMedian: +median(stages.embed)!.toFixed(2),
-    faceExtractSource: `${files.length} images of <data>/face/{orl,yale}`,
-  };
+  const b = median(base)!;
+  context.print(`images: ${files.length} (ORL and Yale, ${IMAGES_PER_SET} each where present), backend ${fused.backend}, one thread; median ms per image, each image through every profile in turn`);
+  context.print(`  baseline: 256³ matMul on the same backend  median ${ms(b)} ms`);
+  const figures: SpeedFigures = { faceBaselineMsMedian: +b.toFixed(3), faceExtractSource: `${files.length} images of <data>/face/{orl,yale}` };
+  profiles.forEach((p, k) => {
+    const total = median(times[k].map(pipelineMs))!;
+    const stage = (s: Stage): number => median(times[k].map((t) => t[s]))!;
+    context.print(`  ${p.name}: detect+landmarks+align+embed ${ms(total)} ms (${(total / b).toFixed(2)}× baseline)`);
+    context.print(`    ${STAGES.map((s) => `${s} ${ms(stage(s))}`).join(', ')}`);
+    if (k === 0) {
+      figures.faceExtractMsMedian = +total.toFixed(2);
+      for (const s of STAGES) figures[`face${s[0].toUpperCase()}${s.slice(1)}MsMedian`] = +stage(s).toFixed(2);
+    } else {
+      figures[k === 1 ? 'faceExtractPreviousSettingsMsMedian' : 'faceExtractPreviousReleaseMsMedian'] = +total.toFixed(2);
+    }
+  });
+  return figures;
 }
 
 function scanFigures(context: SpeedContext): SpeedFigures {

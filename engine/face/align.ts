@@ -44,7 +44,7 @@ export interface AlignedFace {
 }
 
 /** Where mean-shape point i (17…67) lies in the chip, px. */
-export function chipTemplatePoint(i: number, params = FACE_PARAMS.align): [number, number] {
+export function chipTemplatePoint(i: number, params: { readonly chipSize: number; readonly chipPadding: number } = FACE_PARAMS.align): [number, number] {
   const j = i - FIRST_POINT;
   const scale = params.chipSize / (1 + 2 * params.chipPadding);
   return [(MEAN_SHAPE_X[j] + params.chipPadding) * scale, (MEAN_SHAPE_Y[j] + params.chipPadding) * scale];
@@ -81,33 +81,8 @@ export function alignFace(image: RgbImage, points: Landmarks68, params = FACE_PA
 }
 
 /** The central face region of the chip (brows to chin, inside the jaw), px: [left, top, right, bottom]. */
-export function chipFaceRegion(params = FACE_PARAMS.align): [number, number, number, number] {
+export function chipFaceRegion(params: { readonly chipSize: number; readonly chipPadding: number } = FACE_PARAMS.align): [number, number, number, number] {
   const [x0, y0] = chipTemplatePoint(19, params), [x1] = chipTemplatePoint(24, params), [, y1] = chipTemplatePoint(57, params);
   const last = params.chipSize - 2;
   return [Math.max(1, Math.round(x0)), Math.max(1, Math.round(y0)), Math.min(last, Math.round(x1)), Math.min(last, Math.round(y1))];
-}
-
-/**
- * A copy of the chip with its levels mapped linearly so the face region's gray mean and
- * standard deviation are `normaliseMean` and `normaliseStd` (clamped to 0–255); the chip as
- * it is when `normaliseStd` is 0 or the region is flat.
- */
-export function normaliseLighting(aligned: AlignedFace, params = FACE_PARAMS.align): AlignedFace {
-  if (!(params.normaliseStd > 0)) return aligned;
-  const { chip, chipSize } = aligned;
-  const [left, top, right, bottom] = chipFaceRegion(params);
-  let sum = 0, squares = 0, n = 0;
-  for (let y = top; y <= bottom; y++) {
-    for (let x = left; x <= right; x++) {
-      const o = (y * chipSize + x) * 3;
-      const g = 0.299 * chip[o] + 0.587 * chip[o + 1] + 0.114 * chip[o + 2];
-      sum += g; squares += g * g; n++;
-    }
-  }
-  const mean = sum / n, std = Math.sqrt(Math.max(0, squares / n - mean * mean));
-  if (std < 1) return aligned;
-  const gain = params.normaliseStd / std;
-  const out = new Float32Array(chip.length);
-  for (let i = 0; i < chip.length; i++) out[i] = Math.max(0, Math.min(255, (chip[i] - mean) * gain + params.normaliseMean));
-  return { ...aligned, chip: out };
 }

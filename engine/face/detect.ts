@@ -25,7 +25,13 @@ export interface Detection {
   otherFaces: number;
 }
 
-export async function detectLargestFace(image: RgbImage, models: FaceModels, params = FACE_PARAMS.detect): Promise<Detection> {
+/** The detect stage's parameters (FACE_PARAMS.detect, widened so a bench can try others). */
+export interface DetectParams {
+  readonly padShare: number; readonly fallbackPadShares: readonly number[]; readonly padValue: number;
+  readonly inputSize: number; readonly smallFaceInputSize: number; readonly competingFaceShare: number;
+}
+
+export async function detectLargestFace(image: RgbImage, models: FaceModels, params: DetectParams = FACE_PARAMS.detect): Promise<Detection> {
   for (const padShare of [params.padShare, ...params.fallbackPadShares]) {
     const found = await detectOnCanvas(image, models, padShare, params.inputSize, params);
     if (found.face !== null) return found;
@@ -33,7 +39,7 @@ export async function detectLargestFace(image: RgbImage, models: FaceModels, par
   return detectOnCanvas(image, models, 0, params.smallFaceInputSize, params);
 }
 
-async function detectOnCanvas(image: RgbImage, models: FaceModels, padShare: number, side: number, params: typeof FACE_PARAMS.detect): Promise<Detection> {
+async function detectOnCanvas(image: RgbImage, models: FaceModels, padShare: number, side: number, params: DetectParams): Promise<Detection> {
   const canvasSide = Math.max(image.width, image.height) * (1 + 2 * padShare);
   const pixelsPerInput = canvasSide / side;
   // Integer pre-shrink so the bilinear sampling below never skips more than 2 source pixels.

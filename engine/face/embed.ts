@@ -9,9 +9,10 @@ import type { AlignedFace } from './align.ts';
 import type { FaceModels } from './models.ts';
 
 export async function embedFace(aligned: AlignedFace, models: FaceModels, params: { readonly flipAverage: boolean } = FACE_PARAMS.embed): Promise<Float32Array> {
-  const raw = await models.embed(aligned.chip, aligned.chipSize);
+  const [raw] = await models.embed([aligned.chip]);
   if (params.flipAverage) {
-    const mirrored = await models.embed(mirror(aligned.chip, aligned.chipSize), aligned.chipSize);
+    // Two calls, not one batch of two: on the WebAssembly backend a batch of two was no faster (docs/face-speed.md).
+    const [mirrored] = await models.embed([mirror(aligned.chip, aligned.chipSize)]);
     for (let i = 0; i < raw.length; i++) raw[i] += mirrored[i];
   }
   if (raw.length !== FACE_PARAMS.embed.dimension) {

@@ -6,7 +6,8 @@
  */
 import { EngineError } from '../errors.ts';
 import type { GrayImage } from '../images/gray-image.ts';
-import { alignFace, normaliseLighting } from './align.ts';
+import { alignFace } from './align.ts';
+import { normaliseLighting } from './lighting.ts';
 import { decodeFaceImage } from './decode.ts';
 import { detectLargestFace, type FaceBox } from './detect.ts';
 import { embedFace } from './embed.ts';
@@ -50,7 +51,7 @@ export class FaceExtractor {
   lastStageTimes: FaceStageTimes = { decode: 0, detect: 0, landmarks: 0, align: 0, embed: 0 };
 
   /**
-   * `flipAverage` overrides FACE_PARAMS.embed.flipAverage, for measuring the single-pass profile
+   * `flipAverage` overrides FACE_PARAMS.embed.flipAverage (off), for measuring the two-pass profile
    * (bench/face-flip.ts); its scores are on the default profile's calibration, so only the
    * threshold-free figures (EER, FNMR at an empirical FMR) of such a run mean anything.
    */

@@ -9,15 +9,16 @@ import type { FaceBox } from './detect.ts';
 import type { FaceModels } from './models.ts';
 import { sampleSimilarity, shrinkByBlocks, type RgbImage } from './rgb-image.ts';
 
-/** The landmark net's input side, px. */
-const LANDMARK_INPUT = 112;
-
 /** 68 (x, y) pairs, image pixels. */
 export type Landmarks68 = Float32Array;
 
-export async function locateLandmarks(image: RgbImage, box: FaceBox, models: FaceModels, params = FACE_PARAMS.landmarks): Promise<Landmarks68> {
-  let points = await landmarksInBox(image, box, models, params);
-  for (let pass = 0; pass < params.refinePasses; pass++) points = await landmarksInBox(image, boxOfPoints(points, box.score), models, params);
+/** The landmark stage's parameters (FACE_PARAMS.landmarks, widened so a bench can try others). */
+export interface LandmarkParams { readonly boxGrowShare: number; readonly refinePasses: number; readonly coarseFirstPass: boolean }
+
+export async function locateLandmarks(image: RgbImage, box: FaceBox, models: FaceModels, params: LandmarkParams = FACE_PARAMS.landmarks): Promise<Landmarks68> {
+  const coarse = params.coarseFirstPass && params.refinePasses > 0;
+  let points = await landmarksInBox(image, box, models, params, coarse);
+  for (let pass = 0; pass < params.refinePasses; pass++) points = await landmarksInBox(image, boxOfPoints(points, box.score), models, params, false);
   return points;
 }
 
@@ -31,13 +32,13 @@ function boxOfPoints(points: Landmarks68, score: number): FaceBox {
   return { x: left, y: top, width: right - left, height: bottom - top, score };
 }
 
-async function landmarksInBox(image: RgbImage, box: FaceBox, models: FaceModels, params: typeof FACE_PARAMS.landmarks): Promise<Landmarks68> {
+async function landmarksInBox(image: RgbImage, box: FaceBox, models: FaceModels, params: LandmarkParams, coarse: boolean): Promise<Landmarks68> {
   const side = Math.max(box.width, box.height) * (1 + 2 * params.boxGrowShare);
   const left = box.x + box.width / 2 - side / 2, top = box.y + box.height / 2 - side / 2;
-  const scale = side / LANDMARK_INPUT;
+  const scale = side / models.landmarkInput;
   const k = Math.max(1, Math.floor(scale / 2));
-  const crop = sampleSimilarity(shrinkByBlocks(image, k), LANDMARK_INPUT, scale / k, 0, left / k, top / k, FACE_PARAMS.detect.padValue);
-  const points = await models.landmarks(crop, LANDMARK_INPUT);
+  const crop = sampleSimilarity(shrinkByBlocks(image, k), models.landmarkInput, scale / k, 0, left / k, top / k, FACE_PARAMS.detect.padValue);
+  const points = await (coarse ? models.coarseLandmarks(crop) : models.landmarks(crop));
   for (let i = 0; i < points.length; i += 2) {
     points[i] = left + points[i] * scale;
     points[i + 1] = top + points[i + 1] * scale;

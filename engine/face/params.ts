@@ -11,6 +11,8 @@ export const FACE_PARAMS = Object.freeze({
     detector: 'tinyFaceDetector',
     /** face-api's 68-point landmark net (MIT). */
     landmarks: 'faceLandmark68Net',
+    /** face-api's tiny 68-point landmark net (MIT, same package), for the first, framing pass only. */
+    coarseLandmarks: 'faceLandmark68TinyNet',
     /** dlib's ResNet face descriptor, 128-d, released into the public domain by Davis King. */
     embedding: 'faceRecognitionNet',
   }),
@@ -27,23 +29,26 @@ export const FACE_PARAMS = Object.freeze({
      * Padding added on every side before detection, as a share of the larger image side. Tight,
      * already-aligned crops (ISO 19794-5 token images, ORL's 92×112, 112×112 dataset crops)
      * put the face edge at the image edge, where a detector trained on scenes rarely fires; a
-     * border of mid-gray gives it the context it was trained with.
+     * border of mid-gray gives it the context it was trained with. With `inputSize` this sets
+     * the face's size in detector pixels: inputSize / (1 + 2·padShare) per image side, 107 px
+     * here — the same as the previous 224 px input with 0.5 padding (112 px), at half the work.
      */
-    padShare: 0.5,
+    padShare: 0.25,
     /**
      * The Tiny detector (a YOLO-style grid with fixed anchors) misses some faces at one scale
      * that it finds at the next, so when the first canvas finds nothing these paddings are
      * tried in turn (each a different face-to-cell scale); the first that finds a face wins.
      */
-    fallbackPadShares: Object.freeze([0.25, 0.75, 0.1]),
+    fallbackPadShares: Object.freeze([0.5, 0.75, 0.1]),
     /** Padding colour, 0–255: mid-gray, neutral for the detector's normalisation. */
     padValue: 128,
     /**
-     * Detector input side, px (multiple of 32). 224 rather than the documented 416: a quarter
-     * of the work, and a face that fills a portrait still spans ≥ 60 px of it; a face under
-     * ≈ 1/8 of the image side (a group photo) needs a larger value.
+     * Detector input side, px (multiple of 32). 160 rather than the documented 416: the
+     * detector's cost grows with its square (7 ms here against 15 ms at 224 on one core), and
+     * with 0.25 padding a face that fills a portrait still spans ≥ 60 px of it; a face under
+     * ≈ 1/8 of the image side (a group photo) is left to the `smallFaceInputSize` attempt.
      */
-    inputSize: 224,
+    inputSize: 160,
     /**
      * Last attempt when every padding above found nothing: the unpadded image at this larger
      * input (px, multiple of 32), for a face that is small in a large photo (a scene, a group):
@@ -69,6 +74,13 @@ export const FACE_PARAMS = Object.freeze({
      * face's own landmarks is the framing the net sees most consistently.
      */
     refinePasses: 1,
+    /**
+     * The first pass (the one that only frames the crop of the next) through the tiny landmark
+     * net: ≈ 55 % of a full pass's time. Off: measured (docs/face-speed.md), it left the EER
+     * level but raised FNMR at FMR 0.1 % (Yale 13.1 → 17.8 %, ORL 1.56 → 1.94 %), including on
+     * the identity halves no choice was made on. Only used when `refinePasses` ≥ 1.
+     */
+    coarseFirstPass: false,
   }),
 
   align: Object.freeze({
@@ -83,6 +95,12 @@ export const FACE_PARAMS = Object.freeze({
      */
     normaliseMean: 120,
     normaliseStd: 50,
+    /**
+     * 'face': one mean and s.d. for the whole face region; 'halves': the left and right halves
+     * each normalised, the corrections blended across the middle (see lighting.ts), so a face
+     * lit from one side is evened out too.
+     */
+    lightingRegions: 'face' as 'face' | 'halves',
   }),
 
   embed: Object.freeze({
@@ -91,9 +109,12 @@ export const FACE_PARAMS = Object.freeze({
     /**
      * Average the descriptors of the chip and of its mirror image (then normalise). A face and
      * its mirror are the same person, so the mean cancels part of what the network reads from
-     * one-sided light and pose; it doubles the embedding time.
+     * one-sided light and pose — but it is a second ResNet pass (≈ 30 ms of a 60 ms budget on
+     * one core), so it is off: with it the pipeline cannot meet the issue's 60 ms per image
+     * (docs/face-speed.md has both profiles' accuracy and time). The calibration
+     * (engine/face-calibration.ts) is fitted for this setting; turning it on needs a refit.
      */
-    flipAverage: true,
+    flipAverage: false,
   }),
 
   quantise: Object.freeze({

@@ -69,12 +69,22 @@ export function shrinkByBlocks(image: RgbImage, k: number): RgbImage {
 export function sampleSimilarity(image: RgbImage, side: number, a: number, b: number, tx: number, ty: number,
   outside: number, out: Float32Array = new Float32Array(side * side * 3)): Float32Array {
   const { width, height, data } = image;
+  const row = width * 3;
   let o = 0;
   for (let v = 0; v < side; v++) {
     for (let u = 0; u < side; u++, o += 3) {
       const x = a * u - b * v + tx, y = b * u + a * v + ty;
       const x0 = Math.floor(x), y0 = Math.floor(y);
       const fx = x - x0, fy = y - y0;
+      if (x0 >= 0 && y0 >= 0 && x0 + 1 < width && y0 + 1 < height) {
+        // All four neighbours inside: index the bytes directly (the same arithmetic as below, without the bounds checks).
+        const i00 = y0 * row + x0 * 3, i01 = i00 + row;
+        for (let c = 0; c < 3; c++) {
+          const p00 = data[i00 + c], p10 = data[i00 + 3 + c], p01 = data[i01 + c], p11 = data[i01 + 3 + c];
+          out[o + c] = (p00 * (1 - fx) + p10 * fx) * (1 - fy) + (p01 * (1 - fx) + p11 * fx) * fy;
+        }
+        continue;
+      }
       for (let c = 0; c < 3; c++) {
         const p00 = pixel(x0, y0, c), p10 = pixel(x0 + 1, y0, c), p01 = pixel(x0, y0 + 1, c), p11 = pixel(x0 + 1, y0 + 1, c);
         out[o + c] = (p00 * (1 - fx) + p10 * fx) * (1 - fy) + (p01 * (1 - fx) + p11 * fx) * fy;

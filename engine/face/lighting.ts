@@ -1,0 +1,66 @@
+/**
+ * Stage 4b — lighting: the aligned chip's levels mapped linearly so its central face region has
+ * the same gray mean and standard deviation for every capture (`normaliseMean`, `normaliseStd`).
+ * Under-exposed, over-exposed and flat-lit faces then reach the network alike.
+ *
+ * `lightingRegions: 'halves'` measures the left and right halves of the face region separately
+ * and blends the two corrections linearly between the halves' centres, so a face lit from one
+ * side (one cheek bright, the other in shadow) is evened out as well — the standard
+ * preprocessing for side light (each half equalised on its own, blended across the middle), at
+ * the cost of a few hundred thousand multiplications. 'face' is one correction for the whole face.
+ */
+import { chipFaceRegion, type AlignedFace } from './align.ts';
+import { FACE_PARAMS } from './params.ts';
+
+/** The lighting step's parameters (from FACE_PARAMS.align, widened so a bench or test can try others). */
+export interface LightingParams {
+  readonly normaliseMean: number; readonly normaliseStd: number; readonly lightingRegions: 'face' | 'halves';
+  readonly chipSize: number; readonly chipPadding: number;
+}
+
+interface RegionStats { mean: number; std: number }
+
+/** A copy of the chip with normalised levels (clamped to 0–255); the chip as it is when `normaliseStd` is 0 or the region is flat. */
+export function normaliseLighting(aligned: AlignedFace, params: LightingParams = FACE_PARAMS.align): AlignedFace {
+  if (!(params.normaliseStd > 0)) return aligned;
+  const { chip, chipSize } = aligned;
+  const [left, top, right, bottom] = chipFaceRegion(params);
+  const whole = regionStats(chip, chipSize, left, top, right, bottom);
+  if (whole.std < 1) return aligned;
+  // Per column: the mean and s.d. to remove. One pair for 'face'; for 'halves', each half's own, blended between the halves' centres.
+  let gainAt: (x: number) => number, meanAt: (x: number) => number;
+  const middle = Math.round((left + right) / 2);
+  const leftHalf = regionStats(chip, chipSize, left, top, middle, bottom), rightHalf = regionStats(chip, chipSize, middle, top, right, bottom);
+  if (params.lightingRegions === 'halves' && leftHalf.std >= 1 && rightHalf.std >= 1) {
+    const from = (left + middle) / 2, to = (middle + right) / 2;
+    const share = (x: number): number => Math.max(0, Math.min(1, (x - from) / (to - from)));
+    meanAt = (x) => leftHalf.mean + share(x) * (rightHalf.mean - leftHalf.mean);
+    gainAt = (x) => params.normaliseStd / (leftHalf.std + share(x) * (rightHalf.std - leftHalf.std));
+  } else {
+    meanAt = () => whole.mean;
+    gainAt = () => params.normaliseStd / whole.std;
+  }
+  const out = new Float32Array(chip.length);
+  for (let x = 0; x < chipSize; x++) {
+    const mean = meanAt(x), gain = gainAt(x);
+    for (let y = 0; y < chipSize; y++) {
+      const o = (y * chipSize + x) * 3;
+      for (let c = 0; c < 3; c++) out[o + c] = Math.max(0, Math.min(255, (chip[o + c] - mean) * gain + params.normaliseMean));
+    }
+  }
+  return { ...aligned, chip: out };
+}
+
+/** Gray (BT.601) mean and s.d. of chip columns [x0, x1], rows [y0, y1]. */
+function regionStats(chip: Float32Array, chipSize: number, x0: number, y0: number, x1: number, y1: number): RegionStats {
+  let sum = 0, squares = 0, n = 0;
+  for (let y = y0; y <= y1; y++) {
+    for (let x = x0; x <= x1; x++) {
+      const o = (y * chipSize + x) * 3;
+      const g = 0.299 * chip[o] + 0.587 * chip[o + 1] + 0.114 * chip[o + 2];
+      sum += g; squares += g * g; n++;
+    }
+  }
+  const mean = sum / n;
+  return { mean, std: Math.sqrt(Math.max(0, squares / n - mean * mean)) };
+}
