@@ -43,6 +43,15 @@ export interface PrefilterOptions {
    * build and approximate: see engine/README.md for the measurements behind the default).
    */
   readonly index?: 'flat' | 'hnsw';
+  /**
+   * How the flat prefilter's candidates are re-scored. one-pass (default): each vector scan
+   * task's kept subjects, in slot order, go to one pool task that compares the first finger and,
+   * past the gate, the others. two-step: the former path (a gate round over the pool, then a
+   * full-scoring round with the gate's scores carried over), kept as the reference the tests
+   * and the bench hold one-pass to: both give the same candidates and scores. hnsw always
+   * re-scores in two steps.
+   */
+  readonly rescore?: 'one-pass' | 'two-step';
 }
 
 /** One probe finger: an MCC template (FingerMatcher.createTemplate bytes) and its ISO position, 0 = unknown. */
@@ -104,6 +113,30 @@ export interface IdentifyResult {
   readonly gallerySize: number;
   readonly comparisons: number;
   readonly mode: 'exhaustive' | 'prefilter';
+  /** Where the time went (wall ms of each stage, and the pool workers' busy ms in each). */
+  readonly stages?: IdentifyStages;
+}
+
+/**
+ * An identify's time by stage, ms. Wall: `prefilterMs` (vector scan and its merge), `gateMs`
+ * (first re-scoring step), `scoreMs` (full scoring), `mergeMs` (candidate list in the main
+ * thread), `totalMs`. Busy: the workers' own compute time in the pool tasks of each stage
+ * (summed over workers; wall × threads − busy is waiting, dispatch and structured clone).
+ */
+export interface IdentifyStages {
+  readonly prefilterMs: number;
+  readonly gateMs: number;
+  readonly scoreMs: number;
+  readonly mergeMs: number;
+  readonly totalMs: number;
+  readonly prefilterBusyMs: number;
+  readonly gateBusyMs: number;
+  readonly scoreBusyMs: number;
+  /** Of the busy time, ms inside the comparison kernels; and the comparisons they ran. */
+  readonly kernelMs: number;
+  readonly comparisons: number;
+  /** Pool tasks of the gate and full-scoring stages. */
+  readonly tasks: number;
 }
 
 export interface VerifyResult {

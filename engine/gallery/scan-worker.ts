@@ -11,7 +11,9 @@ const scanner = new ShardScanner();
 let vectors: VectorScanner | undefined;
 
 export default function runTask(task: PoolTask): ScanResult | VectorScanResult | number {
-  if (!('kind' in task)) return scanner.scan(task);
+  const started = performance.now();
+  if (!('kind' in task)) return { ...scanner.scan(task), busyMs: performance.now() - started };
   vectors ??= new VectorScanner();
-  return task.kind === 'vectors' ? vectors.scan(task) : vectors.vectorize(task);
+  if (task.kind === 'vectorize') return vectors.vectorize(task);
+  return { ...vectors.scan(task), busyMs: performance.now() - started };
 }

@@ -34,6 +34,8 @@ export class VectorScanner {
   #subjects = new Uint32Array(0);
   #joint = new Float32Array(0);
   #bestQuery = new Uint8Array(0);
+  #firstSlot = new Uint32Array(0);
+  #slotCount = new Uint16Array(0);
 
   constructor() {
     this.#kernel = instantiateKernel<VectorKernel>(fileURLToPath(new URL('../../build/vectors.wasm', import.meta.url)), 'vector kernel');
@@ -114,8 +116,10 @@ export class VectorScanner {
       this.#subjects = new Uint32Array(n);
       this.#joint = new Float32Array(n);
       this.#bestQuery = new Uint8Array(n);
+      this.#firstSlot = new Uint32Array(n);
+      this.#slotCount = new Uint16Array(n);
     }
-    const subjects = this.#subjects, joint = this.#joint, bestQuery = this.#bestQuery;
+    const subjects = this.#subjects, joint = this.#joint, bestQuery = this.#bestQuery, firstSlot = this.#firstSlot, slotCount = this.#slotCount;
     let scanned = 0;
     for (let runStart = 0; runStart < n;) {
       const subject = words[HEADER_WORDS + (from + runStart) * SLOT_WORDS + S_SUBJECT];
@@ -132,6 +136,7 @@ export class VectorScanner {
       }
       if (usable) {
         subjects[scanned] = subject; joint[scanned] = total; bestQuery[scanned] = bestAt;
+        firstSlot[scanned] = from + runStart; slotCount[scanned] = runEnd - runStart;
         scanned++;
       }
       runStart = runEnd;
@@ -142,9 +147,13 @@ export class VectorScanner {
     for (let i = 0; i < scanned; i++) {
       if (joint[i] < threshold) continue;
       subjects[kept] = subjects[i]; joint[kept] = joint[i]; bestQuery[kept] = bestQuery[i];
+      firstSlot[kept] = firstSlot[i]; slotCount[kept] = slotCount[i];
       kept++;
     }
-    return { subjects: subjects.slice(0, kept), joint: joint.slice(0, kept), bestQuery: bestQuery.slice(0, kept), scanned };
+    return {
+      subjects: subjects.slice(0, kept), joint: joint.slice(0, kept), bestQuery: bestQuery.slice(0, kept),
+      firstSlot: firstSlot.slice(0, kept), slotCount: slotCount.slice(0, kept), scanned,
+    };
   }
 
   /** A value such that at least `keep` of values[0, count) reach it (ties at its bin included). */
