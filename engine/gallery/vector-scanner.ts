@@ -19,7 +19,8 @@ interface VectorKernel {
   dotMany(query: number, base: number, count: number, dim: number, scores: number): void;
 }
 
-const BATCH = 4096;
+/** Vectors per kernel call: 256 KiB, so the copy stays in L2 for every query's pass over it. */
+const BATCH = 1024;
 /** Joint-score histogram for the keep threshold (bins). */
 const BINS = 4096;
 
@@ -108,7 +109,7 @@ export class VectorScanner {
 
   /**
    * Joint score per subject (Σ over queries of its best standardised finger similarity for that
-   * query; a finger it lacks adds 0, the impostors' mean), and about keepShare of the subjects,
+   * query, a finger it lacks adding 0, the impostors' mean; plus prefilterMaxWeight × the largest), and about keepShare of the subjects,
    * the best, by a histogram threshold (O(n), no sort).
    */
   #keepBest(words: Int32Array, from: number, n: number, similarity: Float32Array, nq: number, keepShare: number): VectorScanResult {
@@ -119,6 +120,7 @@ export class VectorScanner {
       this.#firstSlot = new Uint32Array(n);
       this.#slotCount = new Uint16Array(n);
     }
+    const maxWeight = GALLERY_PARAMS.prefilterMaxWeight;
     const subjects = this.#subjects, joint = this.#joint, bestQuery = this.#bestQuery, firstSlot = this.#firstSlot, slotCount = this.#slotCount;
     let scanned = 0;
     for (let runStart = 0; runStart < n;) {
@@ -135,7 +137,7 @@ export class VectorScanner {
         if (z > best) { best = z; bestAt = q; }
       }
       if (usable) {
-        subjects[scanned] = subject; joint[scanned] = total; bestQuery[scanned] = bestAt;
+        subjects[scanned] = subject; joint[scanned] = total + maxWeight * best; bestQuery[scanned] = bestAt;
         firstSlot[scanned] = from + runStart; slotCount[scanned] = runEnd - runStart;
         scanned++;
       }
