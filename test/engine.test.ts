@@ -392,7 +392,10 @@ describe('flat prefilter re-scoring in one pass', () => {
     await Promise.all(Array.from({ length: 100 }, (_, s) => first.insert(subject(s))));
     const onePass = await run(first);
     await first.close();
-    const twoStep = await run(open('two-step'));
+    const second = open('two-step');
+    const twoStep = await run(second);
+    // the per-call choice takes the same path as the engine-wide one
+    expect((await second.identify(probes[1], { targetFPIR: 0, maxResults: 100, rescore: 'one-pass' })).candidates).toEqual(onePass[1].candidates);
     let gated = 0;
     onePass.forEach((r, i) => {
       expect(r.mode).toBe('prefilter');

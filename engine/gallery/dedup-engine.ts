@@ -240,7 +240,7 @@ export class DedupEngine {
       let tasks: ScanTask[] | undefined;
       let kept: Map<number, number> | null = null;
       let prefilterBusyMs = 0, usedPrefilter = false;
-      if (prefiltered && this.#flat !== undefined && this.#prefilterOptions.rescore === 'one-pass') {
+      if (prefiltered && this.#flat !== undefined && (o.rescore ?? this.#prefilterOptions.rescore) === 'one-pass') {
         const pre = await this.#flatKept(scanProbe);
         if (pre !== null) {
           prefilterBusyMs = pre.busyMs;

@@ -91,6 +91,8 @@ export interface IdentifyOptions {
    * finger vectors, is always exhaustive).
    */
   readonly mode?: 'exhaustive' | 'prefilter';
+  /** The flat prefilter's re-scoring path for this call (default: PrefilterOptions.rescore); both give the same answer. */
+  readonly rescore?: 'one-pass' | 'two-step';
 }
 
 /** The calibrated score (−10·log10 FMR) of one probe template against the candidate. */
@@ -149,11 +151,12 @@ export interface VerifyResult {
 /** Iris sides as slot positions in a shard (0: unknown, compared with both). */
 export const IRIS_SIDE_CODE = { unknown: 0, right: 1, left: 2 } as const;
 
-export function identifyDefaults(o: IdentifyOptions): Required<Omit<IdentifyOptions, 'referenceIds' | 'excludeReferenceId' | 'mode'>> & IdentifyOptions {
+export function identifyDefaults(o: IdentifyOptions): Required<Omit<IdentifyOptions, 'referenceIds' | 'excludeReferenceId' | 'mode' | 'rescore'>> & IdentifyOptions {
   const targetFPIR = o.targetFPIR ?? 30;
   const maxResults = o.maxResults ?? 10;
   if (!(Number.isFinite(targetFPIR) && targetFPIR >= 0 && targetFPIR <= 100)) throw new EngineError('ERR_IDENTIFY_OPTIONS', `targetFPIR must be 0–100, got ${targetFPIR}`);
   if (o.mode !== undefined && o.mode !== 'exhaustive' && o.mode !== 'prefilter') throw new EngineError('ERR_IDENTIFY_OPTIONS', `mode must be exhaustive or prefilter, got ${String(o.mode)}`);
+  if (o.rescore !== undefined && o.rescore !== 'one-pass' && o.rescore !== 'two-step') throw new EngineError('ERR_IDENTIFY_OPTIONS', `rescore must be one-pass or two-step, got ${String(o.rescore)}`);
   if (!(Number.isInteger(maxResults) && maxResults >= 1 && maxResults <= 1000)) throw new EngineError('ERR_IDENTIFY_OPTIONS', `maxResults must be an integer 1–1000, got ${maxResults}`);
   return { ...o, targetFPIR, maxResults };
 }
