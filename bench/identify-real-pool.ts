@@ -20,6 +20,7 @@
  */
 import { FingerMatcher, fuseScores, templateVector, type FingerTemplate } from '../engine/index.ts';
 import { personHalves, type RealPerson } from '../datasets/scale-real-fingers.ts';
+import { GALLERY_PARAMS } from '../engine/gallery/params.ts';
 
 export const PENETRATION_GRID: readonly number[] = [0.0025, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05];
 const MAX_COMBINATIONS = 200_000;
@@ -65,7 +66,18 @@ function sampler(seed: number): (n: number) => number {
   };
 }
 
-export function realPool(persons: readonly RealPerson[]): RealPool {
+/**
+ * The engine's joint vector score of a subject from its per-probe-finger standardised
+ * similarities (vector-scanner.ts): their sum plus `maxWeight` × their maximum
+ * (GALLERY_PARAMS.prefilterMaxWeight).
+ */
+export function jointScore(z: readonly number[], maxWeight: number): number {
+  let sum = 0, max = -Infinity;
+  for (const v of z) { sum += v; if (v > max) max = v; }
+  return sum + maxWeight * max;
+}
+
+export function realPool(persons: readonly RealPerson[], maxWeight = GALLERY_PARAMS.prefilterMaxWeight): RealPool {
   const matcher = new FingerMatcher();
   const enrol = (r: { views: { minutiae: unknown[] }[]; resolutionX: number } | null): Enrolled | null => {
     if (r === null || r === undefined || r.views[0] === undefined) return null;
@@ -90,7 +102,7 @@ export function realPool(persons: readonly RealPerson[]): RealPool {
     for (let imp = 1; imp < impressions; imp++) {
       const probe = fingers[i].map((imps) => imps[imp] ?? null);
       if (probe.some((e) => e === null)) { skipped++; continue; }
-      let mateJoint = 0;
+      const mateZ: number[] = [];
       const nonMateZ: Float32Array[] = [];
       const mateScores: number[] = [];
       probe.forEach((pe, k) => {
@@ -99,12 +111,12 @@ export function realPool(persons: readonly RealPerson[]): RealPool {
         const mean = sims.reduce((s, v) => s + v, 0) / sims.length;
         const sd = Math.sqrt(sims.reduce((s, v) => s + (v - mean) ** 2, 0) / sims.length) || 1;
         nonMateZ.push(Float32Array.from(sims, (v) => (v - mean) / sd));
-        mateJoint += (dot(pe!.vector, fingers[i][k][0]!.vector) - mean) / sd;
+        mateZ.push((dot(pe!.vector, fingers[i][k][0]!.vector) - mean) / sd);
         mateScores.push(score(matcher, pe!.template, fingers[i][k][0]!.template));
       });
       searches.push({
         person: p.id, composite: p.composite, half: halves[i], impression: imp + 1,
-        neededPenetration: shareAtLeast(nonMateZ, mateJoint, draw),
+        neededPenetration: shareAtLeast(nonMateZ, jointScore(mateZ, maxWeight), draw, maxWeight),
         mateFused: fuseScores(mateScores),
         bestNonMateFused: Math.max(...enrolledPersons.filter(({ i: o }) => o !== i).map(({ i: o }) => fuseScores(probe.map((pe, k) => score(matcher, pe!.template, fingers[o][k][0]!.template))))),
       });
@@ -124,22 +136,22 @@ function score(matcher: FingerMatcher, a: FingerTemplate, b: FingerTemplate): nu
   return matcher.compare(a, b);
 }
 
-/** Share of combinations (one value per list) whose sum ≥ target: exact when few, else sampled. */
-function shareAtLeast(lists: readonly Float32Array[], target: number, draw: (n: number) => number): number {
+/** Share of combinations (one value per list) whose joint score ≥ target: exact when few, else sampled. */
+function shareAtLeast(lists: readonly Float32Array[], target: number, draw: (n: number) => number, maxWeight: number): number {
   const total = lists.reduce((n, l) => n * l.length, 1);
   let hits = 0;
   if (total <= MAX_COMBINATIONS) {
-    const walk = (k: number, sum: number): void => {
-      if (k === lists.length) { if (sum >= target) hits++; return; }
-      for (const v of lists[k]) walk(k + 1, sum + v);
+    const walk = (k: number, sum: number, max: number): void => {
+      if (k === lists.length) { if (sum + maxWeight * max >= target) hits++; return; }
+      for (const v of lists[k]) walk(k + 1, sum + v, Math.max(max, v));
     };
-    walk(0, 0);
+    walk(0, 0, -Infinity);
     return hits / total;
   }
   for (let n = 0; n < MAX_COMBINATIONS; n++) {
-    let sum = 0;
-    for (const l of lists) sum += l[draw(l.length)];
-    if (sum >= target) hits++;
+    let sum = 0, max = -Infinity;
+    for (const l of lists) { const v = l[draw(l.length)]; sum += v; if (v > max) max = v; }
+    if (sum + maxWeight * max >= target) hits++;
   }
   return hits / MAX_COMBINATIONS;
 }

@@ -102,6 +102,8 @@ export interface IdentifyFigures {
   singleKernelComparisonsPerSecond: number;
   plantedSource: string;
   storeBuiltSeconds: number | null;
+  /** Mean ms per identify by stage (the engine's IdentifyStages over the timed searches). */
+  stagesMeanMs: Record<string, number> | null;
 }
 
 export async function runIdentifyBench(o: IdentifyBenchOptions, log: (line: string) => void): Promise<IdentifyFigures> {
@@ -132,6 +134,7 @@ export async function runIdentifyBench(o: IdentifyBenchOptions, log: (line: stri
     const mated = planted.mated.slice(0, o.probes);
     const latencies: number[] = [];
     const mateScores: number[] = [], nonMateScores: number[] = [];
+    const stageSums = new Map<string, number>();
     let comparisons = 0, misses = 0, falsePositives = 0, threshold = 0, fallbacks = 0;
     const started = performance.now();
     for (const search of mated) {
@@ -139,6 +142,7 @@ export async function runIdentifyBench(o: IdentifyBenchOptions, log: (line: stri
       // targetFPIR 0: every candidate over 10·log10 N comes back, so the FNIR/FPIR curve can be read off
       const result = await engine.identify(search.probe, { targetFPIR: 0, maxResults: 10, mode: o.mode });
       latencies.push(performance.now() - t0);
+      for (const [stage, ms] of Object.entries(result.stages ?? {})) stageSums.set(stage, (stageSums.get(stage) ?? 0) + ms);
       comparisons += result.comparisons;
       threshold = result.threshold + o.targetFPIR; // the decision threshold at the target
       if (o.mode === 'prefilter' && result.mode === 'exhaustive') fallbacks++;
@@ -211,6 +215,7 @@ export async function runIdentifyBench(o: IdentifyBenchOptions, log: (line: stri
       singleKernelComparisonsPerSecond: singleKernel,
       plantedSource: planted.source,
       storeBuiltSeconds: store.built ? store.buildSeconds : null,
+      stagesMeanMs: stageSums.size === 0 ? null : Object.fromEntries([...stageSums].map(([stage, sum]) => [stage, sum / mated.length])),
     };
   } finally {
     await engine.close();
@@ -267,6 +272,7 @@ export function formatIdentify(f: IdentifyFigures): string {
     `real-vs-real pool: hit rate ${n(100 * f.realPoolHitRate, 2)} % [${n(100 * f.realPoolHitRateCi95[0], 2)}, ${n(100 * f.realPoolHitRateCi95[1], 2)}] (Wilson 95 %) of ${f.realPoolSearches} searches from ${f.realPoolPeople} people (${f.realPoolCompositePeople} composite) at penetration ${f.penetration ?? 'n/a'} (${f.penetrationChosenOn}); FNIR at FPIR 1 % / 0.1 %: ${n(100 * f.realPoolFnirAtFpir1, 2)} / ${n(100 * f.realPoolFnirAtFpir01, 2)} % (${f.realPoolNonMatedSearches} non-mated searches, gallery of the other real persons)`,
     f.plantedHitRate === null ? '' : `planted in the generated gallery: prefilter hit rate ${n(100 * f.plantedHitRate, 2)} % [${n(100 * f.plantedHitRateCi95![0], 2)}, ${n(100 * f.plantedHitRateCi95![1], 2)}] of ${f.plantedSearches} report-half searches`,
     `planted, FNIR at FPIR 1 % / 0.1 %: ${n(100 * f.fnirAtFpir1, 2)} / ${n(100 * f.fnirAtFpir01, 2)} % (thresholds ${n(f.thresholdAtFpir1, 1)} / ${n(f.thresholdAtFpir01, 1)}; ${f.nonMatedSearchesForFpir} non-mated searches = each probe's best non-mate, so FPIR 0.1 % resolves only from 1,000); RAM per finger in the shards ${n(f.ramBytesPerFinger)} B`,
+    f.stagesMeanMs === null ? '' : `mean ms per identify by stage (wall; busy = the workers' compute summed over ${f.threads} workers): ${Object.entries(f.stagesMeanMs).map(([k, v]) => `${k} ${n(v, 1)}`).join(', ')}`,
   ].filter((l) => l !== '').join('\n');
 }
 

@@ -38,7 +38,7 @@ function probe(s: number): Probe {
 
 const dirs: string[] = [];
 const engines: DedupEngine[] = [];
-function openEngine(dir = mkdtempSync(path.join(tmpdir(), 'biodedup-engine-')), shardCapacity?: number, prefilter?: { minKeep: number; index?: 'flat' | 'hnsw' }): { engine: DedupEngine; dir: string } {
+function openEngine(dir = mkdtempSync(path.join(tmpdir(), 'biodedup-engine-')), shardCapacity?: number, prefilter?: { minKeep: number; index?: 'flat' | 'hnsw'; rescore?: 'one-pass' | 'two-step' }): { engine: DedupEngine; dir: string } {
   if (!dirs.includes(dir)) dirs.push(dir);
   const engine = DedupEngine.open({ dataDir: dir, key: KEY, threads: 2, shardCapacity, prefilter });
   engines.push(engine);
@@ -373,6 +373,41 @@ describe.each(['flat', 'hnsw'] as const)('DedupEngine with the %s prefilter', (i
     const third = openEngine(dir, 64, keep).engine;
     expect(third.prefilterRebuilt).toBe(false);
     expect((await third.prefilterCandidates(probe(SUBJECTS - 1)))!.has(`person-${SUBJECTS - 1}`)).toBe(true);
+  }, 60_000);
+});
+
+describe('flat prefilter re-scoring in one pass', () => {
+  it('gives the same candidates, scores and comparisons as the two-step re-scoring it replaced', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'biodedup-onepass-'));
+    const open = (rescore: 'one-pass' | 'two-step'): DedupEngine => openEngine(dir, 64, { minKeep: 40, rescore }).engine;
+    const probes: Probe[] = [
+      ...[0, 17, 50, 99, 100].map(probe),
+      { fingers: [{ position: 7, template: probeTemplates[33][1] }] }, // one finger: nothing to gate
+      { fingers: [{ position: 0, template: probeTemplates[42][0] }, { position: 7, template: probeTemplates[42][1] }] }, // unknown position: best of m
+      { fingers: [{ position: 2, template: probeTemplates[8][1] }, { position: 7, template: probeTemplates[9][0] }] }, // no mate: impostors only
+    ];
+    // targetFPIR 0: every subject over 10·log10 N comes back, so the lists hold impostors as well as mates
+    const run = async (engine: DedupEngine) => Promise.all(probes.map((p) => engine.identify(p, { targetFPIR: 0, maxResults: 100 })));
+    const first = open('one-pass');
+    await Promise.all(Array.from({ length: 100 }, (_, s) => first.insert(subject(s))));
+    const onePass = await run(first);
+    await first.close();
+    const second = open('two-step');
+    const twoStep = await run(second);
+    // the per-call choice takes the same path as the engine-wide one
+    expect((await second.identify(probes[1], { targetFPIR: 0, maxResults: 100, rescore: 'one-pass' })).candidates).toEqual(onePass[1].candidates);
+    let gated = 0;
+    onePass.forEach((r, i) => {
+      expect(r.mode).toBe('prefilter');
+      expect(r.candidates).toEqual(twoStep[i].candidates);
+      expect(r.comparisons).toBe(twoStep[i].comparisons);
+      if (r.comparisons < 2 * 40) gated++;
+    });
+    expect(onePass[1].candidates[0]?.referenceId).toBe('person-17');
+    expect(onePass[1].candidates[0]?.scores).toHaveLength(2); // past the gate: both fingers scored
+    expect(onePass[6].candidates[0]?.referenceId).toBe('person-42');
+    expect(gated).toBeGreaterThan(0); // the gate stopped some subjects after one finger
+    expect(onePass.some((r) => r.comparisons > 40)).toBe(true); // and let some through to their second
   }, 60_000);
 });
 

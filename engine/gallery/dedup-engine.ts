@@ -26,7 +26,7 @@ import { identifyWithFace, verifyWithFace, type FaceEngineHooks } from './face-i
 import { ShardScanner } from './shard-scanner.ts';
 import { IrisCoarseIndex, irisOnly } from './iris-coarse-index.ts';
 import { PrefilterGallery, type PrefilterFinger } from './prefilter-gallery.ts';
-import { FlatPrefilter, checkVectorDimension } from './flat-prefilter.ts';
+import { FlatPrefilter, checkVectorDimension, type FlatProbeFinger, type KeptRange } from './flat-prefilter.ts';
 import { quantiseVector, validatedFingerTemplate, vectorOfTemplateBytes } from './vector-quantise.ts';
 import { PREFILTER } from '../prefilter/index.ts';
 import { VECTOR_DIM } from './shard-layout.ts';
@@ -99,10 +99,14 @@ export class DedupEngine {
       penetration: options.prefilter?.penetration ?? GALLERY_PARAMS.prefilterPenetration,
       minKeep: options.prefilter?.minKeep ?? GALLERY_PARAMS.prefilterMinKeep,
       index: options.prefilter?.index ?? 'flat',
+      rescore: options.prefilter?.rescore ?? 'one-pass',
     };
     checkVectorDimension(PREFILTER.dimension, VECTOR_DIM);
     if (!(this.#prefilterOptions.penetration > 0 && this.#prefilterOptions.penetration <= 1) || !(Number.isInteger(this.#prefilterOptions.minKeep) && this.#prefilterOptions.minKeep >= 1)) {
       throw new EngineError('ERR_GALLERY_CONFIG', 'prefilter penetration must be in (0, 1] and minKeep a positive integer');
+    }
+    if (this.#prefilterOptions.rescore !== 'one-pass' && this.#prefilterOptions.rescore !== 'two-step') {
+      throw new EngineError('ERR_GALLERY_CONFIG', 'prefilter rescore must be one-pass or two-step');
     }
     this.#prefilterDir = join(options.dataDir, 'prefilter');
     const prefilterStarted = performance.now();
@@ -226,35 +230,59 @@ export class DedupEngine {
     if (o.mode === 'prefilter' && this.#prefilter === undefined && this.#flat === undefined) throw new EngineError('ERR_IDENTIFY_OPTIONS', 'this engine keeps no prefilter (EngineOptions.prefilter)');
     const scanProbe = this.#scanProbe(probe);
     return this.#track(async () => {
+      const t0 = performance.now();
       let ordinals: Iterable<number> | undefined;
       let gallerySize = this.#gallery.size;
-      let kept: Map<number, number> | null = null;
       let coarse: { ordinals: number[] } | null = null;
       if (o.referenceIds !== undefined) {
         ordinals = this.#listedOrdinals(o.referenceIds);
         gallerySize = (ordinals as number[]).length;
       } else if (o.mode !== 'exhaustive' && irisOnly(scanProbe) && (coarse = await (this.#irisCoarse ??= new IrisCoarseIndex()).candidates(this.#gallery, this.#pool, this.threads, scanProbe, o.mode === 'prefilter')) !== null) {
         ordinals = coarse.ordinals; // iris-only probe: the coarse pass's subjects, scored by the full rotation search
-      } else if ((this.#prefilter !== undefined || this.#flat !== undefined) && o.mode !== 'exhaustive') {
-        kept = await this.#prefilterOrdinals(scanProbe);
       }
       // the threshold counts the whole gallery even when the prefilter scores a part of it
       const threshold = override?.threshold ?? decisionThreshold(o.targetFPIR, gallerySize);
       // one extra slot: the excluded subject may take one of the k places
       const k = override?.k ?? o.maxResults + (o.excludeReferenceId === undefined ? 0 : 1);
-      let comparisons = 0;
+      const prefiltered = o.referenceIds === undefined && coarse === null && (this.#prefilter !== undefined || this.#flat !== undefined) && o.mode !== 'exhaustive';
+      let tasks: ScanTask[] | undefined;
+      let kept: Map<number, number> | null = null;
+      let prefilterBusyMs = 0, usedPrefilter = false;
+      if (prefiltered && this.#flat !== undefined && (o.rescore ?? this.#prefilterOptions.rescore) === 'one-pass') {
+        const pre = await this.#flatKept(scanProbe);
+        if (pre !== null) {
+          prefilterBusyMs = pre.busyMs;
+          usedPrefilter = true;
+          tasks = this.#rescoreTasks(pre.ranges, pre.columns, scanProbe, threshold, k);
+        }
+      } else if (prefiltered) {
+        const pre = await this.#prefilterOrdinals(scanProbe);
+        if (pre !== null) ({ kept, busyMs: prefilterBusyMs } = pre);
+        usedPrefilter = kept !== null;
+      }
+      const t1 = performance.now();
+      let comparisons = 0, gateBusyMs = 0, gateKernelMs = 0, gateTasks = 0;
       let known: Map<number, Float32Array> | undefined;
-      if (kept !== null) ({ ordinals, known, comparisons } = await this.#gateCandidates(kept, scanProbe));
-      const tasks = ordinals === undefined
+      if (kept !== null) ({ ordinals, known, comparisons, busyMs: gateBusyMs, kernelMs: gateKernelMs, tasks: gateTasks } = await this.#gateCandidates(kept, scanProbe));
+      const t2 = performance.now();
+      tasks ??= ordinals === undefined
         ? this.#gallery.scanRanges(this.threads * 4).map((r) => scanTask(r, scanProbe, threshold, k))
         : this.#candidateTasks(ordinals, scanProbe, threshold, k, undefined, known);
       const results = await Promise.all(tasks.map((t) => this.#pool.run(t)));
+      const t3 = performance.now();
+      const candidates = this.#mergeCandidates(results, scanProbe, override?.k ?? o.maxResults, o.excludeReferenceId);
+      const t4 = performance.now();
       return {
-        candidates: this.#mergeCandidates(results, scanProbe, override?.k ?? o.maxResults, o.excludeReferenceId),
+        candidates,
         threshold,
         gallerySize,
         comparisons: comparisons + results.reduce((s, r) => s + r.comparisons, 0),
-        mode: kept === null && coarse === null ? 'exhaustive' : 'prefilter',
+        mode: usedPrefilter || coarse !== null ? 'prefilter' : 'exhaustive',
+        stages: {
+          prefilterMs: t1 - t0, gateMs: t2 - t1, scoreMs: t3 - t2, mergeMs: t4 - t3, totalMs: t4 - t0,
+          prefilterBusyMs, gateBusyMs, scoreBusyMs: results.reduce((s, r) => s + (r.busyMs ?? 0), 0),
+          kernelMs: gateKernelMs + results.reduce((s, r) => s + r.kernelMs, 0), comparisons: comparisons + results.reduce((s, r) => s + r.comparisons, 0), tasks: gateTasks + tasks.length,
+        },
       };
     });
   }
@@ -265,7 +293,7 @@ export class DedupEngine {
    * through when that reaches the gate. Returns the subjects for the full scoring, with the gate's
    * scores (the full scoring does not compare those fingers again).
    */
-  async #gateCandidates(kept: Map<number, number>, probe: ScanProbe): Promise<{ ordinals: number[]; known: Map<number, Float32Array>; comparisons: number }> {
+  async #gateCandidates(kept: Map<number, number>, probe: ScanProbe): Promise<{ ordinals: number[]; known: Map<number, Float32Array>; comparisons: number; busyMs: number; kernelMs: number; tasks: number }> {
     let fingerColumns = 0;
     probe.modalities.forEach((m, c) => { if (m === MODALITY_FINGER) fingerColumns |= 1 << c; });
     const through: number[] = [];
@@ -275,7 +303,7 @@ export class DedupEngine {
       if ((mask & fingerColumns) === fingerColumns) through.push(ordinal);
       else gated.set(ordinal, mask);
     }
-    if (gated.size === 0) return { ordinals: through, known, comparisons: 0 };
+    if (gated.size === 0) return { ordinals: through, known, comparisons: 0, busyMs: 0, kernelMs: 0, tasks: 0 };
     const tasks = this.#candidateTasks(gated.keys(), probe, GALLERY_PARAMS.prefilterGateScore, gated.size, gated);
     const results = await Promise.all(tasks.map((t) => this.#pool.run(t)));
     const columns = probe.templates.length;
@@ -285,7 +313,7 @@ export class DedupEngine {
         known.set(ordinal, r.perFinger.slice(i * columns, (i + 1) * columns));
       });
     }
-    return { ordinals: through, known, comparisons: results.reduce((s, r) => s + r.comparisons, 0) };
+    return { ordinals: through, known, comparisons: results.reduce((s, r) => s + r.comparisons, 0), busyMs: results.reduce((s, r) => s + (r.busyMs ?? 0), 0), kernelMs: results.reduce((s, r) => s + r.kernelMs, 0), tasks: tasks.length };
   }
 
   /**
@@ -294,7 +322,7 @@ export class DedupEngine {
    */
   async prefilterCandidates(probe: Probe): Promise<Set<string> | null> {
     this.#assertOpen();
-    const kept = await this.#prefilterOrdinals(this.#scanProbe(probe));
+    const kept = (await this.#prefilterOrdinals(this.#scanProbe(probe)))?.kept ?? null;
     if (kept === null) return null;
     const ids = new Set<string>();
     for (const ordinal of kept.keys()) {
@@ -376,7 +404,7 @@ export class DedupEngine {
    * with every finger column goes straight to the full scoring); null: no finger, or one
    * without a usable vector.
    */
-  async #prefilterOrdinals(probe: ScanProbe): Promise<Map<number, number> | null> {
+  async #prefilterOrdinals(probe: ScanProbe): Promise<{ kept: Map<number, number>; busyMs: number } | null> {
     const fingers: PrefilterFinger[] = [];
     const columns: number[] = [];
     probe.modalities.forEach((m, c) => {
@@ -392,17 +420,62 @@ export class DedupEngine {
       if (byFinger === null) return null;
       // finger index → probe column
       const kept = new Map<number, number>();
-      for (const [ordinal, mask] of byFinger) {
+      for (const [ordinal, mask] of byFinger.kept) {
         let columnMask = 0;
         columns.forEach((c, i) => { if (mask & (1 << i)) columnMask |= 1 << c; });
         kept.set(ordinal, columnMask);
       }
-      return kept;
+      return { kept, busyMs: byFinger.busyMs };
     }
     const set = this.#prefilter?.candidates(fingers, k) ?? null;
     if (set === null) return null;
     const all = columns.reduce((m, c) => m | (1 << c), 0);
-    return new Map([...set].map((ordinal) => [ordinal, all]));
+    return { kept: new Map([...set].map((ordinal) => [ordinal, all])), busyMs: 0 };
+  }
+
+  /**
+   * The flat prefilter's kept subjects, per scanned range in slot order, and the probe column of
+   * each probe finger; null: no finger, or one without a usable vector.
+   */
+  async #flatKept(probe: ScanProbe): Promise<{ ranges: KeptRange[]; columns: number[]; busyMs: number } | null> {
+    const fingers: FlatProbeFinger[] = [];
+    const columns: number[] = [];
+    probe.modalities.forEach((m, c) => {
+      if (m !== MODALITY_FINGER) return;
+      fingers.push({ position: probe.positions[c], template: probe.templates[c] });
+      columns.push(c);
+    });
+    if (fingers.length === 0) return null;
+    const { penetration, minKeep } = this.#prefilterOptions;
+    const scan = await this.#flat!.keptByRange(fingers, Math.max(minKeep, Math.ceil(penetration * this.#gallery.size)));
+    return scan === null ? null : { ...scan, columns };
+  }
+
+  /**
+   * One-pass re-scoring tasks (ScanTask.gate): each range's kept subjects as the vector scan
+   * left them, in slot order, cut to spread over the pool; first the finger whose vector ranked
+   * the subject highest, the others past the gate, in the same task.
+   */
+  #rescoreTasks(ranges: readonly KeptRange[], columns: readonly number[], probe: ScanProbe, threshold: number, k: number): ScanTask[] {
+    const gateColumns = columns.reduce((m, c) => m | (1 << c), 0);
+    const gate = { gateScore: GALLERY_PARAMS.prefilterGateScore, gateColumns };
+    const total = ranges.reduce((s, r) => s + r.subjects.length, 0);
+    const piece = Math.max(64, Math.ceil(total / (this.threads * 2)));
+    const tasks: ScanTask[] = [];
+    for (const r of ranges) {
+      for (let i = 0; i < r.subjects.length; i += piece) {
+        const n = Math.min(piece, r.subjects.length - i);
+        const slots = new Uint32Array(2 * n);
+        const columnMasks = new Uint16Array(n);
+        for (let j = 0; j < n; j++) {
+          slots[2 * j] = r.firstSlot[i + j];
+          slots[2 * j + 1] = r.slotCount[i + j];
+          columnMasks[j] = 1 << columns[r.bestQuery[i + j]];
+        }
+        tasks.push({ memory: r.memory, slotCount: r.publishedSlots, probe, ranges: slots, columnMasks, gate, threshold, k });
+      }
+    }
+    return tasks;
   }
 
   /** Scan tasks over a list of subjects: grouped by shard, in slot order, cut to spread over the pool. */

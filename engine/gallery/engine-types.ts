@@ -50,6 +50,15 @@ export interface PrefilterOptions {
    * build and approximate: see engine/README.md for the measurements behind the default).
    */
   readonly index?: 'flat' | 'hnsw';
+  /**
+   * How the flat prefilter's candidates are re-scored. one-pass (default): each vector scan
+   * task's kept subjects, in slot order, go to one pool task that compares the first finger and,
+   * past the gate, the others. two-step: the former path (a gate round over the pool, then a
+   * full-scoring round with the gate's scores carried over), kept as the reference the tests
+   * and the bench hold one-pass to: both give the same candidates and scores. hnsw always
+   * re-scores in two steps.
+   */
+  readonly rescore?: 'one-pass' | 'two-step';
 }
 
 /** One probe finger: an MCC template (FingerMatcher.createTemplate bytes) and its ISO position, 0 = unknown. */
@@ -89,6 +98,8 @@ export interface IdentifyOptions {
    * finger vectors, is always exhaustive).
    */
   readonly mode?: 'exhaustive' | 'prefilter';
+  /** The flat prefilter's re-scoring path for this call (default: PrefilterOptions.rescore); both give the same answer. */
+  readonly rescore?: 'one-pass' | 'two-step';
 }
 
 /** The calibrated score (−10·log10 FMR) of one probe template against the candidate. */
@@ -111,6 +122,30 @@ export interface IdentifyResult {
   readonly gallerySize: number;
   readonly comparisons: number;
   readonly mode: 'exhaustive' | 'prefilter';
+  /** Where the time went (wall ms of each stage, and the pool workers' busy ms in each). */
+  readonly stages?: IdentifyStages;
+}
+
+/**
+ * An identify's time by stage, ms. Wall: `prefilterMs` (vector scan and its merge), `gateMs`
+ * (first re-scoring step), `scoreMs` (full scoring), `mergeMs` (candidate list in the main
+ * thread), `totalMs`. Busy: the workers' own compute time in the pool tasks of each stage
+ * (summed over workers; wall × threads − busy is waiting, dispatch and structured clone).
+ */
+export interface IdentifyStages {
+  readonly prefilterMs: number;
+  readonly gateMs: number;
+  readonly scoreMs: number;
+  readonly mergeMs: number;
+  readonly totalMs: number;
+  readonly prefilterBusyMs: number;
+  readonly gateBusyMs: number;
+  readonly scoreBusyMs: number;
+  /** Of the busy time, ms inside the comparison kernels; and the comparisons they ran. */
+  readonly kernelMs: number;
+  readonly comparisons: number;
+  /** Pool tasks of the gate and full-scoring stages. */
+  readonly tasks: number;
 }
 
 export interface VerifyResult {
@@ -123,11 +158,12 @@ export interface VerifyResult {
 /** Iris sides as slot positions in a shard (0: unknown, compared with both). */
 export const IRIS_SIDE_CODE = { unknown: 0, right: 1, left: 2 } as const;
 
-export function identifyDefaults(o: IdentifyOptions): Required<Omit<IdentifyOptions, 'referenceIds' | 'excludeReferenceId' | 'mode'>> & IdentifyOptions {
+export function identifyDefaults(o: IdentifyOptions): Required<Omit<IdentifyOptions, 'referenceIds' | 'excludeReferenceId' | 'mode' | 'rescore'>> & IdentifyOptions {
   const targetFPIR = o.targetFPIR ?? 30;
   const maxResults = o.maxResults ?? 10;
   if (!(Number.isFinite(targetFPIR) && targetFPIR >= 0 && targetFPIR <= 100)) throw new EngineError('ERR_IDENTIFY_OPTIONS', `targetFPIR must be 0–100, got ${targetFPIR}`);
   if (o.mode !== undefined && o.mode !== 'exhaustive' && o.mode !== 'prefilter') throw new EngineError('ERR_IDENTIFY_OPTIONS', `mode must be exhaustive or prefilter, got ${String(o.mode)}`);
+  if (o.rescore !== undefined && o.rescore !== 'one-pass' && o.rescore !== 'two-step') throw new EngineError('ERR_IDENTIFY_OPTIONS', `rescore must be one-pass or two-step, got ${String(o.rescore)}`);
   if (!(Number.isInteger(maxResults) && maxResults >= 1 && maxResults <= 1000)) throw new EngineError('ERR_IDENTIFY_OPTIONS', `maxResults must be an integer 1–1000, got ${maxResults}`);
   return { ...o, targetFPIR, maxResults };
 }

@@ -63,7 +63,22 @@ export class FlatPrefilter {
    * ranked the subject highest: the finger to compare first. Null when a probe finger has no
    * usable vector.
    */
-  async candidates(fingers: readonly FlatProbeFinger[], keep: number): Promise<Map<number, number> | null> {
+  async candidates(fingers: readonly FlatProbeFinger[], keep: number): Promise<{ kept: Map<number, number>; busyMs: number } | null> {
+    const scan = await this.keptByRange(fingers, keep);
+    if (scan === null) return null;
+    const kept = new Map<number, number>();
+    for (const { subjects, bestQuery } of scan.ranges) {
+      for (let i = 0; i < subjects.length; i++) kept.set(subjects[i], 1 << bestQuery[i]);
+    }
+    return { kept, busyMs: scan.busyMs };
+  }
+
+  /**
+   * The same choice as `candidates`, left as the scan found it: per scanned range, the kept
+   * subjects in slot order with their slots, so the re-scoring can go straight to the shard
+   * memory in order, without a directory lookup per subject.
+   */
+  async keptByRange(fingers: readonly FlatProbeFinger[], keep: number): Promise<{ ranges: KeptRange[]; busyMs: number } | null> {
     const queries: VectorQuery[] = [];
     for (const f of fingers) {
       const query = quantiseQuery(vectorOfTemplateBytes(f.template));
@@ -73,11 +88,12 @@ export class FlatPrefilter {
     if (queries.length === 0) return null;
     await this.ready;
     const keepShare = Math.min(1, keep / Math.max(1, this.#gallery.size));
-    const results = await Promise.all(this.#gallery.scanRanges(this.#threads * 2).map((r) => this.#pool.scanVectors({
+    const scanRanges = this.#gallery.scanRanges(this.#threads * 2);
+    const results = await Promise.all(scanRanges.map((r) => this.#pool.scanVectors({
       kind: 'vectors', memory: r.arena.memory, slotCount: r.slotCount, slotFrom: r.slotFrom, slotTo: r.slotTo, queries, keepShare,
     })));
-    let n = 0;
-    for (const r of results) n += r.joint.length;
+    let n = 0, busyMs = 0;
+    for (const r of results) { n += r.joint.length; busyMs += r.busyMs ?? 0; }
     // the keep-th best joint score over all tasks (a native numeric sort of one float array)
     const all = new Float32Array(n);
     let at = 0;
@@ -87,12 +103,34 @@ export class FlatPrefilter {
     }
     all.sort();
     const threshold = n > keep ? all[n - keep] : Number.NEGATIVE_INFINITY;
-    const kept = new Map<number, number>();
-    for (const { subjects, joint, bestQuery } of results) {
-      for (let i = 0; i < subjects.length; i++) if (joint[i] >= threshold) kept.set(subjects[i], 1 << bestQuery[i]);
-    }
-    return kept;
+    const ranges = results.map((r, t): KeptRange => {
+      let count = 0;
+      for (let i = 0; i < r.joint.length; i++) if (r.joint[i] >= threshold) count++;
+      const out: KeptRange = {
+        memory: scanRanges[t].arena.memory, publishedSlots: scanRanges[t].slotCount,
+        subjects: new Uint32Array(count), firstSlot: new Uint32Array(count), slotCount: new Uint16Array(count), bestQuery: new Uint8Array(count),
+      };
+      for (let i = 0, j = 0; i < r.joint.length; i++) {
+        if (r.joint[i] < threshold) continue;
+        out.subjects[j] = r.subjects[i]; out.firstSlot[j] = r.firstSlot[i]; out.slotCount[j] = r.slotCount[i]; out.bestQuery[j] = r.bestQuery[i];
+        j++;
+      }
+      return out;
+    });
+    return { ranges, busyMs };
   }
+}
+
+/** The subjects one vector scan task kept, in slot order, with where they sit in its shard. */
+export interface KeptRange {
+  readonly memory: WebAssembly.Memory;
+  /** The shard's published slot count when the range was scanned. */
+  readonly publishedSlots: number;
+  readonly subjects: Uint32Array;
+  readonly firstSlot: Uint32Array;
+  readonly slotCount: Uint16Array;
+  /** Per subject, the index (in the probe's fingers) of the finger its vector ranked highest. */
+  readonly bestQuery: Uint8Array;
 }
 
 export function checkVectorDimension(dimension: number, expected: number): void {

@@ -30,4 +30,9 @@ export const GALLERY_PARAMS = Object.freeze({
    * comparison instead of two.
    */
   prefilterGateScore: 10,
+  /**
+   * Prefilter joint score = Σ over probe fingers of the standardised vector similarity + this
+   * weight (factor) × the largest of them. 0: the plain sum.
+   */
+  prefilterMaxWeight: 0,
 });

@@ -36,6 +36,13 @@ export interface ScanTask {
    * earlier step compared it), used as is instead of comparing again; NaN = unknown.
    */
   readonly knownScores?: Float32Array;
+  /**
+   * With ranges and columnMasks: the re-scoring gate (GALLERY_PARAMS.prefilterGateScore) in the
+   * same pass. A subject whose mask holds every column in `gateColumns` is scored on all columns;
+   * the others are scored on their mask's columns first and, only if the fused score of those
+   * reaches `gateScore`, on every other column too (the first scores kept, not recomputed).
+   */
+  readonly gate?: { readonly gateScore: number; readonly gateColumns: number };
   /** Fused score a subject needs to be returned. */
   readonly threshold: number;
   /** At most this many subjects, best first. */
@@ -50,6 +57,10 @@ export interface ScanResult {
   readonly perFinger: Float32Array;
   /** Full-matcher comparisons this task ran. */
   readonly comparisons: number;
+  /** The worker's compute time for this task, ms (set by the pool worker; profiling). */
+  readonly busyMs?: number;
+  /** Of it, ms inside the comparison kernels (profiling). */
+  readonly kernelMs: number;
 }
 
 /** One probe finger for the vector prefilter: its position (0 = any) and int16 query. */
@@ -81,8 +92,13 @@ export interface VectorScanResult {
   readonly joint: Float32Array;
   /** Per kept subject, the index of the query whose finger scored the highest standardised similarity. */
   readonly bestQuery: Uint8Array;
+  /** Per kept subject: its first slot and slot count in the shard (in slot order, like `subjects`). */
+  readonly firstSlot: Uint32Array;
+  readonly slotCount: Uint16Array;
   /** Subjects with at least one finger vector the queries could use. */
   readonly scanned: number;
+  /** The worker's compute time for this task, ms (set by the pool worker; profiling). */
+  readonly busyMs?: number;
 }
 
 /** Computes the missing prefilter vectors of finger slots [slotFrom, slotTo) in place (after a rebuild). */

@@ -21,6 +21,10 @@ export class ShardScanner {
   readonly #compared = new Uint8Array(CHUNK_SUBJECTS * MAX_PROBE_COLUMNS);
   readonly #batchSubject = new Uint16Array(MAX_BATCH);
   readonly #batchScores = new Float32Array(MAX_BATCH);
+  /** Per chunk subject: stopped at the re-scoring gate (task.gate). */
+  readonly #stopped = new Uint8Array(CHUNK_SUBJECTS);
+  readonly #secondMask: number[] = [];
+  #kernelMs = 0;
 
   scan(task: ScanTask): ScanResult {
     const { probe } = task;
@@ -34,14 +38,18 @@ export class ShardScanner {
     const bytes = new Uint8Array(task.memory.buffer);
     const top = new TopSubjects(task.k, columns);
     let comparisons = 0;
+    this.#kernelMs = 0;
     if (task.knownScores !== undefined && (task.ranges === undefined || task.knownScores.length !== (task.ranges.length >> 1) * columns)) {
       throw new EngineError('ERR_SCAN_TASK', 'known scores come with ranges, one row of probe columns per subject');
     }
     const chunkFirst: number[] = [], chunkCount: number[] = [], chunkMask: number[] = [], chunkRange: number[] = [];
     const flushChunk = (): void => {
-      comparisons += this.#scoreChunk(words, bytes, task, comparators, chunkFirst, chunkCount, chunkMask);
+      comparisons += this.#scoreChunk(words, bytes, task, comparators, chunkFirst, chunkCount, chunkMask, true);
       if (task.knownScores !== undefined) this.#placeKnown(task.knownScores, chunkRange, columns);
+      this.#stopped.fill(0, 0, chunkFirst.length);
+      if (task.gate !== undefined) comparisons += this.#pastTheGate(words, bytes, task, comparators, chunkFirst, chunkCount, chunkMask, columns);
       for (let c = 0; c < chunkFirst.length; c++) {
+        if (this.#stopped[c] !== 0) continue;
         const row = this.#best.subarray(c * MAX_PROBE_COLUMNS, c * MAX_PROBE_COLUMNS + columns);
         const fused = fuseScores(row);
         if (fused >= task.threshold) top.offer(words[HEADER_WORDS + chunkFirst[c] * SLOT_WORDS + S_SUBJECT], fused, row);
@@ -62,6 +70,8 @@ export class ShardScanner {
       for (let r = 0; r + 1 < task.ranges.length; r += 2) {
         if (task.ranges[r] + task.ranges[r + 1] > task.slotCount) throw new EngineError('ERR_SCAN_TASK', 'a subject range lies past the published slots');
         let mask = task.columnMasks?.[r >> 1] ?? ALL_COLUMNS;
+        // gated subjects marked for every gate column are scored on everything at once
+        if (task.gate !== undefined && (mask & task.gate.gateColumns) === task.gate.gateColumns) mask = ALL_COLUMNS;
         if (task.knownScores !== undefined) {
           for (let col = 0; col < columns; col++) if (!Number.isNaN(task.knownScores[(r >> 1) * columns + col])) mask &= ~(1 << col);
         }
@@ -81,21 +91,50 @@ export class ShardScanner {
       }
     }
     if (chunkFirst.length > 0) flushChunk();
-    return { ...top.result(), comparisons };
+    return { ...top.result(), comparisons, kernelMs: this.#kernelMs };
   }
 
-  /** Compares every probe column with the matching live templates of a chunk of subjects. */
-  #scoreChunk(words: Int32Array, bytes: Uint8Array, task: ScanTask, comparators: readonly Comparator[], first: number[], count: number[], masks: number[]): number {
+  /**
+   * The gate's second step on a chunk scored on its first columns: a subject whose fused score so
+   * far misses the gate stops (marked in #stopped); the others are compared on every column not
+   * yet compared. Subjects scored on all columns already (mask ALL_COLUMNS) pass untouched.
+   */
+  #pastTheGate(words: Int32Array, bytes: Uint8Array, task: ScanTask, comparators: readonly Comparator[], first: number[], count: number[], masks: number[], columns: number): number {
+    const second = this.#secondMask;
+    second.length = first.length;
+    let any = false;
+    for (let c = 0; c < first.length; c++) {
+      second[c] = 0;
+      if (masks[c] === ALL_COLUMNS) continue;
+      if (fuseScores(this.#best.subarray(c * MAX_PROBE_COLUMNS, c * MAX_PROBE_COLUMNS + columns)) >= task.gate!.gateScore) {
+        second[c] = ALL_COLUMNS & ~masks[c];
+        any = true;
+      } else {
+        this.#stopped[c] = 1;
+      }
+    }
+    return any ? this.#scoreChunk(words, bytes, task, comparators, first, count, second, false) : 0;
+  }
+
+  /**
+   * Compares the probe columns in each subject's mask with the matching live templates of a chunk
+   * of subjects; `reset` false adds to the chunk's scores so far (the gate's second step).
+   */
+  #scoreChunk(words: Int32Array, bytes: Uint8Array, task: ScanTask, comparators: readonly Comparator[], first: number[], count: number[], masks: number[], reset: boolean): number {
     const { modalities, positions } = task.probe;
-    this.#best.fill(Number.NaN, 0, first.length * MAX_PROBE_COLUMNS);
-    this.#compared.fill(0, 0, first.length * MAX_PROBE_COLUMNS);
+    if (reset) {
+      this.#best.fill(Number.NaN, 0, first.length * MAX_PROBE_COLUMNS);
+      this.#compared.fill(0, 0, first.length * MAX_PROBE_COLUMNS);
+    }
     let comparisons = 0;
     for (let col = 0; col < modalities.length; col++) {
       const comparator = comparators[col];
       let n = 0, used = 0;
       const flush = (): void => {
         if (n === 0) return;
+        const started = performance.now();
         comparator.compareStaged(col, n, this.#batchScores);
+        this.#kernelMs += performance.now() - started;
         for (let j = 0; j < n; j++) {
           const cell = this.#batchSubject[j] * MAX_PROBE_COLUMNS + col;
           const s = this.#batchScores[j], prev = this.#best[cell];
@@ -124,9 +163,10 @@ export class ShardScanner {
       }
       flush();
     }
-    // columns of unknown position compared several templates: correct the best for the multiplicity
+    // columns of unknown position compared several templates: correct the best for the multiplicity (once: columns of this pass only)
     for (let c = 0; c < first.length; c++) {
       for (let col = 0; col < modalities.length; col++) {
+        if ((masks[c] & (1 << col)) === 0) continue;
         const cell = c * MAX_PROBE_COLUMNS + col;
         if (positions[col] === 0 && this.#compared[cell] > 1) this.#best[cell] = bestOfScore(this.#best[cell], this.#compared[cell]);
       }

@@ -34,6 +34,8 @@ export class VectorScanner {
   #subjects = new Uint32Array(0);
   #joint = new Float32Array(0);
   #bestQuery = new Uint8Array(0);
+  #firstSlot = new Uint32Array(0);
+  #slotCount = new Uint16Array(0);
 
   constructor() {
     this.#kernel = instantiateKernel<VectorKernel>(fileURLToPath(new URL('../../build/vectors.wasm', import.meta.url)), 'vector kernel');
@@ -106,7 +108,7 @@ export class VectorScanner {
 
   /**
    * Joint score per subject (Σ over queries of its best standardised finger similarity for that
-   * query; a finger it lacks adds 0, the impostors' mean), and about keepShare of the subjects,
+   * query, a finger it lacks adding 0, the impostors' mean; plus prefilterMaxWeight × the largest), and about keepShare of the subjects,
    * the best, by a histogram threshold (O(n), no sort).
    */
   #keepBest(words: Int32Array, from: number, n: number, similarity: Float32Array, nq: number, keepShare: number): VectorScanResult {
@@ -114,8 +116,11 @@ export class VectorScanner {
       this.#subjects = new Uint32Array(n);
       this.#joint = new Float32Array(n);
       this.#bestQuery = new Uint8Array(n);
+      this.#firstSlot = new Uint32Array(n);
+      this.#slotCount = new Uint16Array(n);
     }
-    const subjects = this.#subjects, joint = this.#joint, bestQuery = this.#bestQuery;
+    const maxWeight = GALLERY_PARAMS.prefilterMaxWeight;
+    const subjects = this.#subjects, joint = this.#joint, bestQuery = this.#bestQuery, firstSlot = this.#firstSlot, slotCount = this.#slotCount;
     let scanned = 0;
     for (let runStart = 0; runStart < n;) {
       const subject = words[HEADER_WORDS + (from + runStart) * SLOT_WORDS + S_SUBJECT];
@@ -131,7 +136,8 @@ export class VectorScanner {
         if (z > best) { best = z; bestAt = q; }
       }
       if (usable) {
-        subjects[scanned] = subject; joint[scanned] = total; bestQuery[scanned] = bestAt;
+        subjects[scanned] = subject; joint[scanned] = total + maxWeight * best; bestQuery[scanned] = bestAt;
+        firstSlot[scanned] = from + runStart; slotCount[scanned] = runEnd - runStart;
         scanned++;
       }
       runStart = runEnd;
@@ -142,9 +148,13 @@ export class VectorScanner {
     for (let i = 0; i < scanned; i++) {
       if (joint[i] < threshold) continue;
       subjects[kept] = subjects[i]; joint[kept] = joint[i]; bestQuery[kept] = bestQuery[i];
+      firstSlot[kept] = firstSlot[i]; slotCount[kept] = slotCount[i];
       kept++;
     }
-    return { subjects: subjects.slice(0, kept), joint: joint.slice(0, kept), bestQuery: bestQuery.slice(0, kept), scanned };
+    return {
+      subjects: subjects.slice(0, kept), joint: joint.slice(0, kept), bestQuery: bestQuery.slice(0, kept),
+      firstSlot: firstSlot.slice(0, kept), slotCount: slotCount.slice(0, kept), scanned,
+    };
   }
 
   /** A value such that at least `keep` of values[0, count) reach it (ties at its bin included). */
