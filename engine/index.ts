@@ -86,7 +86,7 @@ export {
 export { DedupEngine, FINGER_TEMPLATE_VERSION, IRIS_TEMPLATE_VERSION } from './gallery/dedup-engine.ts';
 export { FACE_TEMPLATE_VERSION } from './gallery/face-subjects.ts';
 export type {
-  EngineOptions, EngineLogger, Probe, ProbeFinger, ProbeIris, IrisSideOrUnknown,
+  EngineOptions, EngineLogger, Probe, ProbeFinger, ProbeIris, IrisSideOrUnknown, IdentifyStages,
   IdentifyOptions, IdentifyResult, Candidate, ModalityScore, VerifyResult,
 } from './gallery/engine-types.ts';
 export { fuseScores, decisionThreshold } from './gallery/fusion.ts';
