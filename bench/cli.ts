@@ -12,6 +12,7 @@ import { runReport } from './report.ts';
 import { COMMAND_HELP, formatCommandHelp } from './help.ts';
 import { formatCalibration, runCalibration, runRealCalibration } from './calibrate.ts';
 import { dataDir } from './data-dir.ts';
+import { runFusionBench } from './fusion.ts';
 import { runIrisCalibration } from './iris-calibrate.ts';
 import { runFaceCalibration } from './face-calibrate.ts';
 import { storeLoadMain } from './store-load.ts';
@@ -120,7 +121,8 @@ commands:
   accuracy   verification accuracy on FVC-style sets (or generated data)
   report     the same as one HTML page with plots, for your own data and peers' scores
   speed      1:N scan speed, compact kernel beside the MCC1 kernel and its scalar build
-  calibrate  fit the score calibration on cross-set impostors
+  calibrate  fit the score calibration (--real: the engine's finger calibration on the real fit half)
+  fusion     why 1:N FPIR exceeded targetFPIR and the check of the fix, real fingers only [--json F]
   store      durable-store load figures: inserts/s and the shard-rebuild read (store-load.ts)
   identify   1:N identify at scale: load, memory, latency, throughput, FNIR/FPIR with planted mates
   cluster    one process against a cluster on NATS JetStream (bench/cluster-cli.ts for the options)
@@ -358,6 +360,11 @@ export async function main(argv: string[]): Promise<number> {
       case 'calibrate':
         await calibrateCommand(rest);
         return 0;
+      case 'fusion': {
+        const at = rest.indexOf('--json');
+        await runFusionBench(print, at >= 0 ? rest[at + 1] : undefined);
+        return 0;
+      }
       default:
         throw new UsageError(`unknown command "${command}"`, USAGE);
     }

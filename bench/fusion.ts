@@ -154,7 +154,7 @@ export async function runFusionBench(log: (line: string) => void, json?: string)
   return figures;
 }
 
-if (process.argv[1]?.endsWith('fusion.ts')) {
+if (process.argv[1]?.endsWith('bench/fusion.ts')) {
   const at = process.argv.indexOf('--json');
   await runFusionBench((l) => console.log(l), at > 0 ? process.argv[at + 1] : undefined);
 }
