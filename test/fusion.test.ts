@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { decisionThreshold, fuseScores } from '../engine/gallery/fusion.ts';
+import { decisionThreshold, fuseModalityScores, fuseScores } from '../engine/gallery/fusion.ts';
 import { FUSION } from '../engine/gallery/fusion-params.ts';
 import { lnGamma, lnUpperGamma } from '../engine/gallery/incomplete-gamma.ts';
 import { calibrateFingerScore } from '../engine/finger-calibration.ts';
@@ -59,6 +59,20 @@ describe('fuseScores', () => {
     expect(fuseScores([30, 30], 0.1)).toBeLessThan(fuseScores([30, 30], 0));
     expect(fuseScores([30, 31])).toBeGreaterThan(fuseScores([30, 30]));
     expect(FUSION.correlation).toBeGreaterThan(0);
+  });
+
+  it('keeps a face independent of the fingers, and adding it never lifts the fused score by more than its own score', () => {
+    const face = { modality: 'face', score: 40 }, finger = { modality: 'finger', score: 40 };
+    expect(fuseModalityScores([finger, face])).toBeCloseTo(fuseScores([40, 40], 0), 9);
+    expect(fuseModalityScores([finger, { ...finger }])).toBeCloseTo(fuseScores([40, 40]), 9);
+    const random = mulberry32(5);
+    for (let trial = 0; trial < 2000; trial++) {
+      const row = Array.from({ length: 1 + Math.floor(random() * 10) }, () => ({ modality: random() < 0.8 ? 'finger' : 'iris', score: 80 * random() }));
+      const f = { modality: 'face', score: 80 * random() };
+      // face-identify.ts scans fingers/irises at T − (best face): exact only with this bound
+      expect(fuseModalityScores([...row, f])).toBeLessThanOrEqual(fuseModalityScores(row) + f.score + 1e-9);
+      expect(fuseModalityScores(row)).toBeCloseTo(fuseScores(row.map((r) => r.score)), 9);
+    }
   });
 });
 

@@ -36,9 +36,23 @@ export function fuseScores(scores: ArrayLike<number>, correlation: number = FUSI
   }
   if (k === 0) return 0;
   if (k === 1) return x / LN10_OVER_10;
-  if (correlation === 0) return fisher(x, k);
-  const c = 1 + (k - 1) * Math.min(1, Math.max(0, correlation));
+  const rho = Math.min(1, Math.max(0, correlation));
+  if (rho === 0) return fisher(x, k);
+  const c = 1 + (k - 1) * rho;
   return Math.max(0, -lnUpperGamma(k / c, x / c) / LN10_OVER_10);
+}
+
+/**
+ * A subject's scores by modality: the fingers and irises fused as one correlated group (as the
+ * shard scan fuses its rows), then with the face as independent evidence (Fisher: a wolf's
+ * fingers say nothing of a lookalike face). Adding a face score f therefore never lifts the
+ * fused score by more than f — the bound face-identify.ts scans with.
+ */
+export function fuseModalityScores(scores: readonly { readonly modality: string; readonly score: number }[]): number {
+  const rest = scores.filter((s) => s.modality !== 'face').map((s) => s.score);
+  const face = scores.filter((s) => s.modality === 'face').map((s) => s.score);
+  if (face.length === 0) return fuseScores(rest);
+  return fuseScores(rest.length === 0 ? face : [fuseScores(rest), ...face], 0);
 }
 
 /** Fisher's method for k independent comparisons: the closed form of Q(k, x). */
