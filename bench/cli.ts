@@ -10,7 +10,9 @@ import { INPUT_KINDS, IRIS_HALVES, LAYOUTS, MODALITIES, PROTOCOLS, runAccuracy }
 import { runSpeed, SPEED_SUITES } from './speed.ts';
 import { runReport } from './report.ts';
 import { COMMAND_HELP, formatCommandHelp } from './help.ts';
-import { formatCalibration, runCalibration } from './calibrate.ts';
+import { formatCalibration, runCalibration, runRealCalibration } from './calibrate.ts';
+import { dataDir } from './data-dir.ts';
+import { runFusionBench } from './fusion.ts';
 import { runIrisCalibration } from './iris-calibrate.ts';
 import { runFaceCalibration } from './face-calibrate.ts';
 import { storeLoadMain } from './store-load.ts';
@@ -72,7 +74,10 @@ const SPEED_USAGE = `speed [--set DIR]... [--iris-set DIR] [--suite NAME] [--jso
                    scan, SIMD kernel beside its scalar loop)
   --json FILE      the figures as one flat JSON object`;
 
-const CALIBRATE_USAGE = `calibrate [--modality finger|iris|face] --set DIR [--set DIR]...
+const CALIBRATE_USAGE = `calibrate [--modality finger|iris|face] --set DIR [--set DIR]...   or   calibrate --real
+  --real: the engine's finger calibration — every impostor pair of real fingers of the fit half
+  (<data>/fingerprint: fvc2002-iso DB1–DB3 fit fingers, U.are.U fit humans; pairs of different
+  humans), knots from FMR 0.99 down, tail slope over the top 0.1 %.
   finger: fits the score calibration (raw → −10·log10 FMR) on impostor pairs taken across the
   given sets (ISO records, fvc names; two sets or more) and prints the constants of
   engine/finger-calibration.ts.
@@ -116,7 +121,8 @@ commands:
   accuracy   verification accuracy on FVC-style sets (or generated data)
   report     the same as one HTML page with plots, for your own data and peers' scores
   speed      1:N scan speed, compact kernel beside the MCC1 kernel and its scalar build
-  calibrate  fit the score calibration on cross-set impostors
+  calibrate  fit the score calibration (--real: the engine's finger calibration on the real fit half)
+  fusion     why 1:N FPIR exceeded targetFPIR and the check of the fix, real fingers only [--json F]
   store      durable-store load figures: inserts/s and the shard-rebuild read (store-load.ts)
   identify   1:N identify at scale: load, memory, latency, throughput, FNIR/FPIR with planted mates
   cluster    one process against a cluster on NATS JetStream (bench/cluster-cli.ts for the options)
@@ -299,14 +305,20 @@ function calibrateCommand(args: string[]): Promise<void> | void {
   const usage = commandUsage('calibrate');
   let sets: string[];
   let modality: string | undefined;
+  let real = false;
   try {
-    const { values } = parseArgs({ args, options: { set: { type: 'string', multiple: true }, modality: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
+    const { values } = parseArgs({ args, options: { set: { type: 'string', multiple: true }, modality: { type: 'string' }, real: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
     if (values.help) return print(helpOf('calibrate'));
     sets = values.set ?? [];
+    real = values.real === true;
     modality = oneOf('modality', values.modality, MODALITIES, usage);
   } catch (e) {
     if (e instanceof UsageError) throw e;
     throw new UsageError((e as Error).message, usage, (e as { code?: string }).code ?? 'ERR_USAGE');
+  }
+  if (real) {
+    if ((modality ?? 'finger') !== 'finger' || sets.length > 0) throw new UsageError('--real fits the finger calibration on the real fingers under <data>: no --set, no other --modality', usage);
+    return runRealCalibration(dataDir(), print).then((c) => print(formatCalibration(c)));
   }
   if (modality === 'face') return runFaceCalibration(sets, print).then((c) => print(formatCalibration(c)));
   print(formatCalibration(modality === 'iris' ? runIrisCalibration(sets) : runCalibration(sets)));
@@ -348,6 +360,11 @@ export async function main(argv: string[]): Promise<number> {
       case 'calibrate':
         await calibrateCommand(rest);
         return 0;
+      case 'fusion': {
+        const at = rest.indexOf('--json');
+        await runFusionBench(print, at >= 0 ? rest[at + 1] : undefined);
+        return 0;
+      }
       default:
         throw new UsageError(`unknown command "${command}"`, USAGE);
     }

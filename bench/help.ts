@@ -72,8 +72,9 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     flags: [
       { flag: 'modality', value: 'finger|iris', fallback: 'finger', what: 'finger: impostors across two sets or more; iris: session-1 impostors of CASIA-layout sets' },
       { flag: 'set', value: 'DIR', repeatable: true, what: 'the sets to fit on' },
+      { flag: 'real', what: "finger: the engine's calibration, fitted on every real impostor pair of the fit half under <data>/fingerprint (no --set)" },
     ],
-    examples: ['npm run bench -- calibrate --set ../shared/data/fingerprint/fvc2002-iso/DB1_B --set ../shared/data/fingerprint/fvc2002-iso/DB2_B'],
+    examples: ['npm run bench -- calibrate --real', 'npm run bench -- calibrate --set ../shared/data/fingerprint/fvc2002-iso/DB1_B --set ../shared/data/fingerprint/fvc2002-iso/DB2_B'],
   },
   store: {
     summary: 'Durable-store load figures: inserts/s (concurrent and serial) and the shard-rebuild read.',

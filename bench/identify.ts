@@ -104,7 +104,14 @@ export interface IdentifyFigures {
   storeBuiltSeconds: number | null;
   /** Mean ms per identify by stage (the engine's IdentifyStages over the timed searches). */
   stagesMeanMs: Record<string, number> | null;
+  /** At targetFPIR, the report half's planted searches only (issue 16, fusion): counts and Wilson 95 %. */
+  reportHalf: { searches: number; people: number; falsePositives: number; fpir: number; fpirCi95: [number, number]; misses: number; fnir: number; fnirCi95: [number, number] };
+  /** False positives (all searches) whose candidate is a planted real person, not a generated one. */
+  falsePositivesFromRealPersons: number;
 }
+
+/** Two referenceIds of one U.are.U human (real-uareu.HUMAN.fingers): a search for one is mated with the other. */
+const sameHuman = (a: string, b: string): boolean => a.startsWith('real-uareu.') && a.split('.').slice(0, 2).join('.') === b.split('.').slice(0, 2).join('.');
 
 export async function runIdentifyBench(o: IdentifyBenchOptions, log: (line: string) => void): Promise<IdentifyFigures> {
   if (o.gallery % o.fingers !== 0) throw new EngineError('ERR_BENCH_OPTION', `--gallery ${o.gallery} is not a multiple of --fingers ${o.fingers}`);
@@ -135,7 +142,8 @@ export async function runIdentifyBench(o: IdentifyBenchOptions, log: (line: stri
     const latencies: number[] = [];
     const mateScores: number[] = [], nonMateScores: number[] = [];
     const stageSums = new Map<string, number>();
-    let comparisons = 0, misses = 0, falsePositives = 0, threshold = 0, fallbacks = 0;
+    let comparisons = 0, misses = 0, falsePositives = 0, threshold = 0, fallbacks = 0, fromReal = 0;
+    const half = { searches: 0, falsePositives: 0, misses: 0, people: new Set<string>() };
     const started = performance.now();
     for (const search of mated) {
       const t0 = performance.now();
@@ -147,11 +155,19 @@ export async function runIdentifyBench(o: IdentifyBenchOptions, log: (line: stri
       threshold = result.threshold + o.targetFPIR; // the decision threshold at the target
       if (o.mode === 'prefilter' && result.mode === 'exhaustive') fallbacks++;
       const mate = result.candidates.find((c) => c.referenceId === search.mate);
-      const other = result.candidates.find((c) => c.referenceId !== search.mate);
+      // a non-mate: not the mate, nor the mate's own human under other fingers (that is a duplicate)
+      const other = result.candidates.find((c) => c.referenceId !== search.mate && !sameHuman(c.referenceId, search.mate));
       mateScores.push(mate?.score ?? Number.NEGATIVE_INFINITY);
       nonMateScores.push(other?.score ?? Number.NEGATIVE_INFINITY);
       if (!(mate !== undefined && mate.score >= threshold)) misses++;
       if (other !== undefined && other.score >= threshold) falsePositives++;
+      if (other !== undefined && other.score >= threshold && other.referenceId.startsWith('real-')) fromReal++;
+      if (search.half === 'report') {
+        half.searches++;
+        half.people.add(search.mate);
+        if (!(mate !== undefined && mate.score >= threshold)) half.misses++;
+        if (other !== undefined && other.score >= threshold) half.falsePositives++;
+      }
     }
     const wallSeconds = (performance.now() - started) / 1000;
     // recall, untimed: did the mate survive the prefilter (whatever the full matcher then scored)?
@@ -216,6 +232,12 @@ export async function runIdentifyBench(o: IdentifyBenchOptions, log: (line: stri
       plantedSource: planted.source,
       storeBuiltSeconds: store.built ? store.buildSeconds : null,
       stagesMeanMs: stageSums.size === 0 ? null : Object.fromEntries([...stageSums].map(([stage, sum]) => [stage, sum / mated.length])),
+      reportHalf: {
+        searches: half.searches, people: half.people.size,
+        falsePositives: half.falsePositives, fpir: half.falsePositives / Math.max(1, half.searches), fpirCi95: wilson95(half.falsePositives, half.searches),
+        misses: half.misses, fnir: half.misses / Math.max(1, half.searches), fnirCi95: wilson95(half.misses, half.searches),
+      },
+      falsePositivesFromRealPersons: fromReal,
     };
   } finally {
     await engine.close();
@@ -268,6 +290,7 @@ export function formatIdentify(f: IdentifyFigures): string {
     `identify latency p50 ${n(f.p50Ms, 1)} ms, p99 ${n(f.p99Ms, 1)} ms; ${n(f.identifiesPerSecond, 2)} identifies/s (one in flight)`,
     `comparisons/s/core ${n(f.comparisonsPerSecondPerCore)} vs single kernel ${n(f.singleKernelComparisonsPerSecond)} (${n((100 * f.comparisonsPerSecondPerCore) / f.singleKernelComparisonsPerSecond, 1)} %)`,
     `targetFPIR ${f.targetFPIR} → threshold ${n(f.threshold, 2)}: FNIR ${n(100 * f.fnir, 2)} % of ${f.matedSearches} mated, FPIR ${n(100 * f.fpir, 2)} % of ${f.nonMatedSearches} non-mated (planted: ${f.plantedSource})`,
+    `report half at targetFPIR ${f.targetFPIR}: FPIR ${n(100 * f.reportHalf.fpir, 2)} % [${n(100 * f.reportHalf.fpirCi95[0], 2)}, ${n(100 * f.reportHalf.fpirCi95[1], 2)}] (${f.reportHalf.falsePositives} of ${f.reportHalf.searches}), FNIR ${n(100 * f.reportHalf.fnir, 2)} % [${n(100 * f.reportHalf.fnirCi95[0], 2)}, ${n(100 * f.reportHalf.fnirCi95[1], 2)}] (${f.reportHalf.misses} of ${f.reportHalf.searches}), ${f.reportHalf.people} people; false positives from planted real persons (all searches): ${f.falsePositivesFromRealPersons}`,
     f.prefilterRecall === null ? '' : `prefilter recall ${n(100 * f.prefilterRecall, 2)} % of ${f.matedSearches} planted mated searches; fallbacks to exhaustive ${f.prefilterFallbacks}`,
     `real-vs-real pool: hit rate ${n(100 * f.realPoolHitRate, 2)} % [${n(100 * f.realPoolHitRateCi95[0], 2)}, ${n(100 * f.realPoolHitRateCi95[1], 2)}] (Wilson 95 %) of ${f.realPoolSearches} searches from ${f.realPoolPeople} people (${f.realPoolCompositePeople} composite) at penetration ${f.penetration ?? 'n/a'} (${f.penetrationChosenOn}); FNIR at FPIR 1 % / 0.1 %: ${n(100 * f.realPoolFnirAtFpir1, 2)} / ${n(100 * f.realPoolFnirAtFpir01, 2)} % (${f.realPoolNonMatedSearches} non-mated searches, gallery of the other real persons)`,
     f.plantedHitRate === null ? '' : `planted in the generated gallery: prefilter hit rate ${n(100 * f.plantedHitRate, 2)} % [${n(100 * f.plantedHitRateCi95![0], 2)}, ${n(100 * f.plantedHitRateCi95![1], 2)}] of ${f.plantedSearches} report-half searches`,

@@ -282,7 +282,7 @@ describe('fusion and decision threshold', () => {
     expect(fuseScores([20, 36])).toBeGreaterThan(fuseScores([20, 35]));
     expect(fuseScores([20, 35])).toBeLessThan(55);
     // a strong finger and a useless one: weaker than the strong finger alone (two tries at chance)
-    expect(fuseScores([30, 0])).toBeCloseTo(-10 * Math.log10(1e-3 * (1 + 3 * Math.LN10)), 6);
+    expect(fuseScores([30, 0], 0)).toBeCloseTo(-10 * Math.log10(1e-3 * (1 + 3 * Math.LN10)), 6);
   });
 
   it('is calibrated: impostors with independent uniform p-values reach fused score 30 about 1 time in 1,000', () => {
@@ -291,7 +291,7 @@ describe('fusion and decision threshold', () => {
     let above = 0;
     for (let i = 0; i < trials; i++) {
       const s1 = -10 * Math.log10(random() || 1e-12), s2 = -10 * Math.log10(random() || 1e-12);
-      if (fuseScores([s1, s2]) >= 30) above++;
+      if (fuseScores([s1, s2], 0) >= 30) above++; // 0: independent comparisons (Fisher); test/fusion.test.ts: correlated ones
     }
     // expected 400 ± 20 (binomial σ); a sum rule would give ≈ 7.9× more
     expect(above).toBeGreaterThan(340);

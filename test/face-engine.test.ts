@@ -12,6 +12,7 @@ import {
   DedupEngine, FaceExtractor, FingerMatcher, fuseScores, faceTemplateToBytes, generateTemplateKey, parseTemplateKey, type Probe, type Subject,
 } from '../engine/index.ts';
 import { generateDataset, mulberry32 } from '../datasets/synthetic.ts';
+import { fuseModalityScores } from '../engine/gallery/fusion.ts';
 import { dataDir } from '../bench/data-dir.ts';
 
 const expectCode = (p: Promise<unknown>, code: string) => expect(p).rejects.toMatchObject({ code });
@@ -99,7 +100,7 @@ describe('face in the engine (synthetic codes)', () => {
     const top = fused.candidates[0];
     expect(top.referenceId).toBe('mixed-2');
     expect(top.scores.map((s) => s.modality).sort()).toEqual(['face', 'finger']);
-    expect(top.score).toBeCloseTo(fuseScores(top.scores.map((s) => s.score)), 3);
+    expect(top.score).toBeCloseTo(fuseModalityScores(top.scores), 3);
     const fingerOnly = (await engine.identify({ fingers: both.fingers })).candidates[0];
     expect(fingerOnly.referenceId).toBe('mixed-2');
     expect(top.score).toBeGreaterThan(fingerOnly.score);

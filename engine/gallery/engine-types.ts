@@ -79,7 +79,7 @@ export interface ProbeIris {
 export interface Probe {
   readonly fingers?: readonly ProbeFinger[];
   readonly irises?: readonly ProbeIris[];
-  /** A face template (FaceExtractor's "BDFC" bytes): scanned over every subject holding a face, Fisher-fused with the rest. */
+  /** A face template (FaceExtractor's "BDFC" bytes): scanned over every subject holding a face, fused with the rest as independent evidence (fusion.ts fuseModalityScores). */
   readonly face?: Uint8Array;
 }
 

@@ -1,7 +1,8 @@
 /**
  * Identify and verify with a face in the probe: the face scan over every subject holding a
  * face (face-subjects.ts), the engine's finger/iris scan at the floor the best face score
- * allows, and Fisher fusion of every compared template (fusion.ts), decided on the engine's
+ * allows, and fusion of every compared template (fusion.ts: fuseModalityScores, the face
+ * independent of the fingers and irises), decided on the engine's
  * one rule, targetFPIR + 10·log10 N, where N counts every enrolled subject (face-only ones too).
  *
  * Exactness: fused(row ∪ face) ≤ fused(row) + face, so a subject whose finger/iris score is
@@ -11,7 +12,7 @@
  * FACE_RESCORE_LIMIT, best face first) are scored on their fingers/irises too.
  */
 import { EngineError } from '../errors.ts';
-import { decisionThreshold, fuseScores } from './fusion.ts';
+import { decisionThreshold, fuseModalityScores } from './fusion.ts';
 import { FaceSubjects, planFaceShortlist } from './face-subjects.ts';
 import type { Candidate, IdentifyResult, ModalityScore, Probe, VerifyResult, identifyDefaults } from './engine-types.ts';
 
@@ -69,7 +70,7 @@ export async function identifyWithFace(h: FaceEngineHooks, probe: Probe, o: Iden
     if (referenceId === o.excludeReferenceId) return;
     const face = faceScan.byId.get(referenceId);
     const scores = face === undefined ? row : [...row, { modality: 'face' as const, score: face }];
-    const score = fuseScores(scores.map((s) => s.score));
+    const score = fuseModalityScores(scores);
     if (score >= threshold) candidates.push({ referenceId, score, scores });
   };
   for (const [referenceId, row] of rows) consider(referenceId, row);
@@ -92,7 +93,7 @@ export async function verifyWithFace(h: FaceEngineHooks, referenceId: string, pr
   const scores: ModalityScore[] = [];
   if (others !== undefined && inShards) scores.push(...(await h.scanVerify(referenceId, others)).scores);
   if (face !== undefined) scores.push({ modality: 'face', score: face });
-  const score = fuseScores(scores.map((s) => s.score));
+  const score = fuseModalityScores(scores);
   return { match: score >= threshold, score, threshold, scores };
 }
 
