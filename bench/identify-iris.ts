@@ -14,7 +14,7 @@
  * - ramBytesPerCode: shard memory per code plus the coarse rows per code;
  * - single-thread kernel rates: full rotation comparisons/s and coarse comparisons/s.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DedupEngine, EngineError, IrisMatcher, parseTemplateKey, type IdentifyResult } from '../engine/index.ts';
@@ -24,6 +24,7 @@ import { IrisBackground } from './identify-iris-background.ts';
 import { ensureIrisGalleryStore } from './identify-iris-gallery.ts';
 import { plantedIrises, type PlantedIrisSearch } from './identify-iris-planted.ts';
 import { formatRealness, realnessCheck, type RealnessHalf } from './identify-iris-realness.ts';
+import { quantile, rssAnon } from './identify.ts';
 import { wilson95 } from './identify-real-pool.ts';
 
 export interface IrisIdentifyOptions {
@@ -191,20 +192,6 @@ function kernelRates(generated: readonly Uint8Array[], probeBytes: Uint8Array): 
     coarseMs += performance.now() - t; coarse += 4 * generated.length;
   }
   return { full: full / (fullMs / 1000), coarse: coarse / (coarseMs / 1000) };
-}
-
-function rssAnon(): number {
-  try {
-    const m = /RssAnon:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-    return m === null ? Number.NaN : Number(m[1]) * 1024;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 }
 
 export function formatIrisIdentify(f: IrisIdentifyFigures): string {

@@ -268,7 +268,7 @@ function singleKernelRate(probeSet: readonly Probe[], seed: number, fingers: num
 }
 
 /** RssAnon from /proc/self/status (Linux), bytes; NaN elsewhere. */
-function rssAnon(): number {
+export function rssAnon(): number {
   try {
     const m = /RssAnon:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
     return m === null ? Number.NaN : Number(m[1]) * 1024;
@@ -277,7 +277,8 @@ function rssAnon(): number {
   }
 }
 
-function quantile(sorted: readonly number[], q: number): number {
+/** The q-quantile of ascending values (nearest rank). */
+export function quantile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 }
