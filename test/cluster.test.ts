@@ -75,7 +75,8 @@ describe.skipIf(natsServerPath === null)('cluster on NATS JetStream', () => {
     expect(withCandidates).toBeGreaterThan(20); // the comparison is not between two empty lists
     const restricted = { referenceIds: ['cl-0000003', 'cl-0000010', 'cl-0000011', 'absent'], mode: 'exhaustive' as const, targetFPIR: 0 };
     const [got, want] = await Promise.all([client.identify(clusterProbe(10, 1), restricted), single.identify(clusterProbe(10, 1), restricted)]);
-    expect(got).toEqual(want);
+    const { stages: _stages, ...wanted } = want; // one engine's own timings; a cluster answer merges several
+    expect(got).toEqual(wanted);
     const s = await client.subject('cl-0000005');
     expect(Buffer.from(s!.fingers[2]!.bytes).equals(Buffer.from(clusterSubject(5).fingers![2]!.bytes))).toBe(true);
     expect((await client.verify('cl-0000005', clusterProbe(5, 3))).score).toBe((await single.verify('cl-0000005', clusterProbe(5, 3))).score);

@@ -133,7 +133,9 @@ describe('face in the engine (synthetic codes)', () => {
         if (s !== 3) await engine.insert({ referenceId: `finger-only-${copy}-${s}`, fingers: { 2: { modality: 'finger', version: 1, bytes: finger(s, 1) } } }), extra++;
       }
     }
-    const r = await engine.identify({ fingers: [{ position: 2, template: finger(3, 2) }], face: photo(31) });
+    // targetFPIR 20: the face alone (cosine ≈ 0.99) fused with an impostor finger sits a few points
+    // from the default threshold, which moves with each calibration refit; the list mechanics are the point here
+    const r = await engine.identify({ fingers: [{ position: 2, template: finger(3, 2) }], face: photo(31) }, { targetFPIR: 20 });
     expect(r.gallerySize).toBe(PEOPLE + extra);
     expect(r.candidates.map((c) => c.referenceId).sort()).toEqual(['both-3', 'both-31']);
     const byFace = r.candidates.find((c) => c.referenceId === 'both-31')!;

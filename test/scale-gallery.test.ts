@@ -124,12 +124,15 @@ describe('scale gallery realism (the matcher\'s view)', () => {
     it('real probes score against generated fingers about as they do against other real fingers', () => {
       const report = realismReport(loadFvc2002IsoSets(defaultDataDir()), { seed: 77, syntheticFingers: 300, syntheticProbes: 20 });
       const [realReal, realSynth] = report.impostors;
-      expect(realReal.atLeast10).toBeCloseTo(0.1, 2); // the calibration's own population
-      // Loose bounds (96,000 comparisons): the old synthetic.ts background gave 1.2 % and 0.04 %.
-      expect(realSynth.atLeast10).toBeGreaterThan(0.06);
-      expect(realSynth.atLeast10).toBeLessThan(0.16);
-      expect(realSynth.atLeast20).toBeGreaterThan(0.004);
-      expect(realSynth.atLeast20).toBeLessThan(0.02);
+      // the finger calibration is fitted on the real fit half of FVC2002 and U.are.U (conservative
+      // here: ≈ 0.7 × nominal at 10); what matters is that generated fingers score like real ones
+      expect(realReal.atLeast10).toBeGreaterThan(0.03);
+      expect(realReal.atLeast10).toBeLessThan(0.15);
+      // Loose bounds (96,000 and 76,800 comparisons): the old synthetic.ts background gave 1.2 % and 0.04 %.
+      expect(realSynth.atLeast10 / realReal.atLeast10).toBeGreaterThan(0.6);
+      expect(realSynth.atLeast10 / realReal.atLeast10).toBeLessThan(1.6);
+      expect(realSynth.atLeast20 / realReal.atLeast20).toBeGreaterThan(0.4);
+      expect(realSynth.atLeast20 / realReal.atLeast20).toBeLessThan(2.5);
       expect(Math.abs(realSynth.meanRaw - realReal.meanRaw) / realReal.meanRaw).toBeLessThan(0.03);
       expect(report.sizes[1].meanBytes / report.sizes[0].meanBytes).toBeGreaterThan(0.85);
       expect(report.sizes[1].meanBytes / report.sizes[0].meanBytes).toBeLessThan(1.15);
