@@ -39,7 +39,7 @@ async function start(engine: DedupEngine, dataDir: string, extra: Partial<IdServ
   const s = await startIdService({
     engine, port: 0, operatorToken: OPERATOR, clientTokens: { alpha: ALPHA, beta: BETA }, dataDir,
     ...extra,
-    limits: { bodyTimeoutMs: 400, maxBodyBytes: 64 * 1024, maxEnrolBodyBytes: 256 * 1024, uinBurst: 4, uinPerSecond: 0.001, ...extra.limits },
+    limits: { clientBurst: 1000, bodyTimeoutMs: 400, maxBodyBytes: 64 * 1024, maxEnrolBodyBytes: 256 * 1024, uinBurst: 4, uinPerSecond: 0.001, ...extra.limits },
   });
   servers.push(s);
   return s;
