@@ -90,7 +90,9 @@ export async function runClusterBench(o: ClusterBenchOptions, log: (line: string
     const ramBytesPerSubject = [...nodes.values()].reduce((s, p, i) => s + rss(p.child.pid!) - rssNodes0[i], 0) / (subjects * 2);
 
     // the cluster's processes' CPU when idle (heartbeats, consumers' pulls): counted in the CPU per identify below
-    const idlePids = [...[...nodes.values()].map((p) => p.child.pid!), ...nats.servers.map((sv) => sv.process.pid!)];
+    // the processes that make up the cluster (a killed node's restart is a new pid: asked each time)
+    const clusterPids = (): number[] => [...[...nodes.values()].map((p) => p.child.pid!), ...nats!.servers.map((sv) => sv.process.pid!)];
+    const idlePids = clusterPids();
     const idle0 = idlePids.map(cpuMsOf), idleFrom = performance.now();
     await sleep(5000);
     const clusterIdleCpuMsPerSecond = idlePids.reduce((sum, pid, i) => sum + cpuMsOf(pid) - idle0[i], 0) / ((performance.now() - idleFrom) / 1000);
@@ -102,7 +104,6 @@ export async function runClusterBench(o: ClusterBenchOptions, log: (line: string
       // CPU time (all threads) of the processes doing the work: this one for the one-process
       // identify; this one, the nodes and nats-server for the cluster's. Unlike wall time it does
       // not depend on what else the machine runs.
-      const clusterPids = (): number[] => [...[...nodes.values()].map((p) => p.child.pid!), ...nats!.servers.map((sv) => sv.process.pid!)];
       let singleCpuMs = 0, clusterCpuMs = 0;
       for (const probe of probes) {
         let a: IdentifyResult | undefined, b: IdentifyResult | undefined;

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { identifyIrisMain } from './identify-iris-cli.ts';
+import { runAndReport } from './run-and-report.ts';
 import { IDENTIFY_MODES, formatIdentify, runIdentifyBench, writeIdentifyJson, type IdentifyMode } from './identify.ts';
 
 export const IDENTIFY_USAGE = `identify --gallery N [--fingers F (2)] [--mode exhaustive|prefilter] [--probes P (200)]
@@ -69,14 +70,5 @@ export async function identifyMain(argv: string[]): Promise<number> {
     process.stderr.write(`error [ERR_USAGE]: ${(e as Error).message}\n\n${IDENTIFY_USAGE}\n`);
     return 2;
   }
-  try {
-    const figures = await runIdentifyBench(options, (line) => process.stderr.write(`${line}\n`));
-    process.stdout.write(`${formatIdentify(figures)}\n`);
-    if (options.json !== undefined) writeIdentifyJson(options.json, figures);
-    return 0;
-  } catch (e) {
-    const code = (e as { code?: string }).code ?? 'ERR_BENCH';
-    process.stderr.write(`error [${code}]: ${(e as Error).message}\n`);
-    return 1;
-  }
+  return runAndReport(options.json, (log) => runIdentifyBench(options, log), formatIdentify, writeIdentifyJson);
 }

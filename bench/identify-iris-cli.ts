@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatIrisIdentify, runIrisIdentifyBench, writeIrisIdentifyJson } from './identify-iris.ts';
+import { runAndReport } from './run-and-report.ts';
 
 export const IDENTIFY_IRIS_USAGE = `identify --modality iris --gallery N [--probes P (100)] [--threads T] [--seed S (1)]
          [--target-fpir X (30)] [--store DIR] [--json FILE]
@@ -53,14 +54,5 @@ export async function identifyIrisMain(argv: string[]): Promise<number> {
     process.stderr.write(`error [ERR_USAGE]: ${(e as Error).message}\n\n${IDENTIFY_IRIS_USAGE}\n`);
     return 2;
   }
-  try {
-    const figures = await runIrisIdentifyBench(options, (line) => process.stderr.write(`${line}\n`));
-    process.stdout.write(`${formatIrisIdentify(figures)}\n`);
-    if (options.json !== undefined) writeIrisIdentifyJson(options.json, figures);
-    return 0;
-  } catch (e) {
-    const code = (e as { code?: string }).code ?? 'ERR_BENCH';
-    process.stderr.write(`error [${code}]: ${(e as Error).message}\n`);
-    return 1;
-  }
+  return runAndReport(options.json, (log) => runIrisIdentifyBench(options, log), formatIrisIdentify, writeIrisIdentifyJson);
 }

@@ -48,7 +48,8 @@ export function clusterFace(person: number, noise = 0): Uint8Array {
   const v = Array.from({ length: FACE_DIMENSION }, () => gauss(random));
   if (noise > 0) {
     const jitter = mulberry32(person * 31 + noise);
-    for (let i = 0; i < v.length; i++) v[i] += 0.012 * Math.hypot(...v) * gauss(jitter);
+    const spread = 0.012 * Math.hypot(...v); // noise relative to the person's own code
+    for (let i = 0; i < v.length; i++) v[i] += spread * gauss(jitter);
   }
   const norm = Math.hypot(...v);
   return faceTemplateToBytes(Int8Array.from(v, (x) => Math.max(-127, Math.min(127, Math.round((256 * x) / norm)))));
