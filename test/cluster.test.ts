@@ -91,7 +91,7 @@ describe.skipIf(natsServerPath === null)('cluster on NATS JetStream', () => {
     expect(await client.subject('cl-0000900')).toBeUndefined();
   });
 
-  it('reads writes acknowledged through another door: an identify waits for each shard\'s log head', async () => {
+  it('reads writes acknowledged through another door: an answer reflects each shard\'s log head', async () => {
     const otherDoor = await ClusterClient.connect({ servers: nats.urls, key: KEY, leaseMs: TIMING.leaseMs, requestTimeoutMs: 20_000 });
     try {
       const burst = Array.from({ length: 60 }, (_, i) => clusterSubject(1000 + i)); // templates made before the clock runs

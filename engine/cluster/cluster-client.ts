@@ -5,8 +5,8 @@
  * deadline, partial top-k merged under the threshold of the whole gallery; lookups go to one
  * replica of the referenceId's shard. Every query carries, per shard, the stream sequence of the
  * shard's last record in the log when the query started (read from JetStream, so writes
- * acknowledged through any door count), and the replica answers only once it has applied it
- * (read-your-writes across doors). A shard with no serving replica fails the call with
+ * acknowledged through any door count, in parallel with the replicas' work): an answer from a
+ * replica that had applied less is asked again, waiting for it (read-your-writes across doors). A shard with no serving replica fails the call with
  * ShardUnavailableError — never a "no duplicate" computed on part of the population.
  */
 import { randomUUID } from 'node:crypto';
@@ -46,8 +46,10 @@ export interface ClusterClientOptions {
 export interface ClusterIdentifyTiming {
   /** The whole call, as the door sees it. */
   readonly totalMs: number;
-  /** Reading each shard's log head from JetStream (read-your-writes across doors). */
+  /** Reading each shard's log head from JetStream (read-your-writes across doors), while the replicas already work. */
   readonly logHeadsMs: number;
+  /** Shards asked again because their replica had not yet applied the head when it answered. */
+  readonly reasked: number;
   /** The slowest shard's engine time on its node (the scan itself). */
   readonly slowestShardMs: number;
 }
@@ -174,10 +176,10 @@ export class ClusterClient implements DedupService {
       const { referenceIds: _all, ...perShardOptions } = o;
       void _all;
       const started = performance.now();
-      const timing = { logHeadsMs: 0 };
+      const timing = { logHeadsMs: 0, reasked: 0 };
       const answers = await this.#scatter(shards, { method: 'identify', probe, options: perShardOptions, referenceIds }, timing);
       const merged = mergeIdentify(answers.map((a) => a.identify!), o.targetFPIR, o.maxResults);
-      this.#onIdentify?.({ totalMs: performance.now() - started, logHeadsMs: timing.logHeadsMs, slowestShardMs: Math.max(0, ...answers.map((a) => a.engineMs ?? 0)) });
+      this.#onIdentify?.({ totalMs: performance.now() - started, logHeadsMs: timing.logHeadsMs, slowestShardMs: Math.max(0, ...answers.map((a) => a.engineMs ?? 0)), reasked: timing.reasked });
       return merged;
     });
   }
@@ -257,15 +259,38 @@ export class ClusterClient implements DedupService {
   }
 
   /**
-   * Sends the query to one serving replica per shard (spreading shards over nodes), and sends
-   * the shards of a node that fails, times out or has stopped serving them to another replica,
-   * until the deadline. Engine errors (a bad probe…) are thrown as they are.
+   * Read-your-writes without waiting for the log heads: the query goes out at once (each replica
+   * waits only for this client's own acknowledged writes) while the heads are read from JetStream
+   * in parallel; a shard whose replica answered from an older state than its head is asked again,
+   * waiting for the head. Usually no shard is: a replica applies a record milliseconds after
+   * JetStream stores it.
    */
-  async #scatter(shards: readonly number[], query: Query, timing?: { logHeadsMs: number }): Promise<ShardAnswer[]> {
+  async #scatter(shards: readonly number[], query: Query, timing?: { logHeadsMs: number; reasked: number }): Promise<ShardAnswer[]> {
     const deadline = Date.now() + this.#timeoutMs;
     const headsFrom = performance.now();
-    const heads = await this.#logHeads(shards);
-    if (timing !== undefined) timing.logHeadsMs = performance.now() - headsFrom;
+    const headsRead = this.#logHeads(shards).then((heads) => {
+      if (timing !== undefined) timing.logHeadsMs = performance.now() - headsFrom;
+      return heads;
+    });
+    headsRead.catch(() => 0); // a failed gather must not leave it unhandled; awaited below otherwise
+    const own = new Map(shards.map((s) => [s, this.#lastAck[s]]));
+    const answers = await this.#gather(shards, query, own, deadline);
+    const heads = await headsRead;
+    const stale = shards.filter((s) => (answers.get(s)!.appliedSeq ?? 0) < heads.get(s)!);
+    if (stale.length > 0) {
+      if (timing !== undefined) timing.reasked = stale.length;
+      for (const [s, a] of await this.#gather(stale, query, heads, deadline)) answers.set(s, a);
+    }
+    return shards.map((s) => answers.get(s)!);
+  }
+
+  /**
+   * Sends the query to one serving replica per shard (spreading shards over nodes), each to
+   * answer once it has applied `minSeq` of its shard, and sends the shards of a node that fails,
+   * times out or has stopped serving them to another replica, until the deadline. Engine errors
+   * (a bad probe…) are thrown as they are.
+   */
+  async #gather(shards: readonly number[], query: Query, minSeq: ReadonlyMap<number, number>, deadline: number): Promise<Map<number, ShardAnswer>> {
     const answers = new Map<number, ShardAnswer>();
     const tried = new Map<number, Set<string>>(shards.map((s) => [s, new Set<string>()]));
     let todo = [...shards];
@@ -279,7 +304,7 @@ export class ClusterClient implements DedupService {
         if (budgetMs <= 0) throw new ClusterError('ERR_CLUSTER_TIMEOUT', `no answer for shard(s) ${nodeShards.join(', ')} before the deadline`);
         let reply: NodeReply;
         try {
-          const request = this.#infra.nc.request(rpcSubject(nodeId), encodeMessage(this.#request(query, nodeShards, heads, budgetMs)), { timeout: budgetMs });
+          const request = this.#infra.nc.request(rpcSubject(nodeId), encodeMessage(this.#request(query, nodeShards, minSeq, budgetMs)), { timeout: budgetMs });
           const msg = await this.#whileLive(nodeId, request);
           reply = decodeMessage<NodeReply>(msg.data);
         } catch {
@@ -296,7 +321,7 @@ export class ClusterClient implements DedupService {
       if (Date.now() >= deadline && retry.length > 0) throw new ClusterError('ERR_CLUSTER_TIMEOUT', `no answer for shard(s) ${retry.join(', ')} before the deadline`);
       todo = retry;
     }
-    return shards.map((s) => answers.get(s)!);
+    return answers;
   }
 
   /** The request's answer, or a rejection as soon as the node's lease lapses (a node killed mid-request never answers). */
@@ -313,8 +338,8 @@ export class ClusterClient implements DedupService {
     }
   }
 
-  #request(query: Query, shards: number[], heads: ReadonlyMap<number, number>, budgetMs: number): NodeRequest {
-    const minSeq = shards.map((s) => heads.get(s) ?? this.#lastAck[s]);
+  #request(query: Query, shards: number[], seqs: ReadonlyMap<number, number>, budgetMs: number): NodeRequest {
+    const minSeq = shards.map((s) => Math.max(seqs.get(s) ?? 0, this.#lastAck[s]));
     switch (query.method) {
       case 'identify':
         return { method: 'identify', shards, minSeq, budgetMs, probe: query.probe, options: query.options, referenceIds: query.referenceIds === undefined ? undefined : shards.map((s) => query.referenceIds!.get(s) ?? []) };

@@ -233,19 +233,21 @@ export class ClusterNode {
       try {
         await replica.waitApplied(req.minSeq[i] ?? 0, deadline);
         const engine = replica.engine;
+        // read before the engine looks: its answer reflects at least this much of the log
+        const appliedSeq = replica.appliedSeq;
         switch (req.method) {
           case 'identify': {
             const referenceIds = req.referenceIds?.[i];
             const started = performance.now();
             const identify = await engine.identify(req.probe, referenceIds === undefined ? req.options : { ...req.options, referenceIds });
-            return { shard, identify, engineMs: performance.now() - started };
+            return { shard, identify, engineMs: performance.now() - started, appliedSeq };
           }
           case 'verify':
-            return { shard, verify: await engine.verify(req.referenceId, req.probe, req.threshold) };
+            return { shard, verify: await engine.verify(req.referenceId, req.probe, req.threshold), appliedSeq };
           case 'subject':
-            return { shard, subject: engine.subject(req.referenceId) ?? null };
+            return { shard, subject: engine.subject(req.referenceId) ?? null, appliedSeq };
           case 'count':
-            return { shard, count: engine.count() };
+            return { shard, count: engine.count(), appliedSeq };
         }
       } catch (e) {
         return { shard, error: wireError(e) };

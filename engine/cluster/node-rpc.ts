@@ -30,6 +30,12 @@ export interface ShardAnswer {
   readonly error?: WireError;
   /** Time the shard's engine spent on the query (ms, after the wait for the log head): tells the scan from the transport. */
   readonly engineMs?: number;
+  /**
+   * The stream sequence the replica had applied when it started on the query: the answer
+   * reflects every record of the shard up to it. The door checks it against the log head it read
+   * meanwhile, and asks again (waiting for the head) when it is older.
+   */
+  readonly appliedSeq?: number;
 }
 
 export interface NodeReply {
