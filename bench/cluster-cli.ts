@@ -9,8 +9,10 @@ import { formatCostModel, runCostModel } from './cost-model.ts';
 export const CLUSTER_USAGE = `cluster --nodes N (3) --gallery S [--shards K (6)] [--nats-servers K (1)] [--probes P (100)] [--kill-inserts I (2000)] [--json FILE]
   One process against an N-node cluster on NATS JetStream (real nats-server and node processes on
   loopback), on the same generated gallery of S subjects × 2 fingers (built once in
-  $TMPDIR/biodedup-cluster-gallery-S): exhaustive identify p50/p99 and throughput, identifyAgreement,
-  acknowledged inserts/s through JetStream vs LMDB alone, RAM per subject per replica, then a
+  $TMPDIR/biodedup-cluster-gallery-S): identify p50/p99 in the default (prefilter) mode — the
+  overhead a door sees — and exhaustive (beside a one-process baseline with as many scan workers as
+  the nodes), identifyAgreement over both, throughput, acknowledged inserts/s through JetStream vs
+  LMDB alone, RAM per subject per replica, then a
   SIGKILL of one node during I inserts and identifies: lostAcknowledged, appliedTwice, catch-up rate.`;
 
 export const COST_MODEL_USAGE = `cost-model --subjects N --fingers F --irises I --enrolments-per-day E --from FILE [--from FILE]… [--node-ram-gib G (64)] [--node-cores C (32)]

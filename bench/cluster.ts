@@ -2,13 +2,16 @@
  * `npm run bench -- cluster --nodes 3 --gallery N [--shards S] [--nats-servers K] [--probes P]
  * [--kill-inserts K] [--json F]`: one process against an N-node cluster on NATS JetStream, side by side in
  * one run on the same gallery (the identify bench's generated background, 2 fingers, seed 1):
- * identify p50/p99 and throughput (exhaustive: every subject scored, so both must give the very
- * same answer), acknowledged inserts/s through JetStream (loading the gallery) against a
+ * identify p50/p99 in the engine's default mode (prefilter, as `npm start` runs it: the scatter-
+ * gather overhead a door sees) and exhaustive (every subject scored; beside it a one-process
+ * baseline with as many scan workers as the cluster, which tells the cost of co-locating the
+ * nodes on this machine's cores from the scatter-gather's), the agreement of every answer with
+ * the one-process answer, throughput, acknowledged inserts/s through JetStream against a
  * DedupEngine's durable LMDB inserts, RAM per subject per replica (node RSS growth), then a kill
  * test: SIGKILL of one node during a stream of inserts and identifies, its restart and catch-up.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClusterClient, DedupEngine, parseTemplateKey, type IdentifyResult, type ClusterIdentifyTiming, type Probe, type Subject } from '../engine/index.ts';
 import { natsServerPath, startNatsServers, type NatsCluster } from '../engine/cluster/local-nats.ts';
@@ -30,6 +33,10 @@ const SEED = 1;
 const FINGERS = 2;
 /** Concurrent inserts while loading (both paths): enough to fill JetStream's and LMDB's batches. */
 const INSERT_CONCURRENCY = 64;
+/** Scan workers of each node process (node-main's pool; the nodes share this machine's cores). */
+const NODE_THREADS = 1;
+/** Scan workers of the one-process engine: one per core, its default. */
+const SINGLE_THREADS = availableParallelism();
 /** Concurrent identifies in the throughput runs. */
 const IDENTIFY_CONCURRENCY = 4;
 
@@ -44,7 +51,8 @@ export async function runClusterBench(o: ClusterBenchOptions, log: (line: string
   let nats: NatsCluster | undefined;
   let client: ClusterClient | undefined;
   const rssSingle0 = rss(process.pid);
-  const single = DedupEngine.open({ dataDir: store.dir, key, threads: 2, prefilter: {} });
+  const single = DedupEngine.open({ dataDir: store.dir, key, threads: SINGLE_THREADS, prefilter: {} });
+  const engines: DedupEngine[] = [single];
   try {
     log(`single process: ${single.count()} subjects loaded in ${single.loadSeconds.toFixed(1)} s`);
     const subjectOf = (i: number): Subject => {
@@ -71,7 +79,7 @@ export async function runClusterBench(o: ClusterBenchOptions, log: (line: string
     // cluster costs; reassignment is held off so the kill test measures a restart's catch-up
     const args = ['--shards', String(o.shards), '--initial-nodes', String(o.nodes), '--prefilter', '1', '--reassign-after-ms', '600000'];
     const start = (id: string): NodeProcess => {
-      const p = spawnNode(id, join(work, id), nats!.urls, store.keyHex, args);
+      const p = spawnNode(id, join(work, id), nats!.urls, store.keyHex, args, NODE_THREADS);
       nodes.set(id, p);
       return p;
     };
@@ -97,9 +105,14 @@ export async function runClusterBench(o: ClusterBenchOptions, log: (line: string
     await sleep(5000);
     const clusterIdleCpuMsPerSecond = idlePids.reduce((sum, pid, i) => sum + cpuMsOf(pid) - idle0[i], 0) / ((performance.now() - idleFrom) / 1000);
 
-    // latency, interleaved so both see the same machine
-    const compare = async (mode: 'exhaustive' | 'prefilter'): Promise<{ singleMs: number[]; clusterMs: number[]; agree: number; timings: ClusterIdentifyTiming[]; singleCpuMs: number; clusterCpuMs: number }> => {
-      const singleMs: number[] = [], clusterMs: number[] = [], timings: ClusterIdentifyTiming[] = [];
+    // latency, interleaved so all see the same machine; `alike`: a one-process engine with as
+    // many scan workers as the nodes have together (co-location on these cores, not scatter-gather)
+    const alike = DedupEngine.open({ dataDir: store.dir, key, threads: o.nodes * NODE_THREADS, prefilter: {} });
+    await alike.ready();
+    await alike.identify(probes[0], { mode: 'exhaustive' });
+    engines.push(alike);
+    const compare = async (mode: 'exhaustive' | 'prefilter', withAlike: boolean) => {
+      const singleMs: number[] = [], clusterMs: number[] = [], alikeMs: number[] = [], timings: ClusterIdentifyTiming[] = [];
       let agree = 0;
       // CPU time (all threads) of the processes doing the work: this one for the one-process
       // identify; this one, the nodes and nats-server for the cluster's. Unlike wall time it does
@@ -117,33 +130,45 @@ export async function runClusterBench(o: ClusterBenchOptions, log: (line: string
         clusterCpuMs += (self1.user + self1.system) / 1000 + pids.reduce((sum, pid, i) => sum + cpuMsOf(pid) - before[i], 0);
         timings.push(lastTiming!);
         if (sameAnswer(a!, b!)) agree++;
+        if (withAlike) alikeMs.push(await timedMs(async () => { await alike.identify(probe, { mode }); }));
       }
-      return { singleMs, clusterMs, agree, timings, singleCpuMs: singleCpuMs / probes.length, clusterCpuMs: clusterCpuMs / probes.length };
+      return { singleMs, clusterMs, alikeMs, agree, timings, singleCpuMs: singleCpuMs / probes.length, clusterCpuMs: clusterCpuMs / probes.length };
     };
     await c.identify(probes[0], { mode: 'prefilter' });
-    const { singleMs, clusterMs, agree, timings, singleCpuMs, clusterCpuMs } = await compare('exhaustive');
-    const pre = await compare('prefilter');
+    const pre = await compare('prefilter', false);
+    const exh = await compare('exhaustive', true);
     const matedFound = probes.filter((_, j) => j % 2 === 0).length;
-    const singleThroughput = o.probes / await timed(() => forAll(o.probes, IDENTIFY_CONCURRENCY, async (j) => { await single.identify(probes[j], { mode: 'exhaustive' }); }));
-    const clusterThroughput = o.probes / await timed(() => forAll(o.probes, IDENTIFY_CONCURRENCY, async (j) => { await c.identify(probes[j], { mode: 'exhaustive' }); }));
+    const singleThroughput = o.probes / await timed(() => forAll(o.probes, IDENTIFY_CONCURRENCY, async (j) => { await single.identify(probes[j]); }));
+    const clusterThroughput = o.probes / await timed(() => forAll(o.probes, IDENTIFY_CONCURRENCY, async (j) => { await c.identify(probes[j]); }));
 
     const kill = await killTest(o, subjects, c, nodes, start, log);
     const figures = {
       gallery: o.gallery, subjects, nodes: o.nodes, shards: o.shards, natsServers: o.natsServers, replication: 2, probes: o.probes, matedProbes: matedFound,
-      identifyAgreement: agree / o.probes,
-      singleP50Ms: pct(singleMs, 0.5), singleP99Ms: pct(singleMs, 0.99), clusterP50Ms: pct(clusterMs, 0.5), clusterP99Ms: pct(clusterMs, 0.99),
-      overheadP50Ms: pct(clusterMs, 0.5) - pct(singleMs, 0.5),
-      overheadPairedMedianMs: pct(clusterMs.map((ms, j) => ms - singleMs[j]), 0.5),
-      // the overhead split: the slowest shard's scan on its node against the one process's whole
-      // identify (partitioning, more engines than cores), and the rest of the call (log heads,
-      // NATS round trip, msgpack, merge)
-      slowestShardOverSingleMedianMs: pct(timings.map((t, j) => t.slowestShardMs - singleMs[j]), 0.5),
-      transportMedianMs: pct(timings.map((t) => t.totalMs - t.slowestShardMs), 0.5),
-      logHeadsMedianMs: pct(timings.map((t) => t.logHeadsMs), 0.5),
-      singleCpuMsPerIdentify: singleCpuMs, clusterCpuMsPerIdentify: clusterCpuMs, clusterIdleCpuMsPerSecond,
+      // every answer, both modes, equal to the one-process answer
+      identifyAgreement: (pre.agree + exh.agree) / (2 * o.probes),
+      identifyMode: 'prefilter (the default)',
+      singleP50Ms: pct(pre.singleMs, 0.5), singleP99Ms: pct(pre.singleMs, 0.99), clusterP50Ms: pct(pre.clusterMs, 0.5), clusterP99Ms: pct(pre.clusterMs, 0.99),
+      overheadP50Ms: pct(pre.clusterMs, 0.5) - pct(pre.singleMs, 0.5),
+      overheadPairedMedianMs: pct(pre.clusterMs.map((ms, j) => ms - pre.singleMs[j]), 0.5),
       prefilterIdentifyAgreement: pre.agree / o.probes,
-      prefilterSingleP50Ms: pct(pre.singleMs, 0.5), prefilterClusterP50Ms: pct(pre.clusterMs, 0.5),
-      prefilterOverheadP50Ms: pct(pre.clusterMs, 0.5) - pct(pre.singleMs, 0.5),
+      transportMedianMs: pct(pre.timings.map((t) => t.totalMs - t.slowestShardMs), 0.5),
+      logHeadsMedianMs: pct(pre.timings.map((t) => t.logHeadsMs), 0.5),
+      reaskedShards: [...pre.timings, ...exh.timings].reduce((sum, t) => sum + t.reasked, 0),
+      singleCpuMsPerIdentify: pre.singleCpuMs, clusterCpuMsPerIdentify: pre.clusterCpuMs, clusterIdleCpuMsPerSecond,
+      exhaustiveIdentifyAgreement: exh.agree / o.probes,
+      exhaustiveSingleP50Ms: pct(exh.singleMs, 0.5), exhaustiveSingleP99Ms: pct(exh.singleMs, 0.99),
+      exhaustiveClusterP50Ms: pct(exh.clusterMs, 0.5), exhaustiveClusterP99Ms: pct(exh.clusterMs, 0.99),
+      exhaustiveOverheadP50Ms: pct(exh.clusterMs, 0.5) - pct(exh.singleMs, 0.5),
+      exhaustiveOverheadPairedMedianMs: pct(exh.clusterMs.map((ms, j) => ms - exh.singleMs[j]), 0.5),
+      // the one process with as many scan workers as the cluster's nodes together
+      alikeWorkers: o.nodes * NODE_THREADS,
+      exhaustiveAlikeP50Ms: pct(exh.alikeMs, 0.5),
+      exhaustiveOverheadOverAlikeP50Ms: pct(exh.clusterMs, 0.5) - pct(exh.alikeMs, 0.5),
+      // the exhaustive overhead split: the slowest shard's scan on its node against the one
+      // process's whole identify (partitioning, more engines than cores), and the rest of the call
+      exhaustiveSlowestShardOverSingleMedianMs: pct(exh.timings.map((t, j) => t.slowestShardMs - exh.singleMs[j]), 0.5),
+      exhaustiveTransportMedianMs: pct(exh.timings.map((t) => t.totalMs - t.slowestShardMs), 0.5),
+      exhaustiveSingleCpuMsPerIdentify: exh.singleCpuMs, exhaustiveClusterCpuMsPerIdentify: exh.clusterCpuMs,
       singleIdentifiesPerSecond: singleThroughput, clusterIdentifiesPerSecond: clusterThroughput,
       clusterInsertsPerSecond, lmdbInsertsPerSecond, clusterAppliedSeconds: appliedSeconds,
       ramBytesPerSubject, ramBytesPerSubjectSingle: ramSingle,
@@ -155,7 +180,7 @@ export async function runClusterBench(o: ClusterBenchOptions, log: (line: string
     await client?.close();
     await Promise.all([...nodes.values()].map((p) => killNode(p, 'SIGTERM')));
     await nats?.stop();
-    await single.close();
+    for (const e of engines) await e.close();
     rmSync(work, { recursive: true, force: true });
   }
 }
@@ -302,13 +327,15 @@ function sleep(ms: number): Promise<void> {
 export function formatClusterBench(f: Record<string, number | string>): string {
   const n = (k: string, d = 1): string => (typeof f[k] === 'number' ? (f[k] as number).toFixed(d) : String(f[k]));
   return [
-    `cluster bench: ${f.gallery} finger templates (${f.subjects} subjects × 2), ${f.nodes} nodes, ${f.shards} shards × replication 2, ${f.natsServers} nats-server(s); exhaustive identify, ${f.probes} probes (half mated)`,
-    `identify p50/p99: one process ${n('singleP50Ms')} / ${n('singleP99Ms')} ms, cluster ${n('clusterP50Ms')} / ${n('clusterP99Ms')} ms → overheadP50Ms ${n('overheadP50Ms')} (median of per-probe differences ${n('overheadPairedMedianMs')} ms)`,
-    `  where it goes (medians): slowest shard's scan on its node − one process's identify ${n('slowestShardOverSingleMedianMs')} ms; the rest of the call ${n('transportMedianMs')} ms, of which log-head reads ${n('logHeadsMedianMs')} ms`,
-    `  CPU per identify (all threads of the processes involved; independent of other load): one process ${n('singleCpuMsPerIdentify', 0)} ms, cluster ${n('clusterCpuMsPerIdentify', 0)} ms (its processes use ${n('clusterIdleCpuMsPerSecond', 0)} ms/s when idle)`,
-    `identify throughput (${IDENTIFY_CONCURRENCY} concurrent): one process ${n('singleIdentifiesPerSecond')}/s, cluster ${n('clusterIdentifiesPerSecond')}/s`,
-    `identifyAgreement ${n('identifyAgreement', 3)} (same candidates, same scores)`,
-    `prefilter mode (each shard keeps its own share): p50 one process ${n('prefilterSingleP50Ms')} ms, cluster ${n('prefilterClusterP50Ms')} ms → ${n('prefilterOverheadP50Ms')} ms; agreement ${n('prefilterIdentifyAgreement', 3)}`,
+    `cluster bench: ${f.gallery} finger templates (${f.subjects} subjects × 2), ${f.nodes} nodes (${NODE_THREADS} scan worker each), ${f.shards} shards × replication 2, ${f.natsServers} nats-server(s); ${f.probes} probes (half mated), each through one process and the cluster in turn`,
+    `identify, default mode (prefilter), p50/p99: one process ${n('singleP50Ms')} / ${n('singleP99Ms')} ms, cluster ${n('clusterP50Ms')} / ${n('clusterP99Ms')} ms → overheadP50Ms ${n('overheadP50Ms')} (median of per-probe differences ${n('overheadPairedMedianMs')} ms)`,
+    `  the call beyond its slowest shard (NATS round trip, msgpack, merge) ${n('transportMedianMs')} ms; log-head reads ${n('logHeadsMedianMs')} ms, in parallel with the shards' work; shards asked again (a replica behind its head): ${f.reaskedShards}`,
+    `  CPU per identify (all threads of the processes involved): one process ${n('singleCpuMsPerIdentify', 0)} ms, cluster ${n('clusterCpuMsPerIdentify', 0)} ms (its processes use ${n('clusterIdleCpuMsPerSecond', 0)} ms/s when idle)`,
+    `identify, exhaustive, p50/p99: one process ${n('exhaustiveSingleP50Ms')} / ${n('exhaustiveSingleP99Ms')} ms, cluster ${n('exhaustiveClusterP50Ms')} / ${n('exhaustiveClusterP99Ms')} ms → ${n('exhaustiveOverheadP50Ms')} ms (paired ${n('exhaustiveOverheadPairedMedianMs')} ms)`,
+    `  one process with ${f.alikeWorkers} scan workers, as many as the nodes together on these cores: p50 ${n('exhaustiveAlikeP50Ms')} ms → the cluster's overhead over it ${n('exhaustiveOverheadOverAlikeP50Ms')} ms`,
+    `  slowest shard's scan on its node − one process's identify ${n('exhaustiveSlowestShardOverSingleMedianMs')} ms; the rest of the call ${n('exhaustiveTransportMedianMs')} ms; CPU per identify ${n('exhaustiveSingleCpuMsPerIdentify', 0)} vs ${n('exhaustiveClusterCpuMsPerIdentify', 0)} ms`,
+    `identifyAgreement ${n('identifyAgreement', 3)} over both modes (same candidates, same scores; prefilter ${n('prefilterIdentifyAgreement', 3)}, exhaustive ${n('exhaustiveIdentifyAgreement', 3)})`,
+    `identify throughput, default mode (${IDENTIFY_CONCURRENCY} concurrent): one process ${n('singleIdentifiesPerSecond')}/s, cluster ${n('clusterIdentifiesPerSecond')}/s`,
     `acknowledged inserts/s: JetStream ${n('clusterInsertsPerSecond', 0)}, LMDB alone ${n('lmdbInsertsPerSecond', 0)}; replicas applied the load ${n('clusterAppliedSeconds')} s after the last ack`,
     `RAM per subject per replica ${n('ramBytesPerSubject', 0)} B anonymous (one process: ${n('ramBytesPerSubjectSingle', 0)} B per subject)`,
     `kill test: ${f.killAcknowledged} acknowledged inserts, ${f.killIdentifies} identifies (${f.killIdentifyErrors} errors${f.killFirstError ? `, first: ${f.killFirstError}` : ''}, ${f.killWrongNoDuplicate} wrong "no duplicate"), lostAcknowledged ${f.lostAcknowledged}, appliedTwice ${f.appliedTwice}`,

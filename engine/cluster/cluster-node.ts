@@ -19,6 +19,7 @@ import { CLUSTER_PARAMS } from './params.ts';
 import { placeShards, samePlacement } from './placement.ts';
 import { ShardReplica } from './shard-replica.ts';
 import { ScanPool, defaultPoolSize } from '../gallery/scan-pool.ts';
+import { GALLERY_PARAMS } from '../gallery/params.ts';
 
 export interface ClusterTiming {
   readonly heartbeatMs: number;
@@ -199,7 +200,7 @@ export class ClusterNode {
         const dir = join(this.#o.dataDir, 'shards', String(shard));
         const fresh = !existsSync(dir);
         const replica = await ShardReplica.open({
-          shard, dataDir: dir, key: this.#o.key, pool: this.#pool, prefilter: this.#o.prefilter,
+          shard, dataDir: dir, key: this.#o.key, pool: this.#pool, prefilter: this.#shardPrefilter(),
           js: this.#infra.js, position: fresh ? 0 : position, log: this.#log,
         });
         this.#held.add(shard);
@@ -207,6 +208,17 @@ export class ClusterNode {
         this.#log(`shard ${shard}: serving from stream sequence ${fresh ? 0 : position}`);
       }
     }).catch((e: unknown) => this.#log(`placement change failed: ${(e as Error).message}`));
+  }
+
+  /**
+   * The prefilter of one shard's engine: the same penetration, and its share of the whole
+   * gallery's floor (minKeep counts subjects of the gallery, and a shard holds 1/shards of it by
+   * the hash): each shard keeping the whole floor would score `shards` times the floor in all.
+   */
+  #shardPrefilter(): PrefilterOptions | undefined {
+    const p = this.#o.prefilter;
+    if (p === undefined) return undefined;
+    return { ...p, minKeep: Math.ceil((p.minKeep ?? GALLERY_PARAMS.prefilterMinKeep) / this.#infra.config.shards) };
   }
 
   #flushPositions(): void {
