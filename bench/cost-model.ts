@@ -66,7 +66,14 @@ export function runCostModel(o: CostModelOptions): CostModel {
   const replication = take('cluster replication factor', 'replication');
   const overhead = take('cluster scatter-gather overhead, p50 (ms)', 'overheadP50Ms');
   const clusterInserts = take('acknowledged inserts/s through JetStream', 'clusterInsertsPerSecond');
-  const irisRate = o.irises > 0 ? take('iris comparisons per second, one thread', 'irisComparisonsPerSecond') : undefined;
+  // irises: the iris identify bench (coarse first pass + full search) when given, else the
+  // exhaustive rotation search's rate from the speed bench
+  const irisRun = (j: Record<string, unknown>): boolean => typeof j.codes === 'number';
+  const irisCodes = o.irises > 0 && files.some((f) => irisRun(f.json)) ? take('iris identify gallery (iris codes)', 'codes', irisRun) : undefined;
+  const irisThreads = irisCodes === undefined ? undefined : take('iris identify threads', 'threads', irisRun);
+  const irisP50 = irisCodes === undefined ? undefined : take('iris identify p50 (ms), coarse pass + full search', 'p50Ms', irisRun);
+  const irisRamPerCode = irisCodes === undefined ? undefined : take('anonymous RAM per iris code (bytes)', 'ramBytesPerCode', irisRun);
+  const irisRate = o.irises > 0 && irisCodes === undefined ? take('iris comparisons per second, one thread', 'irisComparisonsPerSecond') : undefined;
 
   const fingerTemplates = o.subjects * o.fingers;
   const irisTemplates = o.subjects * o.irises;
@@ -77,7 +84,7 @@ export function runCostModel(o: CostModelOptions): CostModel {
     'core-seconds per identify = the identify run\'s threads ÷ its identifies per second (it measures one identify in flight, so this is an upper bound when its threads were not all busy)',
     'identify cost grows linearly with the number of templates: the prefilter scans every finger vector and re-scores a fixed share (its penetration) of subjects; a probe finger meets the same finger position of each subject, so a 10-finger probe against 10-finger subjects compares as many pairs as there are templates, like the 2-finger bench',
     'the prefilter keeps the recall it measured at the bench gallery size (not measured at 10⁹ templates: ranking gets harder as the gallery grows)',
-    'irises have no prefilter: each probe iris is compared with every enrolled iris of its side (one comparison per enrolled subject per probe iris)',
+    'irises, from an iris identify run: core-seconds per identify = its threads × its p50 (one identify in flight: an upper bound), growing linearly with the codes (the coarse pass reads every code; the full search takes a fixed share); without one: every probe iris compared with every enrolled iris of its side (exhaustive)',
     'RAM per finger template = the larger of the identify run (anonymous RSS / templates, one process) and the cluster run (RAM per subject per replica / 2); times the replication factor',
     'latency: an identify spread over every core of every node, plus the measured scatter-gather overhead; a lower bound at idle (queueing at the planned load roughly doubles it)',
   ];
@@ -94,7 +101,11 @@ export function runCostModel(o: CostModelOptions): CostModel {
     ramBytes = fingerTemplates * fingerBytes * rf;
     rows.push(['RAM, fingers', `${fmt(fingerBytes)} B per template × ${fmt(fingerTemplates)} × replication ${rf} = ${fmt(ramBytes / 2 ** 40, 1)} TiB`]);
   } else rows.push(['RAM, fingers', 'missing input']);
-  if (o.irises > 0) rows.push(['RAM, irises', 'no bench JSON gives RAM per iris template: not counted (the total is a lower bound)']);
+  if (o.irises > 0 && irisRamPerCode !== undefined) {
+    const irisRam = irisTemplates * irisRamPerCode * rf;
+    ramBytes = ramBytes === undefined ? undefined : ramBytes + irisRam;
+    rows.push(['RAM, irises', `${fmt(irisRamPerCode)} B per code × ${fmt(irisTemplates)} × replication ${rf} = ${fmt(irisRam / 2 ** 40, 1)} TiB`]);
+  } else if (o.irises > 0) rows.push(['RAM, irises', 'no iris identify JSON gives RAM per iris code: not counted (the total is a lower bound)']);
   const ramNodes = ramBytes === undefined ? undefined : Math.ceil(ramBytes / (o.nodeRamGiB * 2 ** 30 * RAM_USABLE_SHARE));
 
   let fingerCoreSeconds: number | undefined;
@@ -103,8 +114,14 @@ export function runCostModel(o: CostModelOptions): CostModel {
     rows.push(['core-seconds per enrolment, fingers (prefilter)', `${fmt(pThreads / pRate, 3)} core-s per identify at ${fmt(pGallery)} templates × ${fmt(fingerTemplates / pGallery)} = ${fmt(fingerCoreSeconds, 1)} core-s${recall === undefined ? '' : ` (recall ${fmt(100 * recall, 1)} % at the bench size)`}`]);
   }
   if (exRate !== undefined) rows.push(['core-seconds per enrolment, fingers without prefilter', `${fmt(fingerTemplates)} comparisons / ${fmt(exRate)} per core-s = ${fmt(fingerTemplates / exRate, 0)} core-s`]);
-  const irisCoreSeconds = irisRate === undefined ? undefined : irisTemplates / irisRate;
-  if (irisCoreSeconds !== undefined) rows.push(['core-seconds per enrolment, irises (exhaustive)', `${fmt(irisTemplates)} comparisons / ${fmt(irisRate!)} per core-s = ${fmt(irisCoreSeconds, 1)} core-s`]);
+  let irisCoreSeconds: number | undefined;
+  if (irisCodes !== undefined && irisThreads !== undefined && irisP50 !== undefined) {
+    irisCoreSeconds = irisThreads * (irisP50 / 1000) * (irisTemplates / irisCodes);
+    rows.push(['core-seconds per enrolment, irises (coarse pass + full search)', `${fmt(irisThreads * irisP50 / 1000, 3)} core-s per identify at ${fmt(irisCodes)} codes × ${fmt(irisTemplates / irisCodes)} = ${fmt(irisCoreSeconds, 1)} core-s`]);
+  } else if (irisRate !== undefined) {
+    irisCoreSeconds = irisTemplates / irisRate;
+    rows.push(['core-seconds per enrolment, irises (exhaustive)', `${fmt(irisTemplates)} comparisons / ${fmt(irisRate)} per core-s = ${fmt(irisCoreSeconds, 1)} core-s`]);
+  }
   const coreSeconds = (fingerCoreSeconds ?? 0) + (irisCoreSeconds ?? 0);
   rows.push(['core-seconds per enrolment, total', fmt(coreSeconds, 1)]);
   const cores = (o.enrolmentsPerDay * coreSeconds) / SECONDS_PER_DAY / CPU_TARGET_UTILISATION;
@@ -116,7 +133,7 @@ export function runCostModel(o: CostModelOptions): CostModel {
   rows.push(['identify latency (lower bound, idle)', `${fmt(coreSeconds, 1)} core-s / ${fmt(nodes * o.nodeCores)} cores + ${fmt(overhead ?? 0, 1)} ms overhead = ${fmt(latencyMs, 0)} ms`]);
   if (clusterInserts !== undefined) rows.push(['inserts', `${fmt(o.enrolmentsPerDay / SECONDS_PER_DAY, 1)}/s on average against ${fmt(clusterInserts, 0)}/s acknowledged by one JetStream stream in the bench: not a limit`]);
 
-  const parts: [string, number][] = [['finger matching (prefilter scan and re-scoring)', fingerCoreSeconds ?? 0], ['iris matching (exhaustive)', irisCoreSeconds ?? 0]];
+  const parts: [string, number][] = [['finger matching (prefilter scan and re-scoring)', fingerCoreSeconds ?? 0], [irisCodes === undefined ? 'iris matching (exhaustive)' : 'iris matching (coarse pass + full search)', irisCoreSeconds ?? 0]];
   parts.sort((a, b) => b[1] - a[1]);
   const dominant = parts[0];
   const byWhat = ramNodes !== undefined && ramNodes > cpuNodes ? 'RAM (the gallery must fit in memory twice)' : 'CPU';
