@@ -11,17 +11,21 @@
  */
 import { chipFaceRegion, type AlignedFace } from './align.ts';
 import { FACE_PARAMS } from './params.ts';
+import { equaliseLocalContrast, type ClaheParams } from './clahe.ts';
 
 /** The lighting step's parameters (from FACE_PARAMS.align, widened so a bench or test can try others). */
 export interface LightingParams {
   readonly normaliseMean: number; readonly normaliseStd: number; readonly lightingRegions: 'face' | 'halves';
   readonly chipSize: number; readonly chipPadding: number;
+  /** CLAHE of the chip before the linear mapping (null: off). */
+  readonly localContrast: ClaheParams | null;
 }
 
 interface RegionStats { mean: number; std: number }
 
 /** A copy of the chip with normalised levels (clamped to 0–255); the chip as it is when `normaliseStd` is 0 or the region is flat. */
-export function normaliseLighting(aligned: AlignedFace, params: LightingParams = FACE_PARAMS.align): AlignedFace {
+export function normaliseLighting(input: AlignedFace, params: LightingParams = FACE_PARAMS.align): AlignedFace {
+  const aligned = params.localContrast === null ? input : { ...input, chip: equaliseLocalContrast(input.chip, input.chipSize, params.localContrast) };
   if (!(params.normaliseStd > 0)) return aligned;
   const { chip, chipSize } = aligned;
   const [left, top, right, bottom] = chipFaceRegion(params);

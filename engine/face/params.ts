@@ -4,6 +4,9 @@
  * the detector's input), quality limits from ISO/IEC 19794-5 / ICAO capture guidance and from
  * what the models can still use. Change one here, never inline.
  */
+import type { AlignPoints } from './align.ts';
+import type { ClaheParams } from './clahe.ts';
+
 export const FACE_PARAMS = Object.freeze({
   /** Models this build loads (see engine/face/README.md for licences and training data). */
   models: Object.freeze({
@@ -81,6 +84,8 @@ export const FACE_PARAMS = Object.freeze({
      * the identity halves no choice was made on. Only used when `refinePasses` ≥ 1.
      */
     coarseFirstPass: false,
+    /** CLAHE of each landmark crop before the net sees it (clahe.ts); null: off. */
+    cropContrast: null as ClaheParams | null,
   }),
 
   align: Object.freeze({
@@ -88,6 +93,8 @@ export const FACE_PARAMS = Object.freeze({
     chipSize: 150,
     /** dlib's chip padding: the mean-shape box is grown by this share of its side on each side. */
     chipPadding: 0.25,
+    /** Landmarks the chip's similarity transform is fitted on (align.ts): dlib's 51 inner points, or its 5-point set (eye corners, nose base). */
+    alignPoints: 'dlib51' as AlignPoints,
     /**
      * Lighting: the chip's levels are mapped linearly so its central face region has this mean
      * and standard deviation (gray levels), the same for every capture. Under-exposed, over-exposed
@@ -101,6 +108,8 @@ export const FACE_PARAMS = Object.freeze({
      * lit from one side is evened out too.
      */
     lightingRegions: 'face' as 'face' | 'halves',
+    /** CLAHE of the chip's luminance before the linear step (clahe.ts); null: off. */
+    localContrast: null as ClaheParams | null,
   }),
 
   embed: Object.freeze({
