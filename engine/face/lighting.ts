@@ -19,13 +19,16 @@ export interface LightingParams {
   readonly chipSize: number; readonly chipPadding: number;
   /** CLAHE of the chip before the linear mapping (null: off). */
   readonly localContrast: ClaheParams | null;
+  /** Gamma applied to the chip's levels (v/255)^gamma before everything else; 1 = off, < 1 lifts shadows. */
+  readonly gamma: number;
 }
 
 interface RegionStats { mean: number; std: number }
 
 /** A copy of the chip with normalised levels (clamped to 0–255); the chip as it is when `normaliseStd` is 0 or the region is flat. */
 export function normaliseLighting(input: AlignedFace, params: LightingParams = FACE_PARAMS.align): AlignedFace {
-  const aligned = params.localContrast === null ? input : { ...input, chip: equaliseLocalContrast(input.chip, input.chipSize, params.localContrast) };
+  const lifted = params.gamma === 1 ? input : { ...input, chip: applyGamma(input.chip, params.gamma) };
+  const aligned = params.localContrast === null ? lifted : { ...lifted, chip: equaliseLocalContrast(lifted.chip, lifted.chipSize, params.localContrast) };
   if (!(params.normaliseStd > 0)) return aligned;
   const { chip, chipSize } = aligned;
   const [left, top, right, bottom] = chipFaceRegion(params);
@@ -53,6 +56,27 @@ export function normaliseLighting(input: AlignedFace, params: LightingParams = F
     }
   }
   return { ...aligned, chip: out };
+}
+
+const GAMMA_STEPS = 1024;
+
+/**
+ * 255·(v/255)^gamma of every value (clamped to 0–255), through a table of GAMMA_STEPS + 1
+ * entries with linear interpolation: one Math.pow per table entry instead of per value (the
+ * chip has 67,500); the table's error is below 0.05 gray levels above level 1.
+ */
+export function applyGamma(chip: Float32Array, gamma: number): Float32Array {
+  if (!(gamma > 0) || !Number.isFinite(gamma)) throw new RangeError(`gamma must be a positive number, got ${gamma}`);
+  const table = new Float32Array(GAMMA_STEPS + 2);
+  for (let i = 0; i <= GAMMA_STEPS; i++) table[i] = 255 * Math.pow(i / GAMMA_STEPS, gamma);
+  table[GAMMA_STEPS + 1] = 255;
+  const out = new Float32Array(chip.length);
+  const toIndex = GAMMA_STEPS / 255;
+  for (let k = 0; k < chip.length; k++) {
+    const f = Math.max(0, Math.min(GAMMA_STEPS, chip[k] * toIndex)), i = Math.floor(f);
+    out[k] = table[i] + (f - i) * (table[i + 1] - table[i]);
+  }
+  return out;
 }
 
 /** Gray (BT.601) mean and s.d. of chip columns [x0, x1], rows [y0, y1]. */

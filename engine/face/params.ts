@@ -110,6 +110,8 @@ export const FACE_PARAMS = Object.freeze({
     lightingRegions: 'face' as 'face' | 'halves',
     /** CLAHE of the chip's luminance before the linear step (clahe.ts); null: off. */
     localContrast: null as ClaheParams | null,
+    /** Gamma of the chip's levels before the other lighting steps; 1 = off (lighting.ts). */
+    gamma: 1,
   }),
 
   embed: Object.freeze({
