@@ -67,16 +67,28 @@ const GAMMA_STEPS = 1024;
  */
 export function applyGamma(chip: Float32Array, gamma: number): Float32Array {
   if (!(gamma > 0) || !Number.isFinite(gamma)) throw new RangeError(`gamma must be a positive number, got ${gamma}`);
-  const table = new Float32Array(GAMMA_STEPS + 2);
-  for (let i = 0; i <= GAMMA_STEPS; i++) table[i] = 255 * Math.pow(i / GAMMA_STEPS, gamma);
-  table[GAMMA_STEPS + 1] = 255;
+  const { table, slope } = gammaTable(gamma);
   const out = new Float32Array(chip.length);
   const toIndex = GAMMA_STEPS / 255;
   for (let k = 0; k < chip.length; k++) {
-    const f = Math.max(0, Math.min(GAMMA_STEPS, chip[k] * toIndex)), i = Math.floor(f);
-    out[k] = table[i] + (f - i) * (table[i + 1] - table[i]);
+    let f = chip[k] * toIndex;
+    if (!(f > 0)) f = 0; else if (f > GAMMA_STEPS) f = GAMMA_STEPS;
+    const i = f | 0;
+    out[k] = table[i] + (f - i) * slope[i];
   }
   return out;
+}
+
+let lastTable: { gamma: number; table: Float32Array; slope: Float32Array } | null = null;
+
+/** The table (and each step's slope) for one gamma, kept for the next chip: the gamma is a constant of the pipeline. */
+function gammaTable(gamma: number): { table: Float32Array; slope: Float32Array } {
+  if (lastTable?.gamma === gamma) return lastTable;
+  const table = new Float32Array(GAMMA_STEPS + 1), slope = new Float32Array(GAMMA_STEPS + 1);
+  for (let i = 0; i <= GAMMA_STEPS; i++) table[i] = 255 * Math.pow(i / GAMMA_STEPS, gamma);
+  for (let i = 0; i < GAMMA_STEPS; i++) slope[i] = table[i + 1] - table[i];
+  lastTable = { gamma, table, slope };
+  return lastTable;
 }
 
 /** Gray (BT.601) mean and s.d. of chip columns [x0, x1], rows [y0, y1]. */
