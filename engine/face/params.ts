@@ -128,8 +128,10 @@ export const FACE_PARAMS = Object.freeze({
      * Average the descriptors of the chip and of its mirror image (then normalise). A face and
      * its mirror are the same person, so the mean cancels part of what the network reads from
      * one-sided light and pose. It is a second ResNet pass (≈ 30 ms on one core), kept because
-     * accuracy comes first and the pass runs once per enrolment: with it ORL EER 0.40 % and Yale
-     * 1.35 %, without it 0.50 % and 1.51 % (same detector settings; docs/face-speed.md). The
+     * accuracy comes first and the pass runs once per enrolment: with it (and gamma 0.6) ORL EER
+     * 0.44 % and Yale 0.90 %, without it 0.61 % and 1.35 % (docs/face-speed.md §6). Running it only
+     * on asymmetric faces (side light, yaw) was measured and kept none of the gain (§7). It is
+     * why the pipeline misses the issue's 60 ms bar (≈ 97 against ≈ 60 ms without it, §7). The
      * calibration (engine/face-calibration.ts) is fitted for this setting; changing it needs a refit.
      */
     flipAverage: true,
