@@ -1,8 +1,10 @@
 /**
- * Every tuning constant of the face pipeline, with its unit and why. None was fitted on ORL or
- * Yale: geometric constants come from the models' own training conventions (the dlib chip and
- * the detector's input), quality limits from ISO/IEC 19794-5 / ICAO capture guidance and from
- * what the models can still use. Change one here, never inline.
+ * Every tuning constant of the face pipeline, with its unit and why. Geometric constants come
+ * from the models' own training conventions (the dlib chip and the detector's input), quality
+ * limits from ISO/IEC 19794-5 / ICAO capture guidance and from what the models can still use.
+ * Chosen by measurement on ORL and Yale (the only face sets here): the mirrored pass, the
+ * second landmark pass, the detector size and the chip gamma (the gamma on identity half A,
+ * checked on half B) — see docs/face-speed.md. Change one here, never inline.
  */
 import type { AlignPoints } from './align.ts';
 import type { ClaheParams } from './clahe.ts';
