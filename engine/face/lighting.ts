@@ -1,7 +1,9 @@
 /**
- * Stage 4b — lighting: the aligned chip's levels mapped linearly so its central face region has
- * the same gray mean and standard deviation for every capture (`normaliseMean`, `normaliseStd`).
- * Under-exposed, over-exposed and flat-lit faces then reach the network alike.
+ * Stage 4b — lighting: first a gamma on the chip's levels (`gamma`, 0.6: the shadowed side of a
+ * side-lit face lifted, highlights compressed), then the levels mapped linearly so the central
+ * face region has the same gray mean and standard deviation for every capture (`normaliseMean`,
+ * `normaliseStd`). Under-exposed, over-exposed and flat-lit faces then reach the network alike.
+ * `localContrast` (CLAHE, clahe.ts) can run between the two; off, it cost accuracy.
  *
  * `lightingRegions: 'halves'` measures the left and right halves of the face region separately
  * and blends the two corrections linearly between the halves' centres, so a face lit from one
@@ -25,7 +27,7 @@ export interface LightingParams {
 
 interface RegionStats { mean: number; std: number }
 
-/** A copy of the chip with normalised levels (clamped to 0–255); the chip as it is when `normaliseStd` is 0 or the region is flat. */
+/** A copy of the chip with normalised levels (clamped to 0–255); when `normaliseStd` is 0 or the region is flat, the chip after the gamma and CLAHE steps only (itself when those are off too). */
 export function normaliseLighting(input: AlignedFace, params: LightingParams = FACE_PARAMS.align): AlignedFace {
   const lifted = params.gamma === 1 ? input : { ...input, chip: applyGamma(input.chip, params.gamma) };
   const aligned = params.localContrast === null ? lifted : { ...lifted, chip: equaliseLocalContrast(lifted.chip, lifted.chipSize, params.localContrast) };
