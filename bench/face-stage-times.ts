@@ -6,12 +6,12 @@
  * of the previous release), so a speed-up is measured beside its baseline in the same run.
  */
 import { EngineError } from '../engine/errors.ts';
-import { alignFace } from '../engine/face/align.ts';
+import { alignFace, type AlignParams } from '../engine/face/align.ts';
 import { decodeFaceImage } from '../engine/face/decode.ts';
 import { detectLargestFace, type DetectParams } from '../engine/face/detect.ts';
 import { embedFace } from '../engine/face/embed.ts';
 import { locateLandmarks, type LandmarkParams } from '../engine/face/landmarks.ts';
-import { normaliseLighting } from '../engine/face/lighting.ts';
+import { normaliseLighting, type LightingParams } from '../engine/face/lighting.ts';
 import { loadFaceApi, type FaceModels } from '../engine/face/models.ts';
 import { FACE_PARAMS } from '../engine/face/params.ts';
 import { checkEnrolable, measureQuality } from '../engine/face/quality.ts';
@@ -28,7 +28,8 @@ export interface TimedProfile {
   models: FaceModels;
   detect: DetectParams;
   landmarks: LandmarkParams;
-  lightingRegions: 'face' | 'halves';
+  /** Chip geometry, alignment points and lighting (FACE_PARAMS.align or a variant of it). */
+  align: AlignParams & LightingParams;
   mirror: boolean;
 }
 
@@ -58,11 +59,11 @@ export async function timeStages(bytes: Uint8Array, profile: TimedProfile): Prom
     if (face === null) return times;
     const points = await locateLandmarks(image, face, models, profile.landmarks);
     times.landmarkCrops = lap() - net.landmarks; times.landmarkNet = net.landmarks;
-    const aligned = alignFace(image, points);
+    const aligned = alignFace(image, points, profile.align);
     times.align = lap();
     checkEnrolable(measureQuality(points, aligned, face.score, otherFaces));
     times.quality = lap();
-    const chip = normaliseLighting(aligned, { ...FACE_PARAMS.align, lightingRegions: profile.lightingRegions });
+    const chip = normaliseLighting(aligned, profile.align);
     times.lighting = lap();
     const descriptor = await embedFace(chip, models, { flipAverage: profile.mirror });
     lap();

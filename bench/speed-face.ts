@@ -45,8 +45,16 @@ async function baselineMatMul(): Promise<() => number> {
 /** The previous release's pipeline settings: detector at 224 px, two full landmark passes, lighting over the whole face, mirrored pass on. */
 const PREVIOUS_SETTINGS = {
   detect: { ...FACE_PARAMS.detect, inputSize: 224, padShare: 0.5, fallbackPadShares: [0.25, 0.75, 0.1] },
-  landmarks: { ...FACE_PARAMS.landmarks, refinePasses: 1, coarseFirstPass: false },
-  lightingRegions: 'face',
+  landmarks: { ...FACE_PARAMS.landmarks, refinePasses: 1, coarseFirstPass: false, cropContrast: null },
+  align: { ...FACE_PARAMS.align, lightingRegions: 'face', alignPoints: 'dlib51', localContrast: null, gamma: 1 },
+  mirror: true,
+} as const;
+
+/** The default before this session's change (main at f92a4a0): the fused networks and today's detector, no gamma, mirrored pass on. */
+const MAIN_F92A4A0 = {
+  detect: FACE_PARAMS.detect,
+  landmarks: { ...FACE_PARAMS.landmarks, refinePasses: 1, coarseFirstPass: false, cropContrast: null },
+  align: { ...FACE_PARAMS.align, lightingRegions: 'face', alignPoints: 'dlib51', localContrast: null, gamma: 1 },
   mirror: true,
 } as const;
 
@@ -64,9 +72,12 @@ async function pipelineFigures(context: SpeedContext): Promise<SpeedFigures> {
     return { faceExtractMsMedian: null, faceBaselineMsMedian: null, faceExtractSource: null };
   }
   const fused = await loadFaceModels();
+  const byDefault = { detect: FACE_PARAMS.detect, landmarks: FACE_PARAMS.landmarks, align: FACE_PARAMS.align };
+  const mirror = FACE_PARAMS.embed.flipAverage;
   const profiles: TimedProfile[] = [
-    { name: 'default (fused networks, FACE_PARAMS)', models: fused, detect: FACE_PARAMS.detect, landmarks: FACE_PARAMS.landmarks, lightingRegions: FACE_PARAMS.align.lightingRegions, mirror: FACE_PARAMS.embed.flipAverage },
-    { name: 'fused networks, previous settings', models: fused, ...PREVIOUS_SETTINGS },
+    { name: `default (fused networks, FACE_PARAMS; mirrored pass ${mirror ? 'on' : 'off'})`, models: fused, ...byDefault, mirror },
+    { name: `FACE_PARAMS with the mirrored pass ${mirror ? 'off' : 'on'}`, models: fused, ...byDefault, mirror: !mirror },
+    { name: 'main at f92a4a0 (no gamma, mirrored pass on)', models: fused, ...MAIN_F92A4A0 },
     { name: 'previous release (face-api passes, previous settings)', models: await faceApiModels(), ...PREVIOUS_SETTINGS },
   ];
   const baseline = await baselineMatMul();
@@ -89,15 +100,20 @@ async function pipelineFigures(context: SpeedContext): Promise<SpeedFigures> {
   context.print(`  baseline: 256³ matMul on the same backend  median ${ms(b)} ms`);
   const figures: SpeedFigures = { faceBaselineMsMedian: +b.toFixed(3), faceExtractSource: `${files.length} images of <data>/face/{orl,yale}` };
   profiles.forEach((p, k) => {
-    const total = median(times[k].map(pipelineMs))!;
+    const totals = times[k].map(pipelineMs).sort((x, y) => x - y);
+    const total = median(totals)!;
+    const p90 = totals[Math.min(totals.length - 1, Math.ceil(0.9 * totals.length) - 1)];
+    const mean = totals.reduce((sum, v) => sum + v, 0) / totals.length;
     const stage = (s: Stage): number => median(times[k].map((t) => t[s]))!;
-    context.print(`  ${p.name}: detect+landmarks+align+embed ${ms(total)} ms (${(total / b).toFixed(2)}× baseline)`);
+    context.print(`  ${p.name}: detect+landmarks+align+embed median ${ms(total)} ms (${(total / b).toFixed(2)}× baseline), p90 ${ms(p90)}, mean ${ms(mean)}`);
     context.print(`    ${STAGES.map((s) => `${s} ${ms(stage(s))}`).join(', ')}`);
     if (k === 0) {
       figures.faceExtractMsMedian = +total.toFixed(2);
+      figures.faceExtractMsP90 = +p90.toFixed(2);
+      figures.faceExtractMsMean = +mean.toFixed(2);
       for (const s of STAGES) figures[`face${s[0].toUpperCase()}${s.slice(1)}MsMedian`] = +stage(s).toFixed(2);
     } else {
-      figures[k === 1 ? 'faceExtractPreviousSettingsMsMedian' : 'faceExtractPreviousReleaseMsMedian'] = +total.toFixed(2);
+      figures[(['', 'faceExtractOtherMirrorMsMedian', 'faceExtractMainF92a4a0MsMedian', 'faceExtractPreviousReleaseMsMedian'] as const)[k]] = +total.toFixed(2);
     }
   });
   return figures;

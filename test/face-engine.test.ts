@@ -30,7 +30,7 @@ const faceT = (bytes: Uint8Array) => ({ modality: 'face', version: 1, bytes }) a
 
 const PEOPLE = 40;
 const people = Array.from({ length: PEOPLE }, () => code());
-// cosine ≈ 0.99 to the enrolled code: well above the calibration's 40 (cosine 0.954); unrelated codes sit near cosine 0
+// cosine ≈ 0.99 to the enrolled code: well above the calibration's 40 (cosine ≈ 0.953); unrelated codes sit near cosine 0
 const photo = (p: number): Uint8Array => code(people[p].vector, 0.012).bytes;
 
 const matcher = new FingerMatcher();

@@ -43,10 +43,14 @@ describe('chip lighting', () => {
     expect(Math.abs(right - FACE_PARAMS.align.normaliseMean)).toBeLessThan(8);
   });
 
-  it('leaves the chip as it is when the step is off or the face region is flat', () => {
+  it('leaves the chip as it is when the steps are off or the face region is flat', () => {
     const aligned = sideLitChip();
-    expect(normaliseLighting(aligned, { ...FACE_PARAMS.align, normaliseStd: 0 })).toBe(aligned);
+    expect(normaliseLighting(aligned, { ...FACE_PARAMS.align, gamma: 1, normaliseStd: 0 })).toBe(aligned);
     const flat = { ...aligned, chip: new Float32Array(aligned.chip.length).fill(90) };
-    expect(normaliseLighting(flat, { ...FACE_PARAMS.align, lightingRegions: 'halves' })).toBe(flat);
+    expect(normaliseLighting(flat, { ...FACE_PARAMS.align, gamma: 1, lightingRegions: 'halves' })).toBe(flat);
+    // With the gamma step on, a flat chip stays flat (at the lifted level) and the input is not modified.
+    const lifted = normaliseLighting(flat, FACE_PARAMS.align).chip;
+    expect(Math.max(...lifted) - Math.min(...lifted)).toBeLessThan(1e-3);
+    expect(flat.chip[0]).toBe(90);
   });
 });

@@ -50,28 +50,40 @@ export function chipTemplatePoint(i: number, params: { readonly chipSize: number
   return [(MEAN_SHAPE_X[j] + params.chipPadding) * scale, (MEAN_SHAPE_Y[j] + params.chipPadding) * scale];
 }
 
+/**
+ * The landmarks the similarity is fitted on: 'dlib51' = points 17–67 (brows, nose, eyes, mouth;
+ * dlib's 68-point `get_face_chip_details`); 'eyes-nose5' = the four eye corners and the base of
+ * the nose (36, 39, 42, 45, 33) — the points of dlib's 5-point shape predictor, the one its own
+ * face-recognition example aligns with; brows and mouth move with expression, these barely do.
+ */
+export type AlignPoints = 'dlib51' | 'eyes-nose5';
+const FIVE_POINTS: readonly number[] = [36, 39, 42, 45, 33];
+const ALL_POINTS: readonly number[] = Array.from({ length: MEAN_SHAPE_X.length }, (_, j) => j + FIRST_POINT);
+
+/** The align stage's parameters (FACE_PARAMS.align, widened so a bench can try others). */
+export interface AlignParams { readonly chipSize: number; readonly chipPadding: number; readonly alignPoints: AlignPoints }
+
 /** Least-squares similarity from the chip template to the landmarks. */
-export function fitChipTransform(points: Landmarks68, params = FACE_PARAMS.align): ChipTransform {
-  const n = MEAN_SHAPE_X.length;
+export function fitChipTransform(points: Landmarks68, params: AlignParams = FACE_PARAMS.align): ChipTransform {
+  const used = params.alignPoints === 'eyes-nose5' ? FIVE_POINTS : ALL_POINTS;
+  const n = used.length;
   let pu = 0, pv = 0, qx = 0, qy = 0;
-  const template: Array<[number, number]> = [];
-  for (let j = 0; j < n; j++) {
-    const t = chipTemplatePoint(j + FIRST_POINT, params);
-    template.push(t);
-    pu += t[0]; pv += t[1]; qx += points[2 * (j + FIRST_POINT)]; qy += points[2 * (j + FIRST_POINT) + 1];
+  const template = used.map((i) => chipTemplatePoint(i, params));
+  for (const [j, i] of used.entries()) {
+    pu += template[j][0]; pv += template[j][1]; qx += points[2 * i]; qy += points[2 * i + 1];
   }
   pu /= n; pv /= n; qx /= n; qy /= n;
   let dot = 0, cross = 0, norm = 0;
-  for (let j = 0; j < n; j++) {
+  for (const [j, i] of used.entries()) {
     const u = template[j][0] - pu, v = template[j][1] - pv;
-    const x = points[2 * (j + FIRST_POINT)] - qx, y = points[2 * (j + FIRST_POINT) + 1] - qy;
+    const x = points[2 * i] - qx, y = points[2 * i + 1] - qy;
     dot += u * x + v * y; cross += u * y - v * x; norm += u * u + v * v;
   }
   const a = dot / norm, b = cross / norm;
   return { a, b, tx: qx - (a * pu - b * pv), ty: qy - (b * pu + a * pv) };
 }
 
-export function alignFace(image: RgbImage, points: Landmarks68, params = FACE_PARAMS.align): AlignedFace {
+export function alignFace(image: RgbImage, points: Landmarks68, params: AlignParams = FACE_PARAMS.align): AlignedFace {
   const transform = fitChipTransform(points, params);
   const pixelsPerChipPixel = Math.hypot(transform.a, transform.b);
   const k = Math.max(1, Math.floor(pixelsPerChipPixel / 2));

@@ -8,12 +8,17 @@ import { FACE_PARAMS } from './params.ts';
 import type { FaceBox } from './detect.ts';
 import type { FaceModels } from './models.ts';
 import { sampleSimilarity, shrinkByBlocks, type RgbImage } from './rgb-image.ts';
+import { equaliseLocalContrast, type ClaheParams } from './clahe.ts';
 
 /** 68 (x, y) pairs, image pixels. */
 export type Landmarks68 = Float32Array;
 
 /** The landmark stage's parameters (FACE_PARAMS.landmarks, widened so a bench can try others). */
-export interface LandmarkParams { readonly boxGrowShare: number; readonly refinePasses: number; readonly coarseFirstPass: boolean }
+export interface LandmarkParams {
+  readonly boxGrowShare: number; readonly refinePasses: number; readonly coarseFirstPass: boolean;
+  /** CLAHE of each crop before the net sees it (null: the crop as sampled). */
+  readonly cropContrast: ClaheParams | null;
+}
 
 export async function locateLandmarks(image: RgbImage, box: FaceBox, models: FaceModels, params: LandmarkParams = FACE_PARAMS.landmarks): Promise<Landmarks68> {
   const coarse = params.coarseFirstPass && params.refinePasses > 0;
@@ -37,7 +42,8 @@ async function landmarksInBox(image: RgbImage, box: FaceBox, models: FaceModels,
   const left = box.x + box.width / 2 - side / 2, top = box.y + box.height / 2 - side / 2;
   const scale = side / models.landmarkInput;
   const k = Math.max(1, Math.floor(scale / 2));
-  const crop = sampleSimilarity(shrinkByBlocks(image, k), models.landmarkInput, scale / k, 0, left / k, top / k, FACE_PARAMS.detect.padValue);
+  const sampled = sampleSimilarity(shrinkByBlocks(image, k), models.landmarkInput, scale / k, 0, left / k, top / k, FACE_PARAMS.detect.padValue);
+  const crop = params.cropContrast === null ? sampled : equaliseLocalContrast(sampled, models.landmarkInput, params.cropContrast);
   const points = await (coarse ? models.coarseLandmarks(crop) : models.landmarks(crop));
   for (let i = 0; i < points.length; i += 2) {
     points[i] = left + points[i] * scale;

@@ -1,9 +1,14 @@
 /**
- * Every tuning constant of the face pipeline, with its unit and why. None was fitted on ORL or
- * Yale: geometric constants come from the models' own training conventions (the dlib chip and
- * the detector's input), quality limits from ISO/IEC 19794-5 / ICAO capture guidance and from
- * what the models can still use. Change one here, never inline.
+ * Every tuning constant of the face pipeline, with its unit and why. Geometric constants come
+ * from the models' own training conventions (the dlib chip and the detector's input), quality
+ * limits from ISO/IEC 19794-5 / ICAO capture guidance and from what the models can still use.
+ * Chosen by measurement on ORL and Yale (the only face sets here): the mirrored pass, the
+ * second landmark pass, the detector size and the chip gamma (the gamma on identity half A,
+ * checked on half B) — see docs/face-speed.md. Change one here, never inline.
  */
+import type { AlignPoints } from './align.ts';
+import type { ClaheParams } from './clahe.ts';
+
 export const FACE_PARAMS = Object.freeze({
   /** Models this build loads (see engine/face/README.md for licences and training data). */
   models: Object.freeze({
@@ -81,6 +86,8 @@ export const FACE_PARAMS = Object.freeze({
      * the identity halves no choice was made on. Only used when `refinePasses` ≥ 1.
      */
     coarseFirstPass: false,
+    /** CLAHE of each landmark crop before the net sees it (clahe.ts); null: off. */
+    cropContrast: null as ClaheParams | null,
   }),
 
   align: Object.freeze({
@@ -88,6 +95,8 @@ export const FACE_PARAMS = Object.freeze({
     chipSize: 150,
     /** dlib's chip padding: the mean-shape box is grown by this share of its side on each side. */
     chipPadding: 0.25,
+    /** Landmarks the chip's similarity transform is fitted on (align.ts): dlib's 51 inner points, or its 5-point set (eye corners, nose base). */
+    alignPoints: 'dlib51' as AlignPoints,
     /**
      * Lighting: the chip's levels are mapped linearly so its central face region has this mean
      * and standard deviation (gray levels), the same for every capture. Under-exposed, over-exposed
@@ -101,6 +110,17 @@ export const FACE_PARAMS = Object.freeze({
      * lit from one side is evened out too.
      */
     lightingRegions: 'face' as 'face' | 'halves',
+    /** CLAHE of the chip's luminance before the linear step (clahe.ts); null: off. */
+    localContrast: null as ClaheParams | null,
+    /**
+     * Gamma of the chip's levels, (v/255)^gamma, before the linear step (lighting.ts): < 1 lifts
+     * shadows and compresses highlights, so the dark side of a side-lit face keeps texture the
+     * linear step alone cannot bring back. 0.6: chosen on identity half A of ORL and Yale
+     * (0.4, 0.5, 0.6 tied on mean EER there; FNMR at FMR 0.1 % broke the tie), checked on
+     * half B (docs/face-speed.md §6). CLAHE and 5-point alignment were measured in the same way
+     * and not adopted. The calibration is fitted for it.
+     */
+    gamma: 0.6,
   }),
 
   embed: Object.freeze({
@@ -110,8 +130,10 @@ export const FACE_PARAMS = Object.freeze({
      * Average the descriptors of the chip and of its mirror image (then normalise). A face and
      * its mirror are the same person, so the mean cancels part of what the network reads from
      * one-sided light and pose. It is a second ResNet pass (≈ 30 ms on one core), kept because
-     * accuracy comes first and the pass runs once per enrolment: with it ORL EER 0.40 % and Yale
-     * 1.35 %, without it 0.50 % and 1.51 % (same detector settings; docs/face-speed.md). The
+     * accuracy comes first and the pass runs once per enrolment: with it (and gamma 0.6) ORL EER
+     * 0.44 % and Yale 0.90 %, without it 0.61 % and 1.35 % (docs/face-speed.md §6). Running it only
+     * on asymmetric faces (side light, yaw) was measured and kept none of the gain (§7). It is
+     * why the pipeline misses the issue's 60 ms bar (≈ 97 against ≈ 60 ms without it, §7). The
      * calibration (engine/face-calibration.ts) is fitted for this setting; changing it needs a refit.
      */
     flipAverage: true,
