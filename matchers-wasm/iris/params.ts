@@ -162,6 +162,12 @@ export const GABOR_SCALES: i32 = 1;
 export const GABOR_WAVELENGTH_0: f32 = 16.0;
 export const GABOR_WAVELENGTH_1: f32 = 32.0;
 export const GABOR_SIGMA_SHARE: f32 = 0.5;
+/** Log-Gabor filters (gabor.ts initLogGabors) instead of Gabor ones, at the same wavelengths:
+ *  bandwidth = σ/f of the Gaussian on log frequency (0.55 ≈ two octaves), and the kernel is cut
+ *  where its magnitude falls below LOG_GABOR_TAIL of its peak. */
+export const LOG_GABOR: bool = false;
+export const LOG_GABOR_BANDWIDTH: f32 = 0.55;
+export const LOG_GABOR_TAIL: f32 = 0.01;
 /** Each band loses its weighted Gaussian smooth of this σ (normalised samples, 0 = off) before
  *  filtering: illumination trends around the ring, common to every eye of a sensor. */
 // Tuning halves (EER CASIA-V1 + MMU1): 12 → 0.32 % + 5.87 %, off → 0.83 % + 5.65 %.
