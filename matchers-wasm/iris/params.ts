@@ -165,16 +165,16 @@ export const GABOR_SIGMA_SHARE: f32 = 0.5;
 /** Log-Gabor filters (gabor.ts initLogGabors) instead of Gabor ones, at the same wavelengths:
  *  bandwidth = σ/f of the Gaussian on log frequency (0.55 ≈ two octaves), and the kernel is cut
  *  where its magnitude falls below LOG_GABOR_TAIL of its peak. */
-export const LOG_GABOR: bool = false;
-export const LOG_GABOR_BANDWIDTH: f32 = 0.55;
+export const LOG_GABOR: bool = true;
+export const LOG_GABOR_BANDWIDTH: f32 = 0.5;
 export const LOG_GABOR_TAIL: f32 = 0.01;
 /** Each band loses its weighted Gaussian smooth of this σ (normalised samples, 0 = off) before
  *  filtering: illumination trends around the ring, common to every eye of a sensor. */
 // Tuning halves (EER CASIA-V1 + MMU1): 12 → 0.32 % + 5.87 %, off → 0.83 % + 5.65 %.
-export const BAND_DETREND_SIGMA: f32 = 12.0;
+export const BAND_DETREND_SIGMA: f32 = 0.0;
 /** A code position is masked when more than this share of its filter window (Gaussian-
  *  weighted) is occluded (measured: 0.5 → EER 1.25 %, 0.3 → 0.5 %). */
-export const MAX_MASKED_WINDOW_SHARE: f32 = 0.3;
+export const MAX_MASKED_WINDOW_SHARE: f32 = 0.5;
 /** "Fragile bits" (Hollingsworth et al. 2009): a phase bit whose filter response magnitude is
  *  below this share of the row's mean magnitude flips easily between captures and is masked.
  *  Off: 0.25 measured EER 3.3 % against 0.5 % (and two failures to enrol). */
