@@ -44,7 +44,7 @@ export class IrisBackground {
     this.#kernel = Float64Array.from({ length: 2 * half + 1 }, (_, i) => Math.exp(-((i - half) ** 2) / (2 * model.angularSigma ** 2)));
   }
 
-  /** The generated code of (seed, index): template bytes ("IRC1"). */
+  /** The generated code of (seed, index): template bytes ("IRC2"). */
   code(seed: number, index: number): Uint8Array {
     const random = mulberry32((Math.imul(seed + 1, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b)) >>> 0);
     // Box–Muller, both outputs used
