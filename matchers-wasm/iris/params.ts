@@ -1,11 +1,12 @@
 // Every tuning constant of the iris kernel, with its unit. Distances are image pixels (the
 // kernel expects NIR eye images with an iris of roughly 55–140 px radius, as CASIA-V1's
 // 320×280 images (≈ 100 px) and ISO 19794-6 K3 crops are), angles radians.
-// "Measured" below means cross-session on the CASIA-V1 subset (20 eyes) — the only iris data
-// at hand, so these choices are tuned on the set the figures are reported on; other sets may
-// want other values.
-// Design: Daugman's pipeline (integro-differential boundaries, rubber sheet, quadrature Gabor
-// phase, masked fractional Hamming distance with rotation search and bit-count normalisation).
+// "Measured" without more below means cross-session on the CASIA-V1 subset (20 eyes), the
+// first data at hand; later choices name their protocol: the tuning halves (first half of the
+// persons of CASIA-V1 and MMU1), checked on the second halves (docs/iris-sensors.md).
+// Design: Daugman's pipeline (integro-differential boundaries, rubber sheet, quadrature
+// log-Gabor phase, masked fractional Hamming distance with rotation search and bit-count
+// normalisation).
 
 // ---- input ----
 /** Largest image side accepted, px (the host checks it too; the kernel's buffers are sized by it). */
