@@ -1,8 +1,9 @@
 // Stage 5: the filter bank and phase quantisation (Daugman). Each code row is a radial band
 // of the sheet, averaged over its usable samples; along the ring (wrapping around) it is
-// filtered by a quadrature pair of 1-D Gabor filters per scale — even (cos, made zero-mean
-// so the band's brightness cancels) and odd (sin) — and the signs of the two responses are
-// the two bits of a code position. A position is masked when too much of its filter window
+// filtered by a quadrature pair of 1-D filters per scale — log-Gabor by default (LOG_GABOR:
+// defined on frequencies, no DC), else Gabor (even cos made zero-mean so the band's
+// brightness cancels, odd sin) — and the signs of the two responses are the two bits of a
+// code position. A position is masked when too much of its filter window
 // is occluded, and (optionally) when a response is too weak for its sign to be stable.
 import { sheet } from './rubber-sheet';
 import { usable } from './occlusion';
