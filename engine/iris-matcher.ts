@@ -16,7 +16,7 @@ export interface IrisCircle {
   readonly radius: number;
 }
 
-/** A template as stored: the kernel's layout ("IRC1": header, code, mask; see matchers-wasm/iris/layout.ts). */
+/** A template as stored: the kernel's layout ("IRC2": header, code, mask; see matchers-wasm/iris/layout.ts). */
 export interface IrisTemplate {
   readonly bytes: Uint8Array;
   /** Share of code bits that are usable (not occluded): the quality measure, 0–1. */

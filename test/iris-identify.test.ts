@@ -123,7 +123,11 @@ describe.skipIf(!hasData)('iris identify with the coarse pass, real eyes among 3
       if (same(c, e)) sameLists++;
     }
     expect(mates).toBeGreaterThan(searches.length * 0.6);
-    expect(sameLists).toBeGreaterThan(searches.length * 0.9);
+    // whole lists (places below the mate too) agree on most searches: at targetFPIR 0 the
+    // threshold (≈ 35) lets generated non-mates into the lists, and the coarse pass need not keep
+    // every one of them. Measured: over 90 % with the earlier, easier background model, 78 of 87
+    // with the log-Gabor one (σ 2, ρ 0.75: a heavier impostor tail, bench/identify-iris-background.ts).
+    expect(sameLists).toBeGreaterThan(searches.length * 0.8);
     expect(coarseComparisons).toBeLessThan(fullComparisons * 0.15);
   }, 300_000);
 
@@ -146,8 +150,13 @@ describe.skipIf(!hasData)('iris identify with the coarse pass, real eyes among 3
     const c = await engine.identify(probe, { targetFPIR: 0, mode: 'prefilter' });
     const e = await engine.identify(probe, { targetFPIR: 0, mode: 'exhaustive' });
     expect(c.mode).toBe('prefilter');
-    expect(same(c, e)).toBe(true);
+    // the mate and everything above it as the exhaustive search has them (non-mates below the
+    // mate may differ: see above)
+    const mateScore = e.candidates.find((x) => x.referenceId === s.mate)!.score;
+    const top = (r: IdentifyResult) => r.candidates.filter((x) => x.score >= mateScore).map((x) => `${x.referenceId}:${x.score}`).join();
+    expect(top(c)).toBe(top(e));
     expect(c.candidates[0]?.referenceId).toBe(s.mate);
+    expect(e.candidates[0]?.referenceId).toBe(s.mate);
   }, 60_000);
 
   it('follows inserts and deletes: a new subject is found, a deleted one never returned', async () => {

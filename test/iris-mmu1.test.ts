@@ -92,10 +92,11 @@ const mmu1 = join(dataDir(), 'iris', 'mmu1');
 const hasData = existsSync(mmu1);
 describe('MMU1 accuracy (real data, another NIR sensor)', () => {
   if (!hasData) console.log(`skipping the real-data MMU1 regression: no ${mmu1} (set BIODEDUP_DATA)`);
-  // Measured when written (all pairs, 450 images): FTE 1.11 %, EER 6.89 %, FNMR at FMR 0.1 %
-  // 12.67 %, impostors ≥ 20: 1.45 %, ≥ 30: 0.11 % (the issue's targets, EER ≤ 2 % and FNMR at
-  // FMR 0.1 % ≤ 5 %, are NOT met). The bars sit a little above, so a regression fails and noise
-  // does not. Before the adaptive segmentation: EER 22.8 %, FTE 4 %.
+  // Measured when written (all pairs, 450 images, log-Gabor kernel): FTE 0.22 % (1 of 450), EER
+  // 4.72 %, FNMR at FMR 0.1 % 7.00 %, impostors ≥ 20: 1.27 %, ≥ 30: 0.11 % (the issue's targets,
+  // EER ≤ 2 % and FNMR at FMR 0.1 % ≤ 5 %, are NOT met). The bars sit a little above, so a
+  // regression fails and noise does not. Gabor kernel before: EER 6.89 %, FNMR 12.67 %, FTE
+  // 1.11 %; before the adaptive segmentation: EER 22.8 %, FTE 4 %.
   it.skipIf(!hasData)('keeps all-pairs EER, FNMR at FMR 0.1 %, FTE and the calibration near the measured figures', () => {
     const result = evaluateIrisSet(mmu1, 'mmu1', listMmu1Samples(mmu1), 'all-pairs');
     const r = result.report;
@@ -105,8 +106,8 @@ describe('MMU1 accuracy (real data, another NIR sensor)', () => {
     expect(r.fmr1000).toBeLessThanOrEqual(MMU1_BARS.fmr1000);
     expect(result.impostorShareAt20).toBeLessThanOrEqual(MMU1_BARS.share20);
     expect(result.impostorShareAt30).toBeLessThanOrEqual(MMU1_BARS.share30);
-  });
+  }, 300_000); // 450 extractions and 100k comparisons: ≈ 50 s alone, longer beside the other test files
 });
 
 /** Regression bars (shares, 0–1), set from the figures measured when written (above). */
-const MMU1_BARS = { fte: 0.025, eer: 0.08, fmr1000: 0.14, share20: 0.025, share30: 0.004 };
+const MMU1_BARS = { fte: 0.01, eer: 0.055, fmr1000: 0.085, share20: 0.02, share30: 0.003 };

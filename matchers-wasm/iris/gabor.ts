@@ -1,22 +1,24 @@
 // Stage 5: the filter bank and phase quantisation (Daugman). Each code row is a radial band
 // of the sheet, averaged over its usable samples; along the ring (wrapping around) it is
-// filtered by a quadrature pair of 1-D Gabor filters per scale — even (cos, made zero-mean
-// so the band's brightness cancels) and odd (sin) — and the signs of the two responses are
-// the two bits of a code position. A position is masked when too much of its filter window
+// filtered by a quadrature pair of 1-D filters per scale — log-Gabor by default (LOG_GABOR:
+// defined on frequencies, no DC), else Gabor (even cos made zero-mean so the band's
+// brightness cancels, odd sin) — and the signs of the two responses are the two bits of a
+// code position. A position is masked when too much of its filter window
 // is occluded, and (optionally) when a response is too weak for its sign to be stable.
 import { sheet } from './rubber-sheet';
 import { usable } from './occlusion';
 import { BITS_PER_ANGLE, CODE_BYTES, codeOffset, maskOffset } from './layout';
 import {
   NORM_RADIAL, NORM_ANGULAR, CODE_ROWS, CODE_ANGLES, GABOR_SCALES, GABOR_WAVELENGTH_0, GABOR_WAVELENGTH_1,
-  GABOR_SIGMA_SHARE, MAX_MASKED_WINDOW_SHARE, FRAGILE_SHARE, BAND_DETREND_SIGMA,
+  GABOR_SIGMA_SHARE, MAX_MASKED_WINDOW_SHARE, FRAGILE_SHARE, BAND_DETREND_SIGMA, LOG_GABOR, LOG_GABOR_BANDWIDTH,
+  LOG_GABOR_TAIL,
 } from './params';
 
 if (NORM_RADIAL % CODE_ROWS != 0 || NORM_ANGULAR % CODE_ANGLES != 0) ERROR('code rows and angles must divide the sheet');
 if (GABOR_SCALES < 1 || GABOR_SCALES > 2) ERROR('the filter bank is written for one or two scales');
 
 /** Half-width of the widest kernel, sheet samples (3σ). */
-const MAX_HALF: i32 = <i32>(3.0 * GABOR_SIGMA_SHARE * (GABOR_SCALES > 1 ? max(GABOR_WAVELENGTH_0, GABOR_WAVELENGTH_1) : GABOR_WAVELENGTH_0)) + 1;
+const MAX_HALF: i32 = LOG_GABOR ? NORM_ANGULAR / 2 - 1 : <i32>(3.0 * GABOR_SIGMA_SHARE * (GABOR_SCALES > 1 ? max(GABOR_WAVELENGTH_0, GABOR_WAVELENGTH_1) : GABOR_WAVELENGTH_0)) + 1;
 if ((NORM_ANGULAR & (NORM_ANGULAR - 1)) != 0 || 2 * MAX_HALF >= NORM_ANGULAR) ERROR('NORM_ANGULAR must be a power of two wider than the filters');
 const KERNEL_LENGTH: i32 = 2 * MAX_HALF + 1;
 const evenKernels = new StaticArray<f32>(GABOR_SCALES * KERNEL_LENGTH);
@@ -34,6 +36,7 @@ const smoothBand = new StaticArray<f32>(NORM_ANGULAR);
 const detrendKernel = new StaticArray<f32>(NORM_ANGULAR);
 
 export function initFilters(): void {
+  if (LOG_GABOR) { initLogGabors(); return; }
   for (let s = 0; s < GABOR_SCALES; s++) {
     const wavelength = s == 0 ? GABOR_WAVELENGTH_0 : GABOR_WAVELENGTH_1;
     const sigma = GABOR_SIGMA_SHARE * wavelength;
@@ -52,6 +55,57 @@ export function initFilters(): void {
     // zero-mean even kernel: subtract the envelope scaled to the kernel's DC
     for (let t = -half; t <= half; t++) {
       const k = s * KERNEL_LENGTH + t + MAX_HALF;
+      unchecked(evenKernels[k] = evenKernels[k] - envelopes[k] * evenSum / envelopeSum);
+      unchecked(envelopes[k] = envelopes[k] / envelopeSum);
+    }
+  }
+}
+
+/**
+ * Log-Gabor quadrature pairs (Field 1987): the filter is defined on the ring's frequencies,
+ * G(k) = exp(−ln²(k/k0) / (2·ln² LOG_GABOR_BANDWIDTH)) for k > 0 and 0 otherwise, so it has no
+ * DC at any bandwidth and a longer high-frequency tail than a Gabor of the same wavelength. Its
+ * inverse DFT over the ring is the analytic kernel: real part even, imaginary part odd. The
+ * kernel is cut where its magnitude stays below LOG_GABOR_TAIL of the peak; the magnitude,
+ * normalised, is the window whose occluded share masks a position.
+ */
+function initLogGabors(): void {
+  const n = NORM_ANGULAR;
+  for (let s = 0; s < GABOR_SCALES; s++) {
+    const wavelength = s == 0 ? GABOR_WAVELENGTH_0 : GABOR_WAVELENGTH_1;
+    const k0: f64 = <f64>n / <f64>wavelength;
+    const spread: f64 = Math.log(<f64>LOG_GABOR_BANDWIDTH);
+    let peak: f64 = 0;
+    let half = 0;
+    for (let t = 0; t <= MAX_HALF; t++) {
+      let re: f64 = 0, im: f64 = 0;
+      for (let k = 1; k < n / 2; k++) {
+        const l = Math.log(<f64>k / k0);
+        const g = Math.exp(-(l * l) / (2 * spread * spread));
+        const phase = 2.0 * Math.PI * <f64>(k * t) / <f64>n;
+        re += g * Math.cos(phase);
+        im += g * Math.sin(phase);
+      }
+      // the kernel is even/odd in t: one side computed, both written
+      const magnitude = Math.sqrt(re * re + im * im);
+      if (t == 0) peak = magnitude;
+      if (magnitude >= <f64>LOG_GABOR_TAIL * peak) half = t;
+      unchecked(evenKernels[s * KERNEL_LENGTH + MAX_HALF + t] = <f32>re);
+      unchecked(evenKernels[s * KERNEL_LENGTH + MAX_HALF - t] = <f32>re);
+      unchecked(oddKernels[s * KERNEL_LENGTH + MAX_HALF + t] = <f32>im);
+      unchecked(oddKernels[s * KERNEL_LENGTH + MAX_HALF - t] = <f32>-im);
+      unchecked(envelopes[s * KERNEL_LENGTH + MAX_HALF + t] = <f32>magnitude);
+      unchecked(envelopes[s * KERNEL_LENGTH + MAX_HALF - t] = <f32>magnitude);
+    }
+    unchecked(halves[s] = half);
+    let envelopeSum: f32 = 0, evenSum: f32 = 0;
+    for (let t = -half; t <= half; t++) {
+      envelopeSum += unchecked(envelopes[s * KERNEL_LENGTH + MAX_HALF + t]);
+      evenSum += unchecked(evenKernels[s * KERNEL_LENGTH + MAX_HALF + t]);
+    }
+    // the cut leaves a little DC: the band's brightness must still cancel
+    for (let t = -half; t <= half; t++) {
+      const k = s * KERNEL_LENGTH + MAX_HALF + t;
       unchecked(evenKernels[k] = evenKernels[k] - envelopes[k] * evenSum / envelopeSum);
       unchecked(envelopes[k] = envelopes[k] / envelopeSum);
     }

@@ -13,7 +13,9 @@ export const ROTATION_BYTES: i32 = 2 * CODE_BYTES;
 export const PREPARED_BYTES: i32 = SHIFTS * ROTATION_BYTES;
 
 if (BITS_PER_ANGLE % 8 != 0) ERROR('rotations copy whole bytes: BITS_PER_ANGLE must be a multiple of 8');
-if (CODE_WORDS > 31) ERROR('bytewise popcount accumulators hold at most 31 words of counts');
+/** Words counted into the bytewise popcount accumulators before they are summed (≤ 31: a byte
+ *  holds 31 × 8 counts). A one-scale code (16 words) is one chunk, a two-scale one (32) two. */
+const CHUNK_WORDS: i32 = 16;
 
 /** Best shift (code positions, probe relative to gallery), bits compared, and plain HD of the last compare. */
 export let lastShift: i32 = 0;
@@ -78,14 +80,20 @@ export function plainDistance(probe: usize, template: usize): f32 {
 // ahead in all runs); this form keeps the whole count in vectors and needs one horizontal sum.
 // @ts-ignore: decorator
 @inline function maskedCountsSimd(pc: usize, gc: usize, gm: usize): i32 {
-  let differing = i64x2.splat(0), compared = i64x2.splat(0);
-  for (let w = 0; w < CODE_WORDS; w++) {
-    const o = <usize>(w << 4);
-    const mask = v128.and(v128.load(pc + o, CODE_BYTES), v128.load(gm + o));
-    differing = i8x16.add(differing, i8x16.popcnt(v128.and(v128.xor(v128.load(pc + o), v128.load(gc + o)), mask)));
-    compared = i8x16.add(compared, i8x16.popcnt(mask));
+  let differingTotal = 0, comparedTotal = 0;
+  for (let first = 0; first < CODE_WORDS; first += CHUNK_WORDS) {
+    let differing = i64x2.splat(0), compared = i64x2.splat(0);
+    const last = min(CODE_WORDS, first + CHUNK_WORDS);
+    for (let w = first; w < last; w++) {
+      const o = <usize>(w << 4);
+      const mask = v128.and(v128.load(pc + o, CODE_BYTES), v128.load(gm + o));
+      differing = i8x16.add(differing, i8x16.popcnt(v128.and(v128.xor(v128.load(pc + o), v128.load(gc + o)), mask)));
+      compared = i8x16.add(compared, i8x16.popcnt(mask));
+    }
+    differingTotal += byteSum(differing);
+    comparedTotal += byteSum(compared);
   }
-  return byteSum(compared) | (byteSum(differing) << 16);
+  return comparedTotal | (differingTotal << 16);
 }
 
 // @ts-ignore: decorator
