@@ -29,6 +29,8 @@ export interface IrisGallerySpec {
 
 interface IrisManifest {
   version: number;
+  /** The engine's iris template version the codes were made for (a store of another is rebuilt). */
+  templateVersion: number;
   texture: typeof IRIS_TEXTURE;
   subjects: number;
   seed: number;
@@ -61,7 +63,7 @@ export async function ensureIrisGalleryStore(spec: IrisGallerySpec, log: (line: 
   const masks = digest(spec.masks);
   if (existsSync(manifestPath)) {
     const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as IrisManifest;
-    if (m.version === IRIS_BACKGROUND_VERSION && JSON.stringify(m.texture) === JSON.stringify(IRIS_TEXTURE) && m.subjects === spec.subjects && m.seed === spec.seed && m.planted === planted && m.masks === masks) {
+    if (m.version === IRIS_BACKGROUND_VERSION && m.templateVersion === IRIS_TEMPLATE_VERSION && JSON.stringify(m.texture) === JSON.stringify(IRIS_TEXTURE) && m.subjects === spec.subjects && m.seed === spec.seed && m.planted === planted && m.masks === masks) {
       log(`reusing the iris gallery store in ${spec.dir} (built in ${m.buildSeconds.toFixed(0)} s)`);
       return { keyHex: m.keyHex, built: false, buildSeconds: m.buildSeconds };
     }
@@ -117,7 +119,7 @@ export async function ensureIrisGalleryStore(spec: IrisGallerySpec, log: (line: 
     await store.close();
   }
   const buildSeconds = (performance.now() - started) / 1000;
-  const manifest: IrisManifest = { version: IRIS_BACKGROUND_VERSION, texture: IRIS_TEXTURE, subjects: spec.subjects, seed: spec.seed, planted, masks, keyHex, buildSeconds };
+  const manifest: IrisManifest = { version: IRIS_BACKGROUND_VERSION, templateVersion: IRIS_TEMPLATE_VERSION, texture: IRIS_TEXTURE, subjects: spec.subjects, seed: spec.seed, planted, masks, keyHex, buildSeconds };
   // written last: a store without a manifest is an unfinished build and is wiped next time
   writeFileSync(manifestPath, JSON.stringify(manifest));
   log(`built the iris gallery store in ${spec.dir}: ${spec.subjects.toLocaleString('en-US')} subjects in ${buildSeconds.toFixed(0)} s`);

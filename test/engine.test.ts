@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  DedupEngine, FingerMatcher, IrisMatcher, decisionThreshold, fuseScores, generateTemplateKey, parseTemplateKey, type Probe, type Subject,
+  DedupEngine, FingerMatcher, IRIS_TEMPLATE_VERSION, IrisMatcher, decisionThreshold, fuseScores, generateTemplateKey, openSubjectStore, parseTemplateKey, type Probe, type Subject,
 } from '../engine/index.ts';
 import { ShardArena } from '../engine/gallery/shard-arena.ts';
 import { ShardScanner } from '../engine/gallery/shard-scanner.ts';
@@ -316,7 +316,7 @@ describe('DedupEngine with irises', () => {
     for (let s = 0; s < 6; s++) {
       await engine.insert({
         ...subject(s),
-        irises: { left: { modality: 'iris', version: 1, bytes: eye(100 + s, 1) }, right: { modality: 'iris', version: 1, bytes: eye(200 + s, 1) } },
+        irises: { left: { modality: 'iris', version: IRIS_TEMPLATE_VERSION, bytes: eye(100 + s, 1) }, right: { modality: 'iris', version: IRIS_TEMPLATE_VERSION, bytes: eye(200 + s, 1) } },
       });
     }
     const irisProbe = (s: number) => ({ irises: [{ side: 'left' as const, template: eye(100 + s, 2, 0.05) }, { side: 'unknown' as const, template: eye(200 + s, 3) }] });
@@ -334,10 +334,28 @@ describe('DedupEngine with irises', () => {
     const genuine = await engine.verify('person-3', irisProbe(3));
     expect(genuine.match).toBe(true);
     expect((await engine.verify('person-4', irisProbe(3))).score).toBeLessThan(genuine.score / 2);
-    await expect(engine.insert({ referenceId: 'x', irises: { left: { modality: 'iris', version: 1, bytes: new Uint8Array(100) } } }))
+    await expect(engine.insert({ referenceId: 'x', irises: { left: { modality: 'iris', version: IRIS_TEMPLATE_VERSION, bytes: new Uint8Array(100) } } }))
       .rejects.toMatchObject({ code: 'ERR_TEMPLATE_CORRUPT' });
     await expect(engine.identify({ irises: [{ side: 'middle' as 'left', template: eye(1, 1) }] })).rejects.toMatchObject({ code: 'ERR_PROBE' });
+    // a template of the Gabor kernel (version 1) is refused at the door, saying what to do
+    await expect(engine.insert({ referenceId: 'x', irises: { left: { modality: 'iris', version: 1, bytes: eye(5, 1) } } }))
+      .rejects.toMatchObject({ code: 'ERR_TEMPLATE_VERSION', message: expect.stringContaining('re-enrol') });
   }, 60_000);
+
+  it('refuses to open a store that holds iris templates of an earlier version (they would score at chance)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'biodedup-iris-v1-'));
+    try {
+      const key = parseTemplateKey(generateTemplateKey());
+      const bytes = eye(1, 0);
+      const store = openSubjectStore({ path: dir, key });
+      await store.insert({ referenceId: 'old', irises: { left: { modality: 'iris', version: 1, bytes } } });
+      await store.insert({ referenceId: 'new', irises: { left: { modality: 'iris', version: IRIS_TEMPLATE_VERSION, bytes } } });
+      await store.close();
+      expect(() => DedupEngine.open({ dataDir: dir, key, threads: 1 })).toThrow(expect.objectContaining({ code: 'ERR_TEMPLATE_VERSION', message: expect.stringContaining('iris left: template version 1') }));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe.each(['flat', 'hnsw'] as const)('DedupEngine with the %s prefilter', (index) => {

@@ -6,7 +6,7 @@
 import { EngineError } from '../errors.ts';
 import { FingerMatcher } from '../finger-matcher.ts';
 import { IrisMatcher } from '../iris-matcher.ts';
-import { FINGER_TEMPLATE_VERSION, IRIS_TEMPLATE_VERSION } from '../gallery/dedup-engine.ts';
+import { FINGER_TEMPLATE_VERSION, IRIS_TEMPLATE_VERSION, irisTemplateVersionError } from '../gallery/dedup-engine.ts';
 import { FaceSubjects } from '../gallery/face-subjects.ts';
 import { DEFAULT_STORE_LIMITS, validateSubject, type Subject } from '../store/subject.ts';
 
@@ -25,9 +25,7 @@ export class SubjectCheck {
     }
     for (const [side, t] of Object.entries(subject.irises ?? {})) {
       if (t === undefined) continue;
-      if (t.modality !== 'iris' || t.version !== IRIS_TEMPLATE_VERSION) {
-        throw new EngineError('ERR_TEMPLATE_VERSION', `iris ${side}: expected an iris template (version ${IRIS_TEMPLATE_VERSION})`);
-      }
+      if (t.modality !== 'iris' || t.version !== IRIS_TEMPLATE_VERSION) throw irisTemplateVersionError(side, t);
       (this.#irises ??= new IrisMatcher()).templateFromBytes(t.bytes);
     }
     FaceSubjects.validate(subject.face);

@@ -35,8 +35,18 @@ import { IRIS_SIDE_CODE, identifyDefaults, type Candidate, type EngineOptions, t
 
 /** Version tag stored with MCC finger templates (the kernel layout "MCC1"). */
 export const FINGER_TEMPLATE_VERSION = 1;
-/** Version tag stored with iris templates (the iris kernel's layout). */
-export const IRIS_TEMPLATE_VERSION = 1;
+/**
+ * Version tag stored with iris templates: 2 = log-Gabor codes ("IRC2"). Version 1 held Gabor
+ * codes of the same size, which the log-Gabor kernel cannot compare (they would score at
+ * chance): a store holding them is refused, its subjects' irises to be re-enrolled from images.
+ */
+export const IRIS_TEMPLATE_VERSION = 2;
+
+/** The typed error for an iris template of another version or modality (engine and cluster checks). */
+export function irisTemplateVersionError(side: string, t: { readonly modality: string; readonly version: number }): EngineError {
+  if (t.modality !== 'iris') return new EngineError('ERR_TEMPLATE_VERSION', `iris ${side}: expected an iris template (version ${IRIS_TEMPLATE_VERSION}), got a ${t.modality} template`);
+  return new EngineError('ERR_TEMPLATE_VERSION', `iris ${side}: template version ${t.version}; this release compares version ${IRIS_TEMPLATE_VERSION} (log-Gabor codes), which earlier versions' codes cannot be compared with: re-enrol this subject's irises from their images`);
+}
 const SIDE_OF_CODE: readonly IrisSideOrUnknown[] = ['unknown', 'right', 'left'];
 
 export class DedupEngine {
@@ -526,9 +536,7 @@ export class DedupEngine {
     }
     for (const [side, t] of Object.entries(subject.irises ?? {})) {
       if (t === undefined) continue;
-      if (t.modality !== 'iris' || t.version !== IRIS_TEMPLATE_VERSION) {
-        throw new EngineError('ERR_TEMPLATE_VERSION', `iris ${side}: expected an iris template (version ${IRIS_TEMPLATE_VERSION})`);
-      }
+      if (t.modality !== 'iris' || t.version !== IRIS_TEMPLATE_VERSION) throw irisTemplateVersionError(side, t);
       this.#irises().templateFromBytes(t.bytes);
       out.push({ modality: MODALITY_IRIS, position: IRIS_SIDE_CODE[side as 'left' | 'right'], bytes: t.bytes });
     }
