@@ -17,7 +17,7 @@ import { alignFace, type AlignPoints } from '../engine/face/align.ts';
 import type { ClaheParams } from '../engine/face/clahe.ts';
 import { decodeFaceImage } from '../engine/face/decode.ts';
 import { detectLargestFace } from '../engine/face/detect.ts';
-import { l2Normalise } from '../engine/face/embed.ts';
+import { l2Normalise, mirrorChip } from '../engine/face/embed.ts';
 import { locateLandmarks } from '../engine/face/landmarks.ts';
 import { normaliseLighting } from '../engine/face/lighting.ts';
 import { loadFaceModels } from '../engine/face/models.ts';
@@ -97,7 +97,7 @@ async function main(argv: string[]): Promise<void> {
           if (failure === null && aligned !== null) {
             const lit = normaliseLighting({ ...aligned, chip: gammaLift(aligned.chip, v.gamma) }, { ...P.align, localContrast: v.localContrast });
             const [a] = await models.embed([lit.chip]);
-            const [b] = await models.embed([mirror(lit.chip, lit.chipSize)]);
+            const [b] = await models.embed([mirrorChip(lit.chip, lit.chipSize)]);
             one = quantiseEmbedding(l2Normalise(a));
             both = quantiseEmbedding(l2Normalise(a.map((x, i) => x + b[i])));
           }
@@ -119,18 +119,6 @@ async function main(argv: string[]): Promise<void> {
     }
   }
   if (outFile !== null) writeFileSync(outFile, JSON.stringify(dump));
-}
-
-/** The chip mirrored left–right (RGB floats, side × side × 3). */
-function mirror(chip: Float32Array, side: number): Float32Array {
-  const out = new Float32Array(chip.length);
-  for (let y = 0; y < side; y++) {
-    for (let x = 0; x < side; x++) {
-      const from = (y * side + x) * 3, to = (y * side + side - 1 - x) * 3;
-      out[to] = chip[from]; out[to + 1] = chip[from + 1]; out[to + 2] = chip[from + 2];
-    }
-  }
-  return out;
 }
 
 await main(process.argv.slice(2));

@@ -12,7 +12,7 @@ export async function embedFace(aligned: AlignedFace, models: FaceModels, params
   const [raw] = await models.embed([aligned.chip]);
   if (params.flipAverage) {
     // Two calls, not one batch of two: on the WebAssembly backend a batch of two was no faster (docs/face-speed.md).
-    const [mirrored] = await models.embed([mirror(aligned.chip, aligned.chipSize)]);
+    const [mirrored] = await models.embed([mirrorChip(aligned.chip, aligned.chipSize)]);
     for (let i = 0; i < raw.length; i++) raw[i] += mirrored[i];
   }
   if (raw.length !== FACE_PARAMS.embed.dimension) {
@@ -31,7 +31,7 @@ export function l2Normalise(vector: Float32Array): Float32Array {
 }
 
 /** The chip mirrored left–right (RGB floats, side × side × 3). */
-function mirror(chip: Float32Array, side: number): Float32Array {
+export function mirrorChip(chip: Float32Array, side: number): Float32Array {
   const out = new Float32Array(chip.length);
   for (let y = 0; y < side; y++) {
     for (let x = 0; x < side; x++) {
