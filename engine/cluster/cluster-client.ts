@@ -6,8 +6,9 @@
  * replica of the referenceId's shard. Every query carries, per shard, the stream sequence of the
  * shard's last record in the log when the query started (read from JetStream, so writes
  * acknowledged through any door count, in parallel with the replicas' work): an answer from a
- * replica that had applied less is asked again, waiting for it (read-your-writes across doors). A shard with no serving replica fails the call with
- * ShardUnavailableError — never a "no duplicate" computed on part of the population.
+ * replica that had applied less is asked again, waiting for it (read-your-writes across doors).
+ * A shard with no serving replica fails the call with ShardUnavailableError — never a "no
+ * duplicate" computed on part of the population.
  */
 import { randomUUID } from 'node:crypto';
 import type { JetStreamClient } from '@nats-io/jetstream';
