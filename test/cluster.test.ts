@@ -12,6 +12,8 @@ import { ClusterClient, ClusterNode, DedupEngine, FACE_TEMPLATE_VERSION, generat
 import { natsServerPath, startNatsServers, type NatsCluster } from '../engine/cluster/local-nats.ts';
 import { clusterSubject, clusterProbe, clusterFace } from './support/cluster-subjects.ts';
 import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { shardOf } from '../engine/cluster/shard-hash.ts';
 import { JetStreamJobLog } from '../api/abis/index.ts';
 
 const KEY = parseTemplateKey(generateTemplateKey());
@@ -151,7 +153,16 @@ describe.skipIf(natsServerPath === null)('cluster on NATS JetStream', () => {
     expect(await client.subject(s.referenceId)).toBeUndefined();
     const info = await client.jetstream.streams.get('BIODEDUP_LOG').then((st) => st.info(false, { subjects_filter: '>' }));
     expect(info.state.messages).toBe(SUBJECTS + 2 + 2 + 60 + 60 + 24 + 24); // the redelivered insert was not stored again
-    for (const n of nodes) for (const shard of n.serving()) expect(n.replica(shard)!.engine.subject(s.referenceId)).toBeUndefined();
+    // every replica of the shard, each once it has applied the shard's last record (the lookup
+    // above asked one of them; the other may still be applying the delete)
+    const shard = shardOf(s.referenceId, client.shards);
+    const last = await (await jetstreamManager(client.nats)).streams.getMessage('BIODEDUP_LOG', { last_by_subj: `biodedup.log.${shard}` });
+    const replicas = nodes.flatMap((n) => (n.serving().includes(shard) ? [n.replica(shard)!] : []));
+    expect(replicas.length).toBe(2);
+    for (const r of replicas) {
+      await r.waitApplied(last!.seq, Date.now() + 10_000);
+      expect(r.engine.subject(s.referenceId)).toBeUndefined();
+    }
   });
 
   it('the ABIS job log in JetStream: a second door process sees what the first recorded', async () => {
