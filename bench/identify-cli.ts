@@ -1,9 +1,8 @@
 /** Argument parsing for `npm run bench -- identify` (the figures come from identify.ts). */
-import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { identifyIrisMain } from './identify-iris-cli.ts';
 import { runAndReport } from './run-and-report.ts';
+import { COMMON_IDENTIFY_FLAGS, commonIdentifyOptions, integerFlag } from './identify-options.ts';
 import { IDENTIFY_MODES, formatIdentify, runIdentifyBench, writeIdentifyJson, type IdentifyMode } from './identify.ts';
 
 export const IDENTIFY_USAGE = `identify --gallery N [--fingers F (2)] [--mode exhaustive|prefilter] [--probes P (200)]
@@ -28,44 +27,21 @@ export const IDENTIFY_USAGE = `identify --gallery N [--fingers F (2)] [--mode ex
                    (and context figures)`;
 
 
-function integer(name: string, v: string | undefined, fallback: number, min = 1): number {
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw Object.assign(new Error(`--${name} must be an integer ≥ ${min}, got "${v}"`), { code: 'ERR_USAGE' });
-  return n;
-}
-
 export async function identifyMain(argv: string[]): Promise<number> {
   if (argv.some((a) => a === '--modality' || a.startsWith('--modality='))) return identifyIrisMain(argv); // iris: bench/identify-iris*.ts
   let options;
   try {
     const { values } = parseArgs({
       args: argv,
-      options: {
-        gallery: { type: 'string' }, fingers: { type: 'string' }, mode: { type: 'string' }, probes: { type: 'string' },
-        threads: { type: 'string' }, penetration: { type: 'string' }, seed: { type: 'string' }, 'target-fpir': { type: 'string' }, store: { type: 'string' }, json: { type: 'string' },
-      },
+      options: { ...COMMON_IDENTIFY_FLAGS, fingers: { type: 'string' }, mode: { type: 'string' }, penetration: { type: 'string' } },
       strict: true,
     });
-    if (values.gallery === undefined) throw new Error('--gallery N is required');
+    const common = commonIdentifyOptions(values, 200);
     const mode = (values.mode ?? 'exhaustive') as IdentifyMode;
     if (!IDENTIFY_MODES.includes(mode)) throw new Error(`--mode must be one of ${IDENTIFY_MODES.join(', ')}`);
-    const targetFPIR = values['target-fpir'] === undefined ? 30 : Number(values['target-fpir']);
-    if (!(targetFPIR >= 0 && targetFPIR <= 100)) throw new Error('--target-fpir must be 0–100');
     const penetration = values.penetration === undefined ? undefined : Number(values.penetration);
     if (penetration !== undefined && !(penetration > 0 && penetration <= 1)) throw new Error('--penetration must be in (0, 1]');
-    options = {
-      penetration,
-      gallery: integer('gallery', values.gallery, 0),
-      fingers: integer('fingers', values.fingers, 2),
-      mode,
-      probes: integer('probes', values.probes, 200),
-      threads: integer('threads', values.threads, availableParallelism()),
-      seed: integer('seed', values.seed, 1, 0),
-      targetFPIR,
-      storeDir: values.store === undefined ? undefined : resolve(values.store),
-      json: values.json,
-    };
+    options = { ...common, penetration, fingers: integerFlag('fingers', values.fingers, 2), mode };
   } catch (e) {
     process.stderr.write(`error [ERR_USAGE]: ${(e as Error).message}\n\n${IDENTIFY_USAGE}\n`);
     return 2;

@@ -1,9 +1,8 @@
 /** Argument parsing for `npm run bench -- identify --modality iris` (the figures come from identify-iris.ts). */
-import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatIrisIdentify, runIrisIdentifyBench, writeIrisIdentifyJson } from './identify-iris.ts';
 import { runAndReport } from './run-and-report.ts';
+import { COMMON_IDENTIFY_FLAGS, commonIdentifyOptions } from './identify-options.ts';
 
 export const IDENTIFY_IRIS_USAGE = `identify --modality iris --gallery N [--probes P (100)] [--threads T] [--seed S (1)]
          [--target-fpir X (30)] [--store DIR] [--json FILE]
@@ -19,37 +18,16 @@ export const IDENTIFY_IRIS_USAGE = `identify --modality iris --gallery N [--prob
                 exhaustiveFpir, coarseDroppedMates, sameCandidateLists, penetration, coarseFallbacks,
                 ramBytesPerCode, realness, bySet, kernel rates (and context figures)`;
 
-function integer(name: string, v: string | undefined, fallback: number, min = 1): number {
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}, got "${v}"`);
-  return n;
-}
-
 export async function identifyIrisMain(argv: string[]): Promise<number> {
   let options;
   try {
     const { values } = parseArgs({
       args: argv,
-      options: {
-        modality: { type: 'string' }, gallery: { type: 'string' }, probes: { type: 'string' }, threads: { type: 'string' },
-        seed: { type: 'string' }, 'target-fpir': { type: 'string' }, store: { type: 'string' }, json: { type: 'string' },
-      },
+      options: { ...COMMON_IDENTIFY_FLAGS, modality: { type: 'string' } },
       strict: true,
     });
     if (values.modality !== 'iris') throw new Error(`--modality must be iris (fingers are the default without it), got "${values.modality}"`);
-    if (values.gallery === undefined) throw new Error('--gallery N is required');
-    const targetFPIR = values['target-fpir'] === undefined ? 30 : Number(values['target-fpir']);
-    if (!(targetFPIR >= 0 && targetFPIR <= 100)) throw new Error('--target-fpir must be 0–100');
-    options = {
-      gallery: integer('gallery', values.gallery, 0),
-      probes: integer('probes', values.probes, 100),
-      threads: integer('threads', values.threads, availableParallelism()),
-      seed: integer('seed', values.seed, 1, 0),
-      targetFPIR,
-      storeDir: values.store === undefined ? undefined : resolve(values.store),
-      json: values.json,
-    };
+    options = commonIdentifyOptions(values, 100);
   } catch (e) {
     process.stderr.write(`error [ERR_USAGE]: ${(e as Error).message}\n\n${IDENTIFY_IRIS_USAGE}\n`);
     return 2;
