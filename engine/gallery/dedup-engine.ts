@@ -42,10 +42,16 @@ export const FINGER_TEMPLATE_VERSION = 1;
  */
 export const IRIS_TEMPLATE_VERSION = 2;
 
-/** The typed error for an iris template of another version or modality (engine and cluster checks). */
-export function irisTemplateVersionError(side: string, t: { readonly modality: string; readonly version: number }): EngineError {
-  if (t.modality !== 'iris') return new EngineError('ERR_TEMPLATE_VERSION', `iris ${side}: expected an iris template (version ${IRIS_TEMPLATE_VERSION}), got a ${t.modality} template`);
-  return new EngineError('ERR_TEMPLATE_VERSION', `iris ${side}: template version ${t.version}; this release compares version ${IRIS_TEMPLATE_VERSION} (log-Gabor codes), which earlier versions' codes cannot be compared with: re-enrol this subject's irises from their images`);
+/**
+ * Refuses a stored or submitted template that is not of `modality` at this release's version
+ * (ERR_TEMPLATE_VERSION): the one check of the engine's inserts and load and of the cluster's.
+ */
+export function assertTemplateVersion(modality: 'finger' | 'iris', where: string, t: { readonly modality: string; readonly version: number }): void {
+  const version = modality === 'finger' ? FINGER_TEMPLATE_VERSION : IRIS_TEMPLATE_VERSION;
+  if (t.modality === modality && t.version === version) return;
+  if (modality === 'finger') throw new EngineError('ERR_TEMPLATE_VERSION', `finger ${where}: expected an MCC finger template (version ${version})`);
+  if (t.modality !== 'iris') throw new EngineError('ERR_TEMPLATE_VERSION', `iris ${where}: expected an iris template (version ${version}), got a ${t.modality} template`);
+  throw new EngineError('ERR_TEMPLATE_VERSION', `iris ${where}: template version ${t.version}; this release compares version ${version} (log-Gabor codes), which earlier versions' codes cannot be compared with: re-enrol this subject's irises from their images`);
 }
 const SIDE_OF_CODE: readonly IrisSideOrUnknown[] = ['unknown', 'right', 'left'];
 
@@ -528,15 +534,13 @@ export class DedupEngine {
     const out: ArenaTemplate[] = [];
     for (const [position, t] of Object.entries(subject.fingers ?? {})) {
       if (t === undefined) continue;
-      if (t.modality !== 'finger' || t.version !== FINGER_TEMPLATE_VERSION) {
-        throw new EngineError('ERR_TEMPLATE_VERSION', `finger ${position}: expected an MCC finger template (version ${FINGER_TEMPLATE_VERSION})`);
-      }
+      assertTemplateVersion('finger', position, t);
       this.#matcher.templateFromBytes(t.bytes);
       out.push({ modality: MODALITY_FINGER, position: Number(position), bytes: t.bytes });
     }
     for (const [side, t] of Object.entries(subject.irises ?? {})) {
       if (t === undefined) continue;
-      if (t.modality !== 'iris' || t.version !== IRIS_TEMPLATE_VERSION) throw irisTemplateVersionError(side, t);
+      assertTemplateVersion('iris', side, t);
       this.#irises().templateFromBytes(t.bytes);
       out.push({ modality: MODALITY_IRIS, position: IRIS_SIDE_CODE[side as 'left' | 'right'], bytes: t.bytes });
     }
