@@ -39,8 +39,12 @@ export function normaliseLighting(input: AlignedFace, params: LightingParams = F
   // Per column: the mean and s.d. to remove. One pair for 'face'; for 'halves', each half's own, blended between the halves' centres.
   let gainAt: (x: number) => number, meanAt: (x: number) => number;
   const middle = Math.round((left + right) / 2);
-  const leftHalf = regionStats(chip, chipSize, left, top, middle, bottom), rightHalf = regionStats(chip, chipSize, middle, top, right, bottom);
-  if (params.lightingRegions === 'halves' && leftHalf.std >= 1 && rightHalf.std >= 1) {
+  // the halves are measured only when they are used
+  const halves = params.lightingRegions === 'halves'
+    ? [regionStats(chip, chipSize, left, top, middle, bottom), regionStats(chip, chipSize, middle, top, right, bottom)] as const
+    : undefined;
+  if (halves !== undefined && halves[0].std >= 1 && halves[1].std >= 1) {
+    const [leftHalf, rightHalf] = halves;
     const from = (left + middle) / 2, to = (middle + right) / 2;
     const share = (x: number): number => Math.max(0, Math.min(1, (x - from) / (to - from)));
     meanAt = (x) => leftHalf.mean + share(x) * (rightHalf.mean - leftHalf.mean);
