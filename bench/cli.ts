@@ -16,6 +16,7 @@ import { runFusionBench } from './fusion.ts';
 import { runIrisCalibration } from './iris-calibrate.ts';
 import { runFaceCalibration } from './face-calibrate.ts';
 import { storeLoadMain } from './store-load.ts';
+import { coldTierMain } from './cold-tier.ts';
 import { identifyMain } from './identify-cli.ts';
 import { clusterMain } from './cluster-cli.ts';
 import { formatHttp, runHttpBench, writeHttpJson } from './http.ts';
@@ -124,6 +125,7 @@ commands:
   calibrate  fit the score calibration (--real: the engine's finger calibration on the real fit half)
   fusion     why 1:N FPIR exceeded targetFPIR and the check of the fix, real fingers only [--json F]
   store      durable-store load figures: inserts/s and the shard-rebuild read (store-load.ts)
+  cold-tier  what reading candidates' templates from LMDB would cost beside comparing them (cold-tier.ts)
   identify   1:N identify at scale: load, memory, latency, throughput, FNIR/FPIR with planted mates
   cluster    one process against a cluster on NATS JetStream (bench/cluster-cli.ts for the options)
   cost-model nodes, RAM, cores and cost per enrolment at national scale, from bench JSON files
@@ -349,6 +351,8 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'store':
         return await storeLoadMain(rest);
+      case 'cold-tier':
+        return await coldTierMain(rest);
       case 'identify':
         return await identifyMain(rest);
       case 'cluster':

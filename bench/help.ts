@@ -88,6 +88,17 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     ],
     examples: ['npm run bench -- store --subjects 20000 --json out/store.json'],
   },
+  'cold-tier': {
+    summary: 'What a two-tier finger gallery would cost: reading and decrypting candidates\' templates from LMDB, beside comparing them.',
+    flags: [
+      { flag: 'store', value: 'DIR', fallback: '(required)', what: 'an identify-bench store (its bench-gallery.json names the key)' },
+      { flag: 'subjects', value: 'N', fallback: '100000', what: 'subjects read from the store into the lean test tiers' },
+      { flag: 'fetch', value: 'F', fallback: '20000', what: 'candidate subjects fetched per round' },
+      { flag: 'rounds', value: 'R', fallback: '3', what: 'rounds (medians reported)' },
+      { flag: 'json', value: 'FILE', what: 'the figures as JSON' },
+    ],
+    examples: ['npm run bench -- cold-tier --store /tmp/biodedup-identify-100000-2-1 --subjects 50000 --fetch 10000'],
+  },
   identify: {
     summary: '1:N identify at scale on a generated gallery with real persons planted: load, memory, latency, throughput, FNIR/FPIR.',
     flags: [
