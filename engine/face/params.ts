@@ -137,6 +137,12 @@ export const FACE_PARAMS = Object.freeze({
      * calibration (engine/face-calibration.ts) is fitted for this setting; changing it needs a refit.
      */
     flipAverage: true,
+    /**
+     * The ResNet's runtime: 'int8' — onnxruntime-web's QLinearConv kernels (per-channel int8
+     * weights, uint8 activations, scales calibrated on identity half A), ≈ 1.8× the fp32 pass;
+     * 'fp32' — TensorFlow.js's XNNPACK. See docs/face-speed.md §8 for speed and accuracy.
+     */
+    runtime: 'fp32' as 'fp32' | 'int8',
   }),
 
   quantise: Object.freeze({

@@ -1,0 +1,158 @@
+/**
+ * The int8 ResNet (engine/face/net-embedding-int8.ts), issue 17's speed lever:
+ *
+ *   calibrate — activation scales: the largest value of every quantised tensor of the fp32 ONNX
+ *     graph over the chips (and their mirror images) of the first `--per-identity` images of
+ *     every identity of half A (the first half of the identities in sorted order: ORL s1–s20,
+ *     Yale 01–08); writes engine/face/embedding-int8-scales.ts. Half B is never seen.
+ *   variants — every image once through detection, landmarks, alignment and lighting, then
+ *     the chip through each embedding variant; threshold-free figures per set on all pairs,
+ *     half A and half B (the bench/face-light-variants.ts protocol).
+ *
+ *   npx tsx bench/face-int8.ts calibrate --set ../shared/data/face/orl:folders --set ../shared/data/face/yale:yale
+ *   npx tsx bench/face-int8.ts variants --set ../shared/data/face/orl:folders --set ../shared/data/face/yale:yale
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { EngineError } from '../engine/errors.ts';
+import { alignFace } from '../engine/face/align.ts';
+import { decodeFaceImage } from '../engine/face/decode.ts';
+import { detectLargestFace } from '../engine/face/detect.ts';
+import { l2Normalise, mirrorChip } from '../engine/face/embed.ts';
+import { locateLandmarks } from '../engine/face/landmarks.ts';
+import { normaliseLighting } from '../engine/face/lighting.ts';
+import { loadFaceApi, loadFaceModels, type FaceModels } from '../engine/face/models.ts';
+import type { EmbeddingWeights } from '../engine/face/net-embedding.ts';
+import { createInt8EmbeddingNet } from '../engine/face/net-embedding-int8.ts';
+import { buildEmbeddingGraph, embeddingInputNchw } from '../engine/face/onnx-embedding.ts';
+import { encodeOnnxModel } from '../engine/face/onnx-model.ts';
+import { createOrtSession, loadOrt } from '../engine/face/ort-runtime.ts';
+import { checkEnrolable, measureQuality } from '../engine/face/quality.ts';
+import { quantiseEmbedding } from '../engine/face/quantise.ts';
+import { faceImageBytes } from '../engine/face/record.ts';
+import type { FaceSample } from '../datasets/yale.ts';
+import { evaluateEnrolledFaces } from './face-accuracy.ts';
+import { listFaceSamples, type EnrolledFace, type FaceLayout } from './face-samples.ts';
+
+interface SetArg { dir: string; layout: FaceLayout }
+
+/** The lit chip of the default pipeline, or the FTE code. */
+async function litChip(sample: FaceSample, models: FaceModels): Promise<{ chip: Float32Array; side: number } | { failure: string }> {
+  try {
+    const image = await decodeFaceImage(faceImageBytes(new Uint8Array(readFileSync(sample.file))));
+    const { face, otherFaces } = await detectLargestFace(image, models);
+    if (face === null) return { failure: 'ERR_FACE_NOT_FOUND' };
+    const points = await locateLandmarks(image, face, models);
+    const aligned = alignFace(image, points);
+    checkEnrolable(measureQuality(points, aligned, face.score, otherFaces));
+    const lit = normaliseLighting(aligned);
+    return { chip: lit.chip, side: lit.chipSize };
+  } catch (e) {
+    if (e instanceof EngineError) return { failure: e.code };
+    throw e;
+  }
+}
+
+function halves(samples: readonly FaceSample[]): Set<string> {
+  const identities = [...new Set(samples.map((s) => s.identity))];
+  return new Set(identities.slice(0, Math.ceil(identities.length / 2)));
+}
+
+async function calibrate(sets: SetArg[], perIdentity: number): Promise<void> {
+  const { tf, nets } = await loadFaceApi();
+  const models = await loadFaceModels('fp32');
+  const ort = await loadOrt();
+  const { graph, quantPoints } = buildEmbeddingGraph(tf, nets.faceRecognitionNet.params as unknown as EmbeddingWeights, null, 1);
+  const session = await createOrtSession(encodeOnnxModel(graph));
+  const max = new Map<string, number>(quantPoints.map((p) => [p.name, 0]));
+  let chips = 0;
+  for (const { dir, layout } of sets) {
+    const samples = listFaceSamples(dir, layout);
+    const halfA = halves(samples);
+    const taken = new Map<string, number>();
+    for (const sample of samples) {
+      if (!halfA.has(sample.identity) || (taken.get(sample.identity) ?? 0) >= perIdentity) continue;
+      const lit = await litChip(sample, models);
+      if ('failure' in lit) continue;
+      taken.set(sample.identity, (taken.get(sample.identity) ?? 0) + 1);
+      for (const chip of [lit.chip, mirrorChip(lit.chip, lit.side)]) {
+        const out = await session.run({ chip: new ort.Tensor('float32', embeddingInputNchw([chip]), [1, 3, 150, 150]) });
+        for (const p of quantPoints) {
+          let m = max.get(p.name)!;
+          for (const v of out[p.name].data as Float32Array) if (Math.abs(v) > m) m = Math.abs(v);
+          max.set(p.name, m);
+        }
+        chips++;
+      }
+    }
+  }
+  const lines = [...max].map(([name, m]) => `  ${name}: ${m.toPrecision(6)},`);
+  const file = `/**
+ * Static activation scales of the int8 ResNet (onnx-embedding.ts): the largest value each
+ * quantised tensor took in the fp32 graph over ${chips} chips (and mirror images) of identity
+ * half A only (${sets.map((s) => s.dir.split('/').pop()).join(', ')}; ${perIdentity} images an identity).
+ * Generated by \`npx tsx bench/face-int8.ts calibrate\`; do not edit by hand.
+ */
+export const EMBEDDING_INT8_SCALES: Readonly<Record<string, number>> = Object.freeze({
+${lines.join('\n')}
+});
+`;
+  writeFileSync(new URL('../engine/face/embedding-int8-scales.ts', import.meta.url), file);
+  console.log(`calibrated on ${chips} chips; ${quantPoints.length} tensors`);
+}
+
+type Variant = (chip: Float32Array, side: number) => Promise<Float32Array>;
+
+async function variants(sets: SetArg[]): Promise<void> {
+  const { tf, nets } = await loadFaceApi();
+  const models = await loadFaceModels('fp32');
+  const { EMBEDDING_INT8_SCALES } = await import('../engine/face/embedding-int8-scales.ts');
+  const int8 = await createInt8EmbeddingNet(tf, nets.faceRecognitionNet.params as unknown as EmbeddingWeights, EMBEDDING_INT8_SCALES);
+  const sum = (a: Float32Array, b: Float32Array): Float32Array => a.map((v, i) => v + b[i]);
+  const symmetric = (chip: Float32Array, side: number): Float32Array => { const m = mirrorChip(chip, side); return chip.map((v, i) => (v + m[i]) / 2); };
+  const VARIANTS: Record<string, Variant> = {
+    'fp32 chip + mirror (default)': async (c, s) => { const [a] = await models.embed([c]); const [b] = await models.embed([mirrorChip(c, s)]); return sum(a, b); },
+    'int8 chip + mirror': async (c, s) => { const [a, b] = await int8([c, mirrorChip(c, s)]); return sum(a, b); },
+    'int8 chip only': async (c) => (await int8([c]))[0],
+    'int8 symmetrised chip': async (c, s) => (await int8([symmetric(c, s)]))[0],
+    'fp32 symmetrised chip': async (c, s) => (await models.embed([symmetric(c, s)]))[0],
+  };
+  const pct = (x: number): string => `${(100 * x).toFixed(2)}`.padStart(6);
+  for (const { dir, layout } of sets) {
+    const samples = listFaceSamples(dir, layout);
+    const halfA = halves(samples);
+    const rows = new Map<string, EnrolledFace[]>(Object.keys(VARIANTS).map((k) => [k, []]));
+    for (const sample of samples) {
+      const lit = await litChip(sample, models);
+      for (const [name, run] of Object.entries(VARIANTS)) {
+        const code = 'failure' in lit ? null : quantiseEmbedding(l2Normalise(await run(lit.chip, lit.side)));
+        rows.get(name)!.push({ ...sample, code, failure: 'failure' in lit ? lit.failure : null, extractMs: null });
+      }
+    }
+    console.log(`${dir} (${layout}): ${samples.length} images, half A ${halfA.size} identities; EER / FNMR@FMR 1 % / FNMR@FMR 0.1 %, all A B`);
+    for (const [name, enrolled] of rows) {
+      const all = evaluateEnrolledFaces(dir, name, enrolled).report;
+      const a = evaluateEnrolledFaces(dir, name, enrolled.filter((e) => halfA.has(e.identity))).report;
+      const b = evaluateEnrolledFaces(dir, name, enrolled.filter((e) => !halfA.has(e.identity))).report;
+      const fte = enrolled.filter((e) => e.code === null).length;
+      console.log(`  ${name.padEnd(30)} FTE ${fte}  EER ${pct(all.eer)} ${pct(a.eer)} ${pct(b.eer)} | @1% ${pct(all.fmr100)} ${pct(a.fmr100)} ${pct(b.fmr100)} | @0.1% ${pct(all.fmr1000)} ${pct(a.fmr1000)} ${pct(b.fmr1000)}`);
+    }
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  const sets: SetArg[] = [];
+  let perIdentity = 2;
+  for (let i = 0; i < rest.length; i++) {
+    if (rest[i] === '--per-identity') { perIdentity = Number(rest[++i]); continue; }
+    if (rest[i] !== '--set' || rest[i + 1] === undefined) throw new Error('usage: face-int8.ts calibrate|variants --set DIR[:folders|yale] [--set …] [--per-identity N]');
+    const [dir, layout = 'folders'] = rest[++i].split(':');
+    if (layout !== 'folders' && layout !== 'yale') throw new Error(`layout must be folders or yale, got ${layout}`);
+    sets.push({ dir, layout });
+  }
+  if (command === 'calibrate') await calibrate(sets, perIdentity);
+  else if (command === 'variants') await variants(sets);
+  else throw new Error('command: calibrate or variants');
+}
+
+await main(process.argv.slice(2));
