@@ -10,7 +10,8 @@
  *     half A and half B (the bench/face-light-variants.ts protocol).
  *
  *   npx tsx bench/face-int8.ts calibrate --set ../shared/data/face/orl:folders --set ../shared/data/face/yale:yale
- *   npx tsx bench/face-int8.ts variants --set ../shared/data/face/orl:folders --set ../shared/data/face/yale:yale
+ *   npx tsx bench/face-int8.ts variants --set ../shared/data/face/orl:folders --set ../shared/data/face/yale:yale [--small-chips]
+ *   npx tsx bench/face-int8.ts compare --set … (calibration choices: cosine to fp32 on held-out half-A chips)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { EngineError } from '../engine/errors.ts';
@@ -29,6 +30,7 @@ import { createOrtSession, loadOrt } from '../engine/face/ort-runtime.ts';
 import { checkEnrolable, measureQuality } from '../engine/face/quality.ts';
 import { quantiseEmbedding } from '../engine/face/quantise.ts';
 import { faceImageBytes } from '../engine/face/record.ts';
+import { FACE_PARAMS } from '../engine/face/params.ts';
 import type { FaceSample } from '../datasets/yale.ts';
 import { evaluateEnrolledFaces } from './face-accuracy.ts';
 import { listFaceSamples, type EnrolledFace, type FaceLayout } from './face-samples.ts';
@@ -36,15 +38,16 @@ import { listFaceSamples, type EnrolledFace, type FaceLayout } from './face-samp
 interface SetArg { dir: string; layout: FaceLayout }
 
 /** The lit chip of the default pipeline, or the FTE code. */
-async function litChip(sample: FaceSample, models: FaceModels): Promise<{ chip: Float32Array; side: number } | { failure: string }> {
+async function litChip(sample: FaceSample, models: FaceModels, chipSize: number = FACE_PARAMS.align.chipSize): Promise<{ chip: Float32Array; side: number } | { failure: string }> {
+  const align = { ...FACE_PARAMS.align, chipSize };
   try {
     const image = await decodeFaceImage(faceImageBytes(new Uint8Array(readFileSync(sample.file))));
     const { face, otherFaces } = await detectLargestFace(image, models);
     if (face === null) return { failure: 'ERR_FACE_NOT_FOUND' };
     const points = await locateLandmarks(image, face, models);
-    const aligned = alignFace(image, points);
+    const aligned = alignFace(image, points, align);
     checkEnrolable(measureQuality(points, aligned, face.score, otherFaces));
-    const lit = normaliseLighting(aligned);
+    const lit = normaliseLighting(aligned, align);
     return { chip: lit.chip, side: lit.chipSize };
   } catch (e) {
     if (e instanceof EngineError) return { failure: e.code };
@@ -60,13 +63,14 @@ function halves(samples: readonly FaceSample[]): Set<string> {
 const BINS = 4096;
 
 /** Per quant point: the largest |value| and a histogram of |value| over [0, max] (BINS bins), over the given chips of the fp32 graph. */
-async function activationStats(chips: readonly Float32Array[]): Promise<{ names: string[]; max: Map<string, number>; histograms: Map<string, Float64Array> }> {
+async function activationStats(chips: readonly Float32Array[]): Promise<{ names: string[]; max: Map<string, number>; histograms: Map<string, Float64Array>; low: Map<string, number>; high: Map<string, number> }> {
   const { tf, nets } = await loadFaceApi();
   const ort = await loadOrt();
   const { graph, quantPoints } = buildEmbeddingGraph(tf, nets.faceRecognitionNet.params as unknown as EmbeddingWeights, null, 1);
   const session = await createOrtSession(encodeOnnxModel(graph));
   const names = quantPoints.map((p) => p.name);
   const max = new Map<string, number>(names.map((n) => [n, 0]));
+  const low = new Map<string, number>(names.map((n) => [n, 0])), high = new Map<string, number>(names.map((n) => [n, 0]));
   const histograms = new Map<string, Float64Array>(names.map((n) => [n, new Float64Array(BINS)]));
   for (const pass of [0, 1]) {
     for (const chip of chips) {
@@ -74,9 +78,9 @@ async function activationStats(chips: readonly Float32Array[]): Promise<{ names:
       for (const n of names) {
         const values = out[n].data as Float32Array;
         if (pass === 0) {
-          let m = max.get(n)!;
-          for (const v of values) if (Math.abs(v) > m) m = Math.abs(v);
-          max.set(n, m);
+          let m = max.get(n)!, lo = low.get(n)!, hi = high.get(n)!;
+          for (const v of values) { if (Math.abs(v) > m) m = Math.abs(v); if (v < lo) lo = v; if (v > hi) hi = v; }
+          max.set(n, m); low.set(n, lo); high.set(n, hi);
         } else {
           const h = histograms.get(n)!, m = max.get(n)!;
           for (const v of values) h[Math.min(BINS - 1, Math.floor((Math.abs(v) / m) * BINS))]++;
@@ -84,13 +88,15 @@ async function activationStats(chips: readonly Float32Array[]): Promise<{ names:
       }
     }
   }
-  return { names, max, histograms };
+  return { names, max, histograms, low, high };
 }
 
 /** Each point's |value| below which `percentile` % of its values fall (100: the maximum). */
-function scalesAt(stats: Awaited<ReturnType<typeof activationStats>>, percentile: number): Record<string, number> {
+function scalesAt(stats: Awaited<ReturnType<typeof activationStats>>, percentile: number, asymmetric = false): Record<string, number> {
   const scales: Record<string, number> = {};
   for (const n of stats.names) {
+    // Signed points: their own [min, max] (onnx-quant.ts then quantises them asymmetrically).
+    if (asymmetric && stats.low.get(n)! < 0) { scales[`${n}:min`] = stats.low.get(n)!; scales[`${n}:max`] = stats.high.get(n)!; }
     const h = stats.histograms.get(n)!, m = stats.max.get(n)!;
     if (percentile >= 100) { scales[n] = m; continue; }
     const total = h.reduce((a, b) => a + b, 0);
@@ -121,10 +127,10 @@ async function halfAChips(sets: SetArg[], from: number, to: number): Promise<Flo
   return chips;
 }
 
-async function calibrate(sets: SetArg[], perIdentity: number, percentile: number): Promise<void> {
+async function calibrate(sets: SetArg[], perIdentity: number, percentile: number, asymmetric: boolean): Promise<void> {
   const chips = await halfAChips(sets, 0, perIdentity);
-  const scales = scalesAt(await activationStats(chips), percentile);
-  const lines = Object.entries(scales).map(([name, m]) => `  ${name}: ${m.toPrecision(6)},`);
+  const scales = scalesAt(await activationStats(chips), percentile, asymmetric);
+  const lines = Object.entries(scales).map(([name, m]) => `  '${name}': ${m.toPrecision(6)},`);
   const file = `/**
  * Static activation scales of the int8 ResNet (onnx-embedding.ts): for each quantised tensor
  * of the fp32 graph, the ${percentile >= 100 ? 'largest |value|' : `${percentile}th percentile of |value|`} over ${chips.length} chips (images and
@@ -148,9 +154,9 @@ async function compare(sets: SetArg[], perIdentity: number): Promise<void> {
   const reference = [];
   for (const c of held) reference.push((await fp32.embed([c]))[0]);
   const weights = nets.faceRecognitionNet.params as unknown as EmbeddingWeights;
-  for (const firstLayerFloat of [false, true]) {
-    for (const percentile of [100, 99.999, 99.99, 99.9]) {
-      const scales = scalesAt(stats, percentile);
+  for (const [firstLayerFloat, asymmetric] of [[false, false], [false, true], [true, true]] as const) {
+    for (const percentile of [100, 99.999]) {
+      const scales = scalesAt(stats, percentile, asymmetric);
       const ort = await loadOrt();
       const session = await createOrtSession(encodeOnnxModel(buildEmbeddingGraph(tf, weights, scales, 1, { firstLayerFloat }).graph));
       const cos: number[] = [];
@@ -163,27 +169,36 @@ async function compare(sets: SetArg[], perIdentity: number): Promise<void> {
       }
       cos.sort((a, b) => a - b);
       const mean = cos.reduce((a, b) => a + b, 0) / cos.length;
-      console.log(`first layer ${firstLayerFloat ? 'fp32' : 'int8'}, percentile ${percentile}: cosine to fp32 over ${cos.length} held-out half-A chips: mean ${mean.toFixed(5)}, 1 − mean ${(1 - mean).toExponential(2)}, min ${cos[0].toFixed(5)}`);
+      console.log(`first layer ${firstLayerFloat ? 'fp32' : 'int8'}, signed points ${asymmetric ? 'asymmetric' : 'symmetric'}, percentile ${percentile}: cosine to fp32 over ${cos.length} held-out half-A chips: mean ${mean.toFixed(5)}, 1 − mean ${(1 - mean).toExponential(2)}, min ${cos[0].toFixed(5)}`);
     }
   }
 }
 
-type Variant = (chip: Float32Array, side: number) => Promise<Float32Array>;
+type Variant = (chip: Float32Array, side: number, small: Float32Array, smallSide: number) => Promise<Float32Array>;
 
-async function variants(sets: SetArg[]): Promise<void> {
+/** Chip side of the reduced-size variants, px: the smallest the ResNet's maps allow is 119. */
+const SMALL_CHIP = 120;
+
+async function variants(sets: SetArg[], smallChips: boolean): Promise<void> {
   const { tf, nets } = await loadFaceApi();
   const models = await loadFaceModels('fp32');
   const { EMBEDDING_INT8_SCALES } = await import('../engine/face/embedding-int8-scales.ts');
-  const int8 = await createInt8EmbeddingNet(tf, nets.faceRecognitionNet.params as unknown as EmbeddingWeights, EMBEDDING_INT8_SCALES);
+  const weights = nets.faceRecognitionNet.params as unknown as EmbeddingWeights;
+  const int8 = await createInt8EmbeddingNet(tf, weights, EMBEDDING_INT8_SCALES);
+  const int8Nchw = await createInt8EmbeddingNet(tf, weights, EMBEDDING_INT8_SCALES, 150, 'nchw');
+  const int8Small = await createInt8EmbeddingNet(tf, weights, EMBEDDING_INT8_SCALES, SMALL_CHIP);
   const sum = (a: Float32Array, b: Float32Array): Float32Array => a.map((v, i) => v + b[i]);
-  const symmetric = (chip: Float32Array, side: number): Float32Array => { const m = mirrorChip(chip, side); return chip.map((v, i) => (v + m[i]) / 2); };
   const VARIANTS: Record<string, Variant> = {
     'fp32 chip + mirror (default)': async (c, s) => { const [a] = await models.embed([c]); const [b] = await models.embed([mirrorChip(c, s)]); return sum(a, b); },
-    'int8 chip + mirror': async (c, s) => { const [a, b] = await int8([c, mirrorChip(c, s)]); return sum(a, b); },
+    'int8 chip + mirror': async (c, s) => { const [a] = await int8([c]); const [b] = await int8([mirrorChip(c, s)]); return sum(a, b); },
     'int8 chip only': async (c) => (await int8([c]))[0],
-    'int8 symmetrised chip': async (c, s) => (await int8([symmetric(c, s)]))[0],
-    'fp32 symmetrised chip': async (c, s) => (await models.embed([symmetric(c, s)]))[0],
+    'int8 NCHW chip + mirror': async (c, s) => { const [a] = await int8Nchw([c]); const [b] = await int8Nchw([mirrorChip(c, s)]); return sum(a, b); },
   };
+  // Measured and dropped (docs/face-speed.md §8): the ResNet on 120-px chips, for both passes or the mirrored one.
+  if (smallChips) {
+    VARIANTS[`int8 chip + mirror, ${SMALL_CHIP} px`] = async (_c, _s, m, ms) => { const [a] = await int8Small([m]); const [b] = await int8Small([mirrorChip(m, ms)]); return sum(a, b); };
+    VARIANTS[`int8 chip 150 + mirror ${SMALL_CHIP} px`] = async (c, _s, m, ms) => { const [a] = await int8([c]); const [b] = await int8Small([mirrorChip(m, ms)]); return sum(a, b); };
+  }
   const pct = (x: number): string => `${(100 * x).toFixed(2)}`.padStart(6);
   for (const { dir, layout } of sets) {
     const samples = listFaceSamples(dir, layout);
@@ -191,9 +206,11 @@ async function variants(sets: SetArg[]): Promise<void> {
     const rows = new Map<string, EnrolledFace[]>(Object.keys(VARIANTS).map((k) => [k, []]));
     for (const sample of samples) {
       const lit = await litChip(sample, models);
+      const small = smallChips ? await litChip(sample, models, SMALL_CHIP) : lit;
       for (const [name, run] of Object.entries(VARIANTS)) {
-        const code = 'failure' in lit ? null : quantiseEmbedding(l2Normalise(await run(lit.chip, lit.side)));
-        rows.get(name)!.push({ ...sample, code, failure: 'failure' in lit ? lit.failure : null, extractMs: null });
+        const ok = !('failure' in lit) && !('failure' in small);
+        const code = ok ? quantiseEmbedding(l2Normalise(await run(lit.chip, lit.side, small.chip, small.side))) : null;
+        rows.get(name)!.push({ ...sample, code, failure: 'failure' in lit ? lit.failure : 'failure' in small ? small.failure : null, extractMs: null });
       }
     }
     console.log(`${dir} (${layout}): ${samples.length} images, half A ${halfA.size} identities; EER / FNMR@FMR 1 % / FNMR@FMR 0.1 %, all A B`);
@@ -210,18 +227,20 @@ async function variants(sets: SetArg[]): Promise<void> {
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   const sets: SetArg[] = [];
-  let perIdentity = 2, percentile = 100;
+  let perIdentity = 2, percentile = 100, asymmetric = false, smallChips = false;
   for (let i = 0; i < rest.length; i++) {
     if (rest[i] === '--per-identity') { perIdentity = Number(rest[++i]); continue; }
     if (rest[i] === '--percentile') { percentile = Number(rest[++i]); continue; }
+    if (rest[i] === '--asymmetric') { asymmetric = true; continue; }
+    if (rest[i] === '--small-chips') { smallChips = true; continue; }
     if (rest[i] !== '--set' || rest[i + 1] === undefined) throw new Error('usage: face-int8.ts calibrate|compare|variants --set DIR[:folders|yale] [--set …] [--per-identity N]');
     const [dir, layout = 'folders'] = rest[++i].split(':');
     if (layout !== 'folders' && layout !== 'yale') throw new Error(`layout must be folders or yale, got ${layout}`);
     sets.push({ dir, layout });
   }
-  if (command === 'calibrate') await calibrate(sets, perIdentity, percentile);
+  if (command === 'calibrate') await calibrate(sets, perIdentity, percentile, asymmetric);
   else if (command === 'compare') await compare(sets, perIdentity);
-  else if (command === 'variants') await variants(sets);
+  else if (command === 'variants') await variants(sets, smallChips);
   else throw new Error('command: calibrate or variants');
 }
 

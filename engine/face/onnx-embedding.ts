@@ -26,6 +26,11 @@ export interface QuantisedGraph {
 const INPUT_SIDE = 150;
 
 export interface EmbeddingGraphOptions {
+  /**
+   * Chip side, px (150: dlib's chip). The net is convolutional with a global average pool, so
+   * any side ≥ 119 px gives a descriptor (smaller maps run out before the last down-sampling).
+   */
+  inputSide?: number;
   /** Keep the first convolution (7×7, 3 → 32 channels, on the chip itself) in fp32: the chip's levels are not quantised. */
   firstLayerFloat?: boolean;
 }
@@ -56,7 +61,8 @@ export function buildEmbeddingGraph(tf: Tf, w: EmbeddingWeights, scales: Readonl
   };
   const same = [1, 1, 1, 1] as const, valid = [0, 0, 0, 0] as const;
   // Side and channels of the current map, tracked to pad the down-sampling path like net-embedding.ts.
-  let side = INPUT_SIDE, channels = 3;
+  const inputSide = options.inputSide ?? INPUT_SIDE;
+  let side = inputSide, channels = 3;
   let x: string;
   if (options.firstLayerFloat === true && g.int8) {
     g.skipPoint('chip', false);
@@ -94,7 +100,7 @@ export function buildEmbeddingGraph(tf: Tf, w: EmbeddingWeights, scales: Readonl
   const fc = g.float(w.fc.shape as number[], Float32Array.from(w.fc.dataSync() as Float32Array));
   g.nodes.push({ op: 'MatMul', inputs: [flat, fc], outputs: ['descriptor'] });
   return {
-    graph: g.graph({ name: 'chip', type: OnnxType.FLOAT, dims: [batch, 3, INPUT_SIDE, INPUT_SIDE] }, [{ name: 'descriptor', type: OnnxType.FLOAT, dims: [batch, 128] }]),
+    graph: g.graph({ name: 'chip', type: OnnxType.FLOAT, dims: [batch, 3, inputSide, inputSide] }, [{ name: 'descriptor', type: OnnxType.FLOAT, dims: [batch, 128] }]),
     quantPoints: g.quantPoints,
   };
 }
@@ -118,4 +124,4 @@ export function nchwInput(images: readonly Float32Array[], side: number): Float3
 }
 
 /** chips (150² × 3) → the embedding graph's input. */
-export function embeddingInputNchw(chips: readonly Float32Array[]): Float32Array { return nchwInput(chips, INPUT_SIDE); }
+export function embeddingInputNchw(chips: readonly Float32Array[], side = INPUT_SIDE): Float32Array { return nchwInput(chips, side); }

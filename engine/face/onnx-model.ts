@@ -20,6 +20,8 @@ export interface OnnxNode {
   attributes?: Readonly<Record<string, OnnxAttribute>>;
   /** Attributes to write as FLOAT even when integral. */
   floatAttributes?: Readonly<Record<string, number>>;
+  /** Operator domain: '' (ONNX) or 'com.microsoft' (onnxruntime's contrib operators). */
+  domain?: string;
 }
 
 export interface OnnxInitialiser {
@@ -126,6 +128,7 @@ export function encodeOnnxModel(graph: OnnxGraph, name = 'graph'): Uint8Array {
       n.string(4, node.op);
       for (const [key, value] of Object.entries(node.attributes ?? {})) writeAttribute(n, key, value, false);
       for (const [key, value] of Object.entries(node.floatAttributes ?? {})) writeAttribute(n, key, value, true);
+      if (node.domain !== undefined && node.domain !== '') n.string(7, node.domain);
     }));
     g.string(2, name);
     for (const t of graph.initialisers) {
@@ -140,5 +143,6 @@ export function encodeOnnxModel(graph: OnnxGraph, name = 'graph'): Uint8Array {
     for (const v of graph.outputs) writeValue(g, 12, v);
   });
   w.message(8, (o) => o.string(1, '').int(2, 13));
+  w.message(8, (o) => o.string(1, 'com.microsoft').int(2, 1));
   return w.finish();
 }

@@ -32,8 +32,13 @@ export class QuantGraphBuilder {
   private counter = 0;
   private readonly params = new Map<string, { scale: number; s: string; z: string }>();
 
-  /** `scales` null: the fp32 graph; otherwise each quant point's calibrated largest |value|. */
-  constructor(private readonly scales: Readonly<Record<string, number>> | null) {}
+  /**
+   * `scales` null: the fp32 graph; otherwise each quant point's calibrated largest |value|.
+   * `channelsLast` (int8 only): tensors NHWC, convolutions and sums as onnxruntime's contrib
+   * operators (com.microsoft QLinearConv with channels_last, QLinearAdd), so the runtime inserts
+   * no layout transposes.
+   */
+  constructor(private readonly scales: Readonly<Record<string, number>> | null, readonly channelsLast = false) {}
 
   get int8(): boolean { return this.scales !== null; }
 
@@ -58,9 +63,13 @@ export class QuantGraphBuilder {
     if (this.scales === null) return;
     const max = this.scales[name];
     if (!(max > 0)) throw new RangeError(`no calibration scale for ${name}`);
-    const scale = relu ? max / 255 : max / 127;
+    // A signed point with a calibrated range of its own ("NAME:min", "NAME:max"): asymmetric, all 256 levels over [min, max].
+    const low = this.scales[`${name}:min`], high = this.scales[`${name}:max`];
+    const asymmetric = !relu && low !== undefined && high !== undefined && high > low;
+    const scale = asymmetric ? (Math.max(high, 0) - Math.min(low, 0)) / 255 : relu ? max / 255 : max / 127;
+    const zero = asymmetric ? Math.round(-Math.min(low, 0) / scale) : relu ? 0 : 128;
     const z = this.fresh('z');
-    this.initialisers.push({ name: z, dims: [], type: OnnxType.UINT8, data: new Uint8Array([relu ? 0 : 128]) });
+    this.initialisers.push({ name: z, dims: [], type: OnnxType.UINT8, data: new Uint8Array([zero]) });
     this.params.set(name, { scale, s: this.float([], new Float32Array([scale])), z });
   }
 
@@ -99,9 +108,10 @@ export class QuantGraphBuilder {
   }
 
   /** A convolution of quant point `x`; its output is a new quant point. */
-  conv(x: string, c: HostConv, shape: ConvShape): string {
-    const out = this.nextPoint(shape.relu ? 'relu' : 'lin');
-    const attributes = { kernel_shape: [c.k, c.k], strides: [shape.stride, shape.stride], pads: [...shape.pads], group: c.group };
+  conv(x: string, c: HostConv, shape: ConvShape, sameScaleAs?: string): string {
+    const out = sameScaleAs === undefined ? this.nextPoint(shape.relu ? 'relu' : 'lin') : this.fresh('shortcut');
+    const attributes: Record<string, number | number[]> = { kernel_shape: [c.k, c.k], strides: [shape.stride, shape.stride], pads: [...shape.pads], group: c.group };
+    if (this.channelsLast) attributes.channels_last = 1;
     const xq = this.params.get(x);
     if (!this.int8) {
       const pre = this.fresh('conv');
@@ -111,7 +121,8 @@ export class QuantGraphBuilder {
       return out;
     }
     if (xq === undefined) throw new RangeError(`convolution input ${x} is not quantised`);
-    this.register(out, shape.relu);
+    if (sameScaleAs === undefined) this.register(out, shape.relu);
+    else this.alias(sameScaleAs, out);
     const yq = this.params.get(out)!;
     const per = c.in * c.k * c.k;
     const wq = new Int8Array(c.oihw.length), ws = new Float32Array(c.out), bq = new Int32Array(c.out);
@@ -126,7 +137,7 @@ export class QuantGraphBuilder {
     this.initialisers.push({ name: w, dims: [c.out, c.in, c.k, c.k], type: OnnxType.INT8, data: wq });
     this.initialisers.push({ name: wz, dims: [c.out], type: OnnxType.INT8, data: new Int8Array(c.out) });
     this.initialisers.push({ name: b, dims: [c.out], type: OnnxType.INT32, data: bq });
-    this.nodes.push({ op: 'QLinearConv', inputs: [x, xq.s, xq.z, w, this.float([c.out], ws), wz, yq.s, yq.z, b], outputs: [out], attributes });
+    this.nodes.push({ op: 'QLinearConv', inputs: [x, xq.s, xq.z, w, this.float([c.out], ws), wz, yq.s, yq.z, b], outputs: [out], attributes, domain: this.channelsLast ? 'com.microsoft' : '' });
     return out;
   }
 
@@ -146,6 +157,25 @@ export class QuantGraphBuilder {
     let acc = this.dequantise(terms[0]);
     for (const t of terms.slice(1)) acc = this.op('Add', [acc, this.dequantise(t)]);
     return this.quantise(acc, kind, relu);
+  }
+
+  /** a + b as a new quant point without leaving int8 (com.microsoft QLinearAdd; with a ReLU point's zero point 0 the sum saturates at 0: the ReLU). */
+  quantisedAdd(a: string, b: string, kind: string, relu: boolean): string {
+    const out = this.nextPoint(kind);
+    this.register(out, relu);
+    const [qa, qb, qc] = [this.params.get(a), this.params.get(b), this.params.get(out)];
+    if (qa === undefined || qb === undefined || qc === undefined) throw new RangeError('QLinearAdd of tensors that are not quantised');
+    this.nodes.push({ op: 'QLinearAdd', inputs: [a, qa.s, qa.z, b, qb.s, qb.z, qc.s, qc.z], outputs: [out], domain: 'com.microsoft' });
+    return out;
+  }
+
+  /** A uint8 tensor padded with its own zero point (the real value 0); `pads` in ONNX order. */
+  padQuantised(x: string, pads: readonly number[]): string {
+    const q = this.params.get(x);
+    if (q === undefined) throw new RangeError(`${x} is not quantised`);
+    const out = this.op('Pad', [x, this.int64(pads), q.z]);
+    this.alias(x, out);
+    return out;
   }
 
   /** The graph; the fp32 one also outputs every quant point (for calibration). */
