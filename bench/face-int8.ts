@@ -11,6 +11,7 @@
  *
  *   npx tsx bench/face-int8.ts calibrate --set ../shared/data/face/orl:folders --set ../shared/data/face/yale:yale
  *   npx tsx bench/face-int8.ts variants --set ../shared/data/face/orl:folders --set ../shared/data/face/yale:yale [--small-chips]
+ *   flock /work/heavy.lock npx tsx bench/face-int8.ts time --set … (the ResNet pass alone, each runtime, interleaved)
  *   npx tsx bench/face-int8.ts compare --set … (calibration choices: cosine to fp32 on held-out half-A chips)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -185,14 +186,14 @@ async function variants(sets: SetArg[], smallChips: boolean): Promise<void> {
   const { EMBEDDING_INT8_SCALES } = await import('../engine/face/embedding-int8-scales.ts');
   const weights = nets.faceRecognitionNet.params as unknown as EmbeddingWeights;
   const int8 = await createInt8EmbeddingNet(tf, weights, EMBEDDING_INT8_SCALES);
-  const int8Nchw = await createInt8EmbeddingNet(tf, weights, EMBEDDING_INT8_SCALES, 150, 'nchw');
+  const int8Nhwc = await createInt8EmbeddingNet(tf, weights, EMBEDDING_INT8_SCALES, 150, 'nhwc');
   const int8Small = await createInt8EmbeddingNet(tf, weights, EMBEDDING_INT8_SCALES, SMALL_CHIP);
   const sum = (a: Float32Array, b: Float32Array): Float32Array => a.map((v, i) => v + b[i]);
   const VARIANTS: Record<string, Variant> = {
     'fp32 chip + mirror (default)': async (c, s) => { const [a] = await models.embed([c]); const [b] = await models.embed([mirrorChip(c, s)]); return sum(a, b); },
     'int8 chip + mirror': async (c, s) => { const [a] = await int8([c]); const [b] = await int8([mirrorChip(c, s)]); return sum(a, b); },
     'int8 chip only': async (c) => (await int8([c]))[0],
-    'int8 NCHW chip + mirror': async (c, s) => { const [a] = await int8Nchw([c]); const [b] = await int8Nchw([mirrorChip(c, s)]); return sum(a, b); },
+    'int8 NHWC chip + mirror': async (c, s) => { const [a] = await int8Nhwc([c]); const [b] = await int8Nhwc([mirrorChip(c, s)]); return sum(a, b); },
   };
   // Measured and dropped (docs/face-speed.md §8): the ResNet on 120-px chips, for both passes or the mirrored one.
   if (smallChips) {
@@ -224,6 +225,34 @@ async function variants(sets: SetArg[], smallChips: boolean): Promise<void> {
   }
 }
 
+/** The ResNet pass alone on real chips (half A, 2 an identity, with mirrors), the runtimes interleaved chip by chip: median ms of each. */
+async function timeRuntimes(sets: SetArg[]): Promise<void> {
+  const { tf, nets } = await loadFaceApi();
+  const fp32 = await loadFaceModels('fp32');
+  const { EMBEDDING_INT8_SCALES } = await import('../engine/face/embedding-int8-scales.ts');
+  const weights = nets.faceRecognitionNet.params as unknown as EmbeddingWeights;
+  const runtimes: Record<string, (c: Float32Array) => Promise<unknown>> = {
+    'fp32 (TensorFlow.js XNNPACK)': (c) => fp32.embed([c]),
+    'int8 NCHW (onnxruntime-web)': await (async () => { const n = await createInt8EmbeddingNet(tf, weights, EMBEDDING_INT8_SCALES, 150, 'nchw'); return (c: Float32Array) => n([c]); })(),
+    'int8 NHWC (onnxruntime-web contrib ops)': await (async () => { const n = await createInt8EmbeddingNet(tf, weights, EMBEDDING_INT8_SCALES, 150, 'nhwc'); return (c: Float32Array) => n([c]); })(),
+  };
+  const chips = (await halfAChips(sets, 0, 2)).slice(0, 48);
+  const times = new Map<string, number[]>(Object.keys(runtimes).map((k) => [k, []]));
+  for (const run of Object.values(runtimes)) await run(chips[0]);
+  for (const [i, chip] of chips.entries()) {
+    const names = Object.keys(runtimes);
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(i + k) % names.length];
+      const t0 = performance.now();
+      await runtimes[name](chip);
+      times.get(name)!.push(performance.now() - t0);
+    }
+  }
+  const med = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+  const base = med(times.get('fp32 (TensorFlow.js XNNPACK)')!);
+  for (const [name, v] of times) console.log(`  ${name.padEnd(42)} median ${med(v).toFixed(1)} ms, min ${Math.min(...v).toFixed(1)} ms, ${(base / med(v)).toFixed(2)}× fp32  (${v.length} chips)`);
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   const sets: SetArg[] = [];
@@ -240,6 +269,7 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command === 'calibrate') await calibrate(sets, perIdentity, percentile, asymmetric);
   else if (command === 'compare') await compare(sets, perIdentity);
+  else if (command === 'time') await timeRuntimes(sets);
   else if (command === 'variants') await variants(sets, smallChips);
   else throw new Error('command: calibrate or variants');
 }

@@ -63,9 +63,9 @@ describe('ONNX ResNet passes', () => {
     // A chip alone gives what it gives in a batch.
     const [alone] = await int8([chips[1]]);
     for (let k = 0; k < 128; k++) expect(alone[k]).toBeCloseTo(mine[1][k], 5);
-    // The NHWC graph (contrib operators, uint8 shortcut) and the NCHW one (float joins) agree.
-    const nchw = await createInt8EmbeddingNet(tf, nets.faceRecognitionNet.params as unknown as EmbeddingWeights, EMBEDDING_INT8_SCALES, 150, 'nchw');
-    const other = await nchw(chips);
+    // The NCHW graph (float joins, the default) and the NHWC one (contrib operators, uint8 shortcut) agree.
+    const nhwc = await createInt8EmbeddingNet(tf, nets.faceRecognitionNet.params as unknown as EmbeddingWeights, EMBEDDING_INT8_SCALES, 150, 'nhwc');
+    const other = await nhwc(chips);
     for (let i = 0; i < chips.length; i++) expect(cosine(mine[i], other[i])).toBeGreaterThan(0.999);
   });
 

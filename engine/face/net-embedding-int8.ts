@@ -1,9 +1,10 @@
 /**
  * dlib's ResNet descriptor on onnxruntime-web's int8 kernels (QLinearConv, per-channel int8
  * weights, uint8 activations with the static scales of embedding-int8-scales.ts), built once
- * per thread from face-api's weights: the NHWC graph of onnx-embedding-nhwc.ts (default) or the
- * NCHW one of onnx-embedding.ts. Speed and fidelity: docs/face-speed.md §8; equivalence with the
- * fp32 pass: test/face-int8.test.ts.
+ * per thread from face-api's weights: the NCHW graph of onnx-embedding.ts (default: standard
+ * operators, float joins) or the NHWC one of onnx-embedding-nhwc.ts (contrib operators, all
+ * uint8: measured no faster on real chips and a little less faithful). Speed and fidelity:
+ * docs/face-speed.md §8; equivalence with the fp32 pass: test/face-int8.test.ts.
  */
 import type { EmbeddingWeights } from './net-embedding.ts';
 import type { Tf } from './net-ops.ts';
@@ -29,7 +30,7 @@ function embeddingInputNhwc(chips: readonly Float32Array[], side: number): Float
 }
 
 /** chips (150² × 3, 0–255) → one 128-d descriptor each (not normalised), all chips in one run. */
-export async function createInt8EmbeddingNet(tf: Tf, w: EmbeddingWeights, scales: Readonly<Record<string, number>>, inputSide = 150, layout: 'nhwc' | 'nchw' = 'nhwc'): Promise<(chips: readonly Float32Array[]) => Promise<Float32Array[]>> {
+export async function createInt8EmbeddingNet(tf: Tf, w: EmbeddingWeights, scales: Readonly<Record<string, number>>, inputSide = 150, layout: 'nhwc' | 'nchw' = 'nchw'): Promise<(chips: readonly Float32Array[]) => Promise<Float32Array[]>> {
   const ort = await loadOrt();
   const graph = layout === 'nhwc' ? buildEmbeddingGraphNhwc(tf, w, scales, 'batch', inputSide) : buildEmbeddingGraph(tf, w, scales, 'batch', { inputSide });
   const session = await createOrtSession(encodeOnnxModel(graph.graph, 'dlib-resnet-int8'));
