@@ -2,9 +2,15 @@
  * The ONNX forward passes of dlib's ResNet (engine/face/onnx-embedding.ts) against the fused
  * TensorFlow.js pass: the fp32 graph must give the same descriptor to float rounding (so the
  * graph writer and the layout conversion are right), and the int8 graph (calibrated scales,
- * embedding-int8-scales.ts) must stay within a stated cosine of it. Synthetic chips, no data set.
+ * embedding-int8-scales.ts) must stay within a stated cosine of it. Synthetic chips; the
+ * extractor check on ORL images is skipped with a message when ../shared/data is absent.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { dataDir } from '../bench/data-dir.ts';
+import { FaceExtractor } from '../engine/face/extractor.ts';
+import { codeCosine } from '../engine/face/quantise.ts';
 import { EMBEDDING_INT8_SCALES } from '../engine/face/embedding-int8-scales.ts';
 import { loadFaceApi, loadFaceModels } from '../engine/face/models.ts';
 import type { EmbeddingWeights } from '../engine/face/net-embedding.ts';
@@ -83,5 +89,24 @@ describe('ONNX ResNet passes', () => {
     const session = await createOrtSession(model);
     const { y } = await session.run({ x: new ort.Tensor('float32', new Float32Array([1, 2, 3, -1, -2, -3]), [2, 3]) });
     expect([...(y.data as Float32Array)]).toEqual([2, 0, 1.5, 0, 2, 0]);
+  });
+});
+
+const ORL = join(dataDir(), 'face', 'orl');
+const haveData = existsSync(ORL);
+if (!haveData) console.warn(`face int8 extractor test skipped: no ORL faces at ${ORL} (set BIODEDUP_DATA)`);
+
+describe.skipIf(!haveData)('the extractor on the int8 runtime (ORL)', () => {
+  it('templates within cosine 0.99 of the fp32 ones, the same person still scoring above another', async () => {
+    const fp32 = await FaceExtractor.create({ embeddingRuntime: 'fp32' });
+    const int8 = await FaceExtractor.create({ embeddingRuntime: 'int8' });
+    expect(int8.backend).toContain('int8');
+    const images = [[1, 1], [1, 2], [2, 1]].map(([p, i]) => new Uint8Array(readFileSync(join(ORL, `s${p}`, `${i}.pgm`))));
+    const a = [], b = [];
+    for (const image of images) { a.push((await fp32.createTemplate(image)).code); b.push((await int8.createTemplate(image)).code); }
+    for (let i = 0; i < images.length; i++) expect(codeCosine(a[i], b[i])).toBeGreaterThan(0.99);
+    expect(codeCosine(b[0], b[1])).toBeGreaterThan(codeCosine(b[0], b[2]));
+    // An int8 template against an fp32 one scores as two fp32 ones do, to within 0.01.
+    expect(Math.abs(codeCosine(b[0], a[1]) - codeCosine(a[0], a[1]))).toBeLessThan(0.01);
   });
 });
