@@ -147,7 +147,7 @@ ${lines.join('\n')}
 }
 
 /** Calibration choices compared on held-out chips of half A (images 3–4 of each identity): cosine of each int8 descriptor with the fp32 one. */
-async function compare(sets: SetArg[], perIdentity: number): Promise<void> {
+async function compare(sets: SetArg[], perIdentity: number, byStage: boolean): Promise<void> {
   const { tf, nets } = await loadFaceApi();
   const fp32 = await loadFaceModels('fp32');
   const stats = await activationStats(await halfAChips(sets, 0, perIdentity));
@@ -155,11 +155,15 @@ async function compare(sets: SetArg[], perIdentity: number): Promise<void> {
   const reference = [];
   for (const c of held) reference.push((await fp32.embed([c]))[0]);
   const weights = nets.faceRecognitionNet.params as unknown as EmbeddingWeights;
-  for (const [firstLayerFloat, asymmetric] of [[false, false], [false, true], [true, true]] as const) {
-    for (const percentile of [100, 99.999]) {
+  type Choice = { firstLayerFloat: boolean; asymmetric: boolean; percentiles: number[]; floatStages: Array<32 | 64 | 128 | 256> };
+  const choices: Choice[] = byStage
+    ? [[], [32], [64], [128], [256]].map((floatStages) => ({ firstLayerFloat: false, asymmetric: false, percentiles: [100], floatStages: floatStages as Choice['floatStages'] }))
+    : [[false, false], [false, true], [true, true]].map(([firstLayerFloat, asymmetric]) => ({ firstLayerFloat, asymmetric, percentiles: [100, 99.999], floatStages: [] }));
+  for (const { firstLayerFloat, asymmetric, percentiles, floatStages } of choices) {
+    for (const percentile of percentiles) {
       const scales = scalesAt(stats, percentile, asymmetric);
       const ort = await loadOrt();
-      const session = await createOrtSession(encodeOnnxModel(buildEmbeddingGraph(tf, weights, scales, 1, { firstLayerFloat }).graph));
+      const session = await createOrtSession(encodeOnnxModel(buildEmbeddingGraph(tf, weights, scales, 1, { firstLayerFloat, floatStages }).graph));
       const cos: number[] = [];
       for (const [i, c] of held.entries()) {
         const d = (await session.run({ chip: new ort.Tensor('float32', embeddingInputNchw([c]), [1, 3, 150, 150]) })).descriptor.data as Float32Array;
@@ -170,7 +174,7 @@ async function compare(sets: SetArg[], perIdentity: number): Promise<void> {
       }
       cos.sort((a, b) => a - b);
       const mean = cos.reduce((a, b) => a + b, 0) / cos.length;
-      console.log(`first layer ${firstLayerFloat ? 'fp32' : 'int8'}, signed points ${asymmetric ? 'asymmetric' : 'symmetric'}, percentile ${percentile}: cosine to fp32 over ${cos.length} held-out half-A chips: mean ${mean.toFixed(5)}, 1 − mean ${(1 - mean).toExponential(2)}, min ${cos[0].toFixed(5)}`);
+      console.log(`${floatStages.length > 0 ? `stage ${floatStages.join('+')} fp32, ` : ''}first layer ${firstLayerFloat ? 'fp32' : 'int8'}, signed points ${asymmetric ? 'asymmetric' : 'symmetric'}, percentile ${percentile}: cosine to fp32 over ${cos.length} held-out half-A chips: mean ${mean.toFixed(5)}, 1 − mean ${(1 - mean).toExponential(2)}, min ${cos[0].toFixed(5)}`);
     }
   }
 }
@@ -256,19 +260,20 @@ async function timeRuntimes(sets: SetArg[]): Promise<void> {
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   const sets: SetArg[] = [];
-  let perIdentity = 2, percentile = 100, asymmetric = false, smallChips = false;
+  let perIdentity = 2, percentile = 100, asymmetric = false, smallChips = false, byStage = false;
   for (let i = 0; i < rest.length; i++) {
     if (rest[i] === '--per-identity') { perIdentity = Number(rest[++i]); continue; }
     if (rest[i] === '--percentile') { percentile = Number(rest[++i]); continue; }
     if (rest[i] === '--asymmetric') { asymmetric = true; continue; }
     if (rest[i] === '--small-chips') { smallChips = true; continue; }
+    if (rest[i] === '--by-stage') { byStage = true; continue; }
     if (rest[i] !== '--set' || rest[i + 1] === undefined) throw new Error('usage: face-int8.ts calibrate|compare|variants --set DIR[:folders|yale] [--set …] [--per-identity N]');
     const [dir, layout = 'folders'] = rest[++i].split(':');
     if (layout !== 'folders' && layout !== 'yale') throw new Error(`layout must be folders or yale, got ${layout}`);
     sets.push({ dir, layout });
   }
   if (command === 'calibrate') await calibrate(sets, perIdentity, percentile, asymmetric);
-  else if (command === 'compare') await compare(sets, perIdentity);
+  else if (command === 'compare') await compare(sets, perIdentity, byStage);
   else if (command === 'time') await timeRuntimes(sets);
   else if (command === 'variants') await variants(sets, smallChips);
   else throw new Error('command: calibrate or variants');

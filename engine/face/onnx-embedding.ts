@@ -13,7 +13,7 @@
 import { foldScale, type ConvWeights, type Tf } from './net-ops.ts';
 import type { EmbeddingWeights } from './net-embedding.ts';
 import { OnnxType } from './onnx-model.ts';
-import { QuantGraphBuilder, type HostConv } from './onnx-quant.ts';
+import { QuantGraphBuilder, type ConvShape, type HostConv } from './onnx-quant.ts';
 import type { OnnxGraph } from './onnx-model.ts';
 import type { QuantPoint } from './onnx-quant.ts';
 
@@ -31,6 +31,8 @@ export interface EmbeddingGraphOptions {
    * any side ≥ 119 px gives a descriptor (smaller maps run out before the last down-sampling).
    */
   inputSide?: number;
+  /** Stages (by channel count) whose convolutions stay fp32 inside the int8 graph (mixed precision; for measuring where the int8 error comes from). */
+  floatStages?: ReadonlyArray<32 | 64 | 128 | 256>;
   /** Keep the first convolution (7×7, 3 → 32 channels, on the chip itself) in fp32: the chip's levels are not quantised. */
   firstLayerFloat?: boolean;
 }
@@ -75,13 +77,16 @@ export function buildEmbeddingGraph(tf: Tf, w: EmbeddingWeights, scales: Readonl
   const pooled = g.op('MaxPool', [x], { kernel_shape: [3, 3], strides: [2, 2] });
   g.alias(x, pooled); // a max pool keeps the scale
   x = pooled; side = Math.floor((side - 3) / 2) + 1;
+  const float = new Set(options.floatStages ?? []);
+  const conv = (input: string, c: HostConv, shape: ConvShape): string =>
+    (float.has(c.out as 32) ? g.floatConv(g.dequantise(input), c, shape) : g.conv(input, c, shape));
   const residual = (r: EmbeddingWeights['conv32_1']): void => {
-    const b = g.conv(g.conv(x, fold(r.conv1), { stride: 1, pads: same, relu: true }), fold(r.conv2), { stride: 1, pads: same, relu: false });
+    const b = conv(conv(x, fold(r.conv1), { stride: 1, pads: same, relu: true }), fold(r.conv2), { stride: 1, pads: same, relu: false });
     x = g.sum([b, x], 'res', true);
   };
   const down = (r: EmbeddingWeights['conv32_1']): void => {
     const c1 = fold(r.conv1), c2 = fold(r.conv2);
-    const b = g.conv(g.conv(x, c1, { stride: 2, pads: valid, relu: true }), c2, { stride: 1, pads: same, relu: false });
+    const b = conv(conv(x, c1, { stride: 2, pads: valid, relu: true }), c2, { stride: 1, pads: same, relu: false });
     const convSide = Math.floor((side - 3) / 2) + 1, poolSide = Math.floor(side / 2);
     let shortcut = g.op('AveragePool', [g.dequantise(x)], { kernel_shape: [2, 2], strides: [2, 2] });
     // Channels doubled with zeros; the convolution's map padded at the far edges to the pool's size.
