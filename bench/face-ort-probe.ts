@@ -7,10 +7,9 @@
  *
  *   flock /work/heavy.lock npx tsx bench/face-ort-probe.ts
  */
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { encodeOnnxModel, OnnxType, type OnnxNode } from '../engine/face/onnx-model.ts';
 import { loadFaceApi } from '../engine/face/models.ts';
+import { loadOrt } from '../engine/face/ort-runtime.ts';
 
 const DEPTH = 6, RUNS = 40;
 const SHAPES = [
@@ -24,12 +23,8 @@ function median(xs: number[]): number { const s = [...xs].sort((a, b) => a - b);
 function random(n: number, scale: number): Float32Array { const a = new Float32Array(n); for (let i = 0; i < n; i++) a[i] = (Math.random() * 2 - 1) * scale; return a; }
 
 async function main(): Promise<void> {
-  const require = createRequire(import.meta.url);
   const { tf } = await loadFaceApi();
-  const ort = await import('onnxruntime-web');
-  ort.env.wasm.wasmPaths = path.dirname(require.resolve('onnxruntime-web')) + path.sep;
-  ort.env.wasm.numThreads = 1;
-  ort.env.wasm.proxy = false;
+  const ort = await loadOrt();
   console.log(`tfjs backend ${tf.getBackend()}; ort ${ort.env.versions.web}, threads ${ort.env.wasm.numThreads}`);
   for (const s of SHAPES) {
     const { c, side, k } = s;

@@ -15,7 +15,9 @@ import { EMBEDDING_INT8_SCALES } from '../engine/face/embedding-int8-scales.ts';
 import { loadFaceApi, loadFaceModels } from '../engine/face/models.ts';
 import type { EmbeddingWeights } from '../engine/face/net-embedding.ts';
 import { createInt8EmbeddingNet } from '../engine/face/net-embedding-int8.ts';
-import { buildEmbeddingGraph, embeddingInputNchw } from '../engine/face/onnx-embedding.ts';
+import { buildEmbeddingGraph, embeddingInputNchw, nchwInput } from '../engine/face/onnx-embedding.ts';
+import { buildLandmarkGraph } from '../engine/face/onnx-landmarks.ts';
+import type { LandmarkWeights } from '../engine/face/net-landmarks.ts';
 import { encodeOnnxModel, OnnxType } from '../engine/face/onnx-model.ts';
 import { createOrtSession, loadOrt } from '../engine/face/ort-runtime.ts';
 
@@ -73,6 +75,19 @@ describe('ONNX ResNet passes', () => {
     const nhwc = await createInt8EmbeddingNet(tf, nets.faceRecognitionNet.params as unknown as EmbeddingWeights, EMBEDDING_INT8_SCALES, 150, 'nhwc');
     const other = await nhwc(chips);
     for (let i = 0; i < chips.length; i++) expect(cosine(mine[i], other[i])).toBeGreaterThan(0.999);
+  });
+
+  it('the landmark graph (fp32) gives the TensorFlow.js points', async () => {
+    const { tf, nets } = await loadFaceApi();
+    const fp32 = await loadFaceModels('fp32');
+    const ort = await loadOrt();
+    const weights = { ...nets.faceLandmark68Net.faceFeatureExtractor.params, fc: nets.faceLandmark68Net.params.fc } as unknown as LandmarkWeights;
+    const session = await createOrtSession(encodeOnnxModel(buildLandmarkGraph(tf, weights, null).graph));
+    const crop = chip(6).subarray(0, 112 * 112 * 3);
+    const { points } = await session.run({ crop: new ort.Tensor('float32', nchwInput([crop], 112), [1, 3, 112, 112]) });
+    const reference = await fp32.landmarks(crop);
+    const mine = points.data as Float32Array;
+    for (let i = 0; i < 136; i++) expect(Math.abs(mine[i] * 112 - reference[i])).toBeLessThan(1e-3);
   });
 
   it('the ONNX writer: a graph onnxruntime accepts and runs as written', async () => {
