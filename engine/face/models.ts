@@ -4,7 +4,10 @@
  * and the .wasm files are read from the pinned npm packages' folders; nothing is fetched.
  * Loaded once per thread, on first use. face-api reads the weight files; the forward passes are
  * this folder's `net-*.ts` (fused layers, no per-channel Concat), on the same weight tensors.
- * Only this file and the `net-*.ts` touch TensorFlow.js: the stages see plain typed arrays.
+ * Only this file, the `net-*.ts` and the `onnx-*.ts` graph writers (which read the weights)
+ * touch TensorFlow.js: the stages see plain typed arrays. With `FACE_PARAMS.embed.runtime`
+ * 'int8' (or `loadFaceModels('int8')`) the ResNet runs on onnxruntime-web instead
+ * (net-embedding-int8.ts); detector and landmarks stay on TensorFlow.js.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -99,8 +102,12 @@ async function load(embeddingRuntime: EmbeddingRuntime): Promise<FaceModels> {
   const coarse = nets.faceLandmark68TinyNet;
   const coarseLandmarks = createLandmarkNet(tf, { ...coarse.faceFeatureExtractor.params, fc: coarse.params.fc });
   const weights = nets.faceRecognitionNet.params;
-  const fp32 = createEmbeddingNet(tf, weights);
-  const embed = embeddingRuntime === 'int8' ? await createInt8EmbeddingNet(tf, weights, EMBEDDING_INT8_SCALES) : async (chips: readonly Float32Array[]) => fp32(chips);
+  let embed: FaceModels['embed'];
+  if (embeddingRuntime === 'int8') embed = await createInt8EmbeddingNet(tf, weights, EMBEDDING_INT8_SCALES);
+  else {
+    const fp32 = createEmbeddingNet(tf, weights);
+    embed = async (chips) => fp32(chips);
+  }
   return {
     backend: embeddingRuntime === 'int8' ? `${tf.getBackend()} + onnxruntime-web int8 (embedding)` : tf.getBackend(),
     embeddingRuntime,
