@@ -104,6 +104,7 @@ export async function faceApiModels(): Promise<FaceModels> {
   const side = (values: Float32Array): number => Math.round(Math.sqrt(values.length / 3));
   return {
     backend: 'wasm (face-api forward passes)',
+    embeddingRuntime: 'fp32',
     landmarkInput: 112,
     detect: (canvas, s) => withTensor(canvas, s, async (t) => (await nets.tinyFaceDetector.locateFaces(t, new faceapi.TinyFaceDetectorOptions({ inputSize: s, scoreThreshold: FACE_PARAMS.detect.scoreThreshold })))
       .map((d) => ({ ...d.box, score: d.score })).sort((a, b) => b.score - a.score)),

@@ -72,12 +72,17 @@ async function pipelineFigures(context: SpeedContext): Promise<SpeedFigures> {
     return { faceExtractMsMedian: null, faceBaselineMsMedian: null, faceExtractSource: null };
   }
   const fused = await loadFaceModels();
+  const runtime = FACE_PARAMS.embed.runtime, otherRuntime = runtime === 'int8' ? 'fp32' : 'int8';
+  const other = await loadFaceModels(otherRuntime);
   const byDefault = { detect: FACE_PARAMS.detect, landmarks: FACE_PARAMS.landmarks, align: FACE_PARAMS.align };
   const mirror = FACE_PARAMS.embed.flipAverage;
+  const fp32 = runtime === 'fp32' ? fused : other;
   const profiles: TimedProfile[] = [
-    { name: `default (fused networks, FACE_PARAMS; mirrored pass ${mirror ? 'on' : 'off'})`, models: fused, ...byDefault, mirror },
+    { name: `default (fused networks, ${runtime} ResNet, FACE_PARAMS; mirrored pass ${mirror ? 'on' : 'off'})`, models: fused, ...byDefault, mirror },
     { name: `FACE_PARAMS with the mirrored pass ${mirror ? 'off' : 'on'}`, models: fused, ...byDefault, mirror: !mirror },
-    { name: 'main at f92a4a0 (no gamma, mirrored pass on)', models: fused, ...MAIN_F92A4A0 },
+    { name: `FACE_PARAMS with the ${otherRuntime} ResNet (mirrored pass ${mirror ? 'on' : 'off'})`, models: other, ...byDefault, mirror },
+    { name: `FACE_PARAMS with the ${otherRuntime} ResNet, mirrored pass ${mirror ? 'off' : 'on'}`, models: other, ...byDefault, mirror: !mirror },
+    { name: 'main at f92a4a0 (fp32 ResNet, no gamma, mirrored pass on)', models: fp32, ...MAIN_F92A4A0 },
     { name: 'previous release (face-api passes, previous settings)', models: await faceApiModels(), ...PREVIOUS_SETTINGS },
   ];
   const baseline = await baselineMatMul();
@@ -113,7 +118,7 @@ async function pipelineFigures(context: SpeedContext): Promise<SpeedFigures> {
       figures.faceExtractMsMean = +mean.toFixed(2);
       for (const s of STAGES) figures[`face${s[0].toUpperCase()}${s.slice(1)}MsMedian`] = +stage(s).toFixed(2);
     } else {
-      figures[(['', 'faceExtractOtherMirrorMsMedian', 'faceExtractMainF92a4a0MsMedian', 'faceExtractPreviousReleaseMsMedian'] as const)[k]] = +total.toFixed(2);
+      figures[(['', 'faceExtractOtherMirrorMsMedian', 'faceExtractOtherRuntimeMsMedian', 'faceExtractOtherRuntimeOtherMirrorMsMedian', 'faceExtractMainF92a4a0MsMedian', 'faceExtractPreviousReleaseMsMedian'] as const)[k]] = +total.toFixed(2);
     }
   });
   return figures;

@@ -4,13 +4,18 @@
  * and the .wasm files are read from the pinned npm packages' folders; nothing is fetched.
  * Loaded once per thread, on first use. face-api reads the weight files; the forward passes are
  * this folder's `net-*.ts` (fused layers, no per-channel Concat), on the same weight tensors.
- * Only this file and the `net-*.ts` touch TensorFlow.js: the stages see plain typed arrays.
+ * Only this file, the `net-*.ts` and the `onnx-*.ts` graph writers (which read the weights)
+ * touch TensorFlow.js: the stages see plain typed arrays. With `FACE_PARAMS.embed.runtime`
+ * 'int8' (or `loadFaceModels('int8')`) the ResNet runs on onnxruntime-web instead
+ * (net-embedding-int8.ts); detector and landmarks stay on TensorFlow.js.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { EngineError } from '../errors.ts';
 import { createDetectorNet, type DetectorWeights } from './net-detector.ts';
+import { EMBEDDING_INT8_SCALES } from './embedding-int8-scales.ts';
 import { createEmbeddingNet, type EmbeddingWeights } from './net-embedding.ts';
+import { createInt8EmbeddingNet } from './net-embedding-int8.ts';
 import { createLandmarkNet, LANDMARK_INPUT, type LandmarkWeights } from './net-landmarks.ts';
 import type { Tf } from './net-ops.ts';
 import { FACE_PARAMS } from './params.ts';
@@ -30,6 +35,8 @@ export interface FaceModels {
   /** The 128-d descriptor of each chip (embeddingInput² × 3, values 0–255), not normalised; the chips run as one batch. */
   embed(chips: readonly Float32Array[]): Promise<Float32Array[]>;
   readonly backend: string;
+  /** Which ResNet runs `embed`: fp32 on TensorFlow.js (XNNPACK), or int8 on onnxruntime-web. */
+  readonly embeddingRuntime: EmbeddingRuntime;
 }
 
 interface Loadable<P> { loadFromDisk(dir: string): Promise<void>; params: P }
@@ -43,16 +50,27 @@ interface FaceApi {
   };
 }
 
-let loading: Promise<FaceModels> | undefined;
+/** 'fp32': the ResNet on TensorFlow.js's WebAssembly backend (net-embedding.ts); 'int8': on onnxruntime-web's int8 kernels (net-embedding-int8.ts). */
+export type EmbeddingRuntime = 'fp32' | 'int8';
 
-/** The models of this thread, loaded on first call. Rejects with ERR_KERNEL_MISSING when a package or weight file is missing. */
-export function loadFaceModels(): Promise<FaceModels> {
-  loading ??= load().catch((cause: unknown) => {
-    loading = undefined;
-    if (cause instanceof EngineError) throw cause;
-    throw new EngineError('ERR_KERNEL_MISSING', `face models could not be loaded: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-  });
-  return loading;
+const loading = new Map<EmbeddingRuntime, Promise<FaceModels>>();
+
+/**
+ * The models of this thread, loaded on first call (one set per embedding runtime; the detector
+ * and landmark nets are shared). Rejects with ERR_KERNEL_MISSING when a package or weight file
+ * is missing.
+ */
+export function loadFaceModels(embeddingRuntime: EmbeddingRuntime = FACE_PARAMS.embed.runtime): Promise<FaceModels> {
+  let models = loading.get(embeddingRuntime);
+  if (models === undefined) {
+    models = load(embeddingRuntime).catch((cause: unknown) => {
+      loading.delete(embeddingRuntime);
+      if (cause instanceof EngineError) throw cause;
+      throw new EngineError('ERR_KERNEL_MISSING', `face models could not be loaded: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    });
+    loading.set(embeddingRuntime, models);
+  }
+  return models;
 }
 
 /** face-api with its three networks loaded and TensorFlow.js on the WebAssembly backend (also the reference the tests compare the fused passes with). */
@@ -77,19 +95,26 @@ export async function loadFaceApi(): Promise<FaceApi> {
   return faceapi;
 }
 
-async function load(): Promise<FaceModels> {
+async function load(embeddingRuntime: EmbeddingRuntime): Promise<FaceModels> {
   const { tf, nets } = await loadFaceApi();
   const detect = createDetectorNet(tf, nets.tinyFaceDetector.params);
   const landmarks = createLandmarkNet(tf, { ...nets.faceLandmark68Net.faceFeatureExtractor.params, fc: nets.faceLandmark68Net.params.fc });
   const coarse = nets.faceLandmark68TinyNet;
   const coarseLandmarks = createLandmarkNet(tf, { ...coarse.faceFeatureExtractor.params, fc: coarse.params.fc });
-  const embed = createEmbeddingNet(tf, nets.faceRecognitionNet.params);
+  const weights = nets.faceRecognitionNet.params;
+  let embed: FaceModels['embed'];
+  if (embeddingRuntime === 'int8') embed = await createInt8EmbeddingNet(tf, weights, EMBEDDING_INT8_SCALES);
+  else {
+    const fp32 = createEmbeddingNet(tf, weights);
+    embed = async (chips) => fp32(chips);
+  }
   return {
-    backend: tf.getBackend(),
+    backend: embeddingRuntime === 'int8' ? `${tf.getBackend()} + onnxruntime-web int8 (embedding)` : tf.getBackend(),
+    embeddingRuntime,
     landmarkInput: LANDMARK_INPUT,
     detect: async (canvas, side) => detect(canvas, side, FACE_PARAMS.detect.scoreThreshold),
     landmarks: async (crop) => landmarks(crop),
     coarseLandmarks: async (crop) => coarseLandmarks(crop),
-    embed: async (chips) => embed(chips),
+    embed,
   };
 }

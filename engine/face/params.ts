@@ -137,6 +137,15 @@ export const FACE_PARAMS = Object.freeze({
      * calibration (engine/face-calibration.ts) is fitted for this setting; changing it needs a refit.
      */
     flipAverage: true,
+    /**
+     * The ResNet's runtime: 'fp32' — TensorFlow.js's XNNPACK (default); 'int8' — onnxruntime-web's
+     * QLinearConv kernels (per-channel int8 weights, uint8 activations, scales calibrated on
+     * identity half A), 1.62× the fp32 pass on real chips. int8 with the mirrored pass measured
+     * 62.5 ms a face against 81.2 ms, but Yale EER all pairs 1.14 % against 0.90 % (ORL 0.36
+     * against 0.44 %), so it misses the 1 % bar and is not the default (docs/face-speed.md §8).
+     * Its descriptors are within cosine ≈ 0.9997 of fp32's: same template model, same calibration.
+     */
+    runtime: 'fp32' as 'fp32' | 'int8',
   }),
 
   quantise: Object.freeze({

@@ -1,0 +1,46 @@
+/**
+ * dlib's ResNet descriptor on onnxruntime-web's int8 kernels (QLinearConv, per-channel int8
+ * weights, uint8 activations with the static scales of embedding-int8-scales.ts), built once
+ * per thread from face-api's weights: the NCHW graph of onnx-embedding.ts (default: standard
+ * operators, float joins) or the NHWC one of onnx-embedding-nhwc.ts (contrib operators, all
+ * uint8: measured no faster on real chips and a little less faithful). Speed and fidelity:
+ * docs/face-speed.md §8; equivalence with the fp32 pass: test/face-int8.test.ts.
+ */
+import type { EmbeddingWeights } from './net-embedding.ts';
+import type { Tf } from './net-ops.ts';
+import { buildEmbeddingGraph, embeddingInputNchw } from './onnx-embedding.ts';
+import { buildEmbeddingGraphNhwc } from './onnx-embedding-nhwc.ts';
+import { encodeOnnxModel } from './onnx-model.ts';
+import { createOrtSession, loadOrt } from './ort-runtime.ts';
+
+const MEAN_RGB = [122.782, 117.001, 104.298] as const;
+
+/** chips (side² × 3, interleaved RGB, 0–255) → (v − mean[c]) / 255, still interleaved: the NHWC graph's input. */
+function embeddingInputNhwc(chips: readonly Float32Array[], side: number): Float32Array {
+  const n = side * side * 3, out = new Float32Array(chips.length * n);
+  chips.forEach((chip, b) => {
+    if (chip.length !== n) throw new RangeError(`network input has ${chip.length} values, expected ${n}`);
+    for (let i = 0; i < n; i += 3) {
+      out[b * n + i] = (chip[i] - MEAN_RGB[0]) / 255;
+      out[b * n + i + 1] = (chip[i + 1] - MEAN_RGB[1]) / 255;
+      out[b * n + i + 2] = (chip[i + 2] - MEAN_RGB[2]) / 255;
+    }
+  });
+  return out;
+}
+
+/** chips (150² × 3, 0–255) → one 128-d descriptor each (not normalised), all chips in one run. */
+export async function createInt8EmbeddingNet(tf: Tf, w: EmbeddingWeights, scales: Readonly<Record<string, number>>, inputSide = 150, layout: 'nhwc' | 'nchw' = 'nchw'): Promise<(chips: readonly Float32Array[]) => Promise<Float32Array[]>> {
+  const ort = await loadOrt();
+  const graph = layout === 'nhwc' ? buildEmbeddingGraphNhwc(tf, w, scales, 'batch', inputSide) : buildEmbeddingGraph(tf, w, scales, 'batch', { inputSide });
+  const session = await createOrtSession(encodeOnnxModel(graph.graph, 'dlib-resnet-int8'));
+  return async (chips) => {
+    const input = layout === 'nhwc'
+      ? new ort.Tensor('float32', embeddingInputNhwc(chips, inputSide), [chips.length, inputSide, inputSide, 3])
+      : new ort.Tensor('float32', embeddingInputNchw(chips, inputSide), [chips.length, 3, inputSide, inputSide]);
+    const { descriptor } = await session.run({ chip: input });
+    const values = descriptor.data as Float32Array;
+    const dimension = values.length / chips.length;
+    return chips.map((_, i) => values.slice(i * dimension, (i + 1) * dimension));
+  };
+}
