@@ -1,6 +1,6 @@
 /**
- * The worker side of the vector prefilter: an exact scan of a slot range's int8 vectors with the
- * SIMD dot-product kernel (build/vectors.wasm), a joint score per subject over the probe's
+ * The worker side of the vector prefilter: an exact scan of a slot range's packed sign vectors
+ * with the SIMD bit-agreement kernel (build/vectors.wasm), a joint score per subject over the probe's
  * fingers, the best share kept by a histogram threshold (O(n), no sort of the whole range); and
  * the fill of missing vectors.
  */
@@ -16,7 +16,7 @@ import type { VectorScanResult, VectorScanTask, VectorizeTask } from './scan-tas
 interface VectorKernel {
   memory: WebAssembly.Memory;
   allocate(bytes: number): number;
-  dotMany(query: number, base: number, count: number, dim: number, scores: number): void;
+  agreementMany(query: number, base: number, count: number, bytes: number, scores: number): void;
 }
 
 const BATCH = 4096;
@@ -39,14 +39,14 @@ export class VectorScanner {
 
   constructor() {
     this.#kernel = instantiateKernel<VectorKernel>(fileURLToPath(new URL('../../build/vectors.wasm', import.meta.url)), 'vector kernel');
-    this.#queryPtr = this.#kernel.allocate(VECTOR_DIM * 2 + 16);
+    this.#queryPtr = this.#kernel.allocate(VECTOR_DIM + 16);
     this.#batchPtr = this.#kernel.allocate(BATCH * VECTOR_DIM + 16);
     this.#scoresPtr = this.#kernel.allocate(BATCH * 4);
   }
 
   scan(task: VectorScanTask): VectorScanResult {
     for (const { query } of task.queries) {
-      if (query.length !== VECTOR_DIM) throw new EngineError('ERR_SCAN_TASK', `a vector query has ${VECTOR_DIM} values`);
+      if (query.length !== VECTOR_DIM) throw new EngineError('ERR_SCAN_TASK', `a vector query has ${VECTOR_DIM} bytes`);
     }
     if (task.queries.length === 0 || task.queries.length > MAX_PROBE_COLUMNS) throw new EngineError('ERR_SCAN_TASK', `a vector scan takes 1–${MAX_PROBE_COLUMNS} queries`);
     const capacity = new Int32Array(task.memory.buffer, 0, HEADER_WORDS)[4];
@@ -61,7 +61,7 @@ export class VectorScanner {
   }
 
   /**
-   * Per query q, slot j: the standardised similarity (dot × gallery scale − mean) / std at
+   * Per query q, slot j: the standardised similarity (agreement × gallery scale − mean) / std at
    * [q·n + j], NaN where the slot is not a usable finger of the query's position. The mean and
    * std are those of the range's usable fingers: an impostor population, mates being rare.
    */
@@ -79,8 +79,8 @@ export class VectorScanner {
       new Uint8Array(this.#kernel.memory.buffer, this.#batchPtr, batch * VECTOR_DIM).set(vectors.subarray(first * VECTOR_DIM, (first + batch) * VECTOR_DIM));
       for (let q = 0; q < nq; q++) {
         const { position, query } = task.queries[q];
-        new Int16Array(this.#kernel.memory.buffer, this.#queryPtr, VECTOR_DIM).set(query);
-        this.#kernel.dotMany(this.#queryPtr, this.#batchPtr, batch, VECTOR_DIM, this.#scoresPtr);
+        new Uint8Array(this.#kernel.memory.buffer, this.#queryPtr, VECTOR_DIM).set(query);
+        this.#kernel.agreementMany(this.#queryPtr, this.#batchPtr, batch, VECTOR_DIM, this.#scoresPtr);
         const dots = new Int32Array(this.#kernel.memory.buffer, this.#scoresPtr, batch);
         const row = q * n + b;
         let s = 0, s2 = 0, c = 0;
