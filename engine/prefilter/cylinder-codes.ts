@@ -25,13 +25,14 @@ const MCC1 = { cylinderBytes: 96, layerOffset: 16, layerBytes: 16 } as const;
 /** MCK1: per cylinder 5 layers of 14 bytes; masks are kept apart (matchers-wasm/finger/compact-layout.ts). */
 const MCK1 = { cylinderBytes: 70, layerOffset: 0, layerBytes: 14 } as const;
 
+const CODES = PREFILTER.cylinderHashes;
+const BITS = PREFILTER.cylinderHashBits;
+
 interface Sampling {
   /** Per code, per sampled bit: its layer and cell. */
   readonly layer: Uint8Array;
   readonly cell: Uint8Array;
 }
-
-let sampling: Sampling | undefined;
 
 /**
  * Adds the template's cylinder codes to `out` (each code ±1 at its hashed coordinate); returns
@@ -42,28 +43,37 @@ export function addCylinderCodes(template: FingerTemplate, out: Float64Array): n
   const form = cylinderForm(template);
   if (form === null) return 0;
   const { first, layout } = form;
-  const { layer, cell } = (sampling ??= sample());
-  const bits = PREFILTER.cylinderHashBits, codes = PREFILTER.cylinderHashes;
+  const table = layout === MCC1 ? (mcc1Table ??= byteTable(MCC1)) : (mck1Table ??= byteTable(MCK1));
+  const { at, bit } = table;
   const mask = out.length - 1;
-  // byte offset (inside a cylinder) and bit of every sampled bit, for this form
-  const at = new Uint16Array(layer.length), bit = new Uint8Array(layer.length);
-  for (let s = 0; s < layer.length; s++) {
-    at[s] = layout.layerOffset + layer[s] * layout.layerBytes + (cell[s] >> 3);
-    bit[s] = 1 << (cell[s] & 7);
-  }
+  const seed = PREFILTER.cylinderSeed | 0;
   let counted = 0;
-  for (let k = 0; k < template.cylinderCount; k++) {
-    const base = first + k * layout.cylinderBytes;
-    for (let c = 0, s = 0; c < codes; c++) {
+  for (let k = 0, base = first; k < template.cylinderCount; k++, base += layout.cylinderBytes) {
+    for (let c = 0, s = 0; c < CODES; c++) {
       let key = 0;
-      for (let b = 0; b < bits; b++, s++) key = (key << 1) | ((bytes[base + at[s]] & bit[s]) !== 0 ? 1 : 0);
+      for (const end = s + BITS; s < end; s++) key = (key << 1) | ((bytes[base + at[s]] & bit[s]) === 0 ? 0 : 1);
       if (key === 0) continue;
-      const h = mix(Math.imul(c + 1, 0x9e3779b1) ^ Math.imul(key, 0x85ebca6b) ^ PREFILTER.cylinderSeed);
+      const h = mix(Math.imul(c + 1, 0x9e3779b1) ^ Math.imul(key, 0x85ebca6b) ^ seed);
       out[h & mask] += (h & 0x8000_0000) !== 0 ? 1 : -1;
       counted++;
     }
   }
   return counted;
+}
+
+/** Per sampled bit (code-major), its byte offset inside a cylinder of this layout and its bit mask. */
+interface ByteTable { readonly at: Uint16Array; readonly bit: Uint8Array }
+let mcc1Table: ByteTable | undefined;
+let mck1Table: ByteTable | undefined;
+
+function byteTable(layout: typeof MCC1 | typeof MCK1): ByteTable {
+  const { layer, cell } = sample();
+  const at = new Uint16Array(layer.length), bit = new Uint8Array(layer.length);
+  for (let s = 0; s < layer.length; s++) {
+    at[s] = layout.layerOffset + layer[s] * layout.layerBytes + (cell[s] >> 3);
+    bit[s] = 1 << (cell[s] & 7);
+  }
+  return { at, bit };
 }
 
 /** Where the cylinders start and how they are laid out; null when the template has none. */
