@@ -17,6 +17,9 @@ import { PREFILTER } from '../engine/prefilter/params.ts';
 import { quantiseQuery, quantiseVector, VECTOR_BITS } from '../engine/gallery/vector-quantise.ts';
 import { VECTOR_DIM } from '../engine/gallery/shard-layout.ts';
 import { instantiateKernel } from '../engine/wasm-module.ts';
+import { ShardArena } from '../engine/gallery/shard-arena.ts';
+import { VectorScanner } from '../engine/gallery/vector-scanner.ts';
+import { GALLERY_PARAMS } from '../engine/gallery/params.ts';
 import { generateDataset } from '../datasets/synthetic.ts';
 
 const matcher = new FingerMatcher();
@@ -75,6 +78,48 @@ describe('packed scan kernel', () => {
     const got = new Int32Array(kernel.memory.buffer, scores, packed.length);
     vectors.forEach((v, i) => expect(got[i] * packed[i].scale).toBeCloseTo(dot(vectors[3], v), 5));
     expect(got[3]).toBe(VECTOR_BITS);
+  });
+});
+
+describe('vector scan of a shard', () => {
+  // 30 subjects: fingers at positions 2 and 7 (every third subject only position 2), vectors as the engine writes them
+  const arena = new ShardArena(128, 1 << 20, 64 * 1024);
+  const enrolled = Array.from({ length: 30 }, (_, s) => (s % 3 === 0 ? [2] : [2, 7]).map((position, i) => ({ position, template: templates[(s + 5 * i) % templates.length] })));
+  enrolled.forEach((fingers, s) => {
+    const range = arena.appendSubject(s, fingers.map((f) => ({ modality: 1, position: f.position, bytes: f.template.bytes })));
+    fingers.forEach((f, i) => arena.writeVector(range.firstSlot + i, quantiseVector(templateVector(f.template))!));
+  });
+  const probe = [templates[4], templates[9]].map((t) => templateVector(t));
+  /** The joint score of every subject from the float vectors, as vector-scanner.ts defines it. */
+  function expected(queries: { position: number; vector: Float32Array }[]): Map<number, number> {
+    const z = queries.map(({ position, vector }) => {
+      const sims = enrolled.flatMap((fingers, s) => fingers.filter((f) => f.position === position).map((f) => ({ s, v: dot(vector, templateVector(f.template)) })));
+      const mean = sims.reduce((a, x) => a + x.v, 0) / sims.length;
+      const sd = Math.sqrt(sims.reduce((a, x) => a + x.v * x.v, 0) / sims.length - mean * mean);
+      return new Map(sims.map((x) => [x.s, (x.v - mean) / sd]));
+    });
+    return new Map(enrolled.map((_, s) => {
+      const per = z.map((m) => m.get(s)).filter((v): v is number => v !== undefined);
+      return [s, per.reduce((a, b) => a + b, 0) + GALLERY_PARAMS.prefilterMaxWeight * Math.max(...per)];
+    }));
+  }
+  const scanner = new VectorScanner();
+  const scan = (queries: { position: number; vector: Float32Array }[]): Map<number, number> => {
+    const r = scanner.scan({ kind: 'vectors', memory: arena.memory, slotCount: arena.slotCount, slotFrom: 0, slotTo: arena.slotCount, keepShare: 1, queries: queries.map((q) => ({ position: q.position, query: quantiseQuery(q.vector)! })) });
+    return new Map([...r.subjects].map((s, i) => [s, r.joint[i]]));
+  };
+
+  it('scores every subject as the float vectors say, one pass per batch (distinct positions)', () => {
+    const queries = [{ position: 2, vector: probe[0] }, { position: 7, vector: probe[1] }];
+    const got = scan(queries), want = expected(queries);
+    expect(got.size).toBe(30);
+    for (const [s, joint] of want) expect(got.get(s)).toBeCloseTo(joint, 4);
+  });
+
+  it('scores alike through the every-query path (two probe fingers of one position)', () => {
+    const queries = [{ position: 2, vector: probe[0] }, { position: 2, vector: probe[1] }];
+    const got = scan(queries), want = expected(queries);
+    for (const [s, joint] of want) expect(got.get(s)).toBeCloseTo(joint, 4);
   });
 });
 
