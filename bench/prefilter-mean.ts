@@ -13,7 +13,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { FingerMatcher, PREFILTER } from '../engine/index.ts';
-import { templateFeatures } from '../engine/prefilter/finger-vector.ts';
+import { templateFeatures } from '../engine/prefilter/index.ts';
 import { loadFvc2002IsoSets } from '../datasets/planted-mates.ts';
 import { realHalf } from '../datasets/scale-realness.ts';
 import { REAL_FVC2002_SETS } from '../datasets/scale-real-sets.ts';

@@ -14,7 +14,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { FingerMatcher, fingerVector, templateMinutiae, templateVector, type FingerTemplate } from '../engine/index.ts';
-import { templateFeatures } from '../engine/prefilter/finger-vector.ts';
+import { templateFeatures } from '../engine/prefilter/index.ts';
 import { allRealFingers, personHalves, realPersons } from '../datasets/scale-real-fingers.ts';
 import { dataDir } from './data-dir.ts';
 import { PENETRATION_GRID } from './identify-real-pool.ts';
