@@ -1,7 +1,7 @@
 /**
  * Recall of the 1:N prefilter (engine/prefilter/): how often a finger's true mate survives
  * when only the top share of the gallery by vector similarity is kept, and what it costs.
- *   node --import tsx bench/prefilter-recall.ts [--gallery N (100000)] [--dimension D (256)] [--whiten S] [--json FILE]
+ *   node --import tsx bench/prefilter-recall.ts [--gallery N (100000)] [--dimension D (PREFILTER.dimension, 2048; a power of two)] [--whiten S] [--json FILE]
  *
  * Real data: the four FVC2002 ISO "B" sets (320 templates, 40 fingers × 8), read in place.
  * 1. Pool = every other template of the four sets (7 mates, 312 non-mates per probe). For each

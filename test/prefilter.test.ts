@@ -66,16 +66,17 @@ describe('finger vector', () => {
     }
   });
 
-  it('stays close through a rotated, rounded record and a new template (distance < 0.3; mate/non-mate gap is larger)', () => {
+  it('stays close through a rotated, rounded record and a new template (cosine > 0.7; mate/non-mate gap is larger)', () => {
     // The record path rounds coordinates to whole pixels, which moves pairs across soft-bin
-    // weights a little; measured distances were ≈ 0.1 when this was written.
+    // weights and a few cylinder bits; the sign vector's cosine was 0.82 when this was written
+    // (sign bits turn a float cosine c into 1 − 2·arccos(c)/π: 0.96 → 0.82).
     const source = samples[0].record.views[0].minutiae;
     const turned = moved(source.map(({ x, y, angle }) => ({ x, y, angle })), 0.4, 10, 5)
       .map((m, i) => ({ ...source[i], x: Math.round(m.x), y: Math.round(m.y), angle: m.angle }));
     const a = templateVector(templates[0]);
     const b = templateVector(matcher.createTemplate(turned));
-    expect(distance(a, b)).toBeLessThan(0.3);
-    expect(dot(a, b)).toBeGreaterThan(dot(a, templateVector(templates[3])));
+    expect(dot(a, b)).toBeGreaterThan(0.7);
+    expect(dot(a, b)).toBeGreaterThan(dot(a, templateVector(templates[3])) + 0.3);
   });
 
   it('ranks a mate above most non-mates on synthetic impressions (mean share of non-mates above the mate < 2 %)', () => {

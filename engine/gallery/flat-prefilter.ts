@@ -1,6 +1,6 @@
 /**
- * The default prefilter: an exact scan of every finger's quantised vector, kept in the shard
- * memory beside its template, by the pool's SIMD dot-product kernel. Measured against hnswlib
+ * The default prefilter: an exact scan of every finger's packed sign vector, kept in the shard
+ * memory beside its template, by the pool's SIMD bit-agreement kernel. Measured against hnswlib
  * on this workload (bench/prefilter-recall.ts, 2 shared cores): the recall the 1:N target needs
  * takes about 5 % of the gallery per finger, where an hnsw search costs more than the scan
  * (its ef must be at least k) and its build ran at ~300 inserts/s (≈ 1 h for 1M fingers);
@@ -133,6 +133,7 @@ export interface KeptRange {
   readonly bestQuery: Uint8Array;
 }
 
-export function checkVectorDimension(dimension: number, expected: number): void {
-  if (dimension !== expected) throw new EngineError('ERR_GALLERY_CONFIG', `prefilter vectors have ${dimension} values, the shards hold ${expected}`);
+/** The prefilter's `dimension` signs must pack into the shards' `expectedBytes` per vector (vector-quantise.ts). */
+export function checkVectorDimension(dimension: number, expectedBytes: number): void {
+  if (dimension !== expectedBytes * 8) throw new EngineError('ERR_GALLERY_CONFIG', `prefilter vectors have ${dimension} signs, the shards hold ${expectedBytes} bytes (${expectedBytes * 8} signs) each`);
 }

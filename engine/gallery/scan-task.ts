@@ -63,10 +63,10 @@ export interface ScanResult {
   readonly kernelMs: number;
 }
 
-/** One probe finger for the vector prefilter: its position (0 = any) and int16 query. */
+/** One probe finger for the vector prefilter: its position (0 = any) and packed query (vector-quantise.ts). */
 export interface VectorQuery {
   readonly position: number;
-  readonly query: Int16Array;
+  readonly query: Uint8Array;
 }
 
 /**

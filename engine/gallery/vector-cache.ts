@@ -20,9 +20,9 @@ import { FLAG_TOMBSTONE, MODALITY_FINGER, VECTOR_DIM, tagFlags } from './shard-l
 
 const FILE = 'vectors.sealed';
 const MAGIC = 0x31564442; // "BDV1"
-/** ordinal u32, position u8, 3 bytes padding, scale f32, VECTOR_DIM int8. */
+/** ordinal u32, position u8, 3 bytes padding, scale f32, VECTOR_DIM packed bytes (version 2: sign bits; version 1 held int8 floats). */
 const RECORD_BYTES = 12 + VECTOR_DIM;
-const AAD = Buffer.from(JSON.stringify({ file: 'biodedup prefilter vectors', version: 1, recordBytes: RECORD_BYTES, prefilter: PREFILTER }), 'utf8');
+const AAD = Buffer.from(JSON.stringify({ file: 'biodedup prefilter vectors', version: 2, recordBytes: RECORD_BYTES, prefilter: PREFILTER }), 'utf8');
 
 /** Seals every finger vector in the shards into `<dir>/vectors.sealed`; returns how many. */
 export function saveVectorCache(dir: string, key: TemplateKey, gallery: Gallery): number {

@@ -1,27 +1,34 @@
 /**
- * Prefilter vectors as the shards hold them: int8 with one scale per vector (max |v| → 127),
- * and queries as int16 (max |v| → 8191, so a 256-term i32 dot product cannot overflow). Ranking
- * a gallery against one query needs only dot × gallery scale: the query's scale is common.
+ * Prefilter vectors as the shards hold them: the vector's D = 8 × VECTOR_DIM signs packed one bit
+ * each (bit d of byte d/8 set for a positive value), VECTOR_DIM bytes per finger, and the query
+ * packed alike. The scan kernel counts agreeing bits; agreements − disagreements = D × cosine of
+ * the two ±1/√D vectors, so the scale back to a cosine is 1/D (a slot's scale 0 means "no vector").
  */
+import { EngineError } from '../errors.ts';
 import { isEmptyVector, templateVector } from '../prefilter/index.ts';
 import type { FingerTemplate } from '../finger-matcher.ts';
 import type { QuantisedVector } from './shard-arena.ts';
 import { VECTOR_DIM } from './shard-layout.ts';
 
+/** Signs per packed vector. */
+export const VECTOR_BITS = VECTOR_DIM * 8;
+
 export function quantiseVector(v: Float32Array): QuantisedVector | undefined {
-  if (v.length !== VECTOR_DIM || isEmptyVector(v)) return undefined;
-  let max = 0;
-  for (let i = 0; i < v.length; i++) max = Math.max(max, Math.abs(v[i]));
-  const values = new Int8Array(VECTOR_DIM);
-  for (let i = 0; i < v.length; i++) values[i] = Math.round((v[i] * 127) / max);
-  return { values, scale: max / 127 };
+  const packed = packSigns(v);
+  return packed === undefined ? undefined : { values: new Int8Array(packed.buffer), scale: 1 / VECTOR_BITS };
 }
 
-export function quantiseQuery(v: Float32Array): Int16Array | undefined {
-  if (v.length !== VECTOR_DIM || isEmptyVector(v)) return undefined;
-  let max = 0;
-  for (let i = 0; i < v.length; i++) max = Math.max(max, Math.abs(v[i]));
-  return Int16Array.from(v, (x) => Math.round((x * 8191) / max));
+export function quantiseQuery(v: Float32Array): Uint8Array | undefined {
+  return packSigns(v);
+}
+
+/** The signs of v, packed; undefined for the empty (all-zero) vector. */
+function packSigns(v: Float32Array): Uint8Array | undefined {
+  if (v.length !== VECTOR_BITS) throw new EngineError('ERR_PREFILTER_DIMENSION', `a prefilter vector has ${VECTOR_BITS} values, got ${v.length}`);
+  if (isEmptyVector(v)) return undefined;
+  const packed = new Uint8Array(VECTOR_DIM);
+  for (let d = 0; d < v.length; d++) if (v[d] > 0) packed[d >> 3] |= 1 << (d & 7);
+  return packed;
 }
 
 /**

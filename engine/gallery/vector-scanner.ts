@@ -1,6 +1,6 @@
 /**
- * The worker side of the vector prefilter: an exact scan of a slot range's int8 vectors with the
- * SIMD dot-product kernel (build/vectors.wasm), a joint score per subject over the probe's
+ * The worker side of the vector prefilter: an exact scan of a slot range's packed sign vectors
+ * with the SIMD bit-agreement kernel (build/vectors.wasm), a joint score per subject over the probe's
  * fingers, the best share kept by a histogram threshold (O(n), no sort of the whole range); and
  * the fill of missing vectors.
  */
@@ -16,16 +16,22 @@ import type { VectorScanResult, VectorScanTask, VectorizeTask } from './scan-tas
 interface VectorKernel {
   memory: WebAssembly.Memory;
   allocate(bytes: number): number;
-  dotMany(query: number, base: number, count: number, dim: number, scores: number): void;
+  agreementMany(query: number, base: number, count: number, bytes: number, scores: number): void;
+  agreementSelected(queries: number, selected: number, base: number, count: number, bytes: number, scores: number): void;
 }
 
 const BATCH = 4096;
+
+interface ScanStatistics { readonly sum: Float64Array; readonly squares: Float64Array; readonly count: Float64Array }
 /** Joint-score histogram for the keep threshold (bins). */
 const BINS = 4096;
 
 export class VectorScanner {
   readonly #kernel: VectorKernel;
   readonly #queryPtr: number;
+  /** All queries of a scan side by side, and per batch slot the query it meets (255: none). */
+  readonly #queriesPtr: number;
+  readonly #selectedPtr: number;
   readonly #batchPtr: number;
   readonly #scoresPtr: number;
   readonly #histogram = new Uint32Array(BINS);
@@ -39,14 +45,16 @@ export class VectorScanner {
 
   constructor() {
     this.#kernel = instantiateKernel<VectorKernel>(fileURLToPath(new URL('../../build/vectors.wasm', import.meta.url)), 'vector kernel');
-    this.#queryPtr = this.#kernel.allocate(VECTOR_DIM * 2 + 16);
+    this.#queryPtr = this.#kernel.allocate(VECTOR_DIM + 16);
+    this.#queriesPtr = this.#kernel.allocate(MAX_PROBE_COLUMNS * VECTOR_DIM + 16);
+    this.#selectedPtr = this.#kernel.allocate(BATCH + 16);
     this.#batchPtr = this.#kernel.allocate(BATCH * VECTOR_DIM + 16);
     this.#scoresPtr = this.#kernel.allocate(BATCH * 4);
   }
 
   scan(task: VectorScanTask): VectorScanResult {
     for (const { query } of task.queries) {
-      if (query.length !== VECTOR_DIM) throw new EngineError('ERR_SCAN_TASK', `a vector query has ${VECTOR_DIM} values`);
+      if (query.length !== VECTOR_DIM) throw new EngineError('ERR_SCAN_TASK', `a vector query has ${VECTOR_DIM} bytes`);
     }
     if (task.queries.length === 0 || task.queries.length > MAX_PROBE_COLUMNS) throw new EngineError('ERR_SCAN_TASK', `a vector scan takes 1–${MAX_PROBE_COLUMNS} queries`);
     const capacity = new Int32Array(task.memory.buffer, 0, HEADER_WORDS)[4];
@@ -61,26 +69,44 @@ export class VectorScanner {
   }
 
   /**
-   * Per query q, slot j: the standardised similarity (dot × gallery scale − mean) / std at
+   * Per query q, slot j: the standardised similarity (agreement × gallery scale − mean) / std at
    * [q·n + j], NaN where the slot is not a usable finger of the query's position. The mean and
    * std are those of the range's usable fingers: an impostor population, mates being rare.
    */
   #similarities(task: VectorScanTask, words: Int32Array, capacity: number, from: number, n: number): Float32Array {
-    const vectors = new Uint8Array(task.memory.buffer, vectorTableStart(capacity), capacity * VECTOR_DIM);
-    const scales = new Float32Array(task.memory.buffer, scaleTableStart(capacity), capacity);
     const nq = task.queries.length;
     if (this.#similarity.length < nq * n) this.#similarity = new Float32Array(nq * n);
     const out = this.#similarity.subarray(0, nq * n).fill(Number.NaN);
     const sum = new Float64Array(nq), squares = new Float64Array(nq), count = new Float64Array(nq);
+    const stats = { sum, squares, count };
+    // each gallery finger meets only the probe finger of its position: one kernel pass when the
+    // probe's positions are distinct and named (else every query scans every slot)
+    const positions = task.queries.map((q) => q.position);
+    const distinct = positions.every((p) => p !== 0) && new Set(positions).size === nq;
+    if (distinct) this.#scanSelected(task, words, capacity, from, n, out, stats);
+    else this.#scanEach(task, words, capacity, from, n, out, stats);
+    for (let q = 0; q < nq; q++) {
+      const mean = count[q] > 0 ? sum[q] / count[q] : 0;
+      const variance = count[q] > 1 ? squares[q] / count[q] - mean * mean : 0;
+      const inverseStd = variance > 0 ? 1 / Math.sqrt(variance) : 1;
+      for (let j = q * n, end = j + n; j < end; j++) out[j] = (out[j] - mean) * inverseStd; // NaN stays NaN
+    }
+    return out;
+  }
+
+  /** Every query against every slot of the range (a query of position 0, or two of one position). */
+  #scanEach(task: VectorScanTask, words: Int32Array, capacity: number, from: number, n: number, out: Float32Array, stats: ScanStatistics): void {
+    const vectors = new Uint8Array(task.memory.buffer, vectorTableStart(capacity), capacity * VECTOR_DIM);
+    const scales = new Float32Array(task.memory.buffer, scaleTableStart(capacity), capacity);
     // one copy of each batch of vectors serves every query
     for (let b = 0; b < n; b += BATCH) {
       const batch = Math.min(BATCH, n - b);
       const first = from + b;
       new Uint8Array(this.#kernel.memory.buffer, this.#batchPtr, batch * VECTOR_DIM).set(vectors.subarray(first * VECTOR_DIM, (first + batch) * VECTOR_DIM));
-      for (let q = 0; q < nq; q++) {
+      for (let q = 0; q < task.queries.length; q++) {
         const { position, query } = task.queries[q];
-        new Int16Array(this.#kernel.memory.buffer, this.#queryPtr, VECTOR_DIM).set(query);
-        this.#kernel.dotMany(this.#queryPtr, this.#batchPtr, batch, VECTOR_DIM, this.#scoresPtr);
+        new Uint8Array(this.#kernel.memory.buffer, this.#queryPtr, VECTOR_DIM).set(query);
+        this.#kernel.agreementMany(this.#queryPtr, this.#batchPtr, batch, VECTOR_DIM, this.#scoresPtr);
         const dots = new Int32Array(this.#kernel.memory.buffer, this.#scoresPtr, batch);
         const row = q * n + b;
         let s = 0, s2 = 0, c = 0;
@@ -94,16 +120,44 @@ export class VectorScanner {
           out[row + j] = v;
           s += v; s2 += v * v; c++;
         }
-        sum[q] += s; squares[q] += s2; count[q] += c;
+        stats.sum[q] += s; stats.squares[q] += s2; stats.count[q] += c;
       }
     }
-    for (let q = 0; q < nq; q++) {
-      const mean = count[q] > 0 ? sum[q] / count[q] : 0;
-      const variance = count[q] > 1 ? squares[q] / count[q] - mean * mean : 0;
-      const inverseStd = variance > 0 ? 1 / Math.sqrt(variance) : 1;
-      for (let j = q * n, end = j + n; j < end; j++) out[j] = (out[j] - mean) * inverseStd; // NaN stays NaN
+  }
+
+  /** Each usable slot against the one query of its position, in one kernel pass per batch. */
+  #scanSelected(task: VectorScanTask, words: Int32Array, capacity: number, from: number, n: number, out: Float32Array, stats: ScanStatistics): void {
+    const vectors = new Uint8Array(task.memory.buffer, vectorTableStart(capacity), capacity * VECTOR_DIM);
+    const scales = new Float32Array(task.memory.buffer, scaleTableStart(capacity), capacity);
+    const queryOf = new Int16Array(256).fill(-1);
+    task.queries.forEach(({ position, query }, q) => {
+      queryOf[position & 0xff] = q;
+      new Uint8Array(this.#kernel.memory.buffer, this.#queriesPtr + q * VECTOR_DIM, VECTOR_DIM).set(query);
+    });
+    const { sum, squares, count } = stats;
+    for (let b = 0; b < n; b += BATCH) {
+      const batch = Math.min(BATCH, n - b);
+      const first = from + b;
+      new Uint8Array(this.#kernel.memory.buffer, this.#batchPtr, batch * VECTOR_DIM).set(vectors.subarray(first * VECTOR_DIM, (first + batch) * VECTOR_DIM));
+      const selected = new Uint8Array(this.#kernel.memory.buffer, this.#selectedPtr, batch);
+      for (let j = 0; j < batch; j++) {
+        const slot = first + j;
+        const tag = words[HEADER_WORDS + slot * SLOT_WORDS + S_TAG];
+        const usable = scales[slot] !== 0 && (tag & 0xff) === MODALITY_FINGER && ((tag >>> 16) & FLAG_TOMBSTONE) === 0;
+        const q = usable ? queryOf[(tag >>> 8) & 0xff] : -1;
+        selected[j] = q < 0 ? 255 : q;
+      }
+      this.#kernel.agreementSelected(this.#queriesPtr, this.#selectedPtr, this.#batchPtr, batch, VECTOR_DIM, this.#scoresPtr);
+      const dots = new Int32Array(this.#kernel.memory.buffer, this.#scoresPtr, batch);
+      const chosen = new Uint8Array(this.#kernel.memory.buffer, this.#selectedPtr, batch);
+      for (let j = 0; j < batch; j++) {
+        const q = chosen[j];
+        if (q === 255) continue;
+        const v = dots[j] * scales[first + j];
+        out[q * n + b + j] = v;
+        sum[q] += v; squares[q] += v * v; count[q]++;
+      }
     }
-    return out;
   }
 
   /**

@@ -1,28 +1,31 @@
 /**
- * The prefilter's fixed-length vector of one finger: a soft histogram of minutia pairs, folded
- * to `PREFILTER.dimension` floats, L2-normalised so the inner product is the similarity.
+ * The prefilter's fixed-length vector of one finger: folded features of the template, centred,
+ * rotated and reduced to signs, so that the inner product of two vectors (±1/√D each) estimates
+ * the cosine of their features. The gallery packs it to D bits (engine/gallery/vector-quantise.ts)
+ * and compares by counting agreeing bits.
  *
- * A pair (i, j) is described by its length d and the direction of each minutia against the
- * line from i to j (α = θi − φij, β = θj − φij). These three numbers do not change when the
- * print is rotated or moved, so neither does the vector; a missing or spurious minutia only
- * removes or adds its own pairs, and partial overlap keeps the pairs of the shared area.
- * Comparing two histograms counts pairs of one print that have a similar pair in the other —
- * a cheap, alignment-free relative of what the full matcher scores.
+ * Features (both unchanged when the print is rotated or moved):
+ * - pairs: every minutia pair (i, j) described by its length d and the direction of each minutia
+ *   against the line from i to j (α = θi − φij, β = θj − φij), soft-binned; a missing or spurious
+ *   minutia only removes or adds its own pairs, and partial overlap keeps the pairs of the shared
+ *   area. Each bin holds √ of its share of the pairs (Hellinger) minus its distance bin's mean.
+ * - cylinder codes (cylinder-codes.ts): bit-sampling codes of each minutia's MCC cylinder, its
+ *   neighbourhood in its own frame — a local structure the pairs alone do not see.
  *
- * Pipeline: checkMinutiae → pairHistogram (linear soft binning, both pair orders) →
- * hellingerCentre (√ of the pair shares, minus each distance bin's mean, so the part every
- * finger shares does not dominate) → sketch (fixed signed hash to the output dimension) → L2 →
- * centre (minus the mean vector of real prints, finger-mean.ts) → L2.
+ * Pipeline: checkMinutiae → pairHistogram → hellingerCentre → sketch (fixed signed hash to D) → L2;
+ * addCylinderCodes (to D) → L2; weighted sum (PREFILTER.pairWeight) → L2 → centre (minus the mean
+ * of real prints, finger-mean.ts) → L2 → random signs + Walsh–Hadamard → sign.
  * The one thing learned from data is that mean (from the fit half of the real FVC2002 fingers,
- * never from the halves the figures are reported on). Why: the vectors
- * share a large common component (|mean| ≈ 0.43 of a unit vector), so the fingers that carry
- * most of it come close to every probe (hubs) and push mates down the list; removing it kept
- * more real mates at the same penetration (bench/identify-real-pool.ts, chosen on one half).
+ * never from the halves the figures are reported on): every finger shares a large component, whose
+ * carriers otherwise come close to every probe (hubs) and which would set most signs alike.
+ * Why signs: D sign bits of a random rotation estimate the cosine with noise ≈ π/(2√D) at the
+ * bytes of D/8 int8 floats, whose sketch noise is ≈ 1/√(D/8): twice the noise at D = 2048.
  */
 import { EngineError } from '../errors.ts';
 import { templateMinutiae, type FingerTemplate, type TemplateMinutia } from '../finger-matcher.ts';
 import { PREFILTER } from './params.ts';
 import { PREFILTER_MEAN } from './finger-mean.ts';
+import { addCylinderCodes } from './cylinder-codes.ts';
 
 const TWO_PI = 2 * Math.PI;
 const { distanceBins: ND, angleBins: NA, minPairDistance: D_MIN, maxPairDistance: D_MAX } = PREFILTER;
@@ -34,48 +37,82 @@ const MAX_COORDINATE = 65535;
 const MIN_DIMENSION = 16;
 const MAX_DIMENSION = 4096;
 
-/** The dimension of every vector this module makes. */
+/** The dimension of every vector this module makes by default (sign values; D/8 bytes packed). */
 export const FINGER_VECTOR_DIMENSION: number = PREFILTER.dimension;
 
 /** Reused between calls: the histogram is the only sizeable allocation. */
 const histogram = new Float64Array(CELLS);
 /** One cell → (coordinate, sign) table per output dimension in use (normally just the default). */
 const sketchTables = new Map<number, SketchTable>();
+/** Random ±1 per coordinate before the Walsh–Hadamard rotation, per dimension in use. */
+const rotationSigns = new Map<number, Float64Array>();
 
-/** The vector of a stored template (its kept minutiae, see `templateMinutiae`). */
-export function templateVector(template: FingerTemplate, out?: Float32Array): Float32Array {
-  return fingerVector(templateMinutiae(template), out);
+/**
+ * The vector of a stored template (MCC1, or the compact form the shards hold): D values of ±1/√D
+ * (D = `out.length`, default `PREFILTER.dimension`; another power of two in 16–4096 for
+ * experiments, uncentred, comparable only with its own dimension). A print with fewer than
+ * `PREFILTER.minPairs` usable pairs gets the all-zero vector: it matches nothing, so a caller
+ * should fall back to the exhaustive scan for such a probe (see `isEmptyVector`).
+ */
+export function templateVector(template: FingerTemplate, out: Float32Array = new Float32Array(PREFILTER.dimension)): Float32Array {
+  checkOut(out);
+  out.fill(0);
+  const features = templateFeatures(template, out.length);
+  if (features === null) return out;
+  // only the default dimension has a mean (other dimensions are experiments)
+  if (PREFILTER.centre && features.length === PREFILTER_MEAN.length) {
+    for (let i = 0; i < features.length; i++) features[i] -= PREFILTER_MEAN[i];
+    normalise(features);
+  }
+  signsOfRotation(features, out);
+  return out;
 }
 
 /**
- * The vector of a minutiae set (500 dpi pixels, y down, ISO direction in radians). Fewer than
- * `PREFILTER.minPairs` usable pairs give the all-zero vector: it matches nothing, so a caller
- * should fall back to the exhaustive scan for such a probe (see `isEmptyVector`).
- * The output's length is the dimension: `PREFILTER.dimension` by default; another length
- * (16–4096, for experiments such as the bench's `--dimension`) folds the same histogram with
- * its own fixed hash, so only vectors of one dimension are comparable.
+ * The folded features behind the vector, before centring and signs (L2-normalised, `dimension`
+ * floats), or null when the print has too few pairs. What bench/prefilter-mean.ts averages.
  */
-export function fingerVector(minutiae: readonly TemplateMinutia[], out: Float32Array = new Float32Array(PREFILTER.dimension), options: { centre?: boolean } = {}): Float32Array {
-  if (!(out instanceof Float32Array) || out.length < MIN_DIMENSION || out.length > MAX_DIMENSION) {
-    throw new EngineError('ERR_PREFILTER_DIMENSION', `output vector must be a Float32Array of ${MIN_DIMENSION}–${MAX_DIMENSION} floats (default ${PREFILTER.dimension})`);
-  }
+export function templateFeatures(template: FingerTemplate, dimension: number = PREFILTER.dimension): Float64Array | null {
+  checkDimension(dimension);
+  const minutiae = templateMinutiae(template);
+  checkMinutiae(minutiae);
+  const pairs = pairHistogram(minutiae, histogram);
+  if (pairs < PREFILTER.minPairs) return null;
+  hellingerCentre(histogram, 2 * pairs);
+  const features = new Float64Array(dimension);
+  sketch(histogram, features);
+  normalise(features);
+  const cylinders = new Float64Array(dimension);
+  addCylinderCodes(template, cylinders);
+  normalise(cylinders);
+  const wp = Math.sqrt(PREFILTER.pairWeight), wc = Math.sqrt(1 - PREFILTER.pairWeight);
+  for (let i = 0; i < dimension; i++) features[i] = wp * features[i] + wc * cylinders[i];
+  normalise(features);
+  return features;
+}
+
+/**
+ * The pair part alone of a minutiae set (500 dpi pixels, y down, ISO direction in radians), as
+ * L2-normalised floats of `out.length` (16–4096, a power of two); all zeros under
+ * `PREFILTER.minPairs` pairs. The engine's vector is `templateVector`: the cylinder codes need
+ * the template.
+ */
+export function fingerVector(minutiae: readonly TemplateMinutia[], out: Float32Array = new Float32Array(PREFILTER.dimension)): Float32Array {
+  checkOut(out);
   checkMinutiae(minutiae);
   out.fill(0);
   const pairs = pairHistogram(minutiae, histogram);
   if (pairs < PREFILTER.minPairs) return out;
   hellingerCentre(histogram, 2 * pairs);
-  sketch(histogram, out);
-  normalise(out);
-  // only the default dimension has a mean (other dimensions are experiments)
-  if (PREFILTER.centre && options.centre !== false && out.length === PREFILTER_MEAN.length) {
-    for (let i = 0; i < out.length; i++) out[i] -= PREFILTER_MEAN[i];
-    normalise(out);
-  }
+  const folded = new Float64Array(out.length);
+  sketch(histogram, folded);
+  normalise(folded);
+  out.set(folded);
   return out;
 }
 
 /**
- * The unfolded representation behind the vector: the centred Hellinger pair histogram
+ * The unfolded pair histogram behind the vector: the centred Hellinger pair histogram
  * (`PREFILTER.distanceBins × angleBins²` cells, row-major distance, α, β), or null when the
  * print has too few pairs. For experiments with other foldings (the bench's `--whiten`).
  */
@@ -87,9 +124,20 @@ export function pairHistogramFeatures(minutiae: readonly TemplateMinutia[]): Flo
   return histogram.slice();
 }
 
-/** True for the all-zero vector `fingerVector` returns when a print has too few pairs. */
+/** True for the all-zero vector `templateVector` returns when a print has too few pairs. */
 export function isEmptyVector(vector: Float32Array): boolean {
   return vector.every((v) => v === 0);
+}
+
+function checkOut(out: Float32Array): void {
+  if (!(out instanceof Float32Array)) throw new EngineError('ERR_PREFILTER_DIMENSION', `output vector must be a Float32Array (default ${PREFILTER.dimension} floats)`);
+  checkDimension(out.length);
+}
+
+function checkDimension(d: number): void {
+  if (!Number.isInteger(d) || d < MIN_DIMENSION || d > MAX_DIMENSION || (d & (d - 1)) !== 0) {
+    throw new EngineError('ERR_PREFILTER_DIMENSION', `vector dimension must be a power of two in ${MIN_DIMENSION}–${MAX_DIMENSION} (default ${PREFILTER.dimension}), got ${d}`);
+  }
 }
 
 function checkMinutiae(minutiae: readonly TemplateMinutia[]): void {
@@ -159,7 +207,7 @@ function hellingerCentre(h: Float64Array, total: number): void {
 }
 
 /** Count sketch: each cell adds ± its value to one output coordinate (fixed by the seed). */
-function sketch(h: Float64Array, out: Float32Array): void {
+function sketch(h: Float64Array, out: Float64Array): void {
   let table = sketchTables.get(out.length);
   if (table === undefined) {
     table = buildSketchTable(CELLS, out.length, PREFILTER.sketchSeed);
@@ -169,12 +217,35 @@ function sketch(h: Float64Array, out: Float32Array): void {
   for (let c = 0; c < h.length; c++) out[slot[c]] += sign[c] * h[c];
 }
 
-function normalise(v: Float32Array): void {
+function normalise(v: Float64Array): void {
   let s = 0;
   for (let i = 0; i < v.length; i++) s += v[i] * v[i];
   if (s === 0) return;
   const k = 1 / Math.sqrt(s);
   for (let i = 0; i < v.length; i++) v[i] *= k;
+}
+
+/** out[i] = sign of (H · diag(s) · f)[i] / √D: a random rotation (H Walsh–Hadamard, s seeded ±1), then signs. */
+function signsOfRotation(f: Float64Array, out: Float32Array): void {
+  const d = f.length;
+  let signs = rotationSigns.get(d);
+  if (signs === undefined) {
+    const { sign } = buildSketchTable(d, 1, PREFILTER.rotationSeed);
+    signs = Float64Array.from(sign);
+    rotationSigns.set(d, signs);
+  }
+  for (let i = 0; i < d; i++) f[i] *= signs[i];
+  for (let h = 1; h < d; h *= 2) {
+    for (let i = 0; i < d; i += 2 * h) {
+      for (let j = i; j < i + h; j++) {
+        const a = f[j], b = f[j + h];
+        f[j] = a + b;
+        f[j + h] = a - b;
+      }
+    }
+  }
+  const unit = 1 / Math.sqrt(d);
+  for (let i = 0; i < d; i++) out[i] = f[i] >= 0 ? unit : -unit;
 }
 
 function wrap(a: number): number {
