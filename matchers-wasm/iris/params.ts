@@ -78,6 +78,15 @@ export const PUPIL_ARC_SAMPLES: i32 = 64;
  *  the centre: the limbus (pupil → iris → sclera) can be the stronger edge on dark irises
  *  (MMU1), and the pupil edge is the first one out of the dark. */
 export const PUPIL_FIRST_EDGE_SHARE: f32 = 0.5;
+/** Pupil refinement (pupil-refine.ts): rounds of a re-search around the circle found, centres
+ *  within PUPIL_REFINE_CENTRE_SHARE of its radius, radii from RADIUS_LOW to RADIUS_HIGH times
+ *  it; a round keeps a circle only when its edge × rising share² beats the one before, so
+ *  right circles stay. Why: on MMU1 the seed's blob covered part of pupils with a reflection
+ *  on their edge, giving 7–10 px circles off-centre in 14–19 px pupils (bench/iris-overlay.ts). */
+export const PUPIL_REFINE_ROUNDS: i32 = 2;
+export const PUPIL_REFINE_CENTRE_SHARE: f32 = 0.6;
+export const PUPIL_REFINE_RADIUS_LOW: f32 = 0.7;
+export const PUPIL_REFINE_RADIUS_HIGH: f32 = 2.0;
 
 // ---- iris (limbus) ----
 /** Largest and smallest pupil/iris radius ratio: the iris is searched between
