@@ -158,7 +158,33 @@ export const OCCLUSION_DARK_SPREADS: f32 = 3.0;
  *  from the pupil) everything outwards is masked. */
 export const LID_SECTOR_HALF_ANGLE: f32 = 1.0;
 // Log-Gabor, window 0.5, tuning halves (EER CASIA-V1 + MMU1): 3 → 0.32 % + 3.48 %, 4 → 0.05 % + 3.48 %.
-export const LID_RUN: i32 = 4; // measured EER: 2 → 5.0 %, 4 → 3.3 %, off → 2.9 % (before IRIS_FIRST_EDGE_SHARE)
+// With the eyelid curves (eyelids.ts), tuning halves (EER CASIA-V1 + MMU1): rule off (0) → 0.00 % + 2.82 %
+// (FNMR at FMR 0.1 %: 0/120, 20/460); the MMU1 all-pairs genuine pairs under 30: 44 off, 49 on.
+export const LID_RUN: i32 = 0; // 0 = off. Before the eyelid curves, measured EER: 2 → 5.0 %, 4 → 3.3 %, off → 2.9 % (before IRIS_FIRST_EDGE_SHARE)
+
+// ---- eyelid curves (eyelids.ts) ----
+/** On: each lid is fitted as a parabola in the image and the iris beyond it masked. */
+export const LID_CURVE: bool = true;
+/** Lid apex searched within this share of the iris radius of the iris centre, sideways. */
+export const LID_APEX_SHIFT_SHARE: f32 = 0.3;
+/** Curvatures tried: lid radii of 1.5, 2.5, 3.5 … iris radii (LID_CURVATURES of them). */
+export const LID_CURVATURES: i32 = 3;
+/** Points along a lid curve, spread over ±LID_WIDTH_SHARE iris radii of the iris centre. */
+export const LID_SAMPLES: i32 = 32;
+export const LID_WIDTH_SHARE: f32 = 0.8;
+/** A lid is kept when its skin-to-iris step (gray levels, IRIS_EDGE_SPAN px each side) is at
+ *  least this share of the limbus's edge: otherwise no lid crosses the iris. */
+export const LID_MIN_EDGE_SHARE: f32 = 0.5;
+/** The lid is the innermost step (nearest the pupil) of at least this share of the strongest
+ *  along the lid's search rows: MMU1's lid margin is a ramp (lashes, lid rim, skin), and the
+ *  strongest step lay 10–15 px beyond the iris's end. */
+export const LID_FIRST_EDGE_SHARE: f32 = 1.0;
+/** Masked beyond the curve, towards the pupil: the lid margin and its lash roots, iris radii. */
+export const LID_MARGIN_SHARE: f32 = 0.05;
+/** Band under the upper lid where lashes hang (iris radii), and its lash-dark threshold:
+ *  samples darker than median − LASH_DARK_SPREADS × spread there are masked (0 = off). */
+export const LASH_BAND_SHARE: f32 = 0.3;
+export const LASH_DARK_SPREADS: f32 = 0.0;
 
 // ---- filter bank and code ----
 /** Code rows: the ring is cut into this many radial bands, each averaged before filtering. */
