@@ -12,16 +12,15 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { IrisMatcher, type IrisTemplate } from '../engine/iris-matcher.ts';
+import { IrisMatcher, type IrisEyelid, type IrisTemplate } from '../engine/iris-matcher.ts';
 import { decodeGrayImage } from '../engine/index.ts';
 import { listCasiaIrisSamples, type IrisSample } from '../datasets/casia-iris.ts';
 import { listMmu1Samples } from '../datasets/mmu1.ts';
 
 /** The rubber sheet's margins (matchers-wasm/iris/params.ts NORM_INNER/OUTER_MARGIN), for drawing only. */
-const INNER_MARGIN = 0.04, OUTER_MARGIN = 0.15;
+const INNER_MARGIN = 0.04, OUTER_MARGIN = 0.1;
 
-interface Lid { v: number; x: number; k: number }
-interface Enrolled { lids: Lid[]; sample: IrisSample; template: IrisTemplate | null; failure: string | null; gray: Float32Array; usable: Uint8Array; rows: number; columns: number; pixels: Uint8Array; width: number; height: number }
+interface Enrolled { lids: IrisEyelid[]; sample: IrisSample; template: IrisTemplate | null; failure: string | null; gray: Float32Array; usable: Uint8Array; rows: number; columns: number; pixels: Uint8Array; width: number; height: number }
 
 function main(): Promise<void> {
   const { values } = parseArgs({ options: {
@@ -38,7 +37,8 @@ function main(): Promise<void> {
     let template: IrisTemplate | null = null, failure: string | null = null;
     try { template = matcher.createTemplate(image); } catch (e) { failure = (e as { code?: string }).code ?? String(e); }
     const sheet = matcher.lastNormalisedIris();
-    return { lids: lidsOf(matcher), sample, template, failure, ...sheet, pixels: image.pixels, width: image.width, height: image.height };
+    const lids = [template?.upperLid, template?.lowerLid].filter((l) => l !== undefined);
+    return { lids, sample, template, failure, ...sheet, pixels: image.pixels, width: image.width, height: image.height };
   });
   for (const e of enrolled) if (e.failure !== null) console.log(`FTE ${e.sample.identity} ${e.sample.name}: ${e.failure}`);
   const genuine: Array<{ a: Enrolled; b: Enrolled; score: number }> = [];
@@ -61,16 +61,6 @@ function main(): Promise<void> {
   return Promise.all(enrolled.filter((e) => named.has(e.sample.name)).map((e) => render(e, join(out, `${e.sample.identity}-${e.sample.name}.png`)))).then(() => {
     console.log(`${named.size} overlays in ${out}`);
   });
-}
-
-/** The kernel's eyelid parabolas (upper, lower), when this build exports them; k < 0 = none. */
-function lidsOf(matcher: IrisMatcher): Lid[] {
-  const k = (matcher as unknown as { kernel: Record<string, (() => number) | undefined> }).kernel;
-  const read = (name: string): number => k[name]?.() ?? -1;
-  return [
-    { v: read('lastUpperLidApexY'), x: read('lastUpperLidApexX'), k: read('lastUpperLidCurvature') },
-    { v: read('lastLowerLidApexY'), x: read('lastLowerLidApexX'), k: -read('lastLowerLidCurvature') },
-  ];
 }
 
 /** The eye with its circles and mask, and the sheet (2× scaled) below it. */
@@ -104,8 +94,7 @@ async function render(e: Enrolled, file: string): Promise<void> {
       put(s.x + s.radius * Math.cos(t), s.y + s.radius * Math.sin(t), 255, 0, 0);
     }
     for (const lid of e.lids) {
-      if (lid.k === -1 || lid.k === 1) continue; // none
-      for (let x = 0; x < e.width; x++) put(x, lid.v + lid.k * (x - lid.x) ** 2, 255, 255, 0);
+      for (let x = 0; x < e.width; x++) put(x, lid.apexY + lid.bend * (x - lid.apexX) ** 2, 255, 255, 0);
     }
   }
   for (let i = 0; i < e.rows; i++) {
