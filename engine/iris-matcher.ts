@@ -26,7 +26,7 @@ export interface IrisEyelid {
   readonly bend: number;
 }
 
-/** A template as stored: the kernel's layout ("IRC2": header, code, mask; see matchers-wasm/iris/layout.ts). */
+/** A template as stored: the kernel's layout ("IRC3": header, code, mask; see matchers-wasm/iris/layout.ts). */
 export interface IrisTemplate {
   readonly bytes: Uint8Array;
   /** Share of code bits that are usable (not occluded): the quality measure, 0–1. */
