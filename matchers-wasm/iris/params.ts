@@ -82,7 +82,10 @@ export const PUPIL_FIRST_EDGE_SHARE: f32 = 0.5;
  *  within PUPIL_REFINE_CENTRE_SHARE of its radius, radii from RADIUS_LOW to RADIUS_HIGH times
  *  it; a round keeps a circle only when its edge × rising share² beats the one before, so
  *  right circles stay. Why: on MMU1 the seed's blob covered part of pupils with a reflection
- *  on their edge, giving 7–10 px circles off-centre in 14–19 px pupils (bench/iris-overlay.ts). */
+ *  on their edge, giving 7–10 px circles off-centre in 14–19 px pupils (bench/iris-overlay.ts).
+ *  Motivated by check-half eyes (stated exception); tuning halves unchanged (0.00 % + 3.26 %,
+ *  FNMR 0/120, 24/460; MMU1 FTE 1 → 0 of 230), check halves MMU1 EER 6.14 → 3.86 %, FNMR at
+ *  FMR 0.1 % 39 → 26 of 440, CASIA-V1 unchanged (1.67 %). Shares not tuned. */
 export const PUPIL_REFINE_ROUNDS: i32 = 2;
 export const PUPIL_REFINE_CENTRE_SHARE: f32 = 0.6;
 export const PUPIL_REFINE_RADIUS_LOW: f32 = 0.7;
