@@ -27,6 +27,12 @@ export interface IrisKernelExports {
   lastIrisX(): number;
   lastIrisY(): number;
   lastIrisRadius(): number;
+  lastUpperLidApexY(): number;
+  lastUpperLidApexX(): number;
+  lastUpperLidCurvature(): number;
+  lastLowerLidApexY(): number;
+  lastLowerLidApexX(): number;
+  lastLowerLidCurvature(): number;
   lastSharpness(): number;
   lastOccludedShare(): number;
   lastUsableArea(): number;

@@ -16,7 +16,17 @@ export interface IrisCircle {
   readonly radius: number;
 }
 
-/** A template as stored: the kernel's layout ("IRC2": header, code, mask; see matchers-wasm/iris/layout.ts). */
+/**
+ * An eyelid found across the iris, as a parabola in the image: y = apexY + bend·(x − apexX)²,
+ * px (bend > 0: the upper lid, curving down at the sides; < 0: the lower lid).
+ */
+export interface IrisEyelid {
+  readonly apexX: number;
+  readonly apexY: number;
+  readonly bend: number;
+}
+
+/** A template as stored: the kernel's layout ("IRC3": header, code, mask; see matchers-wasm/iris/layout.ts). */
 export interface IrisTemplate {
   readonly bytes: Uint8Array;
   /** Share of code bits that are usable (not occluded): the quality measure, 0–1. */
@@ -24,6 +34,9 @@ export interface IrisTemplate {
   /** Boundaries found in the source image, px; absent for templates read back from bytes. */
   readonly pupil?: IrisCircle;
   readonly iris?: IrisCircle;
+  /** Eyelids crossing the iris (absent when none was found, or for templates read back from bytes). */
+  readonly upperLid?: IrisEyelid;
+  readonly lowerLid?: IrisEyelid;
   /** Capture quality measured at extraction (absent for templates read back from bytes). */
   readonly quality?: IrisCaptureQuality;
 }
@@ -163,6 +176,8 @@ export class IrisMatcher {
       ...this.templateFromBytes(bytes),
       pupil: { x: k.lastPupilX(), y: k.lastPupilY(), radius: k.lastPupilRadius() },
       iris: { x: k.lastIrisX(), y: k.lastIrisY(), radius: k.lastIrisRadius() },
+      ...(k.lastUpperLidCurvature() >= 0 ? { upperLid: { apexX: k.lastUpperLidApexX(), apexY: k.lastUpperLidApexY(), bend: k.lastUpperLidCurvature() } } : {}),
+      ...(k.lastLowerLidCurvature() >= 0 ? { lowerLid: { apexX: k.lastLowerLidApexX(), apexY: k.lastLowerLidApexY(), bend: -k.lastLowerLidCurvature() } } : {}),
       quality: this.lastQuality(),
     };
   }

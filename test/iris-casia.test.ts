@@ -106,11 +106,11 @@ const casia = join(dataDir(), 'iris', 'casia-v1-subset');
 const hasData = existsSync(casia);
 describe('CASIA-IrisV1 subset accuracy (real data)', () => {
   if (!hasData) console.log(`skipping the real-data iris accuracy regression: no ${casia} (set BIODEDUP_DATA)`);
-  // Measured with the log-Gabor kernel (parameters chosen on the first half of the persons of
-  // CASIA-V1 and MMU1): FTE 0, EER 0.83 %, FNMR at FMR 0.1 % 1.25 %, impostors ≥ 20: 0.29 %,
-  // ≥ 30: 0.00 % (Gabor kernel before it: EER 0.83 %, FNMR 1.67 %; the CASIA-only tuning
-  // before that: EER 0.48 %, FNMR 1.25 %).
-  it.skipIf(!hasData)('keeps cross-session EER ≤ 1 %, FNMR at FMR 0.1 % ≤ 3 %, FTE ≤ 1 %, and calibration within 3× of target', () => {
+  // Measured with the IRC3 kernel (pupil refinement, eyelid curves, ring to 0.90; parameters
+  // chosen on the first half of the persons of CASIA-V1 and MMU1): FTE 0, EER 0.42 %, FNMR at
+  // FMR 0.1 % 1.67 % (4/240), impostors ≥ 20: 0.26 %, ≥ 30: 0.00 % (log-Gabor IRC2 before it:
+  // EER 0.83 %, FNMR 1.25 %; Gabor: EER 0.83 %, FNMR 1.67 %; CASIA-only tuning: 0.48 %, 1.25 %).
+  it.skipIf(!hasData)('keeps cross-session EER ≤ 0.6 %, FNMR at FMR 0.1 % ≤ 3 %, FTE ≤ 1 %, and calibration within 3× of target', () => {
     const result = evaluateIrisSet(casia, 'casia-v1-subset', listCasiaIrisSamples(casia));
     const r = result.report;
     expect(r).toMatchObject({ genuine: 240, impostor: 4560 });
@@ -118,7 +118,7 @@ describe('CASIA-IrisV1 subset accuracy (real data)', () => {
     expect(result.impostorShareAt20).toBeLessThanOrEqual(0.03);
     expect(result.impostorShareAt30).toBeLessThanOrEqual(0.003);
     expect(r.fte).toBeLessThanOrEqual(0.01);
-    expect(r.eer).toBeLessThanOrEqual(0.01);
+    expect(r.eer).toBeLessThanOrEqual(0.006);
     expect(r.fmr1000).toBeLessThanOrEqual(0.03);
-  });
+  }, 120_000);
 });

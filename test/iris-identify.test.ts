@@ -126,8 +126,11 @@ describe.skipIf(!hasData)('iris identify with the coarse pass, real eyes among 3
     // whole lists (places below the mate too) agree on most searches: at targetFPIR 0 the
     // threshold (≈ 35) lets generated non-mates into the lists, and the coarse pass need not keep
     // every one of them. Measured: over 90 % with the earlier, easier background model, 78 of 87
-    // with the log-Gabor one (σ 2, ρ 0.75: a heavier impostor tail, bench/identify-iris-background.ts).
-    expect(sameLists).toBeGreaterThan(searches.length * 0.8);
+    // with the log-Gabor one (σ 2, ρ 0.75: a heavier impostor tail, bench/identify-iris-background.ts),
+    // 67 of 87 with IRC3 codes and their refitted calibration (a steeper tail slope lifts more
+    // generated non-mates over the targetFPIR-0 threshold; the mate and every place above it
+    // stay identical, asserted above).
+    expect(sameLists).toBeGreaterThan(searches.length * 0.7);
     expect(coarseComparisons).toBeLessThan(fullComparisons * 0.15);
   }, 300_000);
 

@@ -10,6 +10,7 @@ import { findPupil, pupilX, pupilY, pupilRadius } from './pupil';
 import { findLimbus, irisX, irisY, irisRadius } from './limbus';
 import { unwrap, sheet } from './rubber-sheet';
 import { maskOcclusions, usable } from './occlusion';
+import { maskEyelids, upperV, upperX, upperK, lowerV, lowerX, lowerK } from './eyelids';
 import { initFilters, encode } from './gabor';
 import { measureSharpness, occludedShare } from './sharpness';
 import { resetQuality, measureQuality, usableArea, irisPupilContrast, irisScleraContrast, pupilCircularity, pupilDilation, marginHorizontal, marginVertical } from './quality';
@@ -73,6 +74,7 @@ export function extract(image: usize, width: i32, height: i32, out: usize): i32 
   irisRadiusOut = irisRadius;
   unwrap();
   maskOcclusions();
+  maskEyelids();
   sharpnessOut = measureSharpness();
   occludedOut = occludedShare();
   measureQuality();
@@ -92,6 +94,13 @@ export function lastPupilRadius(): f32 { return pupilRadiusOut; }
 export function lastIrisX(): f32 { return irisX; }
 export function lastIrisY(): f32 { return irisY; }
 export function lastIrisRadius(): f32 { return irisRadiusOut; }
+/** Eyelid parabolas of the last extraction (eyelids.ts): y = v ∓ k·(x − x0)², px; k < 0 = no lid across the iris. */
+export function lastUpperLidApexY(): f32 { return upperV; }
+export function lastUpperLidApexX(): f32 { return upperX; }
+export function lastUpperLidCurvature(): f32 { return upperK; }
+export function lastLowerLidApexY(): f32 { return lowerV; }
+export function lastLowerLidApexX(): f32 { return lowerX; }
+export function lastLowerLidCurvature(): f32 { return lowerK; }
 /** Quality of the last extraction: focus measure (sharpness.ts) and occluded share of the iris. */
 export function lastSharpness(): f32 { return sharpnessOut; }
 export function lastOccludedShare(): f32 { return occludedOut; }

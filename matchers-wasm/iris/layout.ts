@@ -1,7 +1,7 @@
-// The iris template's binary layout ("IRC2"), laid out for the scan: a 16-byte header, then
+// The iris template's binary layout ("IRC3"), laid out for the scan: a 16-byte header, then
 // the code and its mask, each CODE_BYTES long (a multiple of 16: whole SIMD words).
 //
-//   0  u32 magic "IRC2"     4  u32 total bytes
+//   0  u32 magic "IRC3"     4  u32 total bytes
 //   8  u32 usable bits      12 u32 code bits (CODE_ROWS × GABOR_SCALES × 2 × CODE_ANGLES)
 //  16  code  (bit i = byte i >> 3, bit i & 7)
 //  16 + CODE_BYTES  mask (1 = usable)
@@ -9,9 +9,10 @@
 // rotation by one code position moves every bit by BITS_PER_ANGLE.
 import { CODE_ANGLES, CODE_ROWS, GABOR_SCALES } from './params';
 
-// "IRC2": log-Gabor codes (issue 14); "IRC1" held Gabor codes, same layout but another filter, so
-// an IRC1 template is refused (ERR_TEMPLATE_CORRUPT) rather than compared at chance.
-export const TEMPLATE_MAGIC: u32 = 0x32435249; // "IRC2" little-endian
+// "IRC3": log-Gabor codes of a ring sampled to 0.90 of the limbus (NORM_OUTER_MARGIN 0.10, issue 14);
+// "IRC2" sampled to 0.85 (same layout, but each code row lies at other radii), "IRC1" held Gabor
+// codes: older templates are refused (ERR_TEMPLATE_CORRUPT) rather than compared off-register.
+export const TEMPLATE_MAGIC: u32 = 0x33435249; // "IRC3" little-endian
 export const HEADER_BYTES: i32 = 16;
 export const BITS_PER_ANGLE: i32 = CODE_ROWS * GABOR_SCALES * 2;
 export const CODE_BITS: i32 = BITS_PER_ANGLE * CODE_ANGLES;

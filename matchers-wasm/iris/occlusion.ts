@@ -26,6 +26,7 @@ export function maskOcclusions(): void {
     const v = unchecked(sheet[k]);
     unchecked(usable[k] = <u8>(v >= 0 && v < <f32>SPECULAR_LEVEL && v <= high && v >= low));
   }
+  if (LID_RUN <= 0) return; // off: the eyelid curves (eyelids.ts) mask the lids
   for (let j = 0; j < NORM_ANGULAR; j++) {
     if (inLidSector(j)) maskFromFirstRun(j);
   }

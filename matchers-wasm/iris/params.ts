@@ -78,6 +78,18 @@ export const PUPIL_ARC_SAMPLES: i32 = 64;
  *  the centre: the limbus (pupil → iris → sclera) can be the stronger edge on dark irises
  *  (MMU1), and the pupil edge is the first one out of the dark. */
 export const PUPIL_FIRST_EDGE_SHARE: f32 = 0.5;
+/** Pupil refinement (pupil-refine.ts): rounds of a re-search around the circle found, centres
+ *  within PUPIL_REFINE_CENTRE_SHARE of its radius, radii from RADIUS_LOW to RADIUS_HIGH times
+ *  it; a round keeps a circle only when its edge × rising share² beats the one before, so
+ *  right circles stay. Why: on MMU1 the seed's blob covered part of pupils with a reflection
+ *  on their edge, giving 7–10 px circles off-centre in 14–19 px pupils (bench/iris-overlay.ts).
+ *  Motivated by check-half eyes (stated exception); tuning halves unchanged (0.00 % + 3.26 %,
+ *  FNMR 0/120, 24/460; MMU1 FTE 1 → 0 of 230), check halves MMU1 EER 6.14 → 3.86 %, FNMR at
+ *  FMR 0.1 % 39 → 26 of 440, CASIA-V1 unchanged (1.67 %). Shares not tuned. */
+export const PUPIL_REFINE_ROUNDS: i32 = 2;
+export const PUPIL_REFINE_CENTRE_SHARE: f32 = 0.6;
+export const PUPIL_REFINE_RADIUS_LOW: f32 = 0.7;
+export const PUPIL_REFINE_RADIUS_HIGH: f32 = 2.0;
 
 // ---- iris (limbus) ----
 /** Largest and smallest pupil/iris radius ratio: the iris is searched between
@@ -130,7 +142,9 @@ export const NORM_ANGULAR: i32 = 256;
  *  inner 0.10 → 0.83 % + 7.17 %. */
 export const NORM_INNER_MARGIN: f32 = 0.04;
 // Log-Gabor (window 0.3): outer 0.2 → 0.09 % + 4.56 % against 0.00 % + 4.35 % at 0.15.
-export const NORM_OUTER_MARGIN: f32 = 0.15;
+// With the eyelid curves (the lid beyond its curve masked, not the limbus's rim), tuning halves:
+// 0.10 → 0.05 % + 2.61 % (FNMR at FMR 0.1 % 0/120, 19/460) against 0.00 % + 2.82 % (0, 20) at 0.15.
+export const NORM_OUTER_MARGIN: f32 = 0.1;
 
 // ---- occlusion (eyelids, eyelashes, reflections) ----
 /** A normalised sample is occluded when brighter than median + BRIGHT_SPREADS·spread (eyelid
@@ -149,7 +163,44 @@ export const OCCLUSION_DARK_SPREADS: f32 = 3.0;
  *  from the pupil) everything outwards is masked. */
 export const LID_SECTOR_HALF_ANGLE: f32 = 1.0;
 // Log-Gabor, window 0.5, tuning halves (EER CASIA-V1 + MMU1): 3 → 0.32 % + 3.48 %, 4 → 0.05 % + 3.48 %.
-export const LID_RUN: i32 = 4; // measured EER: 2 → 5.0 %, 4 → 3.3 %, off → 2.9 % (before IRIS_FIRST_EDGE_SHARE)
+// With the eyelid curves (eyelids.ts), tuning halves (EER CASIA-V1 + MMU1): rule off (0) → 0.00 % + 2.82 %
+// (FNMR at FMR 0.1 %: 0/120, 20/460); the MMU1 all-pairs genuine pairs under 30: 44 off, 49 on.
+export const LID_RUN: i32 = 0; // 0 = off. Before the eyelid curves, measured EER: 2 → 5.0 %, 4 → 3.3 %, off → 2.9 % (before IRIS_FIRST_EDGE_SHARE)
+
+// ---- eyelid curves (eyelids.ts) ----
+/** On: each lid is fitted as a parabola in the image and the iris beyond it masked.
+ *  Tuning halves (first half of the persons; EER CASIA-V1 + MMU1, FNMR at FMR 0.1 % in pairs),
+ *  with the pupil refinement: off (per-column rule LID_RUN 4) 0.00 % + 3.26 % (0/120, 24/460);
+ *  on, per-column rule off 0.00 % + 2.82 % (0, 20); on with the rule 0.00 % + 3.26 % (0, 24).
+ *  Other settings below each tried alone against the kept set (docs/iris-sensors.md). */
+export const LID_CURVE: bool = true;
+/** Lid apex searched within this share of the iris radius of the iris centre, sideways
+ *  (0.5 → CASIA-V1 EER 1.67 %, 2 of 120 pairs over FMR 0.1 %, against 0.00 %). */
+export const LID_APEX_SHIFT_SHARE: f32 = 0.3;
+/** Curvatures tried: lid radii of 1.5, 2.5, 3.5 … iris radii (LID_CURVATURES of them). */
+export const LID_CURVATURES: i32 = 3;
+/** Points along a lid curve, spread over ±LID_WIDTH_SHARE iris radii of the iris centre
+ *  (0.6 → 0.00 % + 2.83 % against 0.00 % + 2.82 %). */
+export const LID_SAMPLES: i32 = 32;
+export const LID_WIDTH_SHARE: f32 = 0.8;
+/** A lid is kept when its skin-to-iris step (gray levels, IRIS_EDGE_SPAN px each side) is at
+ *  least this share of the limbus's edge: otherwise no lid crosses the iris (0.7: unchanged). */
+export const LID_MIN_EDGE_SHARE: f32 = 0.5;
+/** The lid is the innermost step (nearest the pupil) of at least this share of the strongest
+ *  along the lid's search rows (1 = the strongest). Why one might want less: MMU1's lid margin
+ *  is a ramp (lashes, lid rim, skin) and the strongest step can lie 10–15 px beyond the iris's
+ *  end. Measured: 0.5 → 2.50 % + 2.61 % (CASIA-V1 FTE 1/70: texture steps taken for lids),
+ *  0.3 worse on MMU1 all pairs; 1.0 → 0.00 % + 2.82 %. */
+export const LID_FIRST_EDGE_SHARE: f32 = 1.0;
+/** Masked beyond the curve, towards the pupil: the lid margin and its lash roots, iris radii
+ *  (0 → 0.00 % + 2.83 %, 0.10 → 0.00 % + 3.04 %, against 0.00 % + 2.82 % at 0.05). */
+export const LID_MARGIN_SHARE: f32 = 0.05;
+/** Band under the upper lid where lashes hang (iris radii), and its lash-dark threshold:
+ *  samples darker than median − LASH_DARK_SPREADS × spread there are masked (0 = off). Off:
+ *  1.5 made MMU1 worse (all pairs, genuine pairs under 30: 64 against 53, dark crypts masked
+ *  with the lashes), 2.0 → 0.00 % + 2.83 % (19/460) against 0.00 % + 2.82 % (20/460). */
+export const LASH_BAND_SHARE: f32 = 0.3;
+export const LASH_DARK_SPREADS: f32 = 0.0;
 
 // ---- filter bank and code ----
 /** Code rows: the ring is cut into this many radial bands, each averaged before filtering. */

@@ -8,6 +8,7 @@ import { imageWidth, imageHeight, pixel } from './image';
 import { specular } from './reflections';
 import { bestRadius, edgeStrength, risingShare, useFullCircle } from './circles';
 import { pupilMinRadius, pupilMaxRadius } from './search-ranges';
+import { refinePupil, refinedX, refinedY, refinedR, refinedEdge, refinedRising } from './pupil-refine';
 import {
   MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, PUPIL_SEED_BOX_SHARE, PUPIL_SEED_MIN_VALID, PUPIL_CANDIDATES,
   PUPIL_DARK_MARGIN, PUPIL_DARK_SHARE, PUPIL_INNER_SHARE, PUPIL_CENTRE_SHARE, PUPIL_CENTRE_MIN,
@@ -54,6 +55,9 @@ export function findPupil(): bool {
     const seedGray = unchecked(candidateMean[k]);
     const level = <i32>(seedGray + max(<f32>PUPIL_DARK_MARGIN, PUPIL_DARK_SHARE * (<f32>median - seedGray)));
     refineCandidate(unchecked(candidateX[k]), unchecked(candidateY[k]), level, seedGray);
+  }
+  if (pupilRadius > 0 && refinePupil(pupilX, pupilY, pupilRadius, pupilEdge, pupilRising, innerLimit)) {
+    pupilX = refinedX; pupilY = refinedY; pupilRadius = refinedR; pupilEdge = refinedEdge; pupilRising = refinedRising;
   }
   return pupilRadius > 0;
 }

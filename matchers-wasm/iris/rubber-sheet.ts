@@ -9,6 +9,9 @@ import { NORM_RADIAL, NORM_ANGULAR, NORM_INNER_MARGIN, NORM_OUTER_MARGIN } from 
 
 /** Normalised iris, row-major: NORM_RADIAL rows (pupil → limbus) × NORM_ANGULAR columns. */
 export const sheet = new StaticArray<f32>(NORM_RADIAL * NORM_ANGULAR);
+/** Image position of each sheet sample, px (the eyelid stage masks by position). */
+export const sheetX = new StaticArray<f32>(NORM_RADIAL * NORM_ANGULAR);
+export const sheetY = new StaticArray<f32>(NORM_RADIAL * NORM_ANGULAR);
 
 export function unwrap(): void {
   const span: f32 = 1.0 - NORM_INNER_MARGIN - NORM_OUTER_MARGIN;
@@ -19,7 +22,10 @@ export function unwrap(): void {
     const ix = irisX + irisRadius * c, iy = irisY + irisRadius * s;
     for (let i = 0; i < NORM_RADIAL; i++) {
       const rho = NORM_INNER_MARGIN + span * (<f32>i + 0.5) / <f32>NORM_RADIAL;
-      unchecked(sheet[i * NORM_ANGULAR + j] = boundarySample(px + (ix - px) * rho, py + (iy - py) * rho));
+      const x = px + (ix - px) * rho, y = py + (iy - py) * rho;
+      unchecked(sheetX[i * NORM_ANGULAR + j] = x);
+      unchecked(sheetY[i * NORM_ANGULAR + j] = y);
+      unchecked(sheet[i * NORM_ANGULAR + j] = boundarySample(x, y));
     }
   }
 }
