@@ -62,7 +62,7 @@ export {
 // Iris: segmentation, encoding and matching (engine/iris-matcher.ts over matchers-wasm/iris).
 export {
   IrisMatcher,
-  type IrisTemplate, type IrisCircle, type IrisCaptureQuality, type IrisPreparedProbe, type IrisGallery, type IrisComparisonEvidence,
+  type IrisTemplate, type IrisCircle, type IrisEyelid, type IrisCaptureQuality, type IrisPreparedProbe, type IrisGallery, type IrisComparisonEvidence,
 } from './iris-matcher.ts';
 export { calibrateIrisScore } from './iris-calibration.ts';
 
