@@ -83,7 +83,7 @@ export const FACE_PARAMS = Object.freeze({
      * The first pass (the one that only frames the crop of the next) through the tiny landmark
      * net: ≈ 55 % of a full pass's time (−3 to −4 ms a face). On: with the int8 ResNet it leaves
      * every EER level or lower (all pairs ORL 0.39 %, Yale 0.62 %; half B 0.04 / 0.02 %) and buys
-     * the time the 60 ms bar needs (docs/face-speed.md §9). With the fp32 ResNet it had raised
+     * ≈ 2–4 ms towards the 60 ms bar (docs/face-speed.md §9). With the fp32 ResNet it had raised
      * FNMR at FMR 0.1 % (Yale 9.9 → 13.1 %, §6): fp32 users may turn it off. Only used when
      * `refinePasses` ≥ 1.
      */
@@ -143,9 +143,10 @@ export const FACE_PARAMS = Object.freeze({
      * The ResNet's runtime: 'int8' — onnxruntime-web's QLinearConv kernels (per-channel int8
      * weights, uint8 activations with MSE-optimal static clipping calibrated on identity half A),
      * ≈ 1.6× the fp32 pass on real chips (default); 'fp32' — TensorFlow.js's XNNPACK, the
-     * reference. With the tiny first landmark pass this is the profile that meets the 60 ms bar
-     * and the 1 % EER bars together (docs/face-speed.md §9): all pairs ORL 0.39 %, Yale 0.62 %
-     * against fp32's 0.44 / 0.90 %. int8 and fp32 templates share model 1 and one calibration.
+     * reference. With the tiny first landmark pass this is the fastest profile measured that
+     * meets the 1 % EER bars (docs/face-speed.md §9): all pairs ORL 0.39 %, Yale 0.62 % against
+     * fp32's 0.44 / 0.90 %, at 0.71–0.78× the fp32 default's time (62.7 ms at best here: the
+     * 60 ms bar not shown on the clock). int8 and fp32 templates share model 1 and one calibration.
      */
     runtime: 'int8' as 'fp32' | 'int8',
   }),
