@@ -11,6 +11,8 @@
  *
  *   npx tsx bench/face-int8.ts calibrate --set ../shared/data/face/orl:folders --set ../shared/data/face/yale:yale
  *   npx tsx bench/face-int8.ts variants --set ../shared/data/face/orl:folders --set ../shared/data/face/yale:yale [--small-chips]
+ *     [--detector SIZE:PAD …] [--coarse-first] [--detector-coarse-first SIZE:PAD] (front-end settings beside the default)
+ *     [--other-scales [--all-half-a]] (other half-A calibrations beside the shipped one)
  *   flock /work/heavy.lock npx tsx bench/face-int8.ts time --set … (the ResNet pass alone, each runtime, interleaved)
  *   npx tsx bench/face-int8.ts compare --set … (calibration choices: cosine to fp32 on held-out half-A chips)
  */
@@ -18,9 +20,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { EngineError } from '../engine/errors.ts';
 import { alignFace } from '../engine/face/align.ts';
 import { decodeFaceImage } from '../engine/face/decode.ts';
-import { detectLargestFace } from '../engine/face/detect.ts';
+import { detectLargestFace, type DetectParams } from '../engine/face/detect.ts';
 import { l2Normalise, mirrorChip } from '../engine/face/embed.ts';
-import { locateLandmarks } from '../engine/face/landmarks.ts';
+import { locateLandmarks, type LandmarkParams } from '../engine/face/landmarks.ts';
 import { normaliseLighting } from '../engine/face/lighting.ts';
 import { loadFaceApi, loadFaceModels, type FaceModels } from '../engine/face/models.ts';
 import type { EmbeddingWeights } from '../engine/face/net-embedding.ts';
@@ -39,13 +41,13 @@ import { listFaceSamples, type EnrolledFace, type FaceLayout } from './face-samp
 interface SetArg { dir: string; layout: FaceLayout }
 
 /** The lit chip of the default pipeline, or the FTE code. */
-async function litChip(sample: FaceSample, models: FaceModels, chipSize: number = FACE_PARAMS.align.chipSize): Promise<{ chip: Float32Array; side: number } | { failure: string }> {
+async function litChip(sample: FaceSample, models: FaceModels, chipSize: number = FACE_PARAMS.align.chipSize, detect: DetectParams = FACE_PARAMS.detect, landmarks: LandmarkParams = FACE_PARAMS.landmarks): Promise<{ chip: Float32Array; side: number } | { failure: string }> {
   const align = { ...FACE_PARAMS.align, chipSize };
   try {
     const image = await decodeFaceImage(faceImageBytes(new Uint8Array(readFileSync(sample.file))));
-    const { face, otherFaces } = await detectLargestFace(image, models);
+    const { face, otherFaces } = await detectLargestFace(image, models, detect);
     if (face === null) return { failure: 'ERR_FACE_NOT_FOUND' };
-    const points = await locateLandmarks(image, face, models);
+    const points = await locateLandmarks(image, face, models, landmarks);
     const aligned = alignFace(image, points, align);
     checkEnrolable(measureQuality(points, aligned, face.score, otherFaces));
     const lit = normaliseLighting(aligned, align);
@@ -108,6 +110,32 @@ function scalesAt(stats: Awaited<ReturnType<typeof activationStats>>, percentile
   return scales;
 }
 
+/**
+ * Each point's clipping value c minimising the expected squared quantisation error of its
+ * values (from the |value| histogram): values below c round to a step of c / levels (error
+ * step² / 12), values above are clipped (error (|v| − c)²). levels: 255 for a non-negative
+ * tensor (uint8 from zero), 127 for a signed one (symmetric int8).
+ */
+function scalesMse(stats: Awaited<ReturnType<typeof activationStats>>): Record<string, number> {
+  const scales: Record<string, number> = {};
+  for (const n of stats.names) {
+    const h = stats.histograms.get(n)!, m = stats.max.get(n)!;
+    const levels = stats.low.get(n)! < 0 ? 127 : 255;
+    let best = Infinity, bestC = m;
+    for (let j = BINS / 16; j < BINS; j++) {
+      const c = ((j + 1) / BINS) * m, step = c / levels;
+      let err = 0;
+      for (let b = 0; b < BINS; b++) {
+        const v = ((b + 0.5) / BINS) * m;
+        err += h[b] * (v <= c ? (step * step) / 12 : (v - c) * (v - c));
+      }
+      if (err < best) { best = err; bestC = c; }
+    }
+    scales[n] = bestC;
+  }
+  return scales;
+}
+
 /** Lit chips (and their mirror images) of half A: images [from, to) of each identity. */
 async function halfAChips(sets: SetArg[], from: number, to: number): Promise<Float32Array[]> {
   const models = await loadFaceModels('fp32');
@@ -128,15 +156,18 @@ async function halfAChips(sets: SetArg[], from: number, to: number): Promise<Flo
   return chips;
 }
 
-async function calibrate(sets: SetArg[], perIdentity: number, percentile: number, asymmetric: boolean): Promise<void> {
+async function calibrate(sets: SetArg[], perIdentity: number, percentile: number, asymmetric: boolean, mse: boolean): Promise<void> {
   const chips = await halfAChips(sets, 0, perIdentity);
-  const scales = scalesAt(await activationStats(chips), percentile, asymmetric);
+  const stats = await activationStats(chips);
+  const scales = mse ? scalesMse(stats) : scalesAt(stats, percentile, asymmetric);
+  const rule = mse ? 'clipping value that minimises the expected squared quantisation error of its values (scalesMse)' : percentile >= 100 ? 'largest |value|' : `${percentile}th percentile of |value|`;
+  const command = mse ? '--clip mse' : `--percentile ${percentile}`;
   const lines = Object.entries(scales).map(([name, m]) => `  '${name}': ${m.toPrecision(6)},`);
   const file = `/**
  * Static activation scales of the int8 ResNet (onnx-embedding.ts): for each quantised tensor
- * of the fp32 graph, the ${percentile >= 100 ? 'largest |value|' : `${percentile}th percentile of |value|`} over ${chips.length} chips (images and
+ * of the fp32 graph, the ${rule} over ${chips.length} chips (images and
  * their mirror images) of identity half A only (${sets.map((s) => s.dir.split('/').pop()).join(', ')}; the first ${perIdentity} images of
- * each identity). Generated by \`npx tsx bench/face-int8.ts calibrate --percentile ${percentile}\`; do not edit by hand.
+ * each identity). Generated by \`npx tsx bench/face-int8.ts calibrate ${command} --per-identity ${perIdentity}\`; do not edit by hand.
  */
 export const EMBEDDING_INT8_SCALES: Readonly<Record<string, number>> = Object.freeze({
 ${lines.join('\n')}
@@ -184,21 +215,44 @@ type Variant = (chip: Float32Array, side: number, small: Float32Array, smallSide
 /** Chip side of the reduced-size variants, px: the smallest the ResNet's maps allow is 119. */
 const SMALL_CHIP = 120;
 
-async function variants(sets: SetArg[], smallChips: boolean): Promise<void> {
+/**
+ * A front-end setting tried beside the default: `--detector SIZE:PAD` (input px, padding share;
+ * the default's fallbacks, minus PAD) or `--coarse-first` (the first landmark pass through the
+ * tiny landmark net), each alone or together.
+ */
+interface DetectVariant { label: string; params: DetectParams; landmarks: LandmarkParams }
+
+async function variants(sets: SetArg[], smallChips: boolean, detectors: DetectVariant[], otherScales: boolean, allHalfA: boolean): Promise<void> {
   const { tf, nets } = await loadFaceApi();
   const models = await loadFaceModels('fp32');
   const { EMBEDDING_INT8_SCALES } = await import('../engine/face/embedding-int8-scales.ts');
   const weights = nets.faceRecognitionNet.params as unknown as EmbeddingWeights;
   const int8 = await createInt8EmbeddingNet(tf, weights, EMBEDDING_INT8_SCALES);
-  const int8Nhwc = await createInt8EmbeddingNet(tf, weights, EMBEDDING_INT8_SCALES, 150, 'nhwc');
-  const int8Small = await createInt8EmbeddingNet(tf, weights, EMBEDDING_INT8_SCALES, SMALL_CHIP);
+  const int8Nhwc = smallChips ? int8 : await createInt8EmbeddingNet(tf, weights, EMBEDDING_INT8_SCALES, 150, 'nhwc');
+  const int8Small = smallChips ? await createInt8EmbeddingNet(tf, weights, EMBEDDING_INT8_SCALES, SMALL_CHIP) : int8;
   const sum = (a: Float32Array, b: Float32Array): Float32Array => a.map((v, i) => v + b[i]);
+  const pair = (net: (c: readonly Float32Array[]) => Promise<Float32Array[]>): Variant => async (c, s) => { const [a] = await net([c]); const [b] = await net([mirrorChip(c, s)]); return sum(a, b); };
   const VARIANTS: Record<string, Variant> = {
     'fp32 chip + mirror (default)': async (c, s) => { const [a] = await models.embed([c]); const [b] = await models.embed([mirrorChip(c, s)]); return sum(a, b); },
-    'int8 chip + mirror': async (c, s) => { const [a] = await int8([c]); const [b] = await int8([mirrorChip(c, s)]); return sum(a, b); },
-    'int8 chip only': async (c) => (await int8([c]))[0],
-    'int8 NHWC chip + mirror': async (c, s) => { const [a] = await int8Nhwc([c]); const [b] = await int8Nhwc([mirrorChip(c, s)]); return sum(a, b); },
+    'int8 chip + mirror': pair(int8),
   };
+  if (!smallChips && !otherScales && detectors.length === 0) {
+    VARIANTS['int8 chip only'] = async (c) => (await int8([c]))[0];
+    VARIANTS['int8 NHWC chip + mirror'] = pair(int8Nhwc);
+  }
+  // Other activation scales, all from half A only (docs/face-speed.md §9): the largest value over every half-A image, and the MSE-optimal clip.
+  if (otherScales) {
+    const stats = allHalfA ? await activationStats(await halfAChips(sets, 0, 1000)) : null;
+    const scaleSets: Record<string, Record<string, number>> = stats !== null ? { 'int8 + mirror, max over all half A': scalesAt(stats, 100), 'int8 + mirror, MSE clip (all half A)': scalesMse(stats) } : {};
+    const twoStats = await activationStats(await halfAChips(sets, 0, 2));
+    scaleSets['int8 + mirror, MSE clip (2 per id)'] = scalesMse(twoStats);
+    scaleSets['int8 + mirror, max (2 per id; session 5)'] = scalesAt(twoStats, 100);
+    for (const [name, scales] of Object.entries(scaleSets)) {
+      const ratios = Object.keys(scales).map((k) => scales[k] / EMBEDDING_INT8_SCALES[k]);
+      console.log(`${name}: scale ÷ shipped scale min ${Math.min(...ratios).toFixed(3)}, median ${ratios.sort((a, b) => a - b)[ratios.length >> 1].toFixed(3)}, max ${Math.max(...ratios).toFixed(3)}`);
+      VARIANTS[name] = pair(await createInt8EmbeddingNet(tf, weights, scales));
+    }
+  }
   // Measured and dropped (docs/face-speed.md §8): the ResNet on 120-px chips, for both passes or the mirrored one.
   if (smallChips) {
     VARIANTS[`int8 chip + mirror, ${SMALL_CHIP} px`] = async (_c, _s, m, ms) => { const [a] = await int8Small([m]); const [b] = await int8Small([mirrorChip(m, ms)]); return sum(a, b); };
@@ -208,14 +262,21 @@ async function variants(sets: SetArg[], smallChips: boolean): Promise<void> {
   for (const { dir, layout } of sets) {
     const samples = listFaceSamples(dir, layout);
     const halfA = halves(samples);
-    const rows = new Map<string, EnrolledFace[]>(Object.keys(VARIANTS).map((k) => [k, []]));
+    const names = [...Object.keys(VARIANTS), ...detectors.flatMap((d) => [`fp32 + mirror, ${d.label}`, `int8 + mirror, ${d.label}`])];
+    const rows = new Map<string, EnrolledFace[]>(names.map((k) => [k, []]));
     for (const sample of samples) {
       const lit = await litChip(sample, models);
       const small = smallChips ? await litChip(sample, models, SMALL_CHIP) : lit;
-      for (const [name, run] of Object.entries(VARIANTS)) {
-        const ok = !('failure' in lit) && !('failure' in small);
-        const code = ok ? quantiseEmbedding(l2Normalise(await run(lit.chip, lit.side, small.chip, small.side))) : null;
-        rows.get(name)!.push({ ...sample, code, failure: 'failure' in lit ? lit.failure : 'failure' in small ? small.failure : null, extractMs: null });
+      const add = async (name: string, run: Variant, a: typeof lit, b: typeof lit): Promise<void> => {
+        const ok = !('failure' in a) && !('failure' in b);
+        const code = ok ? quantiseEmbedding(l2Normalise(await run(a.chip, a.side, b.chip, b.side))) : null;
+        rows.get(name)!.push({ ...sample, code, failure: 'failure' in a ? a.failure : 'failure' in b ? b.failure : null, extractMs: null });
+      };
+      for (const [name, run] of Object.entries(VARIANTS)) await add(name, run, lit, small);
+      for (const d of detectors) {
+        const other = await litChip(sample, models, FACE_PARAMS.align.chipSize, d.params, d.landmarks);
+        await add(`fp32 + mirror, ${d.label}`, VARIANTS['fp32 chip + mirror (default)'], other, other);
+        await add(`int8 + mirror, ${d.label}`, VARIANTS['int8 chip + mirror'], other, other);
       }
     }
     console.log(`${dir} (${layout}): ${samples.length} images, half A ${halfA.size} identities; EER / FNMR@FMR 1 % / FNMR@FMR 0.1 %, all A B`);
@@ -224,7 +285,7 @@ async function variants(sets: SetArg[], smallChips: boolean): Promise<void> {
       const a = evaluateEnrolledFaces(dir, name, enrolled.filter((e) => halfA.has(e.identity))).report;
       const b = evaluateEnrolledFaces(dir, name, enrolled.filter((e) => !halfA.has(e.identity))).report;
       const fte = enrolled.filter((e) => e.code === null).length;
-      console.log(`  ${name.padEnd(30)} FTE ${fte}  EER ${pct(all.eer)} ${pct(a.eer)} ${pct(b.eer)} | @1% ${pct(all.fmr100)} ${pct(a.fmr100)} ${pct(b.fmr100)} | @0.1% ${pct(all.fmr1000)} ${pct(a.fmr1000)} ${pct(b.fmr1000)}`);
+      console.log(`  ${name.padEnd(44)} FTE ${fte}  EER ${pct(all.eer)} ${pct(a.eer)} ${pct(b.eer)} | @1% ${pct(all.fmr100)} ${pct(a.fmr100)} ${pct(b.fmr100)} | @0.1% ${pct(all.fmr1000)} ${pct(a.fmr1000)} ${pct(b.fmr1000)}`);
     }
   }
 }
@@ -260,8 +321,20 @@ async function timeRuntimes(sets: SetArg[]): Promise<void> {
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   const sets: SetArg[] = [];
-  let perIdentity = 2, percentile = 100, asymmetric = false, smallChips = false, byStage = false;
+  let perIdentity = 2, percentile = 100, asymmetric = false, smallChips = false, byStage = false, otherScales = false, mse = false, allHalfA = false;
+  const detectors: DetectVariant[] = [];
   for (let i = 0; i < rest.length; i++) {
+    if (rest[i] === '--other-scales') { otherScales = true; continue; }
+    if (rest[i] === '--clip') { if (rest[++i] !== 'mse') throw new Error('--clip takes mse'); mse = true; continue; }
+    if (rest[i] === '--all-half-a') { allHalfA = true; continue; }
+    if (rest[i] === '--detector' || rest[i] === '--coarse-first' || rest[i] === '--detector-coarse-first') {
+      const coarse = rest[i] !== '--detector';
+      const [size, pad] = rest[i] === '--coarse-first' ? [FACE_PARAMS.detect.inputSize, FACE_PARAMS.detect.padShare] : rest[++i].split(':').map(Number);
+      const d = FACE_PARAMS.detect;
+      const label = [size !== d.inputSize || pad !== d.padShare ? `detector ${size} px, pad ${pad}` : '', coarse ? 'tiny 1st landmark pass' : ''].filter((t) => t).join(', ');
+      detectors.push({ label, params: { ...d, inputSize: size, padShare: pad, fallbackPadShares: [d.padShare, ...d.fallbackPadShares].filter((p) => p !== pad) }, landmarks: { ...FACE_PARAMS.landmarks, coarseFirstPass: coarse } });
+      continue;
+    }
     if (rest[i] === '--per-identity') { perIdentity = Number(rest[++i]); continue; }
     if (rest[i] === '--percentile') { percentile = Number(rest[++i]); continue; }
     if (rest[i] === '--asymmetric') { asymmetric = true; continue; }
@@ -272,10 +345,10 @@ async function main(argv: string[]): Promise<void> {
     if (layout !== 'folders' && layout !== 'yale') throw new Error(`layout must be folders or yale, got ${layout}`);
     sets.push({ dir, layout });
   }
-  if (command === 'calibrate') await calibrate(sets, perIdentity, percentile, asymmetric);
+  if (command === 'calibrate') await calibrate(sets, perIdentity, percentile, asymmetric, mse);
   else if (command === 'compare') await compare(sets, perIdentity, byStage);
   else if (command === 'time') await timeRuntimes(sets);
-  else if (command === 'variants') await variants(sets, smallChips);
+  else if (command === 'variants') await variants(sets, smallChips, detectors, otherScales, allHalfA);
   else throw new Error('command: calibrate or variants');
 }
 

@@ -58,6 +58,10 @@ const MAIN_F92A4A0 = {
   mirror: true,
 } as const;
 
+/** Session 6 (docs/face-speed.md §9): the detector at 128 px input (a candidate), and both landmark passes full-size (session 5's default, fp32). */
+const DETECT_128 = { ...FACE_PARAMS.detect, inputSize: 128 } as const;
+const TWO_FULL_LANDMARK_PASSES = { ...FACE_PARAMS.landmarks, coarseFirstPass: false } as const;
+
 async function pipelineFigures(context: SpeedContext): Promise<SpeedFigures> {
   const sets = [['orl', 'folders'], ['yale', 'yale']] as const;
   const files = sets.flatMap(([name, layout]) => {
@@ -82,6 +86,9 @@ async function pipelineFigures(context: SpeedContext): Promise<SpeedFigures> {
     { name: `FACE_PARAMS with the mirrored pass ${mirror ? 'off' : 'on'}`, models: fused, ...byDefault, mirror: !mirror },
     { name: `FACE_PARAMS with the ${otherRuntime} ResNet (mirrored pass ${mirror ? 'on' : 'off'})`, models: other, ...byDefault, mirror },
     { name: `FACE_PARAMS with the ${otherRuntime} ResNet, mirrored pass ${mirror ? 'off' : 'on'}`, models: other, ...byDefault, mirror: !mirror },
+    { name: 'session 5 default (fp32 ResNet, two full landmark passes, mirrored pass on)', models: fp32, ...byDefault, landmarks: TWO_FULL_LANDMARK_PASSES, mirror: true },
+    { name: 'int8 ResNet, two full landmark passes, mirrored pass on', models: runtime === 'int8' ? fused : other, ...byDefault, landmarks: TWO_FULL_LANDMARK_PASSES, mirror: true },
+    { name: `FACE_PARAMS with the detector at ${DETECT_128.inputSize} px (int8 ResNet, mirrored pass on)`, models: runtime === 'int8' ? fused : other, ...byDefault, detect: DETECT_128, mirror: true },
     { name: 'main at f92a4a0 (fp32 ResNet, no gamma, mirrored pass on)', models: fp32, ...MAIN_F92A4A0 },
     { name: 'previous release (face-api passes, previous settings)', models: await faceApiModels(), ...PREVIOUS_SETTINGS },
   ];
@@ -118,7 +125,7 @@ async function pipelineFigures(context: SpeedContext): Promise<SpeedFigures> {
       figures.faceExtractMsMean = +mean.toFixed(2);
       for (const s of STAGES) figures[`face${s[0].toUpperCase()}${s.slice(1)}MsMedian`] = +stage(s).toFixed(2);
     } else {
-      figures[(['', 'faceExtractOtherMirrorMsMedian', 'faceExtractOtherRuntimeMsMedian', 'faceExtractOtherRuntimeOtherMirrorMsMedian', 'faceExtractMainF92a4a0MsMedian', 'faceExtractPreviousReleaseMsMedian'] as const)[k]] = +total.toFixed(2);
+      figures[(['', 'faceExtractOtherMirrorMsMedian', 'faceExtractOtherRuntimeMsMedian', 'faceExtractOtherRuntimeOtherMirrorMsMedian', 'faceExtractSession5DefaultMsMedian', 'faceExtractInt8TwoFullLandmarkPassesMsMedian', 'faceExtractDetector128MsMedian', 'faceExtractMainF92a4a0MsMedian', 'faceExtractPreviousReleaseMsMedian'] as const)[k]] = +total.toFixed(2);
     }
   });
   return figures;

@@ -26,7 +26,7 @@ function testImage(side: number, seed: number): Float32Array {
 describe('fused face networks equal face-api', () => {
   it('embedding: the same descriptor, alone or batched with a second chip', async () => {
     const { tf, nets } = await loadFaceApi();
-    const models = await loadFaceModels();
+    const models = await loadFaceModels('fp32'); // the TensorFlow.js pass; the int8 one is test/face-int8.test.ts's
     const chips = [testImage(150, 1), testImage(150, 2)];
     const [a, b] = await models.embed(chips);
     const [alone] = await models.embed([chips[1]]);

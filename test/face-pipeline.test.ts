@@ -13,6 +13,7 @@ import { EngineError } from '../engine/errors.ts';
 import { FaceExtractor } from '../engine/face/extractor.ts';
 import { FaceMatcher } from '../engine/face/matcher.ts';
 import { FacePool } from '../engine/face/pool.ts';
+import { FACE_PARAMS } from '../engine/face/params.ts';
 import { codeCosine, int8Dot } from '../engine/face/quantise.ts';
 import { faceTemplateFromBytes, faceTemplateToBytes } from '../engine/face/template.ts';
 import { faceRepresentation, writeIso19794_5 } from '../engine/formats/iso19794-5.ts';
@@ -76,7 +77,7 @@ describe('face kernel and template', () => {
 describe.skipIf(!haveData)('face pipeline on ORL', () => {
   it('mates score above non-mates, and the calibrated score says so', async () => {
     const ex = await FaceExtractor.create();
-    expect(ex.backend).toBe('wasm');
+    expect(ex.backend).toMatch(/^wasm/); // TensorFlow.js on WebAssembly (+ onnxruntime-web for the int8 ResNet, the default)
     const a = await ex.createTemplate(orl(1, 1));
     const b = await ex.createTemplate(orl(1, 2));
     const c = await ex.createTemplate(orl(2, 1));
@@ -131,8 +132,11 @@ describe.skipIf(!haveData)('face pipeline on ORL', () => {
     const pool = new FacePool(1);
     try {
       const inWorker = await pool.createTemplate(orl(6, 2));
-      const here = await (await FaceExtractor.create()).createTemplate(orl(6, 2));
-      expect(inWorker.backend).toBe('wasm');
+      const extractor = await FaceExtractor.create();
+      const here = await extractor.createTemplate(orl(6, 2));
+      // The worker runs the default runtime too (int8 ResNet on onnxruntime-web since session 6).
+      expect(inWorker.backend).toBe(extractor.backend);
+      expect(inWorker.backend).toContain(FACE_PARAMS.embed.runtime === 'int8' ? 'onnxruntime-web int8' : 'wasm');
       expect([...inWorker.code]).toEqual([...here.code]);
       const error = await pool.createTemplate(new Uint8Array([1, 2, 3])).catch((x: unknown) => x);
       expect(codeOfError(error)).toBe('ERR_IMAGE_UNSUPPORTED');

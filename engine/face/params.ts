@@ -81,11 +81,13 @@ export const FACE_PARAMS = Object.freeze({
     refinePasses: 1,
     /**
      * The first pass (the one that only frames the crop of the next) through the tiny landmark
-     * net: ≈ 55 % of a full pass's time. Off: measured (docs/face-speed.md), it left the EER
-     * level but raised FNMR at FMR 0.1 % (Yale 13.1 → 17.8 %, ORL 1.56 → 1.94 %), including on
-     * the identity halves no choice was made on. Only used when `refinePasses` ≥ 1.
+     * net: ≈ 55 % of a full pass's time (−3 to −4 ms a face). On: with the int8 ResNet it leaves
+     * every EER level or lower (all pairs ORL 0.39 %, Yale 0.62 %; half B 0.04 / 0.02 %) and buys
+     * ≈ 2–4 ms towards the 60 ms bar (docs/face-speed.md §9). With the fp32 ResNet it had raised
+     * FNMR at FMR 0.1 % (Yale 9.9 → 13.1 %, §6): fp32 users may turn it off. Only used when
+     * `refinePasses` ≥ 1.
      */
-    coarseFirstPass: false,
+    coarseFirstPass: true,
     /** CLAHE of each landmark crop before the net sees it (clahe.ts); null: off. */
     cropContrast: null as ClaheParams | null,
   }),
@@ -138,14 +140,15 @@ export const FACE_PARAMS = Object.freeze({
      */
     flipAverage: true,
     /**
-     * The ResNet's runtime: 'fp32' — TensorFlow.js's XNNPACK (default); 'int8' — onnxruntime-web's
-     * QLinearConv kernels (per-channel int8 weights, uint8 activations, scales calibrated on
-     * identity half A), 1.62× the fp32 pass on real chips. int8 with the mirrored pass measured
-     * 62.5 ms a face against 81.2 ms, but Yale EER all pairs 1.14 % against 0.90 % (ORL 0.36
-     * against 0.44 %), so it misses the 1 % bar and is not the default (docs/face-speed.md §8).
-     * Its descriptors are within cosine ≈ 0.9997 of fp32's: same template model, same calibration.
+     * The ResNet's runtime: 'int8' — onnxruntime-web's QLinearConv kernels (per-channel int8
+     * weights, uint8 activations with MSE-optimal static clipping calibrated on identity half A),
+     * ≈ 1.6× the fp32 pass on real chips (default); 'fp32' — TensorFlow.js's XNNPACK, the
+     * reference. With the tiny first landmark pass this is the fastest profile measured that
+     * meets the 1 % EER bars (docs/face-speed.md §9): all pairs ORL 0.39 %, Yale 0.62 % against
+     * fp32's 0.44 / 0.90 %, at 0.71–0.78× the fp32 default's time (62.7 ms at best here: the
+     * 60 ms bar not shown on the clock). int8 and fp32 templates share model 1 and one calibration.
      */
-    runtime: 'fp32' as 'fp32' | 'int8',
+    runtime: 'int8' as 'fp32' | 'int8',
   }),
 
   quantise: Object.freeze({
