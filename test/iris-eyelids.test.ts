@@ -11,17 +11,14 @@ import { dataDir } from '../bench/data-dir.ts';
 import { listMmu1Samples } from '../datasets/mmu1.ts';
 import { listCasiaIrisSamples } from '../datasets/casia-iris.ts';
 import { generateEye, type SyntheticEye } from '../datasets/synthetic-iris.ts';
+import { IRIS_FRAMES, type IrisFrameName } from './support/iris-frames.ts';
 import { decodeGrayImage, IrisMatcher, type IrisTemplate } from '../engine/index.ts';
 import type { IrisEyelid } from '../engine/iris-matcher.ts';
 
 const matcher = new IrisMatcher();
 
-const FRAMES = {
-  'MMU1-like 320×240': { width: 320, height: 240, pupil: { x: 158, y: 118, radius: 21 }, iris: { x: 160, y: 119, radius: 52 } },
-  'CASIA-like 320×280': { width: 320, height: 280, pupil: { x: 165, y: 142, radius: 42 }, iris: { x: 162, y: 140, radius: 102 } },
-  'K3-like 640×480': { width: 640, height: 480, pupil: { x: 322, y: 238, radius: 45 }, iris: { x: 318, y: 242, radius: 120 } },
-} as const;
-type FrameName = keyof typeof FRAMES;
+const FRAMES = IRIS_FRAMES;
+type FrameName = IrisFrameName;
 
 /** An eye with lids `upper` and `lower` iris radii from the iris centre, bending 0.2 / radius (a lid radius of 2.5 iris radii). */
 function eyeWithLids(frame: FrameName, upper: number, lower: number, extra: Partial<SyntheticEye> = {}): SyntheticEye {

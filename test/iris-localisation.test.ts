@@ -8,17 +8,12 @@
 import { describe, expect, it } from 'vitest';
 import { IrisMatcher, type IrisCircle } from '../engine/index.ts';
 import { generateEye, type SyntheticEye } from '../datasets/synthetic-iris.ts';
+import { IRIS_FRAMES, type IrisFrameName } from './support/iris-frames.ts';
 
 const matcher = new IrisMatcher();
 
-/** Sensor-like frames: image size, pupil and iris circles (non-concentric, as real eyes). */
-const FRAMES = {
-  'MMU1-like 320×240': { width: 320, height: 240, pupil: { x: 158, y: 118, radius: 21 }, iris: { x: 160, y: 119, radius: 52 } },
-  'CASIA-like 320×280': { width: 320, height: 280, pupil: { x: 165, y: 142, radius: 42 }, iris: { x: 162, y: 140, radius: 102 } },
-  'K3-like 640×480': { width: 640, height: 480, pupil: { x: 322, y: 238, radius: 45 }, iris: { x: 318, y: 242, radius: 120 } },
-} as const;
-
-type FrameName = keyof typeof FRAMES;
+const FRAMES = IRIS_FRAMES;
+type FrameName = IrisFrameName;
 
 function eyeIn(frame: FrameName, extra: Partial<SyntheticEye> = {}): SyntheticEye {
   return { ...FRAMES[frame], textureSeed: 7, noiseSeed: 3, ...extra };

@@ -9,8 +9,8 @@
  * The input is the chip itself, interleaved RGB — no layout change in JavaScript either.
  */
 import type { EmbeddingWeights } from './net-embedding.ts';
-import { foldScale, type ConvWeights, type Tf } from './net-ops.ts';
-import { hostConv, type QuantisedGraph } from './onnx-embedding.ts';
+import type { Tf } from './net-ops.ts';
+import { foldedHostConv, type QuantisedGraph } from './onnx-embedding.ts';
 import { OnnxType } from './onnx-model.ts';
 import { QuantGraphBuilder, type HostConv } from './onnx-quant.ts';
 
@@ -24,12 +24,7 @@ function poolAndWiden(channels: number, out: number): HostConv {
 /** Input `chip` [batch, side, side, 3] ((v − mean)/255, interleaved RGB), output `descriptor` [batch, 128]. */
 export function buildEmbeddingGraphNhwc(tf: Tf, w: EmbeddingWeights, scales: Readonly<Record<string, number>>, batch: number | string = 'batch', inputSide = 150): QuantisedGraph {
   const g = new QuantGraphBuilder(scales, true);
-  const fold = (l: { conv: ConvWeights; scale: { weights: ConvWeights['bias']; biases: ConvWeights['bias'] } }): HostConv => {
-    const folded = foldScale(tf, l.conv, l.scale.weights, l.scale.biases);
-    const host = hostConv(tf, folded);
-    tf.dispose([folded.filters, folded.bias]);
-    return host;
-  };
+  const fold = (l: Parameters<typeof foldedHostConv>[1]): HostConv => foldedHostConv(tf, l);
   const same = [1, 1, 1, 1] as const, valid = [0, 0, 0, 0] as const;
   let side = inputSide, channels = 3;
   let x = g.quantise('chip', 'chip', false);

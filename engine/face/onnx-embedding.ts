@@ -48,6 +48,14 @@ export function hostConv(tf: Tf, c: ConvWeights): HostConv {
   return { oihw, bias: Float32Array.from(c.bias.dataSync() as Float32Array), out: outC, in: inC, k, group: 1 };
 }
 
+/** A ResNet convolution with its scale layer folded in (net-ops.ts foldScale), as host arrays. */
+export function foldedHostConv(tf: Tf, l: { conv: ConvWeights; scale: { weights: ConvWeights['bias']; biases: ConvWeights['bias'] } }): HostConv {
+  const folded = foldScale(tf, l.conv, l.scale.weights, l.scale.biases);
+  const host = hostConv(tf, folded);
+  tf.dispose([folded.filters, folded.bias]);
+  return host;
+}
+
 /**
  * The graph: input `chip` [batch, 3, 150, 150] (already (v − mean)/255), output `descriptor`
  * [batch, 128]. `scales` null: fp32, every quant point also an output (for calibration);
@@ -55,12 +63,7 @@ export function hostConv(tf: Tf, c: ConvWeights): HostConv {
  */
 export function buildEmbeddingGraph(tf: Tf, w: EmbeddingWeights, scales: Readonly<Record<string, number>> | null, batch: number | string = 'batch', options: EmbeddingGraphOptions = {}): QuantisedGraph {
   const g = new QuantGraphBuilder(scales);
-  const fold = (l: { conv: ConvWeights; scale: { weights: ConvWeights['bias']; biases: ConvWeights['bias'] } }): HostConv => {
-    const folded = foldScale(tf, l.conv, l.scale.weights, l.scale.biases);
-    const host = hostConv(tf, folded);
-    tf.dispose([folded.filters, folded.bias]);
-    return host;
-  };
+  const fold = (l: Parameters<typeof foldedHostConv>[1]): HostConv => foldedHostConv(tf, l);
   const same = [1, 1, 1, 1] as const, valid = [0, 0, 0, 0] as const;
   // Side and channels of the current map, tracked to pad the down-sampling path like net-embedding.ts.
   const inputSide = options.inputSide ?? INPUT_SIDE;
