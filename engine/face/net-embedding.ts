@@ -28,17 +28,23 @@ const MEAN_RGB = [122.782, 117.001, 104.298] as const;
 
 type Stage = { kind: 'residual' | 'down'; conv1: ConvWeights; conv2: ConvWeights };
 
+/** The blocks after the first convolution and pool, in order: what every pass over this net (tfjs, ONNX graphs) walks. */
+export function resnetBlocks(w: EmbeddingWeights): { kind: Stage['kind']; block: Residual }[] {
+  const residual = (block: Residual) => ({ kind: 'residual' as const, block }), down = (block: Residual) => ({ kind: 'down' as const, block });
+  return [
+    residual(w.conv32_1), residual(w.conv32_2), residual(w.conv32_3),
+    down(w.conv64_down), residual(w.conv64_1), residual(w.conv64_2), residual(w.conv64_3),
+    down(w.conv128_down), residual(w.conv128_1), residual(w.conv128_2),
+    down(w.conv256_down), residual(w.conv256_1), residual(w.conv256_2), down(w.conv256_down_out),
+  ];
+}
+
 /** chips (150² × 3 each, 0–255) → one 128-d descriptor each (not normalised). */
 export function createEmbeddingNet(tf: Tf, w: EmbeddingWeights): (chips: readonly Float32Array[]) => Float32Array[] {
   const fold = (l: ConvLayer): ConvWeights => foldScale(tf, l.conv, l.scale.weights, l.scale.biases);
   const first = fold(w.conv32_down);
   const stage = (kind: Stage['kind'], r: Residual): Stage => ({ kind, conv1: fold(r.conv1), conv2: fold(r.conv2) });
-  const stages: Stage[] = [
-    stage('residual', w.conv32_1), stage('residual', w.conv32_2), stage('residual', w.conv32_3),
-    stage('down', w.conv64_down), stage('residual', w.conv64_1), stage('residual', w.conv64_2), stage('residual', w.conv64_3),
-    stage('down', w.conv128_down), stage('residual', w.conv128_1), stage('residual', w.conv128_2),
-    stage('down', w.conv256_down), stage('residual', w.conv256_1), stage('residual', w.conv256_2), stage('down', w.conv256_down_out),
-  ];
+  const stages: Stage[] = resnetBlocks(w).map(({ kind, block }) => stage(kind, block));
   const conv = (x: Tensor4D, c: ConvWeights, stride: 1 | 2, pad: 'same' | 'valid', relu: boolean): Tensor4D =>
     tf.fused.conv2d({ x, filter: c.filters, strides: stride, pad, bias: c.bias, activation: relu ? 'relu' : 'linear' });
   const residual = (x: Tensor4D, s: Stage): Tensor4D => tf.relu(tf.add(conv(conv(x, s.conv1, 1, 'same', true), s.conv2, 1, 'same', false), x)) as Tensor4D;

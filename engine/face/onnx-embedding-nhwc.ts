@@ -8,7 +8,7 @@
  * spends ≈ 13 % of its time in layout transposes and float joins (docs/face-speed.md §8).
  * The input is the chip itself, interleaved RGB — no layout change in JavaScript either.
  */
-import type { EmbeddingWeights } from './net-embedding.ts';
+import { resnetBlocks, type EmbeddingWeights } from './net-embedding.ts';
 import type { Tf } from './net-ops.ts';
 import { foldedHostConv, type QuantisedGraph } from './onnx-embedding.ts';
 import { OnnxType } from './onnx-model.ts';
@@ -47,11 +47,7 @@ export function buildEmbeddingGraphNhwc(tf: Tf, w: EmbeddingWeights, scales: Rea
     x = g.quantisedAdd(main, shortcut, 'down', true);
     side = poolSide; channels = c2.out;
   };
-  [w.conv32_1, w.conv32_2, w.conv32_3].forEach(residual);
-  down(w.conv64_down); [w.conv64_1, w.conv64_2, w.conv64_3].forEach(residual);
-  down(w.conv128_down); [w.conv128_1, w.conv128_2].forEach(residual);
-  down(w.conv256_down); [w.conv256_1, w.conv256_2].forEach(residual);
-  down(w.conv256_down_out);
+  for (const { kind, block } of resnetBlocks(w)) (kind === 'residual' ? residual : down)(block);
   const mean = g.op('ReduceMean', [g.dequantise(x)], { axes: [1, 2], keepdims: 0 });
   const fc = g.float(w.fc.shape as number[], Float32Array.from(w.fc.dataSync() as Float32Array));
   g.nodes.push({ op: 'MatMul', inputs: [mean, fc], outputs: ['descriptor'] });

@@ -11,7 +11,7 @@
  * identity half A; the quantisation rules are onnx-quant.ts's.
  */
 import { foldScale, type ConvWeights, type Tf } from './net-ops.ts';
-import type { EmbeddingWeights } from './net-embedding.ts';
+import { resnetBlocks, type EmbeddingWeights } from './net-embedding.ts';
 import { OnnxType } from './onnx-model.ts';
 import { QuantGraphBuilder, type ConvShape, type HostConv } from './onnx-quant.ts';
 import type { OnnxGraph } from './onnx-model.ts';
@@ -99,11 +99,7 @@ export function buildEmbeddingGraph(tf: Tf, w: EmbeddingWeights, scales: Readonl
     x = g.quantise(g.op('Add', [main, shortcut]), 'down', true);
     side = poolSide; channels = c2.out;
   };
-  [w.conv32_1, w.conv32_2, w.conv32_3].forEach(residual);
-  down(w.conv64_down); [w.conv64_1, w.conv64_2, w.conv64_3].forEach(residual);
-  down(w.conv128_down); [w.conv128_1, w.conv128_2].forEach(residual);
-  down(w.conv256_down); [w.conv256_1, w.conv256_2].forEach(residual);
-  down(w.conv256_down_out);
+  for (const { kind, block } of resnetBlocks(w)) (kind === 'residual' ? residual : down)(block);
   const flat = g.op('Flatten', [g.op('GlobalAveragePool', [g.dequantise(x)])], { axis: 1 });
   const fc = g.float(w.fc.shape as number[], Float32Array.from(w.fc.dataSync() as Float32Array));
   g.nodes.push({ op: 'MatMul', inputs: [flat, fc], outputs: ['descriptor'] });
