@@ -149,9 +149,8 @@ export class VectorScanner {
       }
       this.#kernel.agreementSelected(this.#queriesPtr, this.#selectedPtr, this.#batchPtr, batch, VECTOR_DIM, this.#scoresPtr);
       const dots = new Int32Array(this.#kernel.memory.buffer, this.#scoresPtr, batch);
-      const chosen = new Uint8Array(this.#kernel.memory.buffer, this.#selectedPtr, batch);
       for (let j = 0; j < batch; j++) {
-        const q = chosen[j];
+        const q = selected[j];
         if (q === 255) continue;
         const v = dots[j] * scales[first + j];
         out[q * n + b + j] = v;

@@ -76,12 +76,8 @@ export function templateFeatures(template: FingerTemplate, dimension: number = P
   checkDimension(dimension);
   const minutiae = templateMinutiae(template);
   checkMinutiae(minutiae);
-  const pairs = pairHistogram(minutiae, histogram);
-  if (pairs < PREFILTER.minPairs) return null;
-  hellingerCentre(histogram, 2 * pairs);
-  const features = new Float64Array(dimension);
-  sketch(histogram, features);
-  normalise(features);
+  const features = foldedPairs(minutiae, dimension);
+  if (features === null) return null;
   const cylinders = new Float64Array(dimension);
   addCylinderCodes(template, cylinders);
   normalise(cylinders);
@@ -101,14 +97,20 @@ export function fingerVector(minutiae: readonly TemplateMinutia[], out: Float32A
   checkOut(out);
   checkMinutiae(minutiae);
   out.fill(0);
+  const folded = foldedPairs(minutiae, out.length);
+  if (folded !== null) out.set(folded);
+  return out;
+}
+
+/** The pair part: the centred Hellinger pair histogram folded to `dimension` floats, L2-normalised; null under `PREFILTER.minPairs` pairs. */
+function foldedPairs(minutiae: readonly TemplateMinutia[], dimension: number): Float64Array | null {
   const pairs = pairHistogram(minutiae, histogram);
-  if (pairs < PREFILTER.minPairs) return out;
+  if (pairs < PREFILTER.minPairs) return null;
   hellingerCentre(histogram, 2 * pairs);
-  const folded = new Float64Array(out.length);
+  const folded = new Float64Array(dimension);
   sketch(histogram, folded);
   normalise(folded);
-  out.set(folded);
-  return out;
+  return folded;
 }
 
 /**
