@@ -56,8 +56,8 @@ export type EmbeddingRuntime = 'fp32' | 'int8';
 const loading = new Map<EmbeddingRuntime, Promise<FaceModels>>();
 
 /**
- * The models of this thread, loaded on first call (one set per embedding runtime; the detector
- * and landmark nets are shared). Rejects with ERR_KERNEL_MISSING when a package or weight file
+ * The models of this thread, loaded on first call: one set per embedding runtime asked for
+ * (face-api's weights are loaded once and shared; each set builds its own fused passes). Rejects with ERR_KERNEL_MISSING when a package or weight file
  * is missing.
  */
 export function loadFaceModels(embeddingRuntime: EmbeddingRuntime = FACE_PARAMS.embed.runtime): Promise<FaceModels> {

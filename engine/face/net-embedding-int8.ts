@@ -6,14 +6,13 @@
  * uint8: measured no faster on real chips and a little less faithful). Speed and fidelity:
  * docs/face-speed.md §8; equivalence with the fp32 pass: test/face-int8.test.ts.
  */
-import type { EmbeddingWeights } from './net-embedding.ts';
+import { EMBEDDING_MEAN_RGB, type EmbeddingWeights } from './net-embedding.ts';
 import type { Tf } from './net-ops.ts';
 import { buildEmbeddingGraph, embeddingInputNchw } from './onnx-embedding.ts';
 import { buildEmbeddingGraphNhwc } from './onnx-embedding-nhwc.ts';
 import { encodeOnnxModel } from './onnx-model.ts';
 import { createOrtSession, loadOrt } from './ort-runtime.ts';
 
-const MEAN_RGB = [122.782, 117.001, 104.298] as const;
 
 /** chips (side² × 3, interleaved RGB, 0–255) → (v − mean[c]) / 255, still interleaved: the NHWC graph's input. */
 function embeddingInputNhwc(chips: readonly Float32Array[], side: number): Float32Array {
@@ -21,9 +20,9 @@ function embeddingInputNhwc(chips: readonly Float32Array[], side: number): Float
   chips.forEach((chip, b) => {
     if (chip.length !== n) throw new RangeError(`network input has ${chip.length} values, expected ${n}`);
     for (let i = 0; i < n; i += 3) {
-      out[b * n + i] = (chip[i] - MEAN_RGB[0]) / 255;
-      out[b * n + i + 1] = (chip[i + 1] - MEAN_RGB[1]) / 255;
-      out[b * n + i + 2] = (chip[i + 2] - MEAN_RGB[2]) / 255;
+      out[b * n + i] = (chip[i] - EMBEDDING_MEAN_RGB[0]) / 255;
+      out[b * n + i + 1] = (chip[i + 1] - EMBEDDING_MEAN_RGB[1]) / 255;
+      out[b * n + i + 2] = (chip[i + 2] - EMBEDDING_MEAN_RGB[2]) / 255;
     }
   });
   return out;

@@ -24,7 +24,8 @@ export interface EmbeddingWeights {
 
 /** The chip side the net was trained on, px. */
 export const EMBEDDING_INPUT = 150;
-const MEAN_RGB = [122.782, 117.001, 104.298] as const;
+/** The per-channel mean (0–255) the net subtracts from its input, which every runtime's input step uses. */
+export const EMBEDDING_MEAN_RGB = [122.782, 117.001, 104.298] as const;
 
 type Stage = { kind: 'residual' | 'down'; conv1: ConvWeights; conv2: ConvWeights };
 
@@ -59,7 +60,7 @@ export function createEmbeddingNet(tf: Tf, w: EmbeddingWeights): (chips: readonl
     return tf.relu(tf.add(pooled, out)) as Tensor4D;
   };
   return (chips) => tf.tidy(() => {
-    let out = conv(normalisedInput(tf, chips, EMBEDDING_INPUT, MEAN_RGB), first, 2, 'valid', true);
+    let out = conv(normalisedInput(tf, chips, EMBEDDING_INPUT, EMBEDDING_MEAN_RGB), first, 2, 'valid', true);
     out = tf.maxPool(out, 3, 2, 'valid');
     for (const s of stages) out = s.kind === 'residual' ? residual(out, s) : down(out, s);
     const descriptors = tf.matMul(tf.mean(out, [1, 2]), w.fc).dataSync() as Float32Array;

@@ -11,7 +11,7 @@
  * identity half A; the quantisation rules are onnx-quant.ts's.
  */
 import { foldScale, type ConvWeights, type Tf } from './net-ops.ts';
-import { resnetBlocks, type EmbeddingWeights } from './net-embedding.ts';
+import { EMBEDDING_MEAN_RGB, resnetBlocks, type EmbeddingWeights } from './net-embedding.ts';
 import { OnnxType } from './onnx-model.ts';
 import { QuantGraphBuilder, type ConvShape, type HostConv } from './onnx-quant.ts';
 import type { OnnxGraph } from './onnx-model.ts';
@@ -109,9 +109,7 @@ export function buildEmbeddingGraph(tf: Tf, w: EmbeddingWeights, scales: Readonl
   };
 }
 
-const MEAN_RGB = [122.782, 117.001, 104.298] as const;
-
-/** Square RGB images (side² × 3, 0–255, interleaved) → one NCHW batch of (v − mean[c]) / 255, the input net-ops.ts's `normalisedInput` gives the TensorFlow.js passes. */
+/** Square RGB images (side² × 3, 0–255, interleaved) → one NCHW batch of (v − mean[c]) / 255 (the embedding's mean, which the 68-point landmark nets share), the input net-ops.ts's `normalisedInput` gives the TensorFlow.js passes. */
 export function nchwInput(images: readonly Float32Array[], side: number): Float32Array {
   const plane = side * side;
   const out = new Float32Array(images.length * 3 * plane);
@@ -119,9 +117,9 @@ export function nchwInput(images: readonly Float32Array[], side: number): Float3
     if (image.length !== plane * 3) throw new RangeError(`network input has ${image.length} values, expected ${plane * 3}`);
     const base = b * 3 * plane;
     for (let p = 0; p < plane; p++) {
-      out[base + p] = (image[3 * p] - MEAN_RGB[0]) / 255;
-      out[base + plane + p] = (image[3 * p + 1] - MEAN_RGB[1]) / 255;
-      out[base + 2 * plane + p] = (image[3 * p + 2] - MEAN_RGB[2]) / 255;
+      out[base + p] = (image[3 * p] - EMBEDDING_MEAN_RGB[0]) / 255;
+      out[base + plane + p] = (image[3 * p + 1] - EMBEDDING_MEAN_RGB[1]) / 255;
+      out[base + 2 * plane + p] = (image[3 * p + 2] - EMBEDDING_MEAN_RGB[2]) / 255;
     }
   });
   return out;
