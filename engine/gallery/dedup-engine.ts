@@ -31,6 +31,7 @@ import { quantiseVector, validatedFingerTemplate, vectorOfTemplateBytes } from '
 import { PREFILTER } from '../prefilter/index.ts';
 import { VECTOR_DIM } from './shard-layout.ts';
 import { GALLERY_PARAMS } from './params.ts';
+import { bestCoarse, fillMissingVectors, finalistArena, finalistCount, finalistTasks, fingerColumns } from './finger-tier.ts';
 import { IRIS_SIDE_CODE, identifyDefaults, type Candidate, type EngineOptions, type IdentifyOptions, type IdentifyResult, type IrisSideOrUnknown, type PrefilterOptions, type ModalityScore, type Probe, type ProbeFinger, type ProbeIris, type VerifyResult } from './engine-types.ts';
 
 /** Version tag stored with MCC finger templates (the kernel layout "MCC1"). */
@@ -70,6 +71,9 @@ export class DedupEngine {
   readonly #prefilterDir: string;
   readonly #store: SubjectStore;
   readonly #gallery: Gallery;
+  /** Coarse residency (EngineOptions.fingerResidency): the finalists' share and fewest; undefined: full residency. */
+  readonly #tier: { keepShare: number; minKeep: number } | undefined;
+  readonly #maxTemplateBytes: number;
   readonly #pool: ScanPool;
   readonly #ownsPool: boolean;
   readonly #matcher = new FingerMatcher();
@@ -90,11 +94,21 @@ export class DedupEngine {
 
   private constructor(options: EngineOptions) {
     const key = options.key ?? loadTemplateKey();
+    const residency = options.fingerResidency ?? 'full';
+    if (residency !== 'full' && residency !== 'coarse') throw new EngineError('ERR_GALLERY_CONFIG', `fingerResidency must be full or coarse, got ${String(residency)}`);
+    if (residency === 'coarse') {
+      const keepShare = options.coarseKeepShare ?? GALLERY_PARAMS.coarseKeepShare, minKeep = options.coarseMinKeep ?? GALLERY_PARAMS.coarseMinKeep;
+      if (!(keepShare > 0 && keepShare <= 1) || !(Number.isInteger(minKeep) && minKeep >= 1)) throw new EngineError('ERR_GALLERY_CONFIG', 'coarseKeepShare must be in (0, 1] and coarseMinKeep a positive integer');
+      if (options.prefilter?.index === 'hnsw') throw new EngineError('ERR_GALLERY_CONFIG', 'the coarse finger residency works with the flat prefilter only');
+      this.#tier = { keepShare, minKeep };
+    }
+    this.#maxTemplateBytes = options.maxTemplateBytes ?? 64 * 1024;
     this.#store = openSubjectStore({ path: options.dataDir, key });
     this.#gallery = new Gallery({
       shardCapacity: options.shardCapacity ?? GALLERY_PARAMS.shardCapacity,
-      maxTemplateBytes: options.maxTemplateBytes ?? 64 * 1024,
+      maxTemplateBytes: this.#maxTemplateBytes,
       compactAtTombstoneShare: options.compactAtTombstoneShare ?? GALLERY_PARAMS.compactAtTombstoneShare,
+      fingerResidency: residency,
     });
     const started = performance.now();
     const total = options.onLoadProgress === undefined ? 0 : this.#store.count();
@@ -143,7 +157,8 @@ export class DedupEngine {
     this.#pool = options.pool ?? new ScanPool(this.threads);
     // the flat prefilter's vectors: copied from the file saved at the last close, the rest computed by the pool in the background
     this.#flat = options.prefilter !== undefined && this.#prefilterOptions.index === 'flat'
-      ? new FlatPrefilter(this.#gallery, this.#pool, this.threads, { dir: this.#prefilterDir, key, logger: options.logger })
+      ? new FlatPrefilter(this.#gallery, this.#pool, this.threads, { dir: this.#prefilterDir, key, logger: options.logger },
+        this.#tier === undefined ? undefined : () => fillMissingVectors(this.#store, this.#gallery))
       : undefined;
     this.prefilterLoadSeconds = (performance.now() - prefilterStarted) / 1000;
   }
@@ -246,6 +261,7 @@ export class DedupEngine {
   async #scanIdentify(probe: Probe, o: ReturnType<typeof identifyDefaults>, override?: { threshold: number; k: number }): Promise<IdentifyResult> {
     if (o.mode === 'prefilter' && this.#prefilter === undefined && this.#flat === undefined) throw new EngineError('ERR_IDENTIFY_OPTIONS', 'this engine keeps no prefilter (EngineOptions.prefilter)');
     const scanProbe = this.#scanProbe(probe);
+    if (this.#tier !== undefined && fingerColumns(scanProbe) !== null) return this.#track(() => this.#tierIdentify(scanProbe, o, override));
     return this.#track(async () => {
       const t0 = performance.now();
       let ordinals: Iterable<number> | undefined;
@@ -305,6 +321,63 @@ export class DedupEngine {
   }
 
   /**
+   * Identify under the coarse residency (finger-tier.ts): the coarse scan (over the prefilter's
+   * candidates, a restricted list, or every subject) ranks subjects by their fingers' coarse
+   * scores; the best K are read from the store and scored in full on every probe column; those
+   * scores alone make the candidates. The result has the form of the full residency's.
+   */
+  async #tierIdentify(scanProbe: ScanProbe, o: ReturnType<typeof identifyDefaults>, override?: { threshold: number; k: number }): Promise<IdentifyResult> {
+    const t0 = performance.now();
+    const coarseProbe = fingerColumns(scanProbe)!;
+    let ordinals: number[] | undefined;
+    let gallerySize = this.#gallery.size;
+    if (o.referenceIds !== undefined) {
+      ordinals = this.#listedOrdinals(o.referenceIds);
+      gallerySize = ordinals.length;
+    }
+    const threshold = override?.threshold ?? decisionThreshold(o.targetFPIR, gallerySize);
+    const k = override?.k ?? o.maxResults + (o.excludeReferenceId === undefined ? 0 : 1);
+    const finalists = finalistCount(this.#tier!.keepShare, this.#tier!.minKeep, gallerySize);
+    let coarseTasks: ScanTask[] | undefined;
+    let prefilterBusyMs = 0, usedPrefilter = false;
+    if (ordinals === undefined && this.#flat !== undefined && o.mode !== 'exhaustive') {
+      const pre = await this.#flatKept(scanProbe);
+      if (pre !== null) {
+        prefilterBusyMs = pre.busyMs;
+        usedPrefilter = true;
+        coarseTasks = this.#rescoreTasks(pre.ranges, pre.columns, coarseProbe, Number.NEGATIVE_INFINITY, finalists)
+          .map(({ gate: _gate, columnMasks: _masks, ...task }) => task);
+      }
+    }
+    const t1 = performance.now();
+    coarseTasks ??= ordinals === undefined
+      ? this.#gallery.scanRanges(this.threads * 4).map((r) => scanTask(r, coarseProbe, Number.NEGATIVE_INFINITY, finalists))
+      : this.#candidateTasks(ordinals, coarseProbe, Number.NEGATIVE_INFINITY, finalists);
+    const coarse = await Promise.all(coarseTasks.map((t) => this.#pool.run(t)));
+    const t2 = performance.now();
+    const best = bestCoarse(coarse, finalists);
+    const { arena, ranges, placed } = finalistArena(this.#store, this.#gallery, best, (s) => this.#arenaTemplates(s), this.#maxTemplateBytes);
+    const t3 = performance.now();
+    const tasks = placed === 0 ? [] : finalistTasks(arena, ranges, scanProbe, threshold, k, this.threads * 2);
+    const results = await Promise.all(tasks.map((t) => this.#pool.run(t)));
+    const t4 = performance.now();
+    const candidates = this.#mergeCandidates(results, scanProbe, override?.k ?? o.maxResults, o.excludeReferenceId);
+    const t5 = performance.now();
+    const sum = (rs: readonly ScanResult[], f: (r: ScanResult) => number): number => rs.reduce((s, r) => s + f(r), 0);
+    const comparisons = sum(results, (r) => r.comparisons); // full-matcher comparisons, as the full residency counts them
+    return {
+      candidates, threshold, gallerySize, comparisons,
+      mode: usedPrefilter ? 'prefilter' : 'exhaustive',
+      stages: {
+        prefilterMs: t1 - t0, gateMs: t2 - t1, scoreMs: t4 - t3, mergeMs: t5 - t4, totalMs: t5 - t0,
+        prefilterBusyMs, gateBusyMs: sum(coarse, (r) => r.busyMs ?? 0), scoreBusyMs: sum(results, (r) => r.busyMs ?? 0),
+        kernelMs: sum(coarse, (r) => r.kernelMs) + sum(results, (r) => r.kernelMs), comparisons, tasks: coarseTasks.length + tasks.length,
+        finalists: placed, fetchMs: t3 - t2, coarseComparisons: sum(coarse, (r) => r.comparisons),
+      },
+    };
+  }
+
+  /**
    * The first re-scoring step of a prefilter search (GALLERY_PARAMS.prefilterGateScore): subjects
    * marked for every probe finger go through; the others are scored on the marked fingers and go
    * through when that reaches the gate. Returns the subjects for the full scoring, with the gate's
@@ -361,8 +434,15 @@ export class DedupEngine {
     return this.#track(async () => {
       const ordinal = this.#gallery.ordinalOf(referenceId);
       if (ordinal === undefined) throw new EngineError('ERR_UNKNOWN_REFERENCE', `no enrolled subject "${referenceId}"`);
-      const { shard, firstSlot, slotCount } = this.#gallery.locate(ordinal)!;
-      const arena = this.#gallery.arena(shard);
+      let { shard, firstSlot, slotCount } = this.#gallery.locate(ordinal)!;
+      let arena = this.#gallery.arena(shard);
+      if (this.#tier !== undefined && fingerColumns(scanProbe) !== null) {
+        // the shards hold coarse forms: the 1:1 score is the full matcher's, on the stored templates
+        const finalist = finalistArena(this.#store, this.#gallery, [ordinal], (s) => this.#arenaTemplates(s), this.#maxTemplateBytes);
+        if (finalist.placed === 0) throw new EngineError('ERR_UNKNOWN_REFERENCE', `no enrolled subject "${referenceId}"`);
+        ({ arena } = finalist);
+        [firstSlot, slotCount] = [finalist.ranges[0], finalist.ranges[1]];
+      }
       const r = this.#verifier.scan({
         memory: arena.memory, slotCount: arena.slotCount, probe: scanProbe, ranges: Uint32Array.of(firstSlot, slotCount), threshold: -Infinity, k: 1,
       });

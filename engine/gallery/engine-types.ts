@@ -22,6 +22,18 @@ export interface EngineOptions {
   readonly maxTemplateBytes?: number;
   /** Compact a shard when this share of its slots are tombstones (default 0.25). */
   readonly compactAtTombstoneShare?: number;
+  /**
+   * What the shards keep of each finger. 'full' (default): its compact template, every comparison
+   * in RAM (exact exhaustive search). 'coarse': only a coarse form (≈ ¼ of the bytes; RAM per
+   * finger ≈ 1 KB with the prefilter vector): the coarse stage ranks subjects and the best
+   * max(coarseMinKeep, coarseKeepShare × N) are read from the store and scored by the full matcher,
+   * whose scores alone are returned (gallery/finger-tier.ts, docs/finger-tier.md). Not with the
+   * hnsw prefilter.
+   */
+  readonly fingerResidency?: 'full' | 'coarse';
+  /** Coarse residency: the finalists' share of the gallery and their fewest (defaults GALLERY_PARAMS.coarseKeepShare, coarseMinKeep). */
+  readonly coarseKeepShare?: number;
+  readonly coarseMinKeep?: number;
   /** Keep the hnswlib prefilter (engine/prefilter) beside the shards; identify then uses it by default. */
   readonly prefilter?: PrefilterOptions;
   /** Where the engine reports what it does not throw (a prefilter file it could not use). Default: nothing is reported. */
@@ -146,6 +158,14 @@ export interface IdentifyStages {
   readonly comparisons: number;
   /** Pool tasks of the gate and full-scoring stages. */
   readonly tasks: number;
+  /**
+   * Coarse residency (gallery/finger-tier.ts): `gateMs` / `gateBusyMs` are the coarse stage, which
+   * ran `coarseComparisons`; `finalists` subjects were read from the store in `fetchMs` (wall) and
+   * scored in full (`scoreMs`; `comparisons` counts these full comparisons only).
+   */
+  readonly finalists?: number;
+  readonly fetchMs?: number;
+  readonly coarseComparisons?: number;
 }
 
 export interface VerifyResult {

@@ -38,13 +38,14 @@ export class FlatPrefilter {
   /** Resolves when every shard slot loaded at start has its vector (from the cache, else computed by the pool). */
   readonly ready: Promise<number>;
 
-  constructor(gallery: Gallery, pool: ScanPool, threads: number, cache?: VectorCacheOptions) {
+  /** `fill`: computes the vectors the cache lacks instead of the pool (the coarse residency: finger-tier.ts). */
+  constructor(gallery: Gallery, pool: ScanPool, threads: number, cache?: VectorCacheOptions, fill?: () => Promise<number>) {
     this.#gallery = gallery;
     this.#pool = pool;
     this.#threads = threads;
     this.#cache = cache;
     this.cachedVectors = cache === undefined ? 0 : loadVectorCache(cache.dir, cache.key, gallery, cache.logger);
-    this.ready = Promise.all(gallery.scanRanges(threads * 4).map((r) => pool.vectorize({ kind: 'vectorize', memory: r.arena.memory, slotFrom: r.slotFrom, slotTo: r.slotTo })))
+    this.ready = fill !== undefined ? fill() : Promise.all(gallery.scanRanges(threads * 4).map((r) => pool.vectorize({ kind: 'vectorize', memory: r.arena.memory, slotFrom: r.slotFrom, slotTo: r.slotTo })))
       .then((counts) => counts.reduce((a, b) => a + b, 0));
     this.ready.catch(() => {}); // surfaced by candidates(), which awaits it
   }

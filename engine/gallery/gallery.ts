@@ -6,7 +6,7 @@
  * Finger templates are held in their compact form (the arena packs them, shard-arena.ts).
  */
 import { EngineError } from '../errors.ts';
-import { ShardArena, type ArenaTemplate, type SlotRange } from './shard-arena.ts';
+import { ShardArena, type ArenaTemplate, type FingerResidency, type SlotRange } from './shard-arena.ts';
 
 export interface GalleryOptions {
   /** Slots (templates) per shard. */
@@ -15,6 +15,8 @@ export interface GalleryOptions {
   readonly maxTemplateBytes: number;
   /** A shard is compacted when this share of its slots are tombstones. */
   readonly compactAtTombstoneShare: number;
+  /** What the shards keep of each finger (shard-arena.ts); default 'full'. */
+  readonly fingerResidency?: FingerResidency;
 }
 
 export interface SubjectLocation extends SlotRange {
@@ -47,6 +49,7 @@ export class Gallery {
   /** Live templates. */
   get templateCount(): number { return this.#templates; }
   get shardCount(): number { return this.#shards.length; }
+  get fingerResidency(): FingerResidency { return this.#options.fingerResidency ?? 'full'; }
   /** Template bytes held (live and tombstoned, before compaction). */
   get heapBytes(): number { return this.#shards.reduce((s, a) => s + a.heapBytes, 0); }
   /** Shared memory committed by all shards (heap, slot tables, growth headroom). */
@@ -152,8 +155,8 @@ export class Gallery {
   }
 
   #newArena(): ShardArena {
-    const { shardCapacity, maxTemplateBytes } = this.#options;
+    const { shardCapacity, maxTemplateBytes, fingerResidency } = this.#options;
     // start with room for ~1/8 of the shard at a typical 5 KiB template; grows on demand
-    return new ShardArena(shardCapacity, Math.min(shardCapacity * 5120, 64 << 20) / 8, maxTemplateBytes);
+    return new ShardArena(shardCapacity, Math.min(shardCapacity * 5120, 64 << 20) / 8, maxTemplateBytes, fingerResidency ?? 'full');
   }
 }

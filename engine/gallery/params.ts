@@ -35,4 +35,15 @@ export const GALLERY_PARAMS = Object.freeze({
    * weight (factor) × the largest of them. 0: the plain sum.
    */
   prefilterMaxWeight: 0,
+  /**
+   * Coarse finger residency (finger-tier.ts): share of the gallery's subjects (fraction) the coarse
+   * stage passes to the full matcher, their templates read from the store. 0.001: at 1M fingers
+   * with the prefilter at 2 % it keeps 1 in 20 of the prefilter's candidates; on the real pool's
+   * choose half the coarse score put 174 of 175 mates in the top 1 % of real non-mates
+   * (bench/tier-coarse-recall.ts; docs/finger-tier.md), and each finalist costs a store read
+   * (≈ 50 µs: read, AES-GCM, decode) besides its full comparisons.
+   */
+  coarseKeepShare: 0.001,
+  /** Coarse residency: fewest finalists, whatever the gallery size (count). */
+  coarseMinKeep: 200,
 });

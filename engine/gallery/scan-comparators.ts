@@ -10,6 +10,8 @@ import { instantiateFingerKernel, type FingerKernelExports } from '../finger-ker
 import { instantiateIrisKernel, type IrisKernelExports } from '../iris-kernel.ts';
 import { calibrateFingerScore } from '../finger-calibration.ts';
 import { compactFingerTemplate } from '../finger-compact.ts';
+import { coarseFingerTemplate, isCoarseFingerTemplate } from '../finger-coarse.ts';
+import { instantiateCoarseKernel, type CoarseKernelExports } from '../finger-coarse-kernel.ts';
 import { calibrateIrisScore } from '../iris-calibration.ts';
 import { align16 } from './shard-layout.ts';
 
@@ -79,6 +81,57 @@ export class FingerComparator implements Comparator {
     for (let j = 0; j < count; j++) out[j] = calibrateFingerScore(raw[j]);
   }
 }
+
+/**
+ * Fingers of a coarse-residency shard (shard-arena.ts): MCQ1 forms (finger-coarse.ts) compared by
+ * the coarse kernel. Its scores (0–1, not calibrated) only rank subjects for the full matcher.
+ */
+export class CoarseFingerComparator implements Comparator {
+  readonly #kernel: CoarseKernelExports = instantiateCoarseKernel();
+  readonly #probePtrs: number[];
+  readonly #batchPtr: number;
+  readonly #addressesPtr: number;
+  readonly #scoresPtr: number;
+  readonly #memory: Uint8Array;
+  readonly #addresses: Uint32Array;
+
+  constructor() {
+    const k = this.#kernel;
+    this.#probePtrs = Array.from({ length: MAX_PROBE_COLUMNS }, () => k.allocate(COARSE_PROBE_BYTES));
+    this.#batchPtr = align16(k.allocate(BATCH_BYTES + 16));
+    this.#addressesPtr = k.allocate(MAX_BATCH * 4);
+    this.#scoresPtr = k.allocate(MAX_BATCH * 4);
+    this.#memory = new Uint8Array(k.memory.buffer);
+    this.#addresses = new Uint32Array(k.memory.buffer, this.#addressesPtr, MAX_BATCH);
+  }
+
+  placeProbe(column: number, template: Uint8Array): void {
+    // the engine validated the probe's MCC1 bytes (FingerMatcher.templateFromBytes)
+    const coarse = coarseFingerTemplate(template);
+    if (coarse.length > COARSE_PROBE_BYTES) throw new EngineError('ERR_TEMPLATE_CORRUPT', `probe column ${column} is not a valid fingerprint template`);
+    this.#memory.set(coarse, this.#probePtrs[column]);
+  }
+
+  fits(count: number, usedBytes: number, length: number): boolean {
+    return count < MAX_BATCH && usedBytes + align16(length) <= BATCH_BYTES;
+  }
+
+  stage(index: number, offset: number, source: Uint8Array, from: number, length: number): number {
+    const at = this.#batchPtr + offset;
+    const form = source.subarray(from, from + length);
+    if (!isCoarseFingerTemplate(form)) throw new EngineError('ERR_TEMPLATE_CORRUPT', 'a coarse shard slot holds no coarse finger form');
+    this.#memory.set(form, at);
+    this.#addresses[index] = at;
+    return align16(length);
+  }
+
+  compareStaged(column: number, count: number, out: Float32Array): void {
+    this.#kernel.compareMany(this.#probePtrs[column], this.#addressesPtr, count, this.#scoresPtr);
+    out.set(new Float32Array(this.#kernel.memory.buffer, this.#scoresPtr, count));
+  }
+}
+/** Largest coarse form (255 cylinders: 8 + 256 + 255 × 24 bytes). */
+const COARSE_PROBE_BYTES = 6400;
 
 /** Iris templates are fixed-size: the batch is one strided array, as the kernel's compareMany wants. */
 export class IrisComparator implements Comparator {

@@ -4,12 +4,15 @@
  * copies of the gallery. Compaction writes a fresh arena, so a scan in flight keeps reading
  * the old one undisturbed. Finger templates are held in their compact form (../finger-compact.ts:
  * lossless, ~17 % smaller than MCC1, compared by the compact kernel with equal scores); MCC1 stays
- * the stored format and is packed on append.
+ * the stored format and is packed on append. Under the coarse residency a shard holds only each
+ * finger's coarse form (../finger-coarse.ts, ≈ ¼ of the bytes): a ranking stage, whose best
+ * subjects the engine re-scores on their full templates read from the store (finger-tier.ts).
  */
 import { EngineError } from '../errors.ts';
 import { toCompactFingerTemplate } from '../finger-compact.ts';
+import { coarseFingerTemplate } from '../finger-coarse.ts';
 import {
-  ARENA_MAGIC, FLAG_TOMBSTONE, H_CAPACITY, MODALITY_FINGER, H_HEAP_TOP, H_MAGIC, H_SLOT_COUNT, H_TOMBSTONES, PAGE_BYTES,
+  ARENA_MAGIC, FLAG_TOMBSTONE, H_CAPACITY, H_RESIDENCY, RESIDENCY_COARSE, RESIDENCY_FULL, MODALITY_FINGER, H_HEAP_TOP, H_MAGIC, H_SLOT_COUNT, H_TOMBSTONES, PAGE_BYTES,
   SLOT_WORDS, S_LENGTH, S_OFFSET, S_SUBJECT, S_TAG, HEADER_WORDS, VECTOR_DIM, align16, heapStart, scaleTableStart, slotTag, tagFlags,
   vectorTableStart,
 } from './shard-layout.ts';
@@ -37,6 +40,9 @@ export interface SlotRange {
 const MAX_PAGES = 65536; // wasm32: 4 GiB
 const GROWTH_SLACK_BYTES = 64 << 20;
 
+/** What a shard keeps of each finger: its compact template ('full'), or its coarse form only. */
+export type FingerResidency = 'full' | 'coarse';
+
 export class ShardArena {
   readonly memory: WebAssembly.Memory;
   readonly capacity: number;
@@ -48,7 +54,11 @@ export class ShardArena {
    * @param initialHeapBytes heap reserved up front; the memory grows past it on demand
    * @param maxTemplateBytes largest template accepted, sizes the memory's maximum
    */
-  constructor(capacity: number, initialHeapBytes: number, maxTemplateBytes: number) {
+  readonly residency: FingerResidency;
+  /** Growth past the need: a quarter of the memory (full), a sixteenth (coarse: RAM per finger is the point, and growing a shared memory copies nothing). */
+  readonly #growthShift: number;
+
+  constructor(capacity: number, initialHeapBytes: number, maxTemplateBytes: number, residency: FingerResidency = 'full') {
     if (!Number.isInteger(capacity) || capacity < 1 || capacity > 1 << 24) {
       throw new EngineError('ERR_GALLERY_CONFIG', `shard capacity must be 1–16,777,216 slots, got ${capacity}`);
     }
@@ -57,11 +67,14 @@ export class ShardArena {
     const maximum = Math.min(MAX_PAGES, Math.ceil((start + capacity * align16(maxTemplateBytes)) / PAGE_BYTES));
     this.memory = new WebAssembly.Memory({ initial: Math.min(initial, maximum), maximum, shared: true });
     this.capacity = capacity;
+    this.residency = residency;
+    this.#growthShift = residency === 'coarse' ? 4 : 2;
     this.#words = new Int32Array(this.memory.buffer);
     this.#bytes = new Uint8Array(this.memory.buffer);
     this.#words[H_MAGIC] = ARENA_MAGIC;
     this.#words[H_CAPACITY] = capacity;
     this.#words[H_HEAP_TOP] = start;
+    this.#words[H_RESIDENCY] = residency === 'coarse' ? RESIDENCY_COARSE : RESIDENCY_FULL;
     Atomics.store(this.#words, H_SLOT_COUNT, 0);
   }
 
@@ -77,9 +90,10 @@ export class ShardArena {
     return this.slotCount + count <= this.capacity && top <= MAX_PAGES * PAGE_BYTES;
   }
 
-  /** Appends one subject's templates (fingers as MCC1 or compact) and publishes them in one step; returns their slots. */
+  /** Appends one subject's templates (fingers as MCC1, compact or coarse as the residency wants) and publishes them in one step; returns their slots. */
   appendSubject(subjectOrdinal: number, given: readonly ArenaTemplate[]): SlotRange {
-    const templates = given.map((t) => t.modality === MODALITY_FINGER ? { ...t, bytes: toCompactFingerTemplate(t.bytes) } : t);
+    const fingerForm = this.residency === 'coarse' ? coarseFingerTemplate : toCompactFingerTemplate;
+    const templates = given.map((t) => t.modality === MODALITY_FINGER ? { ...t, bytes: fingerForm(t.bytes) } : t);
     const total = templates.reduce((s, t) => s + align16(t.bytes.length), 0);
     if (!this.fits(templates.length, total)) throw new EngineError('ERR_SHARD_FULL', 'shard is full');
     let top = this.#words[H_HEAP_TOP];
@@ -142,7 +156,7 @@ export class ShardArena {
     if (end <= have) return;
     // Grow by a quarter (amortised appends, few view reallocations), but by at most 64 MiB past
     // the need: a full gallery keeps little slack (memory per template is a reported figure).
-    const want = Math.max(end, Math.min(have + (have >> 2), end + GROWTH_SLACK_BYTES));
+    const want = Math.max(end, Math.min(have + (have >> this.#growthShift), end + GROWTH_SLACK_BYTES));
     const pages = Math.min(MAX_PAGES, Math.ceil(want / PAGE_BYTES)) - have / PAGE_BYTES;
     try {
       this.memory.grow(pages);

@@ -2,7 +2,8 @@
  * The byte layout of one shard arena: a shared WebAssembly.Memory that the main thread appends
  * to and every pool worker reads. Writer and scanner both import these numbers, never literals.
  *
- *   header  16 × i32: magic, published slot count, heap top, tombstoned slots, slot capacity
+ *   header  16 × i32: magic, published slot count, heap top, tombstoned slots, slot capacity,
+ *           finger residency (RESIDENCY_*: what the heap holds of a finger)
  *   slots   capacity × 4 × i32: template offset, template length, subject ordinal, tag
  *           tag = modality (bits 0–7) | position (bits 8–15) | flags (bits 16–23)
  *   vectors capacity × VECTOR_DIM int8: the prefilter vector of a finger slot (quantised),
@@ -26,6 +27,12 @@ export const H_SLOT_COUNT = 1;
 export const H_HEAP_TOP = 2;
 export const H_TOMBSTONES = 3;
 export const H_CAPACITY = 4;
+export const H_RESIDENCY = 5;
+
+/** Finger residency (header word H_RESIDENCY): the heap holds each finger's compact template (MCK1)... */
+export const RESIDENCY_FULL = 0;
+/** ... or only its coarse form (MCQ1, engine/finger-coarse.ts); the full template stays in the store. */
+export const RESIDENCY_COARSE = 1;
 
 /** Slot word indices. */
 export const S_OFFSET = 0;

@@ -4,9 +4,9 @@
  * live templates through its modality's comparator, fuses each subject's scores, keeps the top k.
  */
 import { EngineError } from '../errors.ts';
-import { FingerComparator, IrisComparator, MAX_BATCH, MAX_PROBE_COLUMNS, type Comparator } from './scan-comparators.ts';
+import { CoarseFingerComparator, FingerComparator, IrisComparator, MAX_BATCH, MAX_PROBE_COLUMNS, type Comparator } from './scan-comparators.ts';
 import { bestOfScore, fuseScores } from './fusion.ts';
-import { FLAG_TOMBSTONE, HEADER_WORDS, MODALITY_FINGER, MODALITY_IRIS, SLOT_WORDS, S_LENGTH, S_OFFSET, S_SUBJECT, S_TAG, wholeSubjects } from './shard-layout.ts';
+import { FLAG_TOMBSTONE, HEADER_WORDS, H_RESIDENCY, MODALITY_FINGER, MODALITY_IRIS, RESIDENCY_COARSE, SLOT_WORDS, S_LENGTH, S_OFFSET, S_SUBJECT, S_TAG, wholeSubjects } from './shard-layout.ts';
 import { TopSubjects } from './top-subjects.ts';
 import type { ScanResult, ScanTask } from './scan-task.ts';
 
@@ -16,6 +16,7 @@ const CHUNK_SUBJECTS = 256;
 
 export class ShardScanner {
   #finger: FingerComparator | undefined;
+  #coarse: CoarseFingerComparator | undefined;
   #iris: IrisComparator | undefined;
   readonly #best = new Float32Array(CHUNK_SUBJECTS * MAX_PROBE_COLUMNS);
   readonly #compared = new Uint8Array(CHUNK_SUBJECTS * MAX_PROBE_COLUMNS);
@@ -25,6 +26,8 @@ export class ShardScanner {
   readonly #stopped = new Uint8Array(CHUNK_SUBJECTS);
   readonly #secondMask: number[] = [];
   #kernelMs = 0;
+  /** The scan in progress reads a coarse-residency shard (raw coarse scores, no multiplicity correction). */
+  #coarseScan = false;
 
   scan(task: ScanTask): ScanResult {
     const { probe } = task;
@@ -32,9 +35,16 @@ export class ShardScanner {
     if (columns < 1 || columns > MAX_PROBE_COLUMNS || probe.positions.length !== columns || probe.modalities.length !== columns) {
       throw new EngineError('ERR_SCAN_TASK', `a probe has 1–${MAX_PROBE_COLUMNS} columns, each with a modality and a position`);
     }
-    const comparators = probe.modalities.map((m) => this.#comparator(m));
-    probe.templates.forEach((t, c) => comparators[c].placeProbe(c, t));
     const words = new Int32Array(task.memory.buffer);
+    // a coarse-residency shard: its finger forms rank subjects by the sum of their coarse scores
+    // (the finger columns only; the engine re-scores the best on the full templates, finger-tier.ts)
+    const coarse = words[H_RESIDENCY] === RESIDENCY_COARSE && probe.modalities.includes(MODALITY_FINGER); // iris-only: irises are full in any shard
+    this.#coarseScan = coarse;
+    if (coarse && (task.gate !== undefined || task.knownScores !== undefined || !probe.modalities.every((m) => m === MODALITY_FINGER))) {
+      throw new EngineError('ERR_SCAN_TASK', 'a coarse shard scan takes finger columns only, without a gate or known scores');
+    }
+    const comparators = probe.modalities.map((m) => this.#comparator(m, coarse));
+    probe.templates.forEach((t, c) => comparators[c].placeProbe(c, t));
     const bytes = new Uint8Array(task.memory.buffer);
     const top = new TopSubjects(task.k, columns);
     let comparisons = 0;
@@ -51,7 +61,7 @@ export class ShardScanner {
       for (let c = 0; c < chunkFirst.length; c++) {
         if (this.#stopped[c] !== 0) continue;
         const row = this.#best.subarray(c * MAX_PROBE_COLUMNS, c * MAX_PROBE_COLUMNS + columns);
-        const fused = fuseScores(row);
+        const fused = coarse ? coarseSum(row) : fuseScores(row);
         if (fused >= task.threshold) top.offer(words[HEADER_WORDS + chunkFirst[c] * SLOT_WORDS + S_SUBJECT], fused, row);
       }
       chunkFirst.length = 0;
@@ -168,7 +178,7 @@ export class ShardScanner {
       for (let col = 0; col < modalities.length; col++) {
         if ((masks[c] & (1 << col)) === 0) continue;
         const cell = c * MAX_PROBE_COLUMNS + col;
-        if (positions[col] === 0 && this.#compared[cell] > 1) this.#best[cell] = bestOfScore(this.#best[cell], this.#compared[cell]);
+        if (positions[col] === 0 && this.#compared[cell] > 1 && !this.#coarseScan) this.#best[cell] = bestOfScore(this.#best[cell], this.#compared[cell]);
       }
     }
     return comparisons;
@@ -185,9 +195,17 @@ export class ShardScanner {
   }
 
   /** Kernels are instantiated on first use: a finger-only gallery never loads the iris kernel. */
-  #comparator(modality: number): Comparator {
+  #comparator(modality: number, coarse: boolean): Comparator {
+    if (modality === MODALITY_FINGER && coarse) return (this.#coarse ??= new CoarseFingerComparator());
     if (modality === MODALITY_FINGER) return (this.#finger ??= new FingerComparator());
     if (modality === MODALITY_IRIS) return (this.#iris ??= new IrisComparator());
     throw new EngineError('ERR_SCAN_TASK', `no comparator for modality ${modality}`);
   }
+}
+
+/** A subject's coarse rank score: the sum of its compared columns' coarse scores (a column not compared adds 0). */
+function coarseSum(row: Float32Array): number {
+  let sum = 0;
+  for (const v of row) if (!Number.isNaN(v)) sum += v;
+  return sum;
 }

@@ -7,7 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { EngineError } from '../errors.ts';
 import { instantiateKernel } from '../wasm-module.ts';
-import { FLAG_TOMBSTONE, HEADER_WORDS, MODALITY_FINGER, SLOT_WORDS, S_LENGTH, S_OFFSET, S_SUBJECT, S_TAG, VECTOR_DIM, scaleTableStart, vectorTableStart, wholeSubjects } from './shard-layout.ts';
+import { FLAG_TOMBSTONE, HEADER_WORDS, H_RESIDENCY, RESIDENCY_COARSE, MODALITY_FINGER, SLOT_WORDS, S_LENGTH, S_OFFSET, S_SUBJECT, S_TAG, VECTOR_DIM, scaleTableStart, vectorTableStart, wholeSubjects } from './shard-layout.ts';
 import { quantiseVector, vectorOfTemplateBytes } from './vector-quantise.ts';
 import { GALLERY_PARAMS } from './params.ts';
 import { MAX_PROBE_COLUMNS } from './scan-comparators.ts';
@@ -230,6 +230,8 @@ export class VectorScanner {
   /** Fills the vectors of finger slots that have none (shard rebuilt from the store). */
   vectorize(task: VectorizeTask): number {
     const capacity = new Int32Array(task.memory.buffer, 0, HEADER_WORDS)[4];
+    // a coarse-residency shard holds no full template to compute a vector from (finger-tier.ts fills those)
+    if (new Int32Array(task.memory.buffer, 0, HEADER_WORDS)[H_RESIDENCY] === RESIDENCY_COARSE) return 0;
     const words = new Int32Array(task.memory.buffer);
     const bytes = new Uint8Array(task.memory.buffer);
     const vectors = new Int8Array(task.memory.buffer, vectorTableStart(capacity), capacity * VECTOR_DIM);

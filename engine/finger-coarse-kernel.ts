@@ -1,0 +1,54 @@
+/**
+ * Loads the coarse finger kernel (build/finger-coarse.wasm, matchers-wasm/finger-coarse): MCQ1
+ * forms (finger-coarse.ts) compared by a popcount local-similarity sort. Each instance has its own memory.
+ */
+import { fileURLToPath } from 'node:url';
+import { instantiateKernel } from './wasm-module.ts';
+
+export interface CoarseKernelExports {
+  memory: WebAssembly.Memory;
+  coarseMagic(): number;
+  allocate(bytes: number): number;
+  compare(a: number, b: number): number;
+  compareMany(probe: number, addresses: number, count: number, scores: number): void;
+}
+
+export function instantiateCoarseKernel(): CoarseKernelExports {
+  return instantiateKernel<CoarseKernelExports>(fileURLToPath(new URL('../build/finger-coarse.wasm', import.meta.url)), 'coarse finger kernel');
+}
+
+/**
+ * A coarse kernel with one probe and one gallery region, for benches and tests (the shards scan
+ * through gallery/scan-comparators.ts instead): forms copied in once, compared in place.
+ */
+export class CoarseGallery {
+  readonly #kernel = instantiateCoarseKernel();
+  readonly #probe: number;
+  readonly #addresses: number;
+  readonly #scores: number;
+  readonly size: number;
+
+  constructor(forms: readonly Uint8Array[]) {
+    const k = this.#kernel;
+    this.size = forms.length;
+    this.#probe = k.allocate(64 * 1024);
+    this.#addresses = k.allocate(4 * Math.max(1, forms.length));
+    this.#scores = k.allocate(4 * Math.max(1, forms.length));
+    const addresses: number[] = [];
+    for (const f of forms) {
+      const at = k.allocate(f.length);
+      new Uint8Array(k.memory.buffer, at, f.length).set(f);
+      addresses.push(at);
+    }
+    new Uint32Array(k.memory.buffer, this.#addresses, forms.length).set(addresses);
+  }
+
+  /** Coarse scores of `probe` (an MCQ1 form) against every gallery form, in gallery order. */
+  compareAll(probe: Uint8Array, out = new Float32Array(this.size)): Float32Array {
+    const k = this.#kernel;
+    new Uint8Array(k.memory.buffer, this.#probe, probe.length).set(probe);
+    k.compareMany(this.#probe, this.#addresses, this.size, this.#scores);
+    out.set(new Float32Array(k.memory.buffer, this.#scores, this.size));
+    return out;
+  }
+}

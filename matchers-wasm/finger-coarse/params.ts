@@ -1,0 +1,19 @@
+// Every constant of the coarse finger kernel (the first, in-RAM stage of the "coarse" finger
+// residency: engine/finger-coarse.ts builds the form, engine/gallery ranks by it). Its scores only
+// rank candidates for the full matcher, which alone gives the scores that are fused and decided on.
+
+/** Coarse cells in a cylinder: the 12 × 12 MCC grid pooled 2 × 2 into 6 × 6, the 4 corners outside
+ *  the radius dropped — one u32 per direction layer. */
+export const COARSE_CELLS: i32 = 32;
+/** Direction layers, as in the full kernel (matchers-wasm/finger/params.ts DIRECTION_CELLS). */
+export const COARSE_LAYERS: i32 = 5;
+/** Two cylinders are comparable only if their directions differ by at most this many 1/256 turns
+ *  (43 ≈ 60°: the full kernel's MAX_DIRECTION_DIFFERENCE, π/3). */
+export const COARSE_MAX_DIRECTION_STEPS: i32 = 43;
+/** ... and at least this many coarse cells are valid in both (0.6 of 32: the full kernel's minME share). */
+export const COARSE_MIN_COMMON_CELLS: i32 = 19;
+/** Pairs averaged into the score: as the full kernel's rule (minNP + round(Z(min(na, nb); μP, τP)·(maxNP − minNP))). */
+export const COARSE_MIN_SCORED_PAIRS: i32 = 4;
+export const COARSE_MAX_SCORED_PAIRS: i32 = 12;
+export const COARSE_SCORED_PAIRS_MU: f32 = 20.0;
+export const COARSE_SCORED_PAIRS_TAU: f32 = 0.4;

@@ -1,0 +1,136 @@
+/**
+ * The coarse finger residency (engine/gallery/finger-tier.ts): shards hold coarse forms, the best
+ * subjects are read from the store and scored by the full matcher. Held against the full residency
+ * on the same store: same mates, same scores; RAM per finger; a failed store read is a typed error.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DedupEngine, EngineError, FingerMatcher, generateTemplateKey, parseTemplateKey, type Probe, type Subject } from '../engine/index.ts';
+import { StoreError } from '../engine/store/store-error.ts';
+import { Gallery } from '../engine/gallery/gallery.ts';
+import { finalistArena } from '../engine/gallery/finger-tier.ts';
+import { MODALITY_FINGER } from '../engine/gallery/shard-layout.ts';
+import { coarseFingerTemplate, isCoarseFingerTemplate } from '../engine/finger-coarse.ts';
+import { generateDataset } from '../datasets/synthetic.ts';
+import { fvcRealFingers, realPersons } from '../datasets/scale-real-fingers.ts';
+import { dataDir } from '../bench/data-dir.ts';
+
+const KEY = parseTemplateKey(generateTemplateKey());
+const matcher = new FingerMatcher();
+const hasData = existsSync(path.join(dataDir(), 'fingerprint', 'fvc2002-iso'));
+if (!hasData) console.log(`skipping the real-gallery tier tests: no fingerprint/fvc2002-iso under ${dataDir()} (set BIODEDUP_DATA)`);
+
+const dirs: string[] = [];
+afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+
+function fingerSubject(referenceId: string, a: Uint8Array, b: Uint8Array): Subject {
+  return { referenceId, fingers: { 2: { modality: 'finger', version: 1, bytes: a }, 7: { modality: 'finger', version: 1, bytes: b } } };
+}
+function twoFingerProbe(a: Uint8Array, b: Uint8Array): Probe {
+  return { fingers: [{ position: 2, template: a }, { position: 7, template: b }] };
+}
+
+describe.skipIf(!hasData)('coarse finger residency on a small real gallery', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'biodedup-tier-'));
+  dirs.push(dir);
+  const searches: { mate: string; probe: Probe }[] = [];
+  let full: DedupEngine, coarse: DedupEngine;
+
+  beforeAll(async () => {
+    // real persons: two FVC2002 fingers each (composite), enrolled with impression 1; a generated background
+    const persons = realPersons(fvcRealFingers(dataDir()), 2);
+    const subjects: Subject[] = [];
+    const enrol = (r: { views: { minutiae: never[] }[]; resolutionX: number } | null | undefined): Uint8Array | null => {
+      try { return r?.views[0] === undefined ? null : matcher.createTemplate(r.views[0].minutiae, { resolutionPxPerCm: r.resolutionX }).bytes; } catch { return null; }
+    };
+    persons.forEach((p, i) => {
+      const g = p.fingers.map((f) => enrol(f.impressions[0] as never));
+      if (g.some((t) => t === null)) return;
+      subjects.push(fingerSubject(`real-${i}`, g[0]!, g[1]!));
+      for (const imp of [2, 5]) {
+        const q = p.fingers.map((f) => enrol(f.impressions[imp] as never));
+        if (q.every((t) => t !== null)) searches.push({ mate: `real-${i}`, probe: twoFingerProbe(q[0]!, q[1]!) });
+      }
+    });
+    const background = generateDataset(600, 1, 20261204);
+    for (let s = 0; s < 300; s++) {
+      const t = (k: number) => matcher.createTemplate(background[k].record.views[0].minutiae).bytes;
+      subjects.push(fingerSubject(`background-${s}`, t(2 * s), t(2 * s + 1)));
+    }
+    full = DedupEngine.open({ dataDir: dir, key: KEY, threads: 2, prefilter: { minKeep: 40 } });
+    for (const s of subjects) await full.insert(s);
+    await full.ready();
+    // a second engine on the same store (one process shares the folder's lock): coarse shards,
+    // 20 finalists of ~315 subjects, so the coarse stage really chooses
+    coarse = DedupEngine.open({ dataDir: dir, key: KEY, threads: 2, prefilter: { minKeep: 40 }, fingerResidency: 'coarse', coarseKeepShare: 0.01, coarseMinKeep: 20 });
+    await coarse.ready();
+  }, 240_000);
+  afterAll(async () => { await coarse?.close(); await full?.close(); });
+
+  it('finds the same mates with the same full-matcher scores, prefilter and exhaustive', async () => {
+    expect(searches.length).toBeGreaterThan(20);
+    let found = 0;
+    for (const mode of ['prefilter', 'exhaustive'] as const) {
+      for (const { mate, probe } of searches) {
+        const a = await full.identify(probe, { mode, targetFPIR: 0, maxResults: 5 });
+        const b = await coarse.identify(probe, { mode, targetFPIR: 0, maxResults: 5 });
+        expect(b.mode).toBe(a.mode);
+        expect(b.threshold).toBe(a.threshold);
+        expect(b.stages?.finalists).toBeLessThanOrEqual(20);
+        const mateA = a.candidates.find((c) => c.referenceId === mate), mateB = b.candidates.find((c) => c.referenceId === mate);
+        expect(mateB?.score).toBe(mateA?.score);
+        expect(mateB?.scores).toEqual(mateA?.scores);
+        if (mateA !== undefined) found++;
+        // every coarse-residency candidate is the full residency's, with its very score
+        for (const c of b.candidates) {
+          const same = a.candidates.find((x) => x.referenceId === c.referenceId);
+          if (same !== undefined) expect(c.score).toBe(same.score);
+        }
+      }
+    }
+    expect(found).toBeGreaterThan(searches.length); // both modes find most mates
+  }, 240_000);
+
+  it('verifies 1:1 with the full matcher, on the stored templates', async () => {
+    for (const { mate, probe } of searches.slice(0, 6)) {
+      expect(await coarse.verify(mate, probe)).toEqual(await full.verify(mate, probe));
+    }
+  });
+
+  it('holds about a quarter of the template bytes per finger', () => {
+    const a = full.stats(), b = coarse.stats();
+    expect(b.templates).toBe(a.templates);
+    expect(b.templateBytes / b.templates).toBeLessThan(0.35 * (a.templateBytes / a.templates));
+  });
+});
+
+describe('coarse residency: forms and failures', () => {
+  const data = generateDataset(8, 1, 7);
+  const templates = data.map((d) => matcher.createTemplate(d.record.views[0].minutiae).bytes);
+
+  it('makes a coarse form from MCC1, passes a coarse one through, refuses other bytes', () => {
+    const c = coarseFingerTemplate(templates[0]);
+    expect(isCoarseFingerTemplate(c)).toBe(true);
+    expect(c.length).toBeLessThan(templates[0].length / 3);
+    expect(coarseFingerTemplate(c)).toBe(c);
+    expect(() => coarseFingerTemplate(new Uint8Array(64))).toThrow(expect.objectContaining({ code: 'ERR_TEMPLATE_CORRUPT' }));
+  });
+
+  it('a finalist the store cannot read fails the search with ERR_TIER_FETCH, and a deleted one is skipped', () => {
+    const gallery = new Gallery({ shardCapacity: 16, maxTemplateBytes: 65536, compactAtTombstoneShare: 0.25, fingerResidency: 'coarse' });
+    gallery.add('a', 1, [{ modality: MODALITY_FINGER, position: 2, bytes: templates[0] }]);
+    gallery.add('b', 2, [{ modality: MODALITY_FINGER, position: 2, bytes: templates[1] }]);
+    const templatesOf = () => [{ modality: MODALITY_FINGER, position: 2, bytes: templates[2] }];
+    const broken = { get: (id: string) => { if (id === 'b') throw new StoreError('ERR_STORE_CORRUPT', 'record of "b" failed authentication', { referenceId: 'b' }); return { referenceId: id, sequence: 1, fingers: {}, irises: {} } as never; } };
+    let thrown: unknown;
+    try { finalistArena(broken, gallery, [1, 2], templatesOf, 65536); } catch (e) { thrown = e; }
+    expect(thrown).toBeInstanceOf(EngineError);
+    expect(thrown).toMatchObject({ code: 'ERR_TIER_FETCH' });
+    const gone = { get: (id: string) => (id === 'b' ? undefined : { referenceId: id, sequence: 1, fingers: {}, irises: {} } as never) };
+    const { placed, ranges } = finalistArena(gone, gallery, [1, 2], templatesOf, 65536);
+    expect(placed).toBe(1);
+    expect(Array.from(ranges)).toEqual([0, 1]);
+  });
+});
