@@ -7,7 +7,7 @@ import { IDENTIFY_MODES, formatIdentify, runIdentifyBench, writeIdentifyJson, ty
 
 export const IDENTIFY_USAGE = `identify --gallery N [--fingers F (2)] [--mode exhaustive|prefilter] [--probes P (200)]
          [--threads T] [--seed S (1)] [--target-fpir X (30)] [--penetration P (0.05)]
-         [--store DIR] [--json FILE]
+         [--residency full|coarse] [--coarse-keep S (0.001)] [--store DIR] [--json FILE]
   1:N identify at scale. N finger templates (N / F subjects): a synthetic background with real
   persons planted in it: every real finger (FVC2002 DB1–DB3 ISO templates as composite persons,
   U.are.U persons through our extractor), enrolled with impression 1, searched with 2–8. The LMDB gallery store is built once (in $TMPDIR/biodedup-identify-N-F-S unless
@@ -19,6 +19,10 @@ export const IDENTIFY_USAGE = `identify --gallery N [--fingers F (2)] [--mode ex
                    matcher re-scores those (its index is saved beside the store and reused)
   --penetration P  prefilter share of the gallery subjects kept, ranked jointly over the probe fingers
                    (default: chosen on one half of the real-vs-real searches, reported on the other)
+  --residency R    what the shards keep per finger: full (compact template, default) or coarse (a
+                   coarse form; the best max(200, S × subjects) by coarse score are read from the
+                   store and scored by the full matcher: engine/gallery/finger-tier.ts)
+  --coarse-keep S  coarse residency: share of the subjects re-scored in full (finalists)
   --probes P       at most P mated and P non-mated searches
   --json FILE      gallery, fingersPerProbe, mode, loadSeconds, bytesPerTemplate, p50Ms, p99Ms,
                    identifiesPerSecond, comparisonsPerSecondPerCore, prefilterRecall, fnir, fpir,
@@ -33,7 +37,7 @@ export async function identifyMain(argv: string[]): Promise<number> {
   try {
     const { values } = parseArgs({
       args: argv,
-      options: { ...COMMON_IDENTIFY_FLAGS, fingers: { type: 'string' }, mode: { type: 'string' }, penetration: { type: 'string' } },
+      options: { ...COMMON_IDENTIFY_FLAGS, fingers: { type: 'string' }, mode: { type: 'string' }, penetration: { type: 'string' }, residency: { type: 'string' }, 'coarse-keep': { type: 'string' } },
       strict: true,
     });
     const common = commonIdentifyOptions(values, 200);
@@ -41,7 +45,11 @@ export async function identifyMain(argv: string[]): Promise<number> {
     if (!IDENTIFY_MODES.includes(mode)) throw new Error(`--mode must be one of ${IDENTIFY_MODES.join(', ')}`);
     const penetration = values.penetration === undefined ? undefined : Number(values.penetration);
     if (penetration !== undefined && !(penetration > 0 && penetration <= 1)) throw new Error('--penetration must be in (0, 1]');
-    options = { ...common, penetration, fingers: integerFlag('fingers', values.fingers, 2), mode };
+    const residency = values.residency ?? 'full';
+    if (residency !== 'full' && residency !== 'coarse') throw new Error('--residency must be full or coarse');
+    const coarseKeepShare = values['coarse-keep'] === undefined ? undefined : Number(values['coarse-keep']);
+    if (coarseKeepShare !== undefined && !(coarseKeepShare > 0 && coarseKeepShare <= 1)) throw new Error('--coarse-keep must be in (0, 1]');
+    options = { ...common, penetration, fingers: integerFlag('fingers', values.fingers, 2), mode, residency: residency as 'full' | 'coarse', coarseKeepShare };
   } catch (e) {
     process.stderr.write(`error [ERR_USAGE]: ${(e as Error).message}\n\n${IDENTIFY_USAGE}\n`);
     return 2;

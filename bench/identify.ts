@@ -24,13 +24,15 @@
  *   the lowest that at most 1 % / 0.1 % of non-mated searches reach; a non-mated search is a
  *   mated probe's best candidate other than its mate), over all searches;
  * - prefilterFallbacks: searches the engine ran exhaustively (a probe finger without a vector);
- * - ramBytesPerFinger: the shards' committed memory per finger (templates, slot table, vectors).
+ * - ramBytesPerFinger: the shards' committed memory per finger (templates or, with --residency
+ *   coarse, coarse forms; slot table, vectors); matesFound: mated searches whose mate is a candidate.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DedupEngine, EngineError, FingerMatcher, parseTemplateKey, type Probe } from '../engine/index.ts';
 import { ensureGalleryStore } from './identify-gallery.ts';
+import { GALLERY_PARAMS } from '../engine/gallery/params.ts';
 import { backgroundFinger } from './gallery-background.ts';
 import { realPlantedPersons } from './identify-planted.ts';
 import { choosePenetration, fnirAtFpir, hitRate, realPool, wilson95, PENETRATION_GRID } from './identify-real-pool.ts';
@@ -50,6 +52,10 @@ export interface IdentifyBenchOptions {
   targetFPIR: number;
   /** Prefilter mode: share of the gallery's subjects kept; undefined: chosen on the real pool's choose half. */
   penetration?: number;
+  /** What the shards keep per finger (EngineOptions.fingerResidency); default full. */
+  residency?: 'full' | 'coarse';
+  /** Coarse residency: share of the subjects re-scored in full (default GALLERY_PARAMS.coarseKeepShare). */
+  coarseKeepShare?: number;
   json?: string;
 }
 
@@ -87,6 +93,10 @@ export interface IdentifyFigures {
   nonMatedSearchesForFpir: number;
   prefilterFallbacks: number;
   ramBytesPerFinger: number;
+  fingerResidency: 'full' | 'coarse';
+  coarseKeepShare: number | null;
+  /** Mated searches whose mate is among the candidates (targetFPIR 0, 10 candidates), of matedSearches. */
+  matesFound: number;
   // context
   subjects: number;
   threads: number;
@@ -129,6 +139,7 @@ export async function runIdentifyBench(o: IdentifyBenchOptions, log: (line: stri
   const engine = DedupEngine.open({
     dataDir: dir, key: parseTemplateKey(store.keyHex), threads: o.threads,
     prefilter: o.mode === 'prefilter' ? { penetration, minKeep: 100 } : undefined,
+    fingerResidency: o.residency ?? 'full', coarseKeepShare: o.coarseKeepShare,
   });
   try {
     const readyStarted = performance.now();
@@ -142,7 +153,7 @@ export async function runIdentifyBench(o: IdentifyBenchOptions, log: (line: stri
     const latencies: number[] = [];
     const mateScores: number[] = [], nonMateScores: number[] = [];
     const stageSums = new Map<string, number>();
-    let comparisons = 0, misses = 0, falsePositives = 0, threshold = 0, fallbacks = 0, fromReal = 0;
+    let comparisons = 0, misses = 0, falsePositives = 0, threshold = 0, fallbacks = 0, fromReal = 0, found = 0;
     const half = { searches: 0, falsePositives: 0, misses: 0, people: new Set<string>() };
     const started = performance.now();
     for (const search of mated) {
@@ -158,6 +169,7 @@ export async function runIdentifyBench(o: IdentifyBenchOptions, log: (line: stri
       // a non-mate: not the mate, nor the mate's own human under other fingers (that is a duplicate)
       const other = result.candidates.find((c) => c.referenceId !== search.mate && !sameHuman(c.referenceId, search.mate));
       mateScores.push(mate?.score ?? Number.NEGATIVE_INFINITY);
+      if (mate !== undefined) found++;
       nonMateScores.push(other?.score ?? Number.NEGATIVE_INFINITY);
       if (!(mate !== undefined && mate.score >= threshold)) misses++;
       if (other !== undefined && other.score >= threshold) falsePositives++;
@@ -218,6 +230,9 @@ export async function runIdentifyBench(o: IdentifyBenchOptions, log: (line: stri
       nonMatedSearchesForFpir: nonMateScores.length,
       prefilterFallbacks: fallbacks,
       ramBytesPerFinger: stats.memoryBytes / stats.templates,
+      fingerResidency: o.residency ?? 'full',
+      coarseKeepShare: o.residency === 'coarse' ? o.coarseKeepShare ?? GALLERY_PARAMS.coarseKeepShare : null,
+      matesFound: found,
       subjects: stats.subjects,
       threads: o.threads,
       shards: stats.shards,
@@ -286,7 +301,7 @@ export function quantile(sorted: readonly number[], q: number): number {
 export function formatIdentify(f: IdentifyFigures): string {
   const n = (v: number, d = 0) => v.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
   return [
-    `gallery ${n(f.gallery)} finger templates (${n(f.subjects)} subjects × ${f.fingersPerProbe}), ${f.shards} shards, ${f.threads} workers, mode ${f.mode}`,
+    `gallery ${n(f.gallery)} finger templates (${n(f.subjects)} subjects × ${f.fingersPerProbe}), ${f.shards} shards, ${f.threads} workers, mode ${f.mode}, finger residency ${f.fingerResidency}${f.coarseKeepShare === null ? '' : ` (finalists: share ${f.coarseKeepShare})`}; mates found ${f.matesFound} of ${f.matedSearches}`,
     `load (rebuild from LMDB): ${n(f.loadSeconds, 1)} s   template bytes/template: ${n(f.bytesPerTemplate)} (shard memory ${n(f.shardMemoryBytesPerTemplate)})   process RSS ${n(f.rssBytes / 2 ** 30, 2)} GiB (anonymous ${n(f.rssAnonBytes / 2 ** 30, 2)} GiB; the rest is LMDB file cache)`,
     `identify latency p50 ${n(f.p50Ms, 1)} ms, p99 ${n(f.p99Ms, 1)} ms; ${n(f.identifiesPerSecond, 2)} identifies/s (one in flight)`,
     `comparisons/s/core ${n(f.comparisonsPerSecondPerCore)} vs single kernel ${n(f.singleKernelComparisonsPerSecond)} (${n((100 * f.comparisonsPerSecondPerCore) / f.singleKernelComparisonsPerSecond, 1)} %)`,

@@ -44,6 +44,8 @@ export function compare(a: usize, b: usize): f32 {
   np = min<i32>(m, COARSE_MIN_SCORED_PAIRS + <i32>Mathf.round(z * <f32>(COARSE_MAX_SCORED_PAIRS - COARSE_MIN_SCORED_PAIRS)));
   for (let k = 0; k < np; k++) unchecked(best[k] = 0);
   floor = 0;
+  fillCounts(a, na, countsA);
+  fillCounts(b, nb, countsB);
   const cylA = a + cylindersAt(na), dirsB = b + HEADER;
   for (let i = 0; i < na; i++) {
     // directions are ascending (MCC1 order): the comparable ones form one range, or two when the window wraps
@@ -65,6 +67,17 @@ export function compare(a: usize, b: usize): f32 {
   return sum / <f32>np;
 }
 
+/** Per cylinder of the two forms compared, its set bits (all cells): the norms when every cell is valid in both. */
+const countsA = new StaticArray<i32>(256), countsB = new StaticArray<i32>(256);
+
+function fillCounts(form: usize, n: i32, out: StaticArray<i32>): void {
+  const cyl = form + cylindersAt(n);
+  for (let i = 0; i < n; i++) {
+    const c = cyl + <usize>i * CYLINDER;
+    unchecked(out[i] = <i32>(popcnt<u64>(load<u64>(c, 4)) + popcnt<u64>(load<u64>(c, 12))) + <i32>popcnt<u32>(load<u32>(c, 20)));
+  }
+}
+
 let np: i32 = 0;
 /** best[np - 1]: the smallest similarity kept so far. */
 let floor: f32 = 0;
@@ -78,16 +91,25 @@ let floor: f32 = 0;
   for (let j = from; j < to; j++) {
     const cb = cylB + <usize>j * CYLINDER;
     const common = maskA & load<u32>(cb);
-    if (<i32>popcnt<u32>(common) < COARSE_MIN_COMMON_CELLS) continue;
-    const wide = (<u64>common << 32) | <u64>common;
-    const xa01 = a01 & wide, xa23 = a23 & wide, xa4 = a4 & common;
-    const xb01 = load<u64>(cb, 4) & wide, xb23 = load<u64>(cb, 12) & wide, xb4 = load<u32>(cb, 20) & common;
-    // norms over the cells valid in both (MCC's c_a|b), as the full kernel's local similarity
-    const norms = unchecked(roots[<i32>(popcnt<u64>(xa01) + popcnt<u64>(xa23)) + <i32>popcnt<u32>(xa4)])
-      + unchecked(roots[<i32>(popcnt<u64>(xb01) + popcnt<u64>(xb23)) + <i32>popcnt<u32>(xb4)]);
-    if (norms == 0) continue;
-    const d = <i32>(popcnt<u64>(xa01 ^ xb01) + popcnt<u64>(xa23 ^ xb23)) + <i32>popcnt<u32>(xa4 ^ xb4);
-    const s: f32 = 1.0 - unchecked(roots[d]) / norms;
+    let s: f32;
+    if (common == 0xffffffff) {
+      // every cell valid in both (the usual case): whole-cylinder counts, no masking
+      const norms = unchecked(roots[unchecked(countsA[i])]) + unchecked(roots[unchecked(countsB[j])]);
+      if (norms == 0) continue;
+      const d = <i32>(popcnt<u64>(a01 ^ load<u64>(cb, 4)) + popcnt<u64>(a23 ^ load<u64>(cb, 12))) + <i32>popcnt<u32>(a4 ^ load<u32>(cb, 20));
+      s = 1.0 - unchecked(roots[d]) / norms;
+    } else {
+      if (<i32>popcnt<u32>(common) < COARSE_MIN_COMMON_CELLS) continue;
+      const wide = (<u64>common << 32) | <u64>common;
+      const xa01 = a01 & wide, xa23 = a23 & wide, xa4 = a4 & common;
+      const xb01 = load<u64>(cb, 4) & wide, xb23 = load<u64>(cb, 12) & wide, xb4 = load<u32>(cb, 20) & common;
+      // norms over the cells valid in both (MCC's c_a|b), as the full kernel's local similarity
+      const norms = unchecked(roots[<i32>(popcnt<u64>(xa01) + popcnt<u64>(xa23)) + <i32>popcnt<u32>(xa4)])
+        + unchecked(roots[<i32>(popcnt<u64>(xb01) + popcnt<u64>(xb23)) + <i32>popcnt<u32>(xb4)]);
+      if (norms == 0) continue;
+      const d = <i32>(popcnt<u64>(xa01 ^ xb01) + popcnt<u64>(xa23 ^ xb23)) + <i32>popcnt<u32>(xa4 ^ xb4);
+      s = 1.0 - unchecked(roots[d]) / norms;
+    }
     if (s <= floor) continue;
     // insert into the descending list of the np best
     let k = np - 1;
