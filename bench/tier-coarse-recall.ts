@@ -17,6 +17,8 @@ import { realPlantedPersons } from './identify-planted.ts';
 import { realPool, wilson95 } from './identify-real-pool.ts';
 
 const SHARES = [0.005, 0.01, 0.02, 0.05, 0.1, 0.2];
+/** Finalists as a share of the gallery's subjects (GALLERY_PARAMS.coarseKeepShare candidates). */
+const KEEP_SHARES = [0.0005, 0.001, 0.002];
 
 function standardised(scores: Float32Array, skip: number): { z: Float64Array; mean: number; sd: number } {
   let s = 0, s2 = 0, n = 0;
@@ -45,20 +47,18 @@ async function main(): Promise<void> {
   const jsonAt = process.argv.indexOf('--json');
   const planted = await realPlantedPersons(2);
   const pool = realPool(planted.persons);
-  const vectorNeeded = new Map(pool.searches.map((s) => [`${s.person}#${s.impression}`, s.neededPenetration]));
+  // realPool lists the same searches in the same order (same persons, same impressions skipped)
+  if (pool.searches.length !== planted.mated.length) throw new Error('the real pool and the planted searches differ');
   const matcher = new FingerMatcher();
   const galleryMcc = [0, 1].map((k) => planted.gallery.map((g) => matcher.templateFromBytes(g.templates[k])));
   const coarseGalleries = [0, 1].map((k) => new CoarseGallery(planted.gallery.map((g) => coarseFingerTemplate(g.templates[k]))));
   const fullGalleries = [0, 1].map((k) => matcher.loadGallery(galleryMcc[k]));
   const indexOf = new Map(planted.gallery.map((g, i) => [g.referenceId, i]));
   const rows: { half: string; coarse: number; full: number; vector: number }[] = [];
-  // impressions per person in the order realPlantedPersons lists them: count them to key the vector figure
-  const seen = new Map<string, number>();
-  for (const search of planted.mated) {
+  for (const [at, search] of planted.mated.entries()) {
     const mate = indexOf.get(search.mate)!;
     const person = planted.persons[mate];
-    const impression = (seen.get(search.mate) ?? 1) + 1;
-    seen.set(search.mate, impression);
+    if (pool.searches[at].person !== person.id) throw new Error('the real pool and the planted searches differ');
     const coarseZ: Float64Array[] = [], fullZ: Float64Array[] = [];
     search.probe.fingers!.forEach((f, k) => {
       const c = coarseGalleries[k].compareAll(coarseFingerTemplate(f.template));
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
       matcher.releaseProbe(probe);
       fullZ.push(standardised(full, mate).z);
     });
-    rows.push({ half: search.half, coarse: neededShare(coarseZ, mate), full: neededShare(fullZ, mate), vector: vectorNeeded.get(`${person.id}#${impression}`) ?? Number.NaN });
+    rows.push({ half: search.half, coarse: neededShare(coarseZ, mate), full: neededShare(fullZ, mate), vector: pool.searches[at].neededPenetration });
   }
   const report: Record<string, unknown> = {};
   for (const half of ['choose', 'report']) {
@@ -77,7 +77,16 @@ async function main(): Promise<void> {
       const coarse = r.filter((x) => x.coarse < share).length, full = r.filter((x) => x.full < share).length;
       return { share, coarse, full, coarseCi95: wilson95(coarse, r.length) };
     });
-    report[half] = { searches: r.length, vectorKeyed: r.filter((x) => !Number.isNaN(x.vector)).length, table, coarseShares: r.map((x) => x.coarse).sort((a, b) => b - a).slice(0, 8) };
+    // the whole cascade, if the coarse ranking of the prefilter's candidates were independent of
+    // their vector ranking: the mate is a finalist when fewer than K of the penetration × N
+    // candidates outrank it, i.e. its coarse share < keepShare / penetration
+    const cascade = [0.02, 0.03].flatMap((penetration) => KEEP_SHARES.map((keepShare) => {
+      const hits = r.filter((x) => x.vector < penetration && x.coarse < keepShare / penetration).length;
+      const vectorHits = r.filter((x) => x.vector < penetration).length;
+      return { penetration, keepShare, hits, vectorHits, ci95: wilson95(hits, r.length) };
+    }));
+    report[half] = { searches: r.length, table, cascade, coarseShares: r.map((x) => x.coarse).sort((a, b) => b - a).slice(0, 8) };
+    for (const c of cascade) console.log(`  cascade: penetration ${c.penetration}, finalists ${c.keepShare} of N: ${c.hits} of ${r.length} (vector alone ${c.vectorHits})`);
     console.log(`${half} half, ${r.length} searches: mate's coarse / full joint score inside the top share of real non-mates`);
     for (const t of table) console.log(`  ${(100 * t.share).toFixed(1)} %: coarse ${t.coarse}, full ${t.full}`);
     console.log(`  worst coarse shares: ${r.map((x) => x.coarse).sort((a, b) => b - a).slice(0, 8).map((v) => (100 * v).toFixed(2)).join(', ')} %`);
