@@ -33,6 +33,7 @@ import { join } from 'node:path';
 import { DedupEngine, EngineError, FingerMatcher, parseTemplateKey, type Probe } from '../engine/index.ts';
 import { ensureGalleryStore } from './identify-gallery.ts';
 import { GALLERY_PARAMS } from '../engine/gallery/params.ts';
+import { cascadeHits, coarsePoolRows } from './tier-real-pool.ts';
 import { backgroundFinger } from './gallery-background.ts';
 import { realPlantedPersons } from './identify-planted.ts';
 import { choosePenetration, fnirAtFpir, hitRate, realPool, wilson95, PENETRATION_GRID } from './identify-real-pool.ts';
@@ -97,6 +98,14 @@ export interface IdentifyFigures {
   coarseKeepShare: number | null;
   /** Mated searches whose mate is among the candidates (targetFPIR 0, 10 candidates), of matedSearches. */
   matesFound: number;
+  /**
+   * Coarse residency, real-vs-real pool, report half: searches whose mate passes the prefilter and
+   * is a finalist of the coarse stage (tier-real-pool.ts cascadeHits: the coarse ranking of the
+   * candidates taken as independent of the vector ranking), with Wilson 95 %; null otherwise.
+   */
+  realPoolCascadeHitRate: number | null;
+  realPoolCascadeHitRateCi95: [number, number] | null;
+  realPoolCascadeHitRateChooseHalf: number | null;
   // context
   subjects: number;
   threads: number;
@@ -191,6 +200,17 @@ export async function runIdentifyBench(o: IdentifyBenchOptions, log: (line: stri
         if (m.half === 'report') { reportSearches++; if (hit) keptReport++; }
       }
     }
+    // the coarse stage on the real pool (untimed): its finalists' share of the prefilter's candidates
+    const cascade = { realPoolCascadeHitRate: null as number | null, realPoolCascadeHitRateCi95: null as [number, number] | null, realPoolCascadeHitRateChooseHalf: null as number | null };
+    if (o.residency === 'coarse' && o.fingers === 2) {
+      const rows = coarsePoolRows(planted, pool);
+      const keepShare = o.coarseKeepShare ?? GALLERY_PARAMS.coarseKeepShare;
+      const keepOf = (half: 'choose' | 'report') => rows.filter((x) => x.half === half);
+      const hits = cascadeHits(keepOf('report'), penetration, Math.max(keepShare, GALLERY_PARAMS.coarseMinKeep / subjects));
+      cascade.realPoolCascadeHitRate = hits / Math.max(1, keepOf('report').length);
+      cascade.realPoolCascadeHitRateCi95 = wilson95(hits, keepOf('report').length);
+      cascade.realPoolCascadeHitRateChooseHalf = cascadeHits(keepOf('choose'), penetration, Math.max(keepShare, GALLERY_PARAMS.coarseMinKeep / subjects)) / Math.max(1, keepOf('choose').length);
+    }
     const singleKernel = singleKernelRate(mated.slice(0, 8).map((m) => m.probe), o.seed, o.fingers);
     latencies.sort((a, b) => a - b);
     const at1 = fnirAtFpir(mateScores, nonMateScores, 0.01), at01 = fnirAtFpir(mateScores, nonMateScores, 0.001);
@@ -233,6 +253,7 @@ export async function runIdentifyBench(o: IdentifyBenchOptions, log: (line: stri
       fingerResidency: o.residency ?? 'full',
       coarseKeepShare: o.residency === 'coarse' ? o.coarseKeepShare ?? GALLERY_PARAMS.coarseKeepShare : null,
       matesFound: found,
+      ...cascade,
       subjects: stats.subjects,
       threads: o.threads,
       shards: stats.shards,
@@ -309,6 +330,7 @@ export function formatIdentify(f: IdentifyFigures): string {
     `report half at targetFPIR ${f.targetFPIR}: FPIR ${n(100 * f.reportHalf.fpir, 2)} % [${n(100 * f.reportHalf.fpirCi95[0], 2)}, ${n(100 * f.reportHalf.fpirCi95[1], 2)}] (${f.reportHalf.falsePositives} of ${f.reportHalf.searches}), FNIR ${n(100 * f.reportHalf.fnir, 2)} % [${n(100 * f.reportHalf.fnirCi95[0], 2)}, ${n(100 * f.reportHalf.fnirCi95[1], 2)}] (${f.reportHalf.misses} of ${f.reportHalf.searches}), ${f.reportHalf.people} people; false positives from planted real persons (all searches): ${f.falsePositivesFromRealPersons}`,
     f.prefilterRecall === null ? '' : `prefilter recall ${n(100 * f.prefilterRecall, 2)} % of ${f.matedSearches} planted mated searches; fallbacks to exhaustive ${f.prefilterFallbacks}`,
     `real-vs-real pool: hit rate ${n(100 * f.realPoolHitRate, 2)} % [${n(100 * f.realPoolHitRateCi95[0], 2)}, ${n(100 * f.realPoolHitRateCi95[1], 2)}] (Wilson 95 %) of ${f.realPoolSearches} searches from ${f.realPoolPeople} people (${f.realPoolCompositePeople} composite) at penetration ${f.penetration ?? 'n/a'} (${f.penetrationChosenOn}); FNIR at FPIR 1 % / 0.1 %: ${n(100 * f.realPoolFnirAtFpir1, 2)} / ${n(100 * f.realPoolFnirAtFpir01, 2)} % (${f.realPoolNonMatedSearches} non-mated searches, gallery of the other real persons)`,
+    f.realPoolCascadeHitRate === null ? '' : `coarse residency, real pool: the mate passes the prefilter and the coarse stage in ${n(100 * f.realPoolCascadeHitRate, 2)} % [${n(100 * f.realPoolCascadeHitRateCi95![0], 2)}, ${n(100 * f.realPoolCascadeHitRateCi95![1], 2)}] of the report half's searches (choose half ${n(100 * f.realPoolCascadeHitRateChooseHalf!, 2)} %)`,
     f.plantedHitRate === null ? '' : `planted in the generated gallery: prefilter hit rate ${n(100 * f.plantedHitRate, 2)} % [${n(100 * f.plantedHitRateCi95![0], 2)}, ${n(100 * f.plantedHitRateCi95![1], 2)}] of ${f.plantedSearches} report-half searches`,
     `planted, FNIR at FPIR 1 % / 0.1 %: ${n(100 * f.fnirAtFpir1, 2)} / ${n(100 * f.fnirAtFpir01, 2)} % (thresholds ${n(f.thresholdAtFpir1, 1)} / ${n(f.thresholdAtFpir01, 1)}; ${f.nonMatedSearchesForFpir} non-mated searches = each probe's best non-mate, so FPIR 0.1 % resolves only from 1,000); RAM per finger in the shards ${n(f.ramBytesPerFinger)} B`,
     f.stagesMeanMs === null ? '' : `mean ms per identify by stage (wall; busy = the workers' compute summed over ${f.threads} workers): ${Object.entries(f.stagesMeanMs).map(([k, v]) => `${k} ${n(v, 1)}`).join(', ')}`,

@@ -1,13 +1,9 @@
 /**
  * Feasibility of the coarse finger residency (docs/finger-tier.md), on the real-vs-real pool:
- * `node --import tsx bench/tier-coarse-recall.ts [--json F]`.
- *
- * For each real 2-finger search (bench/identify-planted.ts persons; enrolled with impression 1,
- * searched with 2–8), the share of real non-mate subjects (every combination of one other person's
- * finger per probe finger) whose joint score reaches the mate's — by the coarse kernel and by the
- * full matcher, side by side (joint = Σ over fingers of the score standardised over that finger's
- * non-mates, as the vector prefilter ranks). Printed per half; the cost of one comparison of each
- * kernel is timed in the same run on the same templates.
+ * `node --import tsx bench/tier-coarse-recall.ts [--json F]`. Per half: how many real mates the
+ * coarse kernel and the full matcher put inside the top share of real non-mates
+ * (tier-real-pool.ts), the cascade's hits at the grid's penetrations and finalist shares, and the
+ * cost of one comparison of each kernel, timed in the same run on the same templates.
  */
 import { writeFileSync } from 'node:fs';
 import { FingerMatcher } from '../engine/index.ts';
@@ -15,61 +11,17 @@ import { coarseFingerTemplate } from '../engine/finger-coarse.ts';
 import { CoarseGallery } from '../engine/finger-coarse-kernel.ts';
 import { realPlantedPersons } from './identify-planted.ts';
 import { realPool, wilson95 } from './identify-real-pool.ts';
+import { cascadeHits, coarsePoolRows } from './tier-real-pool.ts';
 
 const SHARES = [0.005, 0.01, 0.02, 0.05, 0.1, 0.2];
 /** Finalists as a share of the gallery's subjects (GALLERY_PARAMS.coarseKeepShare candidates). */
 const KEEP_SHARES = [0.0005, 0.001, 0.002];
 
-function standardised(scores: Float32Array, skip: number): { z: Float64Array; mean: number; sd: number } {
-  let s = 0, s2 = 0, n = 0;
-  scores.forEach((v, i) => { if (i !== skip) { s += v; s2 += v * v; n++; } });
-  const mean = s / n, sd = Math.sqrt(Math.max(1e-12, s2 / n - mean * mean));
-  return { z: Float64Array.from(scores, (v) => (v - mean) / sd), mean, sd };
-}
-
-/** Share of non-mate combinations (one other subject per finger, independently) whose joint z reaches the mate's. */
-function neededShare(zs: Float64Array[], mate: number): number {
-  const target = zs.reduce((s, z) => s + z[mate], 0);
-  const others = zs.map((z) => Array.from(z).filter((_, i) => i !== mate).sort((a, b) => a - b));
-  // two fingers: for each value of finger 0, count finger-1 values ≥ target − it (sorted: binary search)
-  if (others.length !== 2) throw new Error('two fingers only');
-  const [a, b] = others;
-  let hits = 0;
-  for (const v of a) {
-    let lo = 0, hi = b.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (b[mid] >= target - v) hi = mid; else lo = mid + 1; }
-    hits += b.length - lo;
-  }
-  return hits / (a.length * b.length);
-}
-
 async function main(): Promise<void> {
   const jsonAt = process.argv.indexOf('--json');
   const planted = await realPlantedPersons(2);
   const pool = realPool(planted.persons);
-  // realPool lists the same searches in the same order (same persons, same impressions skipped)
-  if (pool.searches.length !== planted.mated.length) throw new Error('the real pool and the planted searches differ');
-  const matcher = new FingerMatcher();
-  const galleryMcc = [0, 1].map((k) => planted.gallery.map((g) => matcher.templateFromBytes(g.templates[k])));
-  const coarseGalleries = [0, 1].map((k) => new CoarseGallery(planted.gallery.map((g) => coarseFingerTemplate(g.templates[k]))));
-  const fullGalleries = [0, 1].map((k) => matcher.loadGallery(galleryMcc[k]));
-  const indexOf = new Map(planted.gallery.map((g, i) => [g.referenceId, i]));
-  const rows: { half: string; coarse: number; full: number; vector: number }[] = [];
-  for (const [at, search] of planted.mated.entries()) {
-    const mate = indexOf.get(search.mate)!;
-    const person = planted.persons[mate];
-    if (pool.searches[at].person !== person.id) throw new Error('the real pool and the planted searches differ');
-    const coarseZ: Float64Array[] = [], fullZ: Float64Array[] = [];
-    search.probe.fingers!.forEach((f, k) => {
-      const c = coarseGalleries[k].compareAll(coarseFingerTemplate(f.template));
-      coarseZ.push(standardised(c, mate).z);
-      const probe = matcher.prepareProbe(matcher.templateFromBytes(f.template));
-      const full = matcher.compareManyRaw(probe, fullGalleries[k]);
-      matcher.releaseProbe(probe);
-      fullZ.push(standardised(full, mate).z);
-    });
-    rows.push({ half: search.half, coarse: neededShare(coarseZ, mate), full: neededShare(fullZ, mate), vector: pool.searches[at].neededPenetration });
-  }
+  const rows = coarsePoolRows(planted, pool);
   const report: Record<string, unknown> = {};
   for (const half of ['choose', 'report']) {
     const r = rows.filter((x) => x.half === half);
@@ -77,21 +29,20 @@ async function main(): Promise<void> {
       const coarse = r.filter((x) => x.coarse < share).length, full = r.filter((x) => x.full < share).length;
       return { share, coarse, full, coarseCi95: wilson95(coarse, r.length) };
     });
-    // the whole cascade, if the coarse ranking of the prefilter's candidates were independent of
-    // their vector ranking: the mate is a finalist when fewer than K of the penetration × N
-    // candidates outrank it, i.e. its coarse share < keepShare / penetration
     const cascade = [0.02, 0.03].flatMap((penetration) => KEEP_SHARES.map((keepShare) => {
-      const hits = r.filter((x) => x.vector < penetration && x.coarse < keepShare / penetration).length;
-      const vectorHits = r.filter((x) => x.vector < penetration).length;
-      return { penetration, keepShare, hits, vectorHits, ci95: wilson95(hits, r.length) };
+      const hits = cascadeHits(r, penetration, keepShare);
+      return { penetration, keepShare, hits, vectorHits: r.filter((x) => x.vector < penetration).length, ci95: wilson95(hits, r.length) };
     }));
-    report[half] = { searches: r.length, table, cascade, coarseShares: r.map((x) => x.coarse).sort((a, b) => b - a).slice(0, 8) };
-    for (const c of cascade) console.log(`  cascade: penetration ${c.penetration}, finalists ${c.keepShare} of N: ${c.hits} of ${r.length} (vector alone ${c.vectorHits})`);
+    report[half] = { searches: r.length, people: new Set(r.map((x) => x.person)).size, table, cascade, coarseShares: r.map((x) => x.coarse).sort((a, b) => b - a).slice(0, 8) };
     console.log(`${half} half, ${r.length} searches: mate's coarse / full joint score inside the top share of real non-mates`);
     for (const t of table) console.log(`  ${(100 * t.share).toFixed(1)} %: coarse ${t.coarse}, full ${t.full}`);
     console.log(`  worst coarse shares: ${r.map((x) => x.coarse).sort((a, b) => b - a).slice(0, 8).map((v) => (100 * v).toFixed(2)).join(', ')} %`);
+    for (const c of cascade) console.log(`  cascade: penetration ${c.penetration}, finalists ${c.keepShare} of N: ${c.hits} of ${r.length} (vector alone ${c.vectorHits})`);
   }
   // cost per comparison, same templates, same run: every probe finger against its gallery, repeated
+  const matcher = new FingerMatcher();
+  const coarseGalleries = [0, 1].map((k) => new CoarseGallery(planted.gallery.map((g) => coarseFingerTemplate(g.templates[k]))));
+  const fullGalleries = [0, 1].map((k) => matcher.loadGallery(planted.gallery.map((g) => matcher.templateFromBytes(g.templates[k]))));
   const probes = planted.mated.slice(0, 40).flatMap((s) => s.probe.fingers!.map((f, k) => ({ k, mcc: matcher.templateFromBytes(f.template), coarse: coarseFingerTemplate(f.template) })));
   const time = (fn: () => number): number => {
     fn();
