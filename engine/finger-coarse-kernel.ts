@@ -31,12 +31,12 @@ export class CoarseGallery {
   constructor(forms: readonly Uint8Array[]) {
     const k = this.#kernel;
     this.size = forms.length;
-    this.#probe = k.allocate(64 * 1024);
+    this.#probe = k.allocate(64 * 1024 + 16);
     this.#addresses = k.allocate(4 * Math.max(1, forms.length));
     this.#scores = k.allocate(4 * Math.max(1, forms.length));
     const addresses: number[] = [];
     for (const f of forms) {
-      const at = k.allocate(f.length);
+      const at = k.allocate(f.length + 16); // the kernel's last 16-byte loads may reach 12 bytes past a form
       new Uint8Array(k.memory.buffer, at, f.length).set(f);
       addresses.push(at);
     }

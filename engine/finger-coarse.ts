@@ -1,5 +1,6 @@
 /**
- * The coarse in-RAM form of a finger template ("MCQ1", matchers-wasm/finger-coarse/index.ts): what
+ * The coarse in-RAM form of a finger template ("MCQ1", matchers-wasm/finger-coarse/index.ts, which
+ * documents the layout: directions, then each kind of word for every cylinder together): what
  * the shards keep per finger under the coarse residency (gallery/params.ts), a first ranking stage
  * whose best subjects are re-scored by the full matcher on their MCC1 templates read from the store.
  * Lossy on purpose: each MCC cylinder's 12 × 12 cells are pooled 2 × 2 into the 32 cells of a 6 × 6
@@ -92,12 +93,12 @@ export function coarseFingerTemplate(template: Uint8Array): Uint8Array {
     poolWord(bytes, at, validCounts);
     let mask = 0;
     for (let k = 0; k < 32; k++) if (2 * validCounts[k] >= FINE_CELLS_IN[k]) mask |= 1 << k;
-    o.setUint32(coarseAt + c * CYLINDER, mask >>> 0, true);
+    o.setUint32(coarseAt + 4 * c, mask >>> 0, true); // the words of one kind together (the kernel loads four cylinders' at once)
     for (let layer = 0; layer < LAYERS; layer++) {
       poolWord(bytes, at + 16 * (1 + layer), setCounts);
       let word = 0;
       for (let k = 0; k < 32; k++) if (validCounts[k] > 0 && setCounts[k] >= COARSE_BIT_SHARE * validCounts[k]) word |= 1 << k;
-      o.setUint32(coarseAt + c * CYLINDER + 4 * (1 + layer), (word & mask) >>> 0, true);
+      o.setUint32(coarseAt + 4 * n * (1 + layer) + 4 * c, (word & mask) >>> 0, true);
     }
   }
   return out;

@@ -97,7 +97,8 @@ export class CoarseFingerComparator implements Comparator {
 
   constructor() {
     const k = this.#kernel;
-    this.#probePtrs = Array.from({ length: MAX_PROBE_COLUMNS }, () => k.allocate(COARSE_PROBE_BYTES));
+    // + 16: the kernel's last 16-byte loads may reach 12 bytes past a form (the batch has the same slack)
+    this.#probePtrs = Array.from({ length: MAX_PROBE_COLUMNS }, () => k.allocate(COARSE_PROBE_BYTES + 16));
     this.#batchPtr = align16(k.allocate(BATCH_BYTES + 16));
     this.#addressesPtr = k.allocate(MAX_BATCH * 4);
     this.#scoresPtr = k.allocate(MAX_BATCH * 4);

@@ -1,11 +1,12 @@
 // The coarse finger kernel: "MCQ1" forms (engine/finger-coarse.ts) compared by popcount local
 // similarities and a local-similarity-sort score (MCC's LSS, Cappelli, Ferrara, Maltoni 2010):
 // the mean of the best nP cylinder-pair similarities, no consolidation. A ranking, not a score the
-// engine decides on.
+// engine decides on. Four cylinder pairs at a time (SIMD): the words of one kind are stored
+// together, so one 16-byte load brings the same word of four consecutive cylinders.
 //
 //   0  u32 magic "MCQ1"     4  u32 n (cylinders)
-//   8  u8 direction[n] (1/256 turn), zero-padded to a multiple of 4
-//  ..  n cylinders of 6 u32: validity mask, then COARSE_LAYERS layer words (bit c = coarse cell c)
+//   8  u8 direction[n] (1/256 turn, ascending), zero-padded to a multiple of 4
+//  ..  u32 validity mask[n], then for each of COARSE_LAYERS layers u32 word[n] (bit c = coarse cell c)
 import {
   COARSE_CELLS, COARSE_LAYERS, COARSE_MAX_DIRECTION_STEPS, COARSE_MIN_COMMON_CELLS, COARSE_MIN_SCORED_PAIRS,
   COARSE_MAX_SCORED_PAIRS, COARSE_SCORED_PAIRS_MU, COARSE_SCORED_PAIRS_TAU,
@@ -15,17 +16,14 @@ if (COARSE_CELLS != 32 || COARSE_LAYERS != 5) ERROR('the coarse kernel is writte
 
 export const COARSE_MAGIC: u32 = 0x3151434d; // "MCQ1"
 const HEADER: usize = 8;
-const CYLINDER: usize = 24;
 
-const roots = new StaticArray<f32>(COARSE_CELLS * COARSE_LAYERS + 1);
-for (let k = 0; k < roots.length; k++) unchecked(roots[k] = Mathf.sqrt(<f32>k));
 const best = new StaticArray<f32>(COARSE_MAX_SCORED_PAIRS + 1);
 
 export function coarseMagic(): u32 { return COARSE_MAGIC; }
 export function allocate(bytes: i32): usize { return heap.alloc(<usize>bytes); }
 
 // @ts-ignore: decorator
-@inline function cylindersAt(n: i32): usize { return HEADER + ((<usize>n + 3) & ~(<usize>3)); }
+@inline function wordsAt(n: i32): usize { return HEADER + ((<usize>n + 3) & ~(<usize>3)); }
 
 /** First index of the ascending directions at `dirs` (n of them) that is ≥ v. */
 // @ts-ignore: decorator
@@ -34,6 +32,10 @@ export function allocate(bytes: i32): usize { return heap.alloc(<usize>bytes); }
   while (lo < hi) { const mid = (lo + hi) >> 1; if (<i32>load<u8>(dirs + <usize>mid) >= v) hi = mid; else lo = mid + 1; }
   return lo;
 }
+
+let np: i32 = 0;
+/** best[np - 1]: the smallest similarity kept so far. */
+let floor: f32 = 0;
 
 /** The coarse score of two forms (0–1; 0 when no pair of cylinders is comparable). */
 export function compare(a: usize, b: usize): f32 {
@@ -44,22 +46,19 @@ export function compare(a: usize, b: usize): f32 {
   np = min<i32>(m, COARSE_MIN_SCORED_PAIRS + <i32>Mathf.round(z * <f32>(COARSE_MAX_SCORED_PAIRS - COARSE_MIN_SCORED_PAIRS)));
   for (let k = 0; k < np; k++) unchecked(best[k] = 0);
   floor = 0;
-  fillCounts(a, na, countsA);
-  fillCounts(b, nb, countsB);
-  const cylA = a + cylindersAt(na), dirsB = b + HEADER;
+  const dirsB = b + HEADER;
   for (let i = 0; i < na; i++) {
     // directions are ascending (MCC1 order): the comparable ones form one range, or two when the window wraps
     const da = <i32>load<u8>(a + HEADER + <usize>i);
     const lo = da - COARSE_MAX_DIRECTION_STEPS, hi = da + COARSE_MAX_DIRECTION_STEPS;
-    const ca = cylA + <usize>i * CYLINDER;
     if (lo < 0) {
-      row(ca, i, b, nb, 0, firstAtLeast(dirsB, nb, hi + 1));
-      row(ca, i, b, nb, firstAtLeast(dirsB, nb, lo + 256), nb);
+      row(a, na, i, b, nb, 0, firstAtLeast(dirsB, nb, hi + 1));
+      row(a, na, i, b, nb, firstAtLeast(dirsB, nb, lo + 256), nb);
     } else if (hi > 255) {
-      row(ca, i, b, nb, 0, firstAtLeast(dirsB, nb, hi - 255));
-      row(ca, i, b, nb, firstAtLeast(dirsB, nb, lo), nb);
+      row(a, na, i, b, nb, 0, firstAtLeast(dirsB, nb, hi - 255));
+      row(a, na, i, b, nb, firstAtLeast(dirsB, nb, lo), nb);
     } else {
-      row(ca, i, b, nb, firstAtLeast(dirsB, nb, lo), firstAtLeast(dirsB, nb, hi + 1));
+      row(a, na, i, b, nb, firstAtLeast(dirsB, nb, lo), firstAtLeast(dirsB, nb, hi + 1));
     }
   }
   let sum: f32 = 0;
@@ -67,56 +66,59 @@ export function compare(a: usize, b: usize): f32 {
   return sum / <f32>np;
 }
 
-/** Per cylinder of the two forms compared, its set bits (all cells): the norms when every cell is valid in both. */
-const countsA = new StaticArray<i32>(256), countsB = new StaticArray<i32>(256);
+/** Per-lane sums of a vector of byte counts, as four u32 lanes. */
+// @ts-ignore: decorator
+@inline function laneSums(bytes: v128): v128 {
+  return i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(bytes));
+}
 
-function fillCounts(form: usize, n: i32, out: StaticArray<i32>): void {
-  const cyl = form + cylindersAt(n);
-  for (let i = 0; i < n; i++) {
-    const c = cyl + <usize>i * CYLINDER;
-    unchecked(out[i] = <i32>(popcnt<u64>(load<u64>(c, 4)) + popcnt<u64>(load<u64>(c, 12))) + <i32>popcnt<u32>(load<u32>(c, 20)));
+/**
+ * Cylinder i of a against b's cylinders [from, to), four at a time: for each pair sharing at least
+ * COARSE_MIN_COMMON_CELLS valid cells, the MCC bit similarity 1 − √|a⊕b| / (√|a| + √|b|) over the
+ * cells valid in both (MCC's c_a|b); the best go into `best`. Lanes past `to` read the next words
+ * (inside the form or the memory after it) and are masked out.
+ */
+// @ts-ignore: decorator
+@inline function row(a: usize, na: i32, i: i32, b: usize, nb: i32, from: i32, to: i32): void {
+  const wa = a + wordsAt(na) + (<usize>i << 2), strideA = <usize>na << 2;
+  const wb = b + wordsAt(nb), strideB = <usize>nb << 2;
+  const maskA = i32x4.splat(load<u32>(wa));
+  const a0 = i32x4.splat(load<u32>(wa + strideA)), a1 = i32x4.splat(load<u32>(wa + 2 * strideA)), a2 = i32x4.splat(load<u32>(wa + 3 * strideA));
+  const a3 = i32x4.splat(load<u32>(wa + 4 * strideA)), a4 = i32x4.splat(load<u32>(wa + 5 * strideA));
+  const minCommon = i32x4.splat(COARSE_MIN_COMMON_CELLS), end = i32x4.splat(to), lanes = i32x4(0, 1, 2, 3);
+  for (let j = from; j < to; j += 4) {
+    const at = wb + (<usize>j << 2);
+    const common = v128.and(maskA, v128.load(at));
+    const inRange = i32x4.lt_s(i32x4.add(i32x4.splat(j), lanes), end);
+    const ok = v128.and(inRange, i32x4.ge_u(laneSums(i8x16.popcnt(common)), minCommon));
+    if (!v128.any_true(ok)) continue;
+    let xa = v128.and(a0, common), xb = v128.and(v128.load(at + strideB), common);
+    let countA = i8x16.popcnt(xa), countB = i8x16.popcnt(xb), differ = i8x16.popcnt(v128.xor(xa, xb));
+    xa = v128.and(a1, common); xb = v128.and(v128.load(at + 2 * strideB), common);
+    countA = i8x16.add(countA, i8x16.popcnt(xa)); countB = i8x16.add(countB, i8x16.popcnt(xb)); differ = i8x16.add(differ, i8x16.popcnt(v128.xor(xa, xb)));
+    xa = v128.and(a2, common); xb = v128.and(v128.load(at + 3 * strideB), common);
+    countA = i8x16.add(countA, i8x16.popcnt(xa)); countB = i8x16.add(countB, i8x16.popcnt(xb)); differ = i8x16.add(differ, i8x16.popcnt(v128.xor(xa, xb)));
+    xa = v128.and(a3, common); xb = v128.and(v128.load(at + 4 * strideB), common);
+    countA = i8x16.add(countA, i8x16.popcnt(xa)); countB = i8x16.add(countB, i8x16.popcnt(xb)); differ = i8x16.add(differ, i8x16.popcnt(v128.xor(xa, xb)));
+    xa = v128.and(a4, common); xb = v128.and(v128.load(at + 5 * strideB), common);
+    countA = i8x16.add(countA, i8x16.popcnt(xa)); countB = i8x16.add(countB, i8x16.popcnt(xb)); differ = i8x16.add(differ, i8x16.popcnt(v128.xor(xa, xb)));
+    const norms = f32x4.add(f32x4.sqrt(f32x4.convert_i32x4_u(laneSums(countA))), f32x4.sqrt(f32x4.convert_i32x4_u(laneSums(countB))));
+    const similar = f32x4.sub(f32x4.splat(1.0), f32x4.div(f32x4.sqrt(f32x4.convert_i32x4_u(laneSums(differ))), norms));
+    // lanes out of range, with too few common cells or no set bit score 0 (never kept: floor ≥ 0)
+    const s = v128.and(similar, v128.and(ok, f32x4.gt(norms, f32x4.splat(0))));
+    if (!v128.any_true(f32x4.gt(s, f32x4.splat(floor)))) continue;
+    keep(f32x4.extract_lane(s, 0)); keep(f32x4.extract_lane(s, 1)); keep(f32x4.extract_lane(s, 2)); keep(f32x4.extract_lane(s, 3));
   }
 }
 
-let np: i32 = 0;
-/** best[np - 1]: the smallest similarity kept so far. */
-let floor: f32 = 0;
-
-/** Cylinder i of a (at ca) against b's cylinders [from, to): the best similarities into `best`. */
+/** Inserts s into the descending list of the np best when it beats the smallest. */
 // @ts-ignore: decorator
-@inline function row(ca: usize, i: i32, b: usize, nb: i32, from: i32, to: i32): void {
-  const maskA = load<u32>(ca);
-  const a01 = load<u64>(ca, 4), a23 = load<u64>(ca, 12), a4 = load<u32>(ca, 20);
-  const cylB = b + cylindersAt(nb);
-  for (let j = from; j < to; j++) {
-    const cb = cylB + <usize>j * CYLINDER;
-    const common = maskA & load<u32>(cb);
-    let s: f32;
-    if (common == 0xffffffff) {
-      // every cell valid in both (the usual case): whole-cylinder counts, no masking
-      const norms = unchecked(roots[unchecked(countsA[i])]) + unchecked(roots[unchecked(countsB[j])]);
-      if (norms == 0) continue;
-      const d = <i32>(popcnt<u64>(a01 ^ load<u64>(cb, 4)) + popcnt<u64>(a23 ^ load<u64>(cb, 12))) + <i32>popcnt<u32>(a4 ^ load<u32>(cb, 20));
-      s = 1.0 - unchecked(roots[d]) / norms;
-    } else {
-      if (<i32>popcnt<u32>(common) < COARSE_MIN_COMMON_CELLS) continue;
-      const wide = (<u64>common << 32) | <u64>common;
-      const xa01 = a01 & wide, xa23 = a23 & wide, xa4 = a4 & common;
-      const xb01 = load<u64>(cb, 4) & wide, xb23 = load<u64>(cb, 12) & wide, xb4 = load<u32>(cb, 20) & common;
-      // norms over the cells valid in both (MCC's c_a|b), as the full kernel's local similarity
-      const norms = unchecked(roots[<i32>(popcnt<u64>(xa01) + popcnt<u64>(xa23)) + <i32>popcnt<u32>(xa4)])
-        + unchecked(roots[<i32>(popcnt<u64>(xb01) + popcnt<u64>(xb23)) + <i32>popcnt<u32>(xb4)]);
-      if (norms == 0) continue;
-      const d = <i32>(popcnt<u64>(xa01 ^ xb01) + popcnt<u64>(xa23 ^ xb23)) + <i32>popcnt<u32>(xa4 ^ xb4);
-      s = 1.0 - unchecked(roots[d]) / norms;
-    }
-    if (s <= floor) continue;
-    // insert into the descending list of the np best
-    let k = np - 1;
-    while (k > 0 && unchecked(best[k - 1]) < s) { unchecked(best[k] = best[k - 1]); k--; }
-    unchecked(best[k] = s);
-    floor = unchecked(best[np - 1]);
-  }
+@inline function keep(s: f32): void {
+  if (s <= floor) return;
+  let k = np - 1;
+  while (k > 0 && unchecked(best[k - 1]) < s) { unchecked(best[k] = best[k - 1]); k--; }
+  unchecked(best[k] = s);
+  floor = unchecked(best[np - 1]);
 }
 
 /** scores[i] = compare(probe, addresses[i]) for `count` forms. */
