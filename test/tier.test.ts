@@ -14,6 +14,8 @@ import { finalistArena } from '../engine/gallery/finger-tier.ts';
 import { MODALITY_FINGER } from '../engine/gallery/shard-layout.ts';
 import { coarseFingerTemplate, isCoarseFingerTemplate } from '../engine/finger-coarse.ts';
 import { generateDataset } from '../datasets/synthetic.ts';
+import { open as openLmdb } from 'lmdb';
+import { DURABLE_LMDB_OPTIONS, STORE_DATABASES } from '../engine/store/subject-store.ts';
 import { fvcRealFingers, realPersons } from '../datasets/scale-real-fingers.ts';
 import { dataDir } from '../bench/data-dir.ts';
 
@@ -132,5 +134,30 @@ describe('coarse residency: forms and failures', () => {
     const { placed, ranges } = finalistArena(gone, gallery, [1, 2], templatesOf, 65536);
     expect(placed).toBe(1);
     expect(Array.from(ranges)).toEqual([0, 1]);
+  });
+
+  it('an identify whose finalist cannot be read from the store fails whole with ERR_TIER_FETCH', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'biodedup-tier-fetch-'));
+    dirs.push(dir);
+    const subjects = Array.from({ length: 4 }, (_, s) => fingerSubject(`s-${s}`, templates[2 * s], templates[2 * s + 1]));
+    const engine = DedupEngine.open({ dataDir: dir, key: KEY, threads: 1, fingerResidency: 'coarse', coarseMinKeep: 4 });
+    try {
+      for (const s of subjects) await engine.insert(s);
+      const probe = twoFingerProbe(templates[2], templates[3]);
+      expect((await engine.identify(probe, { mode: 'exhaustive' })).candidates[0]?.referenceId).toBe('s-1');
+      // damage one sealed record in place (as a disk fault would): every subject is a finalist here
+      const root = openLmdb({ path: dir, ...DURABLE_LMDB_OPTIONS });
+      const records = root.openDB<Uint8Array, string>(STORE_DATABASES.subjects, { encoding: 'binary' });
+      const record = Uint8Array.from(records.get('s-2')!);
+      record[record.length - 5] ^= 0xff;
+      await records.put('s-2', record);
+      await expect(engine.identify(probe, { mode: 'exhaustive' })).rejects.toMatchObject({ code: 'ERR_TIER_FETCH' });
+      await expect(engine.verify('s-2', probe)).rejects.toMatchObject({ code: 'ERR_TIER_FETCH' });
+      expect(await engine.verify('s-1', probe)).toMatchObject({ match: true });
+      expect(engine.count()).toBe(4);
+      await root.close();
+    } finally {
+      await engine.close();
+    }
   });
 });
