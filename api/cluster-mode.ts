@@ -22,11 +22,16 @@ export interface EngineChoice {
 
 export async function openDoorEngine(
   env: Readonly<Record<string, string | undefined>>,
-  o: { dataDir: string; key: TemplateKey; prefilter: PrefilterOptions | undefined; logger?: EngineOptions['logger']; onLoadProgress?: EngineOptions['onLoadProgress'] },
+  o: {
+    dataDir: string; key: TemplateKey; prefilter: PrefilterOptions | undefined; fingerResidency?: EngineOptions['fingerResidency'];
+    logger?: EngineOptions['logger']; onLoadProgress?: EngineOptions['onLoadProgress'];
+  },
 ): Promise<EngineChoice> {
   const nats = env[NATS_ENV]?.trim();
   if (nats === undefined || nats === '') {
-    const engine = DedupEngine.open({ dataDir: o.dataDir, key: o.key, prefilter: o.prefilter, logger: o.logger, onLoadProgress: o.onLoadProgress });
+    const engine = DedupEngine.open({
+      dataDir: o.dataDir, key: o.key, prefilter: o.prefilter, fingerResidency: o.fingerResidency, logger: o.logger, onLoadProgress: o.onLoadProgress,
+    });
     return { engine, where: `data in ${o.dataDir}` };
   }
   const servers = nats.split(',').map((s) => s.trim()).filter((s) => s !== '');

@@ -29,6 +29,7 @@ export const CONFIG_SCHEMA: Readonly<Record<string, VariableKind & { what: strin
   BIODEDUP_TEMPLATE_KEY_FILE: { kind: 'file', what: 'a file holding the template key' },
   BIODEDUP_POOL_SIZE: { ...positive(256), what: 'scan workers' },
   BIODEDUP_PREFILTER: { kind: 'enum', values: ['0', '1'], what: '0 turns the prefilter off' },
+  BIODEDUP_FINGER_RESIDENCY: { kind: 'enum', values: ['full', 'coarse'], what: 'coarse: shards hold a coarse form per finger, finalists read from the store' },
   BIODEDUP_LOG_LEVEL: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], what: 'log level' },
   BIODEDUP_SHUTDOWN_TIMEOUT_MS: { kind: 'duration', min: 100, max: 3_600_000, what: 'graceful shutdown deadline' },
   ABIS_HOST: { kind: 'host', what: 'the ABIS door address' },

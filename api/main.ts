@@ -62,6 +62,7 @@ try {
   // BIODEDUP_NATS set: the doors run on a cluster of engine nodes (api/cluster-mode.ts)
   ({ engine, where, nats } = await openDoorEngine(env, {
     dataDir: abisConfig.dataDir, key, prefilter: env.BIODEDUP_PREFILTER === '0' ? undefined : {}, logger,
+    fingerResidency: env.BIODEDUP_FINGER_RESIDENCY === 'coarse' ? 'coarse' : 'full',
     onLoadProgress: (loaded, total) => logger.info({ loaded, total }, 'loading gallery'),
   }));
   await warmEngine(engine);
