@@ -17,10 +17,7 @@ import { BITS_PER_ANGLE, codeOffset, maskOffset } from './layout';
 
 if (DOF_BIT_LAGS >= BITS_PER_ANGLE || DOF_ANGLE_LAGS >= CODE_ANGLES / 2) ERROR('degree-of-freedom lags must stay inside the code');
 
-// @ts-ignore: decorator
-@inline function bitAt(base: usize, bit: i32): i32 {
-  return (<i32>load<u8>(base + <usize>(bit >> 3)) >> (bit & 7)) & 1;
-}
+if (BITS_PER_ANGLE != 16) ERROR('code-freedom.ts reads one code position as one u16');
 
 /** The weight w_t of the code and mask in the template at `template` (1 = a typical code). */
 export function codeFreedomWeight(template: usize): f32 {
@@ -29,20 +26,21 @@ export function codeFreedomWeight(template: usize): f32 {
   for (let da = 0; da <= DOF_ANGLE_LAGS; da++) {
     for (let dr = -DOF_BIT_LAGS; dr <= DOF_BIT_LAGS; dr++) {
       if (da == 0 && dr <= 0) continue; // each lag once
-      let agree = 0, pairs = 0;
+      // bit b of a position against bit b + dr of the position da on: the second word shifted
+      // so the two line up, and only the bit rows that have a partner counted
+      const rows: u32 = dr >= 0 ? 0xffff >> <u32>dr : (0xffff << <u32>(-dr)) & 0xffff;
+      let differ = 0, pairs = 0;
       for (let a = 0; a < CODE_ANGLES; a++) {
         const a2 = (a + da) % CODE_ANGLES;
-        for (let b = 0; b < BITS_PER_ANGLE; b++) {
-          const b2 = b + dr;
-          if (b2 < 0 || b2 >= BITS_PER_ANGLE) continue;
-          const i = a * BITS_PER_ANGLE + b, j = a2 * BITS_PER_ANGLE + b2;
-          if ((bitAt(mask, i) & bitAt(mask, j)) == 0) continue;
-          pairs++;
-          agree += 1 - (bitAt(code, i) ^ bitAt(code, j));
-        }
+        const c1 = <u32>load<u16>(code + <usize>(a << 1)), m1 = <u32>load<u16>(mask + <usize>(a << 1));
+        let c2 = <u32>load<u16>(code + <usize>(a2 << 1)), m2 = <u32>load<u16>(mask + <usize>(a2 << 1));
+        if (dr >= 0) { c2 >>= <u32>dr; m2 >>= <u32>dr; } else { c2 <<= <u32>(-dr); m2 <<= <u32>(-dr); }
+        const both = m1 & m2 & rows;
+        pairs += <i32>popcnt<u32>(both);
+        differ += <i32>popcnt<u32>((c1 ^ c2) & both);
       }
       if (pairs < DOF_MIN_LAG_BITS) continue; // too few pairs to estimate: taken as uncorrelated
-      const excess: i32 = agree + agree - pairs; // agreements minus disagreements
+      const excess: i32 = pairs - differ - differ; // agreements minus disagreements
       const rho = <f32>excess / <f32>pairs;
       s += 2 * rho * rho;
     }
