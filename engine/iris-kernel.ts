@@ -51,6 +51,7 @@ export interface IrisKernelExports {
   lastBestShift(): number;
   lastBitsCompared(): number;
   lastDistance(): number;
+  lastFreedomWeight(): number;
   compareMany(prepared: number, gallery: number, count: number, stride: number, scores: number): void;
   plainScan(probe: number, gallery: number, count: number, stride: number, distances: number): void;
   /** The coarse first pass of 1:N (matchers-wasm/iris/coarse.ts). */

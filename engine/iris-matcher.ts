@@ -26,7 +26,7 @@ export interface IrisEyelid {
   readonly bend: number;
 }
 
-/** A template as stored: the kernel's layout ("IRC3": header, code, mask; see matchers-wasm/iris/layout.ts). */
+/** A template as stored: the kernel's layout ("IRC4": header, code, mask; see matchers-wasm/iris/layout.ts). */
 export interface IrisTemplate {
   readonly bytes: Uint8Array;
   /** Share of code bits that are usable (not occluded): the quality measure, 0–1. */
@@ -93,6 +93,9 @@ export interface IrisComparisonEvidence {
   bitsCompared: number;
   /** Fractional Hamming distance at that rotation, before the bit-count normalisation. */
   hammingDistance: number;
+  /** The pair's degrees-of-freedom weight (product of the two codes' weights; 1 = typical codes,
+   *  < 1 = correlated bits, so the distance from chance counts for less; matchers-wasm/iris/code-freedom.ts). */
+  freedomWeight: number;
   /** Usable-bit share of each code (0–1), and each template's capture quality (ISO/IEC 29794-6
    *  measures) when the template was built here rather than read back from bytes. */
   probeUsableBitShare: number;
@@ -113,6 +116,9 @@ const EXTRACT_ERRORS: Record<string, [code: string, message: string]> = {
 };
 
 const HEADER_BYTES = 16;
+/** Largest degrees-of-freedom weight a template can carry: (DOF_REFERENCE / 1)^¼ for a code of
+ *  uncorrelated bits (matchers-wasm/iris/code-freedom.ts, params.ts), with room for rounding. */
+const MAX_FREEDOM_WEIGHT = 1.5;
 /** Smallest image side the kernel accepts, px (matchers-wasm/iris/index.ts). */
 const MIN_IMAGE_SIDE = 32;
 
@@ -232,9 +238,11 @@ export class IrisMatcher {
     if (bytes.length !== this.templateBytes) throw new EngineError('ERR_TEMPLATE_CORRUPT', `iris template must be ${this.templateBytes} bytes, got ${bytes.length}`);
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (view.getUint32(0, true) !== this.kernel.templateMagic()) throw new EngineError('ERR_TEMPLATE_CORRUPT', 'not an iris template of this version (bad magic)');
-    if (view.getUint32(4, true) !== this.templateBytes || view.getUint32(12, true) !== this.codeBits) {
+    if (view.getUint16(4, true) !== this.templateBytes || view.getUint16(6, true) !== this.codeBits) {
       throw new EngineError('ERR_TEMPLATE_CORRUPT', 'iris template header does not match this kernel');
     }
+    const weight = view.getFloat32(12, true);
+    if (!(weight > 0 && weight <= MAX_FREEDOM_WEIGHT)) throw new EngineError('ERR_TEMPLATE_CORRUPT', 'iris template degrees-of-freedom weight out of range');
     const usableBits = view.getUint32(8, true);
     const maskStart = HEADER_BYTES + this.codeBits / 8;
     let counted = 0;
@@ -321,6 +329,7 @@ export class IrisMatcher {
       shiftDegrees: (shift * 360) / this.codeAngles,
       bitsCompared: this.kernel.lastBitsCompared(),
       hammingDistance: this.kernel.lastDistance(),
+      freedomWeight: this.kernel.lastFreedomWeight(),
       probeUsableBitShare: probe.usableBitShare,
       candidateUsableBitShare: candidate.usableBitShare,
       ...(probe.quality === undefined ? {} : { probeQuality: probe.quality }),

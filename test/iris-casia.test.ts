@@ -106,9 +106,11 @@ const casia = join(dataDir(), 'iris', 'casia-v1-subset');
 const hasData = existsSync(casia);
 describe('CASIA-IrisV1 subset accuracy (real data)', () => {
   if (!hasData) console.log(`skipping the real-data iris accuracy regression: no ${casia} (set BIODEDUP_DATA)`);
-  // Measured with the IRC3 kernel (pupil refinement, eyelid curves, ring to 0.90; parameters
-  // chosen on the first half of the persons of CASIA-V1 and MMU1): FTE 0, EER 0.42 %, FNMR at
-  // FMR 0.1 % 1.67 % (4/240), impostors ≥ 20: 0.26 %, ≥ 30: 0.00 % (log-Gabor IRC2 before it:
+  // Measured with the IRC4 kernel (IRC3's pupil refinement, eyelid curves, ring to 0.90, and the
+  // codes' degrees-of-freedom weights; parameters chosen on the first half of the persons of
+  // CASIA-V1 and MMU1): FTE 0, EER 0.42 %, FNMR at FMR 0.1 % 1.25 % (3/240), impostors ≥ 20:
+  // 0.94 %, ≥ 30: 0.09 % (IRC3: 1.67 %, 0.26 %, 0.00 %: the calibration, fitted mostly on MMU1
+  // impostors, was 4× conservative here; log-Gabor IRC2 before it:
   // EER 0.83 %, FNMR 1.25 %; Gabor: EER 0.83 %, FNMR 1.67 %; CASIA-only tuning: 0.48 %, 1.25 %).
   it.skipIf(!hasData)('keeps cross-session EER ≤ 0.6 %, FNMR at FMR 0.1 % ≤ 3 %, FTE ≤ 1 %, and calibration within 3× of target', () => {
     const result = evaluateIrisSet(casia, 'casia-v1-subset', listCasiaIrisSamples(casia));
@@ -116,6 +118,7 @@ describe('CASIA-IrisV1 subset accuracy (real data)', () => {
     expect(r).toMatchObject({ genuine: 240, impostor: 4560 });
     // calibration fitted on session-1 pairs only (engine/iris-calibration.ts), checked here on cross-session impostors
     expect(result.impostorShareAt20).toBeLessThanOrEqual(0.03);
+    expect(result.impostorShareAt20).toBeGreaterThanOrEqual(1 / 300); // within 3× on the low side too (one calibration for both sensors)
     expect(result.impostorShareAt30).toBeLessThanOrEqual(0.003);
     expect(r.fte).toBeLessThanOrEqual(0.01);
     expect(r.eer).toBeLessThanOrEqual(0.006);

@@ -230,7 +230,10 @@ describe('corrupt input and templates', () => {
     const damaged = (f: (b: Uint8Array) => void): Uint8Array => { const b = t.bytes.slice(); f(b); return b; };
     expect(codeOf(() => matcher.templateFromBytes(t.bytes.subarray(0, 100)))).toBe('ERR_TEMPLATE_CORRUPT');
     expect(codeOf(() => matcher.templateFromBytes(damaged((b) => { b[0] ^= 1; })))).toBe('ERR_TEMPLATE_CORRUPT');
-    expect(codeOf(() => matcher.templateFromBytes(damaged((b) => { b[12] ^= 1; })))).toBe('ERR_TEMPLATE_CORRUPT');
+    expect(codeOf(() => matcher.templateFromBytes(damaged((b) => { b[6] ^= 1; })))).toBe('ERR_TEMPLATE_CORRUPT'); // code bits
+    for (const weight of [0, -1, Number.NaN, 2]) { // the degrees-of-freedom weight (IRC4 header, bytes 12–15)
+      expect(codeOf(() => matcher.templateFromBytes(damaged((b) => { new DataView(b.buffer).setFloat32(12, weight, true); }))), `weight ${weight}`).toBe('ERR_TEMPLATE_CORRUPT');
+    }
     expect(codeOf(() => matcher.templateFromBytes(damaged((b) => { b[b.length - 1] ^= 0x80; })))).toBe('ERR_TEMPLATE_CORRUPT');
     expect(codeOf(() => matcher.templateFromBytes('nope' as unknown as Uint8Array))).toBe('ERR_TEMPLATE_TYPE');
     expect(codeOf(() => matcher.prepareProbe({ bytes: new Uint8Array(3), usableBitShare: 1 }))).toBe('ERR_TEMPLATE_CORRUPT');

@@ -92,11 +92,12 @@ const mmu1 = join(dataDir(), 'iris', 'mmu1');
 const hasData = existsSync(mmu1);
 describe('MMU1 accuracy (real data, another NIR sensor)', () => {
   if (!hasData) console.log(`skipping the real-data MMU1 regression: no ${mmu1} (set BIODEDUP_DATA)`);
-  // Measured when written (all pairs, 450 images, IRC3 kernel: pupil refinement, eyelid curves,
-  // ring to 0.90): FTE 0.22 % (1 of 450), EER 3.11 %, FNMR at FMR 0.1 % 4.67 % (42/900),
-  // impostors ≥ 20: 1.49 %, ≥ 30: 0.17 % (the issue's EER target ≤ 2 % is NOT met; FNMR ≤ 5 % is).
-  // The bars sit a little above, so a regression fails and noise does not. Log-Gabor IRC2
-  // before: EER 4.72 %, FNMR 7.00 %; Gabor: EER 6.89 %, FNMR 12.67 %; before the adaptive
+  // Measured when written (all pairs, 450 images, IRC4 kernel: IRC3's codes with the
+  // degrees-of-freedom weights): FTE 0.22 % (1 of 450), EER 3.22 %, FNMR at FMR 0.1 % 4.78 %
+  // (43/900), impostors ≥ 20: 1.05 %, ≥ 30: 0.11 % (the issue's EER target ≤ 2 % is NOT met;
+  // FNMR ≤ 5 % is). The bars sit a little above, so a regression fails and noise does not.
+  // IRC3 before: EER 3.11 %, FNMR 4.67 %, impostors ≥ 20 / ≥ 30 1.49 / 0.17 %; log-Gabor IRC2:
+  // EER 4.72 %, FNMR 7.00 %; Gabor: EER 6.89 %, FNMR 12.67 %; before the adaptive
   // segmentation: EER 22.8 %, FTE 4 %.
   it.skipIf(!hasData)('keeps all-pairs EER, FNMR at FMR 0.1 %, FTE and the calibration near the measured figures', () => {
     const result = evaluateIrisSet(mmu1, 'mmu1', listMmu1Samples(mmu1), 'all-pairs');
@@ -108,7 +109,18 @@ describe('MMU1 accuracy (real data, another NIR sensor)', () => {
     expect(result.impostorShareAt20).toBeLessThanOrEqual(MMU1_BARS.share20);
     expect(result.impostorShareAt30).toBeLessThanOrEqual(MMU1_BARS.share30);
   }, 300_000); // 450 extractions and 100k comparisons: ≈ 50 s alone, longer beside the other test files
+
+  // The calibration (engine/iris-calibration.ts) is fitted on the first half's impostors and
+  // CASIA-V1 session 1; the second half's persons were never fitted on. Measured when written
+  // (IRC4): ≥ 20 1.16 %, ≥ 30 0.14 % of 24,090 impostor pairs; IRC3's bit counts alone gave
+  // 2.00 % / 0.27 % here — one calibration, each sensor off target by its own code correlations.
+  it.skipIf(!hasData)('holds the pooled calibration on the persons it was not fitted on (≥ 20 ≈ 1 %, ≥ 30 ≈ 0.1 %)', () => {
+    const result = evaluateIrisSet(mmu1, 'mmu1', irisHalf(listMmu1Samples(mmu1), 'second'), 'all-pairs');
+    expect(result.impostorShareAt20).toBeGreaterThanOrEqual(0.005);
+    expect(result.impostorShareAt20).toBeLessThanOrEqual(0.015);
+    expect(result.impostorShareAt30).toBeLessThanOrEqual(0.002);
+  }, 300_000);
 });
 
 /** Regression bars (shares, 0–1), set from the figures measured when written (above). */
-const MMU1_BARS = { fte: 0.01, eer: 0.036, fmr1000: 0.055, share20: 0.02, share30: 0.003 };
+const MMU1_BARS = { fte: 0.01, eer: 0.036, fmr1000: 0.055, share20: 0.015, share30: 0.0016 };

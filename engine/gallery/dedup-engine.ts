@@ -38,11 +38,12 @@ import { IRIS_SIDE_CODE, identifyDefaults, type Candidate, type EngineOptions, t
 export const FINGER_TEMPLATE_VERSION = 1;
 /**
  * Version tag stored with iris templates: 3 = log-Gabor codes of the ring to 0.90 of the limbus
- * ("IRC3", issue 14). Version 2 sampled the ring to 0.85 (its code rows lie at other radii),
+ * ("IRC3", issue 14); version 4 ("IRC4") adds each code's degrees-of-freedom weight to the
+ * header, which scales every score (a version-3 template has none). Version 2 sampled the ring to 0.85 (its code rows lie at other radii),
  * version 1 held Gabor codes, both of the same size, which this kernel cannot compare fairly:
  * a store holding them is refused, its subjects' irises to be re-enrolled from images.
  */
-export const IRIS_TEMPLATE_VERSION = 3;
+export const IRIS_TEMPLATE_VERSION = 4;
 
 /**
  * Refuses a stored or submitted template that is not of `modality` at this release's version

@@ -3,14 +3,19 @@
 // comparison at every shift is a straight run of aligned 128-bit words: no bit shuffling in
 // the scan. At each shift: HD = |(p ⊕ g) ∧ mp ∧ mg| / |mp ∧ mg|, then Daugman's normalisation
 // for the number of bits compared, HDnorm = 0.5 − (0.5 − HD)·√(n / NORM_BITS), and the least
-// HDnorm over the shifts is the distance. The raw score is 1 − HDnorm (0.5 ≈ chance).
+// HDnorm over the shifts is the distance. Its distance from chance is then scaled by the two
+// codes' degrees-of-freedom weights (code-freedom.ts: correlated bits count for fewer), the
+// same at every shift, so it changes the score's scale per pair, not the best shift. The raw
+// score is 0.5 + (0.5 − HDnorm)·w_probe·w_template (0.5 ≈ chance).
 import { MAX_SHIFT, NORM_BITS, MIN_COMPARED_BITS, CODE_ANGLES } from './params';
-import { BITS_PER_ANGLE, CODE_BYTES, CODE_WORDS, codeOffset, maskOffset } from './layout';
+import { BITS_PER_ANGLE, CODE_BYTES, CODE_WORDS, HEADER_FREEDOM_WEIGHT, codeOffset, maskOffset } from './layout';
 
 export const SHIFTS: i32 = 2 * MAX_SHIFT + 1;
 /** One prepared rotation: code then mask. */
 export const ROTATION_BYTES: i32 = 2 * CODE_BYTES;
-export const PREPARED_BYTES: i32 = SHIFTS * ROTATION_BYTES;
+/** The rotations, then the probe's degrees-of-freedom weight (f32, padded to a SIMD word). */
+const PREPARED_WEIGHT: i32 = SHIFTS * ROTATION_BYTES;
+export const PREPARED_BYTES: i32 = PREPARED_WEIGHT + 16;
 
 if (BITS_PER_ANGLE % 8 != 0) ERROR('rotations copy whole bytes: BITS_PER_ANGLE must be a multiple of 8');
 /** Words counted into the bytewise popcount accumulators before they are summed (≤ 31: a byte
@@ -21,9 +26,11 @@ const CHUNK_WORDS: i32 = 16;
 export let lastShift: i32 = 0;
 export let lastComparedBits: i32 = 0;
 export let lastHammingDistance: f32 = 0.5;
+export let lastPairWeight: f32 = 1;
 
 /** Writes the rotated copies of the template at `template` to `out` (PREPARED_BYTES). */
 export function prepareRotations(template: usize, out: usize): void {
+  store<f32>(out + <usize>PREPARED_WEIGHT, load<f32>(template + <usize>HEADER_FREEDOM_WEIGHT));
   const angleBytes = <usize>(BITS_PER_ANGLE >> 3);
   for (let k = 0; k < SHIFTS; k++) {
     const shift = k - MAX_SHIFT;
@@ -38,7 +45,7 @@ export function prepareRotations(template: usize, out: usize): void {
   }
 }
 
-/** Raw similarity (1 − least normalised HD over the shifts) of a prepared probe and a template. */
+/** Raw similarity (0.5 + (0.5 − least normalised HD over the shifts) × the pair's weight) of a prepared probe and a template. */
 export function compareRotations(rotations: usize, template: usize): f32 {
   const gc = template + <usize>codeOffset(), gm = template + <usize>maskOffset();
   let best: f32 = 0.5, bestShift = 0, bestBits = 0;
@@ -51,10 +58,12 @@ export function compareRotations(rotations: usize, template: usize): f32 {
     const normalised: f32 = 0.5 - (0.5 - hd) * Mathf.sqrt(<f32>compared * (1.0 / NORM_BITS));
     if (normalised < best) { best = normalised; bestShift = k - MAX_SHIFT; bestBits = compared; bestHd = hd; }
   }
+  const weight = load<f32>(rotations + <usize>PREPARED_WEIGHT) * load<f32>(template + <usize>HEADER_FREEDOM_WEIGHT);
   lastShift = bestShift;
   lastComparedBits = bestBits;
   lastHammingDistance = bestHd;
-  return min<f32>(1, max<f32>(0, 1 - best));
+  lastPairWeight = weight;
+  return min<f32>(1, max<f32>(0, 0.5 + (0.5 - best) * weight));
 }
 
 /** Plain masked HD at one position (the speed baseline: no rotation, no normalisation). */

@@ -2,7 +2,8 @@
 // prepare a probe's rotations once, compare it against one template or a gallery, and the
 // plain one-position scan the speed bench measures beside it.
 import { MAX_IMAGE_SIDE, MAX_IMAGE_PIXELS, MAX_SHIFT, MIN_USABLE_SHARE, MIN_SHARPNESS, MIN_IRIS_PUPIL_CONTRAST, MIN_IRIS_RADIUS_PX, NORM_RADIAL, NORM_ANGULAR, CODE_ANGLES } from './params';
-import { TEMPLATE_MAGIC, TEMPLATE_BYTES, HEADER_BYTES, CODE_BITS } from './layout';
+import { TEMPLATE_MAGIC, TEMPLATE_BYTES, HEADER_BYTES, CODE_BITS, HEADER_TOTAL_BYTES, HEADER_CODE_BITS, HEADER_USABLE_BITS, HEADER_FREEDOM_WEIGHT } from './layout';
+import { codeFreedomWeight } from './code-freedom';
 import { setImage } from './image';
 import { markReflections } from './reflections';
 import { setPupilRange } from './search-ranges';
@@ -14,7 +15,7 @@ import { maskEyelids, upperV, upperX, upperK, lowerV, lowerX, lowerK } from './e
 import { initFilters, encode } from './gabor';
 import { measureSharpness, occludedShare } from './sharpness';
 import { resetQuality, measureQuality, usableArea, irisPupilContrast, irisScleraContrast, pupilCircularity, pupilDilation, marginHorizontal, marginVertical } from './quality';
-import { PREPARED_BYTES, SHIFTS, prepareRotations, compareRotations, plainDistance, lastShift, lastComparedBits, lastHammingDistance } from './hamming';
+import { PREPARED_BYTES, SHIFTS, prepareRotations, compareRotations, plainDistance, lastShift, lastComparedBits, lastHammingDistance, lastPairWeight } from './hamming';
 import { COARSE_KEEP_SHARE, COARSE_SURE_SIMILARITY, COARSE_MIN_PROBE_SHARE, COARSE_MIN_GALLERY } from './params';
 import { COARSE_BITS, COARSE_ENTRY_BYTES, COARSE_PREPARED_BYTES, COARSE_SHIFTS, coarseFromTemplate, prepareCoarse, coarseScan } from './coarse';
 
@@ -59,10 +60,7 @@ export function allocate(bytes: i32): usize { return heap.alloc(<usize>bytes); }
 export function extract(image: usize, width: i32, height: i32, out: usize): i32 {
   pupilRadiusOut = 0; irisRadiusOut = 0; sharpnessOut = 0; occludedOut = 0;
   resetQuality();
-  store<u32>(out, TEMPLATE_MAGIC);
-  store<u32>(out, TEMPLATE_BYTES, 4);
-  store<u32>(out, 0, 8);
-  store<u32>(out, CODE_BITS, 12);
+  writeHeader(out, 0);
   memory.fill(out + <usize>HEADER_BYTES, 0, <usize>(TEMPLATE_BYTES - HEADER_BYTES));
   if (width < 32 || height < 32 || width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE || width * height > MAX_IMAGE_PIXELS) return EXTRACT_BAD_IMAGE;
   setImage(image, width, height);
@@ -79,7 +77,7 @@ export function extract(image: usize, width: i32, height: i32, out: usize): i32 
   occludedOut = occludedShare();
   measureQuality();
   const usableBits = encode(out);
-  store<u32>(out, usableBits, 8);
+  writeHeader(out, usableBits);
   // failure-to-enrol rules on the ISO/IEC 29794-6 measures (params.ts gives the evidence for each bar)
   if (irisRadius < MIN_IRIS_RADIUS_PX) return EXTRACT_IRIS_TOO_SMALL;
   if (<f32>usableBits < MIN_USABLE_SHARE * <f32>CODE_BITS) return EXTRACT_TOO_OCCLUDED;
@@ -126,6 +124,8 @@ export function compare(prepared: usize, template: usize): f32 { return compareR
 export function lastBestShift(): i32 { return lastShift; }
 export function lastBitsCompared(): i32 { return lastComparedBits; }
 export function lastDistance(): f32 { return lastHammingDistance; }
+/** Degrees-of-freedom weight of the last compare's pair (w_probe · w_template; code-freedom.ts). */
+export function lastFreedomWeight(): f32 { return lastPairWeight; }
 
 /** Prepared probe against `count` templates stored every `stride` bytes from `gallery`. */
 export function compareMany(prepared: usize, gallery: usize, count: i32, stride: i32, scores: usize): void {
@@ -165,10 +165,16 @@ export function coarseScanMany(prepared: usize, entries: usize, count: i32, stri
  * background runs our own filter bank on generated textures. Returns the usable code bits.
  */
 export function encodeSheet(out: usize): i32 {
-  store<u32>(out, TEMPLATE_MAGIC);
-  store<u32>(out, TEMPLATE_BYTES, 4);
-  store<u32>(out, CODE_BITS, 12);
   const usableBits = encode(out);
-  store<u32>(out, usableBits, 8);
+  writeHeader(out, usableBits);
   return usableBits;
+}
+
+/** The header (layout.ts) of the template at `out`, whose code and mask are written (or zero). */
+function writeHeader(out: usize, usableBits: i32): void {
+  store<u32>(out, TEMPLATE_MAGIC);
+  store<u16>(out + <usize>HEADER_TOTAL_BYTES, <u16>TEMPLATE_BYTES);
+  store<u16>(out + <usize>HEADER_CODE_BITS, <u16>CODE_BITS);
+  store<u32>(out + <usize>HEADER_USABLE_BITS, usableBits);
+  store<f32>(out + <usize>HEADER_FREEDOM_WEIGHT, usableBits > 0 ? codeFreedomWeight(out) : <f32>1);
 }

@@ -297,6 +297,30 @@ export const MAX_SHIFT: i32 = 15;
  *  the CASIA-V1 subset is 1,262, 10–90 % 986–1,532). The constant only scales 0.5 − HDnorm,
  *  so it moves the raw scale (refit the calibration) but never the order of scores. */
 export const NORM_BITS: f32 = 1400.0;
+/** Degrees of freedom of a code (code-freedom.ts): bit correlations are measured up to
+ *  DOF_ANGLE_LAGS code positions along the ring (the log-Gabor's centre lobe spans ≈ 8) and
+ *  DOF_BIT_LAGS bit rows (phase and band neighbours), a lag counting only with at least
+ *  DOF_MIN_LAG_BITS usable bit pairs; DOF_REFERENCE is a typical s = 1 + 2 Σ ρ² (median per
+ *  template: CASIA-V1 2.62, MMU1 3.28), so a typical code keeps weight ≈ 1. It only scales the
+ *  raw scale (the calibration absorbs it), never the order within one pair of templates.
+ *  Why: with bit counts alone (Daugman's normalisation) one calibration fitted on both sensors
+ *  put MMU1's unseen persons at 2.00 % / 0.27 % of impostors ≥ 20 / ≥ 30 and CASIA-V1's
+ *  cross-session impostors at 0.26 % / 0.00 % (targets 1 % / 0.1 %).
+ *  Lags chosen on the tuning halves (calibration fitted on CASIA-V1 session 1 + MMU1 first
+ *  half; EER CASIA-V1 + MMU1 first halves, FNMR at FMR 0.1 % in pairs of 120 / 460), with the
+ *  per-set check on pairs not fitted on (CASIA-V1 cross-session, MMU1 second half), ≥ 20 / ≥ 30:
+ *  off 0.05 % + 2.61 % (0, 19), check 0.26/0.00 % and 2.00/0.27 %; lags 4 × 2: 0.05 + 2.83 (0,
+ *  19), 0.66/0.07 and 1.36/0.20; 6 × 3: 0.00 + 2.83 (0, 19), 0.77/0.07 and 1.27/0.16; 8 × 4
+ *  (kept): 0.00 + 3.04 (0, 20), 0.94/0.09 and 1.16/0.14; 12 × 4: 0.00 + 3.26 (0, 21),
+ *  0.99/0.09 and 1.15/0.14. Half the correction (weights^½) for 8 × 4: 0.05 + 2.83 (0, 19),
+ *  0.50/0.02 and 1.52/0.19. Dividing by each comparison's own spread over the 31 rotations
+ *  instead (no template field) calibrated as well (0.83/0.07, 0.93/0.08) but cost accuracy:
+ *  1.85 + 5.00 (8, 199). Check halves with 8 × 4: CASIA-V1 0.83 % (2/120; off 0.83 %, 3/120),
+ *  MMU1 3.41 % (23/440; off 3.64 %, 22/440). */
+export const DOF_ANGLE_LAGS: i32 = 8;
+export const DOF_BIT_LAGS: i32 = 4;
+export const DOF_MIN_LAG_BITS: i32 = 64;
+export const DOF_REFERENCE: f32 = 3.0;
 /** Fewer bits compared than this is no evidence: the comparison scores HD 0.5. */
 export const MIN_COMPARED_BITS: i32 = 128;
 

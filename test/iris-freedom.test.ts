@@ -1,0 +1,61 @@
+/**
+ * The code's degrees of freedom (matchers-wasm/iris/code-freedom.ts): a code whose bits are
+ * correlated (a texture repeating around the ring and across the bands) carries a smaller
+ * weight in its header than one of independent texture, and a comparison's distance from
+ * chance is scaled by the two weights — Daugman's normalisation with independent bits counted
+ * instead of bits.
+ */
+import { describe, expect, it } from 'vitest';
+import { IrisMatcher } from '../engine/iris-matcher.ts';
+
+const matcher = new IrisMatcher();
+const ROWS = 32, COLUMNS = 256;
+const all = new Uint8Array(ROWS * COLUMNS).fill(1);
+const weightOf = (bytes: Uint8Array): number => new DataView(bytes.buffer, bytes.byteOffset).getFloat32(12, true);
+
+/** Independent gray noise per sample (a seeded LCG), mean 120. */
+function noise(seed: number): Float32Array {
+  let x = seed >>> 0;
+  const gray = new Float32Array(ROWS * COLUMNS);
+  for (let k = 0; k < gray.length; k++) {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    gray[k] = 80 + (x / 2 ** 32) * 80;
+  }
+  return gray;
+}
+
+/** The same row in every band: a ring wave (every band's bits equal, and periodic). */
+function stripes(wavelength: number): Float32Array {
+  const gray = new Float32Array(ROWS * COLUMNS);
+  for (let i = 0; i < ROWS; i++) for (let j = 0; j < COLUMNS; j++) gray[i * COLUMNS + j] = 120 + 20 * Math.cos((2 * Math.PI * j) / wavelength);
+  return gray;
+}
+
+describe('iris code degrees of freedom', () => {
+  it('weighs a code of correlated bits below one of independent texture', () => {
+    const free = [1, 2, 3].map((s) => weightOf(matcher.templateFromNormalised(noise(s), all).bytes));
+    const correlated = weightOf(matcher.templateFromNormalised(stripes(16), all).bytes);
+    for (const w of free) {
+      expect(w).toBeGreaterThan(0.8); // independent bands: only the filter's own span correlates bits
+      expect(w).toBeLessThan(1.4);
+    }
+    expect(correlated).toBeLessThan(0.75); // 16 bands alike and a period of 8 positions
+    expect(correlated).toBeLessThan(Math.min(...free) - 0.2);
+  });
+
+  it('scales the distance from chance by the two weights, as explain reports', () => {
+    const a = matcher.templateFromNormalised(noise(11), all);
+    const b = matcher.templateFromNormalised(noise(12), all);
+    const e = matcher.explain(a, b);
+    expect(e.freedomWeight).toBeCloseTo(weightOf(a.bytes) * weightOf(b.bytes), 5);
+    // raw = 0.5 + (0.5 − HD)·√(n / 1400)·w_a·w_b (hamming.ts; NORM_BITS 1400)
+    const expected = 0.5 + (0.5 - e.hammingDistance) * Math.sqrt(e.bitsCompared / 1400) * e.freedomWeight;
+    expect(e.rawScore).toBeCloseTo(Math.min(1, Math.max(0, expected)), 5);
+  });
+
+  it('gives an exact match of correlated codes less evidence than one of independent codes', () => {
+    const freeCode = matcher.templateFromNormalised(noise(21), all);
+    const stripedCode = matcher.templateFromNormalised(stripes(16), all);
+    expect(matcher.compareRaw(stripedCode, stripedCode)).toBeLessThan(matcher.compareRaw(freeCode, freeCode) - 0.1);
+  });
+});
