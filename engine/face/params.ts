@@ -88,6 +88,11 @@ export const FACE_PARAMS = Object.freeze({
      * `refinePasses` ≥ 1.
      */
     coarseFirstPass: true,
+    /**
+     * The refining passes through the tiny net too (≈ 3 ms a face less than the full net). Off:
+     * measured in docs/face-speed.md §10.
+     */
+    tinyRefinePasses: false,
     /** CLAHE of each landmark crop before the net sees it (clahe.ts); null: off. */
     cropContrast: null as ClaheParams | null,
   }),
