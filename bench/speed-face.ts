@@ -45,16 +45,21 @@ async function baselineMatMul(): Promise<() => number> {
 /** The previous release's pipeline settings: detector at 224 px, two full landmark passes, lighting over the whole face, mirrored pass on. */
 const PREVIOUS_SETTINGS = {
   detect: { ...FACE_PARAMS.detect, inputSize: 224, padShare: 0.5, fallbackPadShares: [0.25, 0.75, 0.1] },
-  landmarks: { ...FACE_PARAMS.landmarks, refinePasses: 1, coarseFirstPass: false, cropContrast: null },
+  landmarks: { ...FACE_PARAMS.landmarks, refinePasses: 1, coarseFirstPass: false, tinyRefinePasses: false, cropContrast: null },
   align: { ...FACE_PARAMS.align, lightingRegions: 'face', alignPoints: 'dlib51', localContrast: null, gamma: 1 },
   mirror: true,
 } as const;
 
-/** Session 5's default (docs/face-speed.md §8): both landmark passes through the full net (and the fp32 ResNet, given with its models). */
-const TWO_FULL_LANDMARK_PASSES = { ...FACE_PARAMS.landmarks, coarseFirstPass: false } as const;
-/** Session 7 candidates (docs/face-speed.md §10): the detector at 128 px input; the refining landmark pass through the tiny net as well. */
-const DETECT_128 = { ...FACE_PARAMS.detect, inputSize: 128 } as const;
-const TINY_REFINE = { ...FACE_PARAMS.landmarks, tinyRefinePasses: true } as const;
+/** Session 5's default (docs/face-speed.md §8): detector at 160 px, both landmark passes through the full net (and the fp32 ResNet, given with its models). */
+const SESSION5_FRONT_END = {
+  detect: { ...FACE_PARAMS.detect, inputSize: 160 },
+  landmarks: { ...FACE_PARAMS.landmarks, coarseFirstPass: false, tinyRefinePasses: false },
+} as const;
+/** Session 6's front end (docs/face-speed.md §9): detector at 160 px, tiny framing landmark pass, then the full net. */
+const SESSION6_FRONT_END = {
+  detect: { ...FACE_PARAMS.detect, inputSize: 160 },
+  landmarks: { ...FACE_PARAMS.landmarks, coarseFirstPass: true, tinyRefinePasses: false },
+} as const;
 
 /** A profile and the figure its median is reported under (the first profile is the default: faceExtractMsMedian). */
 type ReportedProfile = TimedProfile & { figure?: string };
@@ -81,13 +86,11 @@ async function pipelineFigures(context: SpeedContext): Promise<SpeedFigures> {
   const int8 = runtime === 'int8' ? fused : other;
   const profiles: ReportedProfile[] = [
     { name: `default (fused networks, ${runtime} ResNet, FACE_PARAMS; mirrored pass ${mirror ? 'on' : 'off'}${mirror && runtime === 'int8' ? ', one batch of two' : ''})`, models: fused, ...byDefault, mirror },
-    { name: 'session 6 default (int8 ResNet, FACE_PARAMS, mirrored pass as a second call)', figure: 'faceExtractSession6DefaultMsMedian', models: int8, ...byDefault, mirror: true, mirrorAsTwoCalls: true },
+    { name: 'session 6 default (int8 ResNet, detector 160 px, tiny + full landmark passes, mirrored pass as a second call)', figure: 'faceExtractSession6DefaultMsMedian', models: int8, ...byDefault, ...SESSION6_FRONT_END, mirror: true, mirrorAsTwoCalls: true },
+    { name: 'session 6 front end, chip and mirror as one batch of two (the speed-only change alone)', figure: 'faceExtractSession6FrontEndBatchMsMedian', models: int8, ...byDefault, ...SESSION6_FRONT_END, mirror: true },
     { name: `FACE_PARAMS with the mirrored pass ${mirror ? 'off' : 'on'}`, figure: 'faceExtractOtherMirrorMsMedian', models: fused, ...byDefault, mirror: !mirror },
     { name: `FACE_PARAMS with the ${otherRuntime} ResNet (mirrored pass ${mirror ? 'on' : 'off'})`, figure: 'faceExtractOtherRuntimeMsMedian', models: other, ...byDefault, mirror },
-    { name: 'session 5 default (fp32 ResNet, two full landmark passes, mirrored pass on)', figure: 'faceExtractSession5DefaultMsMedian', models: fp32, ...byDefault, landmarks: TWO_FULL_LANDMARK_PASSES, mirror: true },
-    { name: 'candidate: default with the refining landmark pass on the tiny net', figure: 'faceExtractTinyRefineMsMedian', models: fused, ...byDefault, landmarks: TINY_REFINE, mirror },
-    { name: `candidate: default with the detector at ${DETECT_128.inputSize} px`, figure: 'faceExtractDetector128MsMedian', models: fused, ...byDefault, detect: DETECT_128, mirror },
-    { name: `candidate: both (tiny refining pass, detector ${DETECT_128.inputSize} px)`, figure: 'faceExtractTinyRefineDetector128MsMedian', models: fused, ...byDefault, detect: DETECT_128, landmarks: TINY_REFINE, mirror },
+    { name: 'session 5 default (fp32 ResNet, detector 160 px, two full landmark passes, mirrored pass on)', figure: 'faceExtractSession5DefaultMsMedian', models: fp32, ...byDefault, ...SESSION5_FRONT_END, mirror: true },
     { name: 'previous release (face-api passes, previous settings)', figure: 'faceExtractPreviousReleaseMsMedian', models: await faceApiModels(), ...PREVIOUS_SETTINGS },
   ];
   const baseline = await baselineMatMul();
