@@ -98,6 +98,8 @@ export const FACE_PARAMS = Object.freeze({
      * A and Yale A 0.51 against 0.505 % for the session-6 front end; rule: ≤ +0.10 points),
      * checked on half B (ORL 0.04, Yale 0.02 %, level) — docs/face-speed.md §10. The full
      * 68-point net is then not run at all (it stays loaded for an operator who turns this off).
+     * With the fp32 ResNet this front end is worse on Yale (1.27 % all pairs): fp32 users should
+     * turn it off and set the detector back to 160 px.
      */
     tinyRefinePasses: true,
     /** CLAHE of each landmark crop before the net sees it (clahe.ts); null: off. */
