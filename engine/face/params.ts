@@ -148,9 +148,10 @@ export const FACE_PARAMS = Object.freeze({
      * one-sided light and pose. It is a second ResNet pass (≈ 30 ms on one core), kept because
      * accuracy comes first and the pass runs once per enrolment: with it (and gamma 0.6) ORL EER
      * 0.44 % and Yale 0.90 %, without it 0.61 % and 1.35 % (docs/face-speed.md §6). Running it only
-     * on asymmetric faces (side light, yaw) was measured and kept none of the gain (§7). It is
-     * why the pipeline misses the issue's 60 ms bar (≈ 97 against ≈ 60 ms without it, §7). The
-     * calibration (engine/face-calibration.ts) is fitted for this setting; changing it needs a refit.
+     * on asymmetric faces (side light, yaw) was measured and kept none of the gain (§7). On the
+     * int8 runtime the two passes run as one batch of two (models.ts `embedWithMirror`, §10):
+     * ≈ 35 of the ≈ 55 ms a face. The calibration (engine/face-calibration.ts) is fitted for this
+     * setting; changing it needs a refit.
      */
     flipAverage: true,
     /**
@@ -159,8 +160,9 @@ export const FACE_PARAMS = Object.freeze({
      * ≈ 1.6× the fp32 pass on real chips (default); 'fp32' — TensorFlow.js's XNNPACK, the
      * reference. With the tiny first landmark pass this is the fastest profile measured that
      * meets the 1 % EER bars (docs/face-speed.md §9): all pairs ORL 0.39 %, Yale 0.62 % against
-     * fp32's 0.44 / 0.90 %, at 0.71–0.78× the fp32 default's time (62.7 ms at best here: the
-     * 60 ms bar not shown on the clock). int8 and fp32 templates share model 1 and one calibration.
+     * fp32's 0.44 / 0.90 % (session 6). With session 7's front end (detector 128 px, tiny
+     * landmark net for both passes) and the chip + mirror batch: 51–58 ms median in three of
+     * four runs here (docs/face-speed.md §10). int8 and fp32 templates share model 1 and one calibration.
      */
     runtime: 'int8' as 'fp32' | 'int8',
   }),
