@@ -11,7 +11,8 @@
  *
  *   npx tsx bench/face-int8.ts calibrate --set ../shared/data/face/orl:folders --set ../shared/data/face/yale:yale
  *   npx tsx bench/face-int8.ts variants --set ../shared/data/face/orl:folders --set ../shared/data/face/yale:yale [--small-chips]
- *     [--detector SIZE:PAD …] [--coarse-first] [--detector-coarse-first SIZE:PAD] (front-end settings beside the default)
+ *     [--detector SIZE:PAD …] [--coarse-first] [--detector-coarse-first SIZE:PAD] [--tiny-refine SIZE:PAD]
+ *     (front-end settings beside the default; --tiny-refine: the tiny landmark net for both passes)
  *     [--other-scales [--all-half-a]] (other half-A calibrations beside the shipped one)
  *   flock /work/heavy.lock npx tsx bench/face-int8.ts time --set … (the ResNet pass alone, each runtime, interleaved)
  *   npx tsx bench/face-int8.ts compare --set … (calibration choices: cosine to fp32 on held-out half-A chips)
@@ -327,12 +328,12 @@ async function main(argv: string[]): Promise<void> {
     if (rest[i] === '--other-scales') { otherScales = true; continue; }
     if (rest[i] === '--clip') { if (rest[++i] !== 'mse') throw new Error('--clip takes mse'); mse = true; continue; }
     if (rest[i] === '--all-half-a') { allHalfA = true; continue; }
-    if (rest[i] === '--detector' || rest[i] === '--coarse-first' || rest[i] === '--detector-coarse-first') {
-      const coarse = rest[i] !== '--detector';
+    if (rest[i] === '--detector' || rest[i] === '--coarse-first' || rest[i] === '--detector-coarse-first' || rest[i] === '--tiny-refine') {
+      const coarse = rest[i] !== '--detector', tinyRefine = rest[i] === '--tiny-refine';
       const [size, pad] = rest[i] === '--coarse-first' ? [FACE_PARAMS.detect.inputSize, FACE_PARAMS.detect.padShare] : rest[++i].split(':').map(Number);
       const d = FACE_PARAMS.detect;
-      const label = [size !== d.inputSize || pad !== d.padShare ? `detector ${size} px, pad ${pad}` : '', coarse ? 'tiny 1st landmark pass' : ''].filter((t) => t).join(', ');
-      detectors.push({ label, params: { ...d, inputSize: size, padShare: pad, fallbackPadShares: [d.padShare, ...d.fallbackPadShares].filter((p) => p !== pad) }, landmarks: { ...FACE_PARAMS.landmarks, coarseFirstPass: coarse } });
+      const label = [size !== d.inputSize || pad !== d.padShare ? `detector ${size} px, pad ${pad}` : '', tinyRefine ? 'tiny net both landmark passes' : coarse ? 'tiny 1st landmark pass' : ''].filter((t) => t).join(', ');
+      detectors.push({ label, params: { ...d, inputSize: size, padShare: pad, fallbackPadShares: [d.padShare, ...d.fallbackPadShares].filter((p) => p !== pad) }, landmarks: { ...FACE_PARAMS.landmarks, coarseFirstPass: coarse, tinyRefinePasses: tinyRefine } });
       continue;
     }
     if (rest[i] === '--per-identity') { perIdentity = Number(rest[++i]); continue; }

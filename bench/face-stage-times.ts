@@ -9,7 +9,7 @@ import { EngineError } from '../engine/errors.ts';
 import { alignFace, type AlignParams } from '../engine/face/align.ts';
 import { decodeFaceImage } from '../engine/face/decode.ts';
 import { detectLargestFace, type DetectParams } from '../engine/face/detect.ts';
-import { embedFace } from '../engine/face/embed.ts';
+import { embedFace, l2Normalise, mirrorChip } from '../engine/face/embed.ts';
 import { locateLandmarks, type LandmarkParams } from '../engine/face/landmarks.ts';
 import { normaliseLighting, type LightingParams } from '../engine/face/lighting.ts';
 import { loadFaceApi, type FaceModels } from '../engine/face/models.ts';
@@ -31,6 +31,8 @@ export interface TimedProfile {
   /** Chip geometry, alignment points and lighting (FACE_PARAMS.align or a variant of it). */
   align: AlignParams & LightingParams;
   mirror: boolean;
+  /** The mirrored pass as a second call of `embed` (the path before session 7), not `embedWithMirror`'s one batch of two. */
+  mirrorAsTwoCalls?: boolean;
 }
 
 /** One image through every stage; decode included (reported apart), failures to enrol end the run early like the extractor. */
@@ -48,6 +50,7 @@ export async function timeStages(bytes: Uint8Array, profile: TimedProfile): Prom
     landmarks: timed(m.landmarks, (ms) => { net.landmarks += ms; }),
     coarseLandmarks: timed(m.coarseLandmarks, (ms) => { net.landmarks += ms; }),
     embed: timed(m.embed, (ms) => { net.embed.push(ms); }),
+    embedWithMirror: timed(m.embedWithMirror, (ms) => { net.embed.push(ms); }),
   };
   let t = performance.now();
   const lap = (): number => { const now = performance.now(), ms = now - t; t = now; return ms; };
@@ -65,8 +68,11 @@ export async function timeStages(bytes: Uint8Array, profile: TimedProfile): Prom
     times.quality = lap();
     const chip = normaliseLighting(aligned, profile.align);
     times.lighting = lap();
-    const descriptor = await embedFace(chip, models, { flipAverage: profile.mirror });
+    const descriptor = profile.mirror && profile.mirrorAsTwoCalls === true
+      ? await twoCallEmbedding(chip.chip, chip.chipSize, models)
+      : await embedFace(chip, models, { flipAverage: profile.mirror });
     lap();
+    // With embedWithMirror (one batch of two) both passes are in `embed` and `mirrorEmbed` is 0.
     times.embed = net.embed[0] ?? 0; times.mirrorEmbed = net.embed[1] ?? 0;
     quantiseEmbedding(descriptor);
     times.quantise = lap();
@@ -74,6 +80,14 @@ export async function timeStages(bytes: Uint8Array, profile: TimedProfile): Prom
     if (!(e instanceof EngineError)) throw e;
   }
   return times;
+}
+
+/** The chip's and its mirror's descriptors from two calls of `embed`, summed and normalised: embed.ts before session 7. */
+async function twoCallEmbedding(chip: Float32Array, side: number, models: FaceModels): Promise<Float32Array> {
+  const [raw] = await models.embed([chip]);
+  const [mirrored] = await models.embed([mirrorChip(chip, side)]);
+  for (let i = 0; i < raw.length; i++) raw[i] += mirrored[i];
+  return l2Normalise(raw);
 }
 
 /** Detect + align + embed: every stage but decoding (what the issue's 60 ms bar counts). */
@@ -102,6 +116,11 @@ export async function faceApiModels(): Promise<FaceModels> {
     try { return await run(input); } finally { input.dispose(); }
   };
   const side = (values: Float32Array): number => Math.round(Math.sqrt(values.length / 3));
+  const embed = async (chips: readonly Float32Array[]): Promise<Float32Array[]> => {
+    const out: Float32Array[] = [];
+    for (const chip of chips) out.push(await withTensor(chip, side(chip), async (t) => Float32Array.from(await nets.faceRecognitionNet.computeFaceDescriptor(t))));
+    return out;
+  };
   return {
     backend: 'wasm (face-api forward passes)',
     embeddingRuntime: 'fp32',
@@ -110,10 +129,7 @@ export async function faceApiModels(): Promise<FaceModels> {
       .map((d) => ({ ...d.box, score: d.score })).sort((a, b) => b.score - a.score)),
     landmarks: (crop) => withTensor(crop, 112, async (t) => Float32Array.from((await nets.faceLandmark68Net.detectLandmarks(t)).positions.flatMap((p) => [p.x, p.y]))),
     coarseLandmarks: (crop) => withTensor(crop, 112, async (t) => Float32Array.from((await nets.faceLandmark68TinyNet.detectLandmarks(t)).positions.flatMap((p) => [p.x, p.y]))),
-    embed: async (chips) => {
-      const out: Float32Array[] = [];
-      for (const chip of chips) out.push(await withTensor(chip, side(chip), async (t) => Float32Array.from(await nets.faceRecognitionNet.computeFaceDescriptor(t))));
-      return out;
-    },
+    embed,
+    embedWithMirror: async (chip) => [(await embed([chip]))[0], (await embed([mirrorChip(chip, side(chip))]))[0]],
   };
 }

@@ -77,7 +77,7 @@ async function main(argv: string[]): Promise<void> {
         if (face === null) failure = 'ERR_FACE_NOT_FOUND';
         else {
           t = performance.now();
-          const points = await locateLandmarks(image, face, models, { ...P.landmarks, refinePasses: fe.refinePasses, coarseFirstPass: fe.coarseFirstPass === true });
+          const points = await locateLandmarks(image, face, models, { ...P.landmarks, refinePasses: fe.refinePasses, coarseFirstPass: fe.coarseFirstPass === true, tinyRefinePasses: false });
           landmarksMs = performance.now() - t;
           const aligned = alignFace(image, points);
           try { checkEnrolable(measureQuality(points, aligned, face.score, otherFaces)); } catch (e) {

@@ -45,22 +45,24 @@ async function baselineMatMul(): Promise<() => number> {
 /** The previous release's pipeline settings: detector at 224 px, two full landmark passes, lighting over the whole face, mirrored pass on. */
 const PREVIOUS_SETTINGS = {
   detect: { ...FACE_PARAMS.detect, inputSize: 224, padShare: 0.5, fallbackPadShares: [0.25, 0.75, 0.1] },
-  landmarks: { ...FACE_PARAMS.landmarks, refinePasses: 1, coarseFirstPass: false, cropContrast: null },
+  landmarks: { ...FACE_PARAMS.landmarks, refinePasses: 1, coarseFirstPass: false, tinyRefinePasses: false, cropContrast: null },
   align: { ...FACE_PARAMS.align, lightingRegions: 'face', alignPoints: 'dlib51', localContrast: null, gamma: 1 },
   mirror: true,
 } as const;
 
-/** The default before this session's change (main at f92a4a0): the fused networks and today's detector, no gamma, mirrored pass on. */
-const MAIN_F92A4A0 = {
-  detect: FACE_PARAMS.detect,
-  landmarks: { ...FACE_PARAMS.landmarks, refinePasses: 1, coarseFirstPass: false, cropContrast: null },
-  align: { ...FACE_PARAMS.align, lightingRegions: 'face', alignPoints: 'dlib51', localContrast: null, gamma: 1 },
-  mirror: true,
+/** Session 5's default (docs/face-speed.md §8): detector at 160 px, both landmark passes through the full net (and the fp32 ResNet, given with its models). */
+const SESSION5_FRONT_END = {
+  detect: { ...FACE_PARAMS.detect, inputSize: 160 },
+  landmarks: { ...FACE_PARAMS.landmarks, coarseFirstPass: false, tinyRefinePasses: false },
+} as const;
+/** Session 6's front end (docs/face-speed.md §9): detector at 160 px, tiny framing landmark pass, then the full net. */
+const SESSION6_FRONT_END = {
+  detect: { ...FACE_PARAMS.detect, inputSize: 160 },
+  landmarks: { ...FACE_PARAMS.landmarks, coarseFirstPass: true, tinyRefinePasses: false },
 } as const;
 
-/** Session 6 (docs/face-speed.md §9): the detector at 128 px input (a candidate), and both landmark passes full-size (session 5's default, fp32). */
-const DETECT_128 = { ...FACE_PARAMS.detect, inputSize: 128 } as const;
-const TWO_FULL_LANDMARK_PASSES = { ...FACE_PARAMS.landmarks, coarseFirstPass: false } as const;
+/** A profile and the figure its median is reported under (the first profile is the default: faceExtractMsMedian). */
+type ReportedProfile = TimedProfile & { figure?: string };
 
 async function pipelineFigures(context: SpeedContext): Promise<SpeedFigures> {
   const sets = [['orl', 'folders'], ['yale', 'yale']] as const;
@@ -81,16 +83,15 @@ async function pipelineFigures(context: SpeedContext): Promise<SpeedFigures> {
   const byDefault = { detect: FACE_PARAMS.detect, landmarks: FACE_PARAMS.landmarks, align: FACE_PARAMS.align };
   const mirror = FACE_PARAMS.embed.flipAverage;
   const fp32 = runtime === 'fp32' ? fused : other;
-  const profiles: TimedProfile[] = [
-    { name: `default (fused networks, ${runtime} ResNet, FACE_PARAMS; mirrored pass ${mirror ? 'on' : 'off'})`, models: fused, ...byDefault, mirror },
-    { name: `FACE_PARAMS with the mirrored pass ${mirror ? 'off' : 'on'}`, models: fused, ...byDefault, mirror: !mirror },
-    { name: `FACE_PARAMS with the ${otherRuntime} ResNet (mirrored pass ${mirror ? 'on' : 'off'})`, models: other, ...byDefault, mirror },
-    { name: `FACE_PARAMS with the ${otherRuntime} ResNet, mirrored pass ${mirror ? 'off' : 'on'}`, models: other, ...byDefault, mirror: !mirror },
-    { name: 'session 5 default (fp32 ResNet, two full landmark passes, mirrored pass on)', models: fp32, ...byDefault, landmarks: TWO_FULL_LANDMARK_PASSES, mirror: true },
-    { name: 'int8 ResNet, two full landmark passes, mirrored pass on', models: runtime === 'int8' ? fused : other, ...byDefault, landmarks: TWO_FULL_LANDMARK_PASSES, mirror: true },
-    { name: `FACE_PARAMS with the detector at ${DETECT_128.inputSize} px (int8 ResNet, mirrored pass on)`, models: runtime === 'int8' ? fused : other, ...byDefault, detect: DETECT_128, mirror: true },
-    { name: 'main at f92a4a0 (fp32 ResNet, no gamma, mirrored pass on)', models: fp32, ...MAIN_F92A4A0 },
-    { name: 'previous release (face-api passes, previous settings)', models: await faceApiModels(), ...PREVIOUS_SETTINGS },
+  const int8 = runtime === 'int8' ? fused : other;
+  const profiles: ReportedProfile[] = [
+    { name: `default (fused networks, ${runtime} ResNet, FACE_PARAMS; mirrored pass ${mirror ? 'on' : 'off'}${mirror && runtime === 'int8' ? ', one batch of two' : ''})`, models: fused, ...byDefault, mirror },
+    { name: 'session 6 default (int8 ResNet, detector 160 px, tiny + full landmark passes, mirrored pass as a second call)', figure: 'faceExtractSession6DefaultMsMedian', models: int8, ...byDefault, ...SESSION6_FRONT_END, mirror: true, mirrorAsTwoCalls: true },
+    { name: 'session 6 front end, chip and mirror as one batch of two (the speed-only change alone)', figure: 'faceExtractSession6FrontEndBatchMsMedian', models: int8, ...byDefault, ...SESSION6_FRONT_END, mirror: true },
+    { name: `FACE_PARAMS with the mirrored pass ${mirror ? 'off' : 'on'}`, figure: 'faceExtractOtherMirrorMsMedian', models: fused, ...byDefault, mirror: !mirror },
+    { name: `FACE_PARAMS with the ${otherRuntime} ResNet (mirrored pass ${mirror ? 'on' : 'off'})`, figure: 'faceExtractOtherRuntimeMsMedian', models: other, ...byDefault, mirror },
+    { name: 'session 5 default (fp32 ResNet, detector 160 px, two full landmark passes, mirrored pass on)', figure: 'faceExtractSession5DefaultMsMedian', models: fp32, ...byDefault, ...SESSION5_FRONT_END, mirror: true },
+    { name: 'previous release (face-api passes, previous settings)', figure: 'faceExtractPreviousReleaseMsMedian', models: await faceApiModels(), ...PREVIOUS_SETTINGS },
   ];
   const baseline = await baselineMatMul();
   const images = files.map((f) => new Uint8Array(readFileSync(f)));
@@ -111,21 +112,23 @@ async function pipelineFigures(context: SpeedContext): Promise<SpeedFigures> {
   context.print(`images: ${files.length} (ORL and Yale, ${IMAGES_PER_SET} each where present), backend ${fused.backend}, one thread; median ms per image, each image through every profile in turn`);
   context.print(`  baseline: 256³ matMul on the same backend  median ${ms(b)} ms`);
   const figures: SpeedFigures = { faceBaselineMsMedian: +b.toFixed(3), faceExtractSource: `${files.length} images of <data>/face/{orl,yale}` };
+  const defaultTotal = median(times[0].map(pipelineMs))!;
   profiles.forEach((p, k) => {
     const totals = times[k].map(pipelineMs).sort((x, y) => x - y);
     const total = median(totals)!;
     const p90 = totals[Math.min(totals.length - 1, Math.ceil(0.9 * totals.length) - 1)];
     const mean = totals.reduce((sum, v) => sum + v, 0) / totals.length;
     const stage = (s: Stage): number => median(times[k].map((t) => t[s]))!;
-    context.print(`  ${p.name}: detect+landmarks+align+embed median ${ms(total)} ms (${(total / b).toFixed(2)}× baseline), p90 ${ms(p90)}, mean ${ms(mean)}`);
+    context.print(`  ${p.name}: detect+landmarks+align+embed median ${ms(total)} ms (${(total / b).toFixed(2)}× baseline, ${(total / defaultTotal).toFixed(3)}× default), p90 ${ms(p90)}, mean ${ms(mean)}`);
     context.print(`    ${STAGES.map((s) => `${s} ${ms(stage(s))}`).join(', ')}`);
     if (k === 0) {
       figures.faceExtractMsMedian = +total.toFixed(2);
       figures.faceExtractMsP90 = +p90.toFixed(2);
       figures.faceExtractMsMean = +mean.toFixed(2);
       for (const s of STAGES) figures[`face${s[0].toUpperCase()}${s.slice(1)}MsMedian`] = +stage(s).toFixed(2);
-    } else {
-      figures[(['', 'faceExtractOtherMirrorMsMedian', 'faceExtractOtherRuntimeMsMedian', 'faceExtractOtherRuntimeOtherMirrorMsMedian', 'faceExtractSession5DefaultMsMedian', 'faceExtractInt8TwoFullLandmarkPassesMsMedian', 'faceExtractDetector128MsMedian', 'faceExtractMainF92a4a0MsMedian', 'faceExtractPreviousReleaseMsMedian'] as const)[k]] = +total.toFixed(2);
+    } else if (p.figure !== undefined) {
+      figures[p.figure] = +total.toFixed(2);
+      figures[`${p.figure.replace(/MsMedian$/, '')}RatioToDefault`] = +(total / defaultTotal).toFixed(3);
     }
   });
   return figures;

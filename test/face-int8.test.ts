@@ -11,6 +11,11 @@ import { describe, expect, it } from 'vitest';
 import { dataDir } from '../bench/data-dir.ts';
 import { FaceExtractor } from '../engine/face/extractor.ts';
 import { codeCosine } from '../engine/face/quantise.ts';
+import { l2Normalise, mirrorChip } from '../engine/face/embed.ts';
+import { alignFace } from '../engine/face/align.ts';
+import { decodeFaceImage } from '../engine/face/decode.ts';
+import { normaliseLighting } from '../engine/face/lighting.ts';
+import { quantiseEmbedding } from '../engine/face/quantise.ts';
 import { EMBEDDING_INT8_SCALES } from '../engine/face/embedding-int8-scales.ts';
 import { loadFaceApi, loadFaceModels } from '../engine/face/models.ts';
 import type { EmbeddingWeights } from '../engine/face/net-embedding.ts';
@@ -77,6 +82,25 @@ describe('ONNX ResNet passes', () => {
     for (let i = 0; i < chips.length; i++) expect(cosine(mine[i], other[i])).toBeGreaterThan(0.999);
   });
 
+  it('the chip and its mirror as one batch of two give the descriptors of two separate runs, to the bit', async () => {
+    const { tf, nets } = await loadFaceApi();
+    const int8 = await createInt8EmbeddingNet(tf, nets.faceRecognitionNet.params as unknown as EmbeddingWeights, EMBEDDING_INT8_SCALES);
+    for (const seed of [7, 8]) {
+      const c = chip(seed);
+      const [direct, mirrored] = await int8.withMirror(c);
+      const [alone] = await int8([c]);
+      const [mirrorAlone] = await int8([mirrorChip(c, 150)]);
+      expect([...direct]).toEqual([...alone]);
+      expect([...mirrored]).toEqual([...mirrorAlone]);
+      // not a symmetric chip: the mirror's descriptor is another one
+      expect(cosine(direct, mirrored)).toBeLessThan(0.9999);
+    }
+    // Calls that overlap (interleaved awaits on one thread) each get their own input buffer.
+    const [x, y] = await Promise.all([int8.withMirror(chip(7)), int8.withMirror(chip(8))]);
+    expect([...x[0]]).toEqual([...(await int8([chip(7)]))[0]]);
+    expect([...y[1]]).toEqual([...(await int8([mirrorChip(chip(8), 150)]))[0]]);
+  });
+
   it('the landmark graph (fp32) gives the TensorFlow.js points', async () => {
     const { tf, nets } = await loadFaceApi();
     const fp32 = await loadFaceModels('fp32');
@@ -123,5 +147,21 @@ describe.skipIf(!haveData)('the extractor on the int8 runtime (ORL)', () => {
     expect(codeCosine(b[0], b[1])).toBeGreaterThan(codeCosine(b[0], b[2]));
     // An int8 template against an fp32 one scores as two fp32 ones do, to within 0.01.
     expect(Math.abs(codeCosine(b[0], a[1]) - codeCosine(a[0], a[1]))).toBeLessThan(0.01);
+  });
+
+  it('the default path (chip and mirror as one batch) gives the templates of the reference path (two runs), byte for byte', async () => {
+    const { tf, nets } = await loadFaceApi();
+    const extractor = await FaceExtractor.create({ embeddingRuntime: 'int8' });
+    const reference = await createInt8EmbeddingNet(tf, nets.faceRecognitionNet.params as unknown as EmbeddingWeights, EMBEDDING_INT8_SCALES);
+    for (const [p, i] of [[3, 1], [4, 5]]) {
+      const bytes = new Uint8Array(readFileSync(join(ORL, `s${p}`, `${i}.pgm`)));
+      const { code } = await extractor.createTemplate(bytes);
+      // the reference: embed.ts before session 7, two runs of one chip each, on the lit chip the extractor embeds
+      const lit = normaliseLighting(alignFace(await decodeFaceImage(bytes), (await extractor.explain(bytes)).landmarks!)).chip;
+      const [a] = await reference([lit]);
+      const [b] = await reference([mirrorChip(lit, 150)]);
+      for (let k = 0; k < a.length; k++) a[k] += b[k];
+      expect([...quantiseEmbedding(l2Normalise(a))]).toEqual([...code]);
+    }
   });
 });

@@ -9,11 +9,14 @@ import type { AlignedFace } from './align.ts';
 import type { FaceModels } from './models.ts';
 
 export async function embedFace(aligned: AlignedFace, models: FaceModels, params: { readonly flipAverage: boolean } = FACE_PARAMS.embed): Promise<Float32Array> {
-  const [raw] = await models.embed([aligned.chip]);
+  let raw: Float32Array;
   if (params.flipAverage) {
-    // Two calls, not one batch of two: on the WebAssembly backend a batch of two was no faster (docs/face-speed.md).
-    const [mirrored] = await models.embed([mirrorChip(aligned.chip, aligned.chipSize)]);
+    // One batch of two on the int8 runtime, two calls on fp32 (models.ts says why).
+    const [direct, mirrored] = await models.embedWithMirror(aligned.chip);
+    raw = direct;
     for (let i = 0; i < raw.length; i++) raw[i] += mirrored[i];
+  } else {
+    [raw] = await models.embed([aligned.chip]);
   }
   if (raw.length !== FACE_PARAMS.embed.dimension) {
     throw new EngineError('ERR_FACE_MODEL', `embedding has ${raw.length} components, expected ${FACE_PARAMS.embed.dimension}`);

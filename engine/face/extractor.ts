@@ -55,8 +55,8 @@ export class FaceExtractor {
    * (bench/face-flip.ts); its scores are on the default profile's calibration, so only the
    * threshold-free figures (EER, FNMR at an empirical FMR) of such a run mean anything.
    * `embeddingRuntime` overrides FACE_PARAMS.embed.runtime: 'int8' runs the ResNet on
-   * onnxruntime-web's int8 kernels (≈ 20 ms a face less; Yale EER 1.14 against 0.90 %,
-   * docs/face-speed.md §8); its templates stay comparable with the fp32 ones (cosine ≈ 0.9997).
+   * onnxruntime-web's int8 kernels (the default; 'fp32' runs it on TensorFlow.js, ≈ 20 ms a face
+   * more, docs/face-speed.md §8–§10); the two runtimes' templates stay comparable (model 1).
    */
   static async create(options: { flipAverage?: boolean; embeddingRuntime?: EmbeddingRuntime } = {}): Promise<FaceExtractor> {
     const embed = options.flipAverage === undefined ? FACE_PARAMS.embed : { ...FACE_PARAMS.embed, flipAverage: options.flipAverage };

@@ -16,6 +16,8 @@ export type Landmarks68 = Float32Array;
 /** The landmark stage's parameters (FACE_PARAMS.landmarks, widened so a bench can try others). */
 export interface LandmarkParams {
   readonly boxGrowShare: number; readonly refinePasses: number; readonly coarseFirstPass: boolean;
+  /** The refining passes through the tiny net as well (a candidate measured in docs/face-speed.md §10). */
+  readonly tinyRefinePasses: boolean;
   /** CLAHE of each crop before the net sees it (null: the crop as sampled). */
   readonly cropContrast: ClaheParams | null;
 }
@@ -23,7 +25,7 @@ export interface LandmarkParams {
 export async function locateLandmarks(image: RgbImage, box: FaceBox, models: FaceModels, params: LandmarkParams = FACE_PARAMS.landmarks): Promise<Landmarks68> {
   const coarse = params.coarseFirstPass && params.refinePasses > 0;
   let points = await landmarksInBox(image, box, models, params, coarse);
-  for (let pass = 0; pass < params.refinePasses; pass++) points = await landmarksInBox(image, boxOfPoints(points, box.score), models, params, false);
+  for (let pass = 0; pass < params.refinePasses; pass++) points = await landmarksInBox(image, boxOfPoints(points, box.score), models, params, params.tinyRefinePasses);
   return points;
 }
 

@@ -14,7 +14,8 @@ import path from 'node:path';
 import { EngineError } from '../errors.ts';
 import { createDetectorNet, type DetectorWeights } from './net-detector.ts';
 import { EMBEDDING_INT8_SCALES } from './embedding-int8-scales.ts';
-import { createEmbeddingNet, type EmbeddingWeights } from './net-embedding.ts';
+import { createEmbeddingNet, EMBEDDING_INPUT, type EmbeddingWeights } from './net-embedding.ts';
+import { mirrorChip } from './embed.ts';
 import { createInt8EmbeddingNet } from './net-embedding-int8.ts';
 import { createLandmarkNet, LANDMARK_INPUT, type LandmarkWeights } from './net-landmarks.ts';
 import type { Tf } from './net-ops.ts';
@@ -34,6 +35,12 @@ export interface FaceModels {
   readonly landmarkInput: number;
   /** The 128-d descriptor of each chip (embeddingInput² × 3, values 0–255), not normalised; the chips run as one batch. */
   embed(chips: readonly Float32Array[]): Promise<Float32Array[]>;
+  /**
+   * The descriptors of a chip and of its mirror image (not normalised): the int8 ResNet runs
+   * them as one batch of two (one call into onnxruntime, the same descriptors to the bit); the
+   * fp32 one as two calls (a batch of two was no faster on TensorFlow.js, docs/face-speed.md §8.7).
+   */
+  embedWithMirror(chip: Float32Array): Promise<[Float32Array, Float32Array]>;
   readonly backend: string;
   /** Which ResNet runs `embed`: fp32 on TensorFlow.js (XNNPACK), or int8 on onnxruntime-web. */
   readonly embeddingRuntime: EmbeddingRuntime;
@@ -102,11 +109,15 @@ async function load(embeddingRuntime: EmbeddingRuntime): Promise<FaceModels> {
   const coarse = nets.faceLandmark68TinyNet;
   const coarseLandmarks = createLandmarkNet(tf, { ...coarse.faceFeatureExtractor.params, fc: coarse.params.fc });
   const weights = nets.faceRecognitionNet.params;
-  let embed: FaceModels['embed'];
-  if (embeddingRuntime === 'int8') embed = await createInt8EmbeddingNet(tf, weights, EMBEDDING_INT8_SCALES);
-  else {
+  let embed: FaceModels['embed'], embedWithMirror: FaceModels['embedWithMirror'];
+  if (embeddingRuntime === 'int8') {
+    const int8 = await createInt8EmbeddingNet(tf, weights, EMBEDDING_INT8_SCALES);
+    embed = int8;
+    embedWithMirror = int8.withMirror;
+  } else {
     const fp32 = createEmbeddingNet(tf, weights);
     embed = async (chips) => fp32(chips);
+    embedWithMirror = async (chip) => [fp32([chip])[0], fp32([mirrorChip(chip, EMBEDDING_INPUT)])[0]];
   }
   return {
     backend: embeddingRuntime === 'int8' ? `${tf.getBackend()} + onnxruntime-web int8 (embedding)` : tf.getBackend(),
@@ -116,5 +127,6 @@ async function load(embeddingRuntime: EmbeddingRuntime): Promise<FaceModels> {
     landmarks: async (crop) => landmarks(crop),
     coarseLandmarks: async (crop) => coarseLandmarks(crop),
     embed,
+    embedWithMirror,
   };
 }

@@ -8,7 +8,7 @@
  */
 import { EMBEDDING_MEAN_RGB, type EmbeddingWeights } from './net-embedding.ts';
 import type { Tf } from './net-ops.ts';
-import { buildEmbeddingGraph, embeddingInputNchw } from './onnx-embedding.ts';
+import { buildEmbeddingGraph, embeddingInputNchw, mirroredPairInput } from './onnx-embedding.ts';
 import { buildEmbeddingGraphNhwc } from './onnx-embedding-nhwc.ts';
 import { encodeOnnxModel } from './onnx-model.ts';
 import { createOrtSession, loadOrt } from './ort-runtime.ts';
@@ -28,12 +28,40 @@ function embeddingInputNhwc(chips: readonly Float32Array[], side: number): Float
   return out;
 }
 
-/** chips (150² × 3, 0–255) → one 128-d descriptor each (not normalised), all chips in one run. */
-export async function createInt8EmbeddingNet(tf: Tf, w: EmbeddingWeights, scales: Readonly<Record<string, number>>, inputSide = 150, layout: 'nhwc' | 'nchw' = 'nchw'): Promise<(chips: readonly Float32Array[]) => Promise<Float32Array[]>> {
+/** The int8 ResNet: chips (side² × 3, 0–255) → one 128-d descriptor each (not normalised), all chips in one run; `withMirror` below. */
+export interface Int8EmbeddingNet {
+  (chips: readonly Float32Array[]): Promise<Float32Array[]>;
+  /**
+   * A chip's descriptor and its mirror image's, as one run with a batch of two (NCHW graph
+   * only): one call into the runtime instead of two (its caches are cold after the
+   * TensorFlow.js passes only once), the batch's input written straight from the chip into a
+   * buffer kept between calls. onnxruntime runs a batch image by image with the same kernels, so
+   * each descriptor is the one a run of its own gives, to the bit (test/face-int8.test.ts).
+   */
+  withMirror(chip: Float32Array): Promise<[Float32Array, Float32Array]>;
+}
+
+export async function createInt8EmbeddingNet(tf: Tf, w: EmbeddingWeights, scales: Readonly<Record<string, number>>, inputSide = 150, layout: 'nhwc' | 'nchw' = 'nchw'): Promise<Int8EmbeddingNet> {
   const ort = await loadOrt();
   const graph = layout === 'nhwc' ? buildEmbeddingGraphNhwc(tf, w, scales, 'batch', inputSide) : buildEmbeddingGraph(tf, w, scales, 'batch', { inputSide });
   const session = await createOrtSession(encodeOnnxModel(graph.graph, 'dlib-resnet-int8'));
-  return async (chips) => {
+  // The batch's input buffer, kept between calls; a call that starts while another still holds it (interleaved awaits) gets its own.
+  const kept = new Float32Array(2 * 3 * inputSide * inputSide);
+  let keptFree = true;
+  const withMirror = async (chip: Float32Array): Promise<[Float32Array, Float32Array]> => {
+    if (layout !== 'nchw') throw new RangeError('withMirror runs on the NCHW graph only');
+    const buffer = keptFree ? kept : new Float32Array(kept.length);
+    if (buffer === kept) keptFree = false;
+    try {
+      const input = new ort.Tensor('float32', mirroredPairInput(chip, inputSide, buffer), [2, 3, inputSide, inputSide]);
+      const values = (await session.run({ chip: input })).descriptor.data as Float32Array;
+      const dimension = values.length / 2;
+      return [values.slice(0, dimension), values.slice(dimension)];
+    } finally {
+      if (buffer === kept) keptFree = true;
+    }
+  };
+  const net = async (chips: readonly Float32Array[]): Promise<Float32Array[]> => {
     const input = layout === 'nhwc'
       ? new ort.Tensor('float32', embeddingInputNhwc(chips, inputSide), [chips.length, inputSide, inputSide, 3])
       : new ort.Tensor('float32', embeddingInputNchw(chips, inputSide), [chips.length, 3, inputSide, inputSide]);
@@ -42,4 +70,5 @@ export async function createInt8EmbeddingNet(tf: Tf, w: EmbeddingWeights, scales
     const dimension = values.length / chips.length;
     return chips.map((_, i) => values.slice(i * dimension, (i + 1) * dimension));
   };
+  return Object.assign(net, { withMirror });
 }

@@ -125,5 +125,26 @@ export function nchwInput(images: readonly Float32Array[], side: number): Float3
   return out;
 }
 
+/**
+ * A chip (side² × 3, 0–255, interleaved) and its mirror image as one NCHW batch of two, written
+ * into `out` (2 × 3 × side², reused between calls): the values nchwInput gives for
+ * [chip, mirrorChip(chip)], read straight from the chip (no mirrored copy, no allocation).
+ */
+export function mirroredPairInput(chip: Float32Array, side: number, out: Float32Array): Float32Array {
+  const plane = side * side;
+  if (chip.length !== plane * 3) throw new RangeError(`network input has ${chip.length} values, expected ${plane * 3}`);
+  if (out.length !== 6 * plane) throw new RangeError(`input buffer has ${out.length} values, expected ${6 * plane}`);
+  const [r, g, b] = EMBEDDING_MEAN_RGB;
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < side; x++) {
+      const p = y * side + x, q = y * side + side - 1 - x, from = 3 * p;
+      const red = (chip[from] - r) / 255, green = (chip[from + 1] - g) / 255, blue = (chip[from + 2] - b) / 255;
+      out[p] = red; out[plane + p] = green; out[2 * plane + p] = blue;
+      out[3 * plane + q] = red; out[4 * plane + q] = green; out[5 * plane + q] = blue;
+    }
+  }
+  return out;
+}
+
 /** chips (150² × 3) → the embedding graph's input. */
 export function embeddingInputNchw(chips: readonly Float32Array[], side = INPUT_SIDE): Float32Array { return nchwInput(chips, side); }

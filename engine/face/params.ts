@@ -35,8 +35,8 @@ export const FACE_PARAMS = Object.freeze({
      * already-aligned crops (ISO 19794-5 token images, ORL's 92×112, 112×112 dataset crops)
      * put the face edge at the image edge, where a detector trained on scenes rarely fires; a
      * border of mid-gray gives it the context it was trained with. With `inputSize` this sets
-     * the face's size in detector pixels: inputSize / (1 + 2·padShare) per image side, 107 px
-     * here — the same as the previous 224 px input with 0.5 padding (112 px), at half the work.
+     * the face's size in detector pixels: inputSize / (1 + 2·padShare) per image side, 85 px
+     * here (107 px at session 6's 160 px input).
      */
     padShare: 0.25,
     /**
@@ -48,12 +48,16 @@ export const FACE_PARAMS = Object.freeze({
     /** Padding colour, 0–255: mid-gray, neutral for the detector's normalisation. */
     padValue: 128,
     /**
-     * Detector input side, px (multiple of 32). 160 rather than the documented 416: the
-     * detector's cost grows with its square (7 ms here against 15 ms at 224 on one core), and
-     * with 0.25 padding a face that fills a portrait still spans ≥ 60 px of it; a face under
-     * ≈ 1/8 of the image side (a group photo) is left to the `smallFaceInputSize` attempt.
+     * Detector input side, px (multiple of 32). 128 rather than the documented 416: the
+     * detector's cost grows with its input (≈ 5 ms here at 128, 6 at 160, 15 at 224 on one
+     * core), and with 0.25 padding an image that is all face still spans 85 px of it; a
+     * face under ≈ 1/6 of the image side (a group photo) is left to the `smallFaceInputSize`
+     * attempt. The box only frames the tiny landmark net's first pass, which re-frames the
+     * next, so a coarser box costs little: 160 → 128 px chosen on identity half A with the
+     * tiny refining pass below (docs/face-speed.md §10: half-A mean EER 0.51 against 0.505 %,
+     * ≈ −1.5 ms a face).
      */
-    inputSize: 160,
+    inputSize: 128,
     /**
      * Last attempt when every padding above found nothing: the unpadded image at this larger
      * input (px, multiple of 32), for a face that is small in a large photo (a scene, a group):
@@ -88,6 +92,16 @@ export const FACE_PARAMS = Object.freeze({
      * `refinePasses` ≥ 1.
      */
     coarseFirstPass: true,
+    /**
+     * The refining passes through the tiny net too (≈ 3 ms a face less than the full net). On
+     * since session 7, with the detector at 128 px: chosen on identity half A (mean EER of ORL
+     * A and Yale A 0.51 against 0.505 % for the session-6 front end; rule: ≤ +0.10 points),
+     * checked on half B (ORL 0.04, Yale 0.02 %, level) — docs/face-speed.md §10. The full
+     * 68-point net is then not run at all (it stays loaded for an operator who turns this off).
+     * With the fp32 ResNet this front end is worse on Yale (1.27 % all pairs): fp32 users should
+     * turn it off and set the detector back to 160 px.
+     */
+    tinyRefinePasses: true,
     /** CLAHE of each landmark crop before the net sees it (clahe.ts); null: off. */
     cropContrast: null as ClaheParams | null,
   }),
@@ -134,9 +148,10 @@ export const FACE_PARAMS = Object.freeze({
      * one-sided light and pose. It is a second ResNet pass (≈ 30 ms on one core), kept because
      * accuracy comes first and the pass runs once per enrolment: with it (and gamma 0.6) ORL EER
      * 0.44 % and Yale 0.90 %, without it 0.61 % and 1.35 % (docs/face-speed.md §6). Running it only
-     * on asymmetric faces (side light, yaw) was measured and kept none of the gain (§7). It is
-     * why the pipeline misses the issue's 60 ms bar (≈ 97 against ≈ 60 ms without it, §7). The
-     * calibration (engine/face-calibration.ts) is fitted for this setting; changing it needs a refit.
+     * on asymmetric faces (side light, yaw) was measured and kept none of the gain (§7). On the
+     * int8 runtime the two passes run as one batch of two (models.ts `embedWithMirror`, §10):
+     * ≈ 35 of the ≈ 55 ms a face. The calibration (engine/face-calibration.ts) is fitted for this
+     * setting; changing it needs a refit.
      */
     flipAverage: true,
     /**
@@ -145,8 +160,9 @@ export const FACE_PARAMS = Object.freeze({
      * ≈ 1.6× the fp32 pass on real chips (default); 'fp32' — TensorFlow.js's XNNPACK, the
      * reference. With the tiny first landmark pass this is the fastest profile measured that
      * meets the 1 % EER bars (docs/face-speed.md §9): all pairs ORL 0.39 %, Yale 0.62 % against
-     * fp32's 0.44 / 0.90 %, at 0.71–0.78× the fp32 default's time (62.7 ms at best here: the
-     * 60 ms bar not shown on the clock). int8 and fp32 templates share model 1 and one calibration.
+     * fp32's 0.44 / 0.90 % (session 6). With session 7's front end (detector 128 px, tiny
+     * landmark net for both passes) and the chip + mirror batch: 51–58 ms median in three of
+     * four runs here (docs/face-speed.md §10). int8 and fp32 templates share model 1 and one calibration.
      */
     runtime: 'int8' as 'fp32' | 'int8',
   }),
