@@ -17,6 +17,8 @@ import { REAL_FVC2002_SETS } from './scale-real-sets.ts';
 export interface ScaleReportJson {
   topP: number;
   realNonMateTopShare: number;
+  /** Bootstrap 95 % over the report half's probe fingers. */
+  realNonMateTopShareCi95: [number, number];
   classifierAuc: number | null;
   report: RealnessFigures;
   fit: RealnessFigures;
@@ -69,5 +71,5 @@ export function scaleReport(o: ScaleReportOptions): { text: string; json: ScaleR
     '',
     formatRealness(fit),
   ].join('\n');
-  return { text, json: { topP: o.topP, realNonMateTopShare: report.realNonMateTopShare, classifierAuc: report.classifierAuc, report, fit } };
+  return { text, json: { topP: o.topP, realNonMateTopShare: report.realNonMateTopShare, realNonMateTopShareCi95: report.realNonMateTopShareCi95, classifierAuc: report.classifierAuc, report, fit } };
 }
