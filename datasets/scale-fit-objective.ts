@@ -40,11 +40,6 @@ interface Real { finger: string; position: number; template: FingerTemplate; vec
 
 const TOPS = [0.01, 0.05, 0.1] as const;
 
-const dot = (a: Float32Array, b: Float32Array): number => {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-};
 
 /** The fit half's real templates, once: the objective is evaluated for many generators. */
 export function fitHalfReal(sets: readonly FingerSet[], matcher: FingerMatcher): Real[] {
