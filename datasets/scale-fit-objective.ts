@@ -40,7 +40,6 @@ interface Real { finger: string; position: number; template: FingerTemplate; vec
 
 const TOPS = [0.01, 0.05, 0.1] as const;
 
-
 /** The fit half's real templates, once: the objective is evaluated for many generators. */
 export function fitHalfReal(sets: readonly FingerSet[], matcher: FingerMatcher): Real[] {
   return realHalf(sets, 'fit').flatMap((s) => s.fingers.flatMap((f) => f.impressions.map((r) => {
