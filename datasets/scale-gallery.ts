@@ -33,7 +33,7 @@ export function defaultScaleParams(): ScaleGeneratorParams {
 }
 
 /** Bumped whenever the generator's output changes, so stores built from an older one are rebuilt. */
-export const SCALE_GENERATOR_VERSION = 2;
+export const SCALE_GENERATOR_VERSION = 3;
 
 /** ISO finger positions in the order fingers are added: right index, left index, then middles, thumbs, rings, littles. */
 export const FINGER_ORDER: readonly number[] = [2, 7, 3, 8, 1, 6, 4, 9, 5, 10];
@@ -106,11 +106,12 @@ function singularPoints(P: ScaleGeneratorParams, rng: Rng, cx: number, cy: numbe
 export function scaleFingerMinutiae(seed: number, P: ScaleGeneratorParams = DEFAULT_PARAMS, position = 2): Minutia[] {
   const rightHand = position >= 1 && position <= 5; // ISO 1–5 right thumb…little, 6–10 left
   const rng = new Rng(seed);
-  const count = Math.min(P.COUNT_MAX, Math.max(P.COUNT_MIN, Math.round(Math.exp(P.COUNT_LOG_MEAN + P.COUNT_LOG_SD * rng.gauss()))));
+  const sensor = P.SENSOR_PROFILES[rng.int(0, P.SENSOR_PROFILES.length - 1)];
+  const count = Math.min(P.COUNT_MAX, Math.max(P.COUNT_MIN, Math.round(Math.exp(sensor.countLogMean + sensor.countLogSd * rng.gauss()))));
   // The print's size follows from its minutia count and a density, as in real captures
   // (a larger contact area shows more minutiae).
-  const area = (count / rng.uniform(P.ELLIPSE_DENSITY[0], P.ELLIPSE_DENSITY[1])) * 10_000;
-  const aspect = rng.uniform(P.ELLIPSE_ASPECT[0], P.ELLIPSE_ASPECT[1]);
+  const area = (count / rng.uniform(sensor.density[0], sensor.density[1])) * 10_000;
+  const aspect = rng.uniform(sensor.aspect[0], sensor.aspect[1]);
   const rx = Math.sqrt(area / (Math.PI * aspect)), ry = aspect * rx;
   const lo = P.FRAME_MARGIN, hiX = P.FRAME_WIDTH - 1 - P.FRAME_MARGIN, hiY = P.FRAME_HEIGHT - 1 - P.FRAME_MARGIN;
   // Centre kept far enough inside that at least most of the ellipse is in the frame.
@@ -120,15 +121,22 @@ export function scaleFingerMinutiae(seed: number, P: ScaleGeneratorParams = DEFA
   const reference = P.POLARITY_REFERENCE + P.POLARITY_REFERENCE_SD * rng.gauss();
   // Capture and extractor quality vary per finger: some fingers give clean, coherent
   // directions, others noisy ones (the real sets differ as much: see the report).
-  const flipShare = rng.uniform(P.POLARITY_FLIP_SHARE[0], P.POLARITY_FLIP_SHARE[1]);
+  const flipShare = rng.uniform(sensor.flipShare[0], sensor.flipShare[1]);
   const noise = rng.uniform(P.DIRECTION_NOISE[0], P.DIRECTION_NOISE[1]);
+  const outlierShare = rng.uniform(P.DIRECTION_OUTLIER_SHARE[0], P.DIRECTION_OUTLIER_SHARE[1]);
+  // polarity focus: along the reference from the centre (ISO angle, y up), in semi-axes of the print
+  const focus = rng.uniform(P.POLARITY_FOCUS[0], P.POLARITY_FOCUS[1]);
+  const fx = cx + focus * rx * Math.cos(reference), fy = cy - focus * ry * Math.sin(reference);
 
   const xs: number[] = [], ys: number[] = [];
   const out: Minutia[] = [];
+  // Spacing is kept in the captured frame (after the sensor's stretch), where the extractor
+  // sees the ridges: a squeezed capture must not pack its minutiae closer than a real one does.
+  const [sx, sy] = sensor.stretch;
   const nearest2 = (x: number, y: number): number => {
     let best = Infinity;
     for (let i = 0; i < xs.length; i++) {
-      const dx = xs[i] - x, dy = ys[i] - y;
+      const dx = (xs[i] - x) * sx, dy = (ys[i] - y) * sy;
       const d2 = dx * dx + dy * dy;
       if (d2 < best) best = d2;
     }
@@ -139,8 +147,18 @@ export function scaleFingerMinutiae(seed: number, P: ScaleGeneratorParams = DEFA
   // Attempts are capped: a print squeezed against the frame edge may hold fewer minutiae.
   for (let attempt = 0; out.length < count && attempt < 40 * count; attempt++) {
     let x: number, y: number;
-    const closePair = out.length > 0 && rng.float() < P.CLOSE_PAIR_SHARE;
-    if (closePair) {
+    let facing: number | null = null;
+    const brokenRidge = out.length > 0 && rng.float() < P.BROKEN_RIDGE_SHARE;
+    const closePair = brokenRidge || (out.length > 0 && rng.float() < P.CLOSE_PAIR_SHARE);
+    if (brokenRidge) {
+      // the other end of a broken ridge: ahead of an earlier minutia, pointing back at it
+      const k = rng.int(0, out.length - 1);
+      const gap = rng.uniform(P.BROKEN_RIDGE_GAP[0], P.BROKEN_RIDGE_GAP[1]);
+      const theta = out[k].angle;
+      x = Math.round(xs[k] + gap * Math.cos(theta));
+      y = Math.round(ys[k] - gap * Math.sin(theta)); // ISO angles: y up
+      facing = theta + Math.PI;
+    } else if (closePair) {
       const k = rng.int(0, out.length - 1);
       const d = rng.uniform(P.CLOSE_PAIR_DISTANCE[0], P.CLOSE_PAIR_DISTANCE[1]);
       const a = rng.uniform(0, TWO_PI);
@@ -157,11 +175,18 @@ export function scaleFingerMinutiae(seed: number, P: ScaleGeneratorParams = DEFA
     }
     if (x < lo || x > hiX || y < lo || y > hiY) continue;
     if (nearest2(x, y) < (closePair ? closeMin2 : minSpacing2)) continue;
-    const orientation = fieldOrientation(field, x, y);
-    // Polarity: along the finger's reference direction, except a share flipped.
-    let direction = Math.cos(orientation - reference) >= 0 ? orientation : orientation + Math.PI;
-    if (rng.float() < flipShare) direction += Math.PI;
-    direction += noise * rng.gauss();
+    let direction: number;
+    if (facing !== null) {
+      direction = facing + noise * rng.gauss();
+    } else {
+      const orientation = fieldOrientation(field, x, y);
+      // Polarity: toward the finger's focus, except a share flipped.
+      const toward = Math.atan2(y - fy, fx - x); // ISO angles: y up
+      direction = Math.cos(orientation - toward) >= 0 ? orientation : orientation + Math.PI;
+      if (rng.float() < flipShare) direction += Math.PI;
+      direction += noise * rng.gauss();
+    }
+    if (rng.float() < outlierShare) direction += P.DIRECTION_OUTLIER_SD * rng.gauss();
     const unit = ((Math.round(direction / P.ANGLE_UNIT) % 256) + 256) % 256; // also turns −0 into 0
     xs.push(x);
     ys.push(y);
@@ -172,7 +197,7 @@ export function scaleFingerMinutiae(seed: number, P: ScaleGeneratorParams = DEFA
       quality: 0, // the real SecuGen templates carry none either
     });
   }
-  return stretched(out, P.CAPTURE_STRETCH[rng.int(0, P.CAPTURE_STRETCH.length - 1)], cx, cy, lo, hiX, hiY);
+  return stretched(out, sensor.stretch, cx, cy, lo, hiX, hiY);
 }
 
 /**

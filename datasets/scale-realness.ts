@@ -18,6 +18,7 @@ import { FingerMatcher, calibrateFingerScore, templateVector } from '../engine/i
 import type { FingerTemplate, MinutiaeRecord } from '../engine/index.ts';
 import type { FingerSet } from './planted-mates.ts';
 import { FINGER_ORDER, scaleFingerRecord, type ScaleGeneratorParams } from './scale-gallery.ts';
+import { Rng } from './synthetic.ts';
 
 export type Half = 'fit' | 'report';
 
@@ -50,6 +51,14 @@ export interface RealnessFigures {
   half: Half;
   topP: number;
   realNonMateTopShare: number;
+  /**
+   * 95 % percentile bootstrap of the share over the real probe fingers (2,000 resamples of the
+   * fingers with replacement, each bringing all its pairs): the pairs of one finger are not
+   * independent, and with 12 fingers this, not the pair count, sets how well the share is known.
+   */
+  realNonMateTopShareCi95: [number, number];
+  /** The share per real probe finger (set/finger). */
+  realNonMateTopShareByFinger: Record<string, number>;
   /** (probe, real non-mate) pairs behind the share, and the probes and fingers they come from. */
   realNonMatePairs: number;
   realProbes: number;
@@ -117,6 +126,7 @@ export function realnessFigures(sets: readonly FingerSet[], o: RealnessOptions):
   const generated = generatedTemplates(matcher, backgroundSeed, o.generated, o.params);
 
   let pairs = 0, inTop = 0, cosReal = 0, cosGen = 0;
+  const perFinger = new Map<string, { inTop: number; pairs: number }>();
   const sims = new Float32Array(generated.length);
   // as the engine compares them: a probe finger against the gallery's fingers of its position
   for (const probe of real) {
@@ -131,12 +141,18 @@ export function realnessFigures(sets: readonly FingerSet[], o: RealnessOptions):
       cosReal += s;
       pairs++;
       if (s > threshold) inTop++;
+      const f = perFinger.get(probe.finger) ?? { inTop: 0, pairs: 0 };
+      f.pairs++;
+      if (s > threshold) f.inTop++;
+      perFinger.set(probe.finger, f);
     }
   }
   const figures: RealnessFigures = {
     half: o.half,
     topP: o.topP,
     realNonMateTopShare: inTop / Math.max(1, pairs),
+    realNonMateTopShareCi95: bootstrapOverFingers([...perFinger.values()], (o.seed ^ 0xb007) >>> 0),
+    realNonMateTopShareByFinger: Object.fromEntries([...perFinger].map(([k, v]) => [k, v.inTop / Math.max(1, v.pairs)])),
     realNonMatePairs: pairs,
     realProbes: real.length,
     realFingers: new Set(real.map((r) => r.finger)).size,
@@ -156,6 +172,24 @@ export function realnessFigures(sets: readonly FingerSet[], o: RealnessOptions):
   figures.classifierAuc = auc(real.map((r) => model(r.vector)), generated.slice(0, 2000).map((g) => model(g.vector)));
   figures.impostors = impostorDistributions(matcher, real, generated.slice(0, 1000).map((g) => g.template));
   return figures;
+}
+
+/** Percentile bootstrap over probe fingers of the pooled share. */
+export function bootstrapOverFingers(fingers: readonly { inTop: number; pairs: number }[], seed: number, resamples = 2000): [number, number] {
+  if (fingers.length === 0) return [0, 1];
+  const rng = new Rng(seed);
+  const shares = new Float64Array(resamples);
+  for (let b = 0; b < resamples; b++) {
+    let hit = 0, n = 0;
+    for (let k = 0; k < fingers.length; k++) {
+      const f = fingers[rng.int(0, fingers.length - 1)];
+      hit += f.inTop;
+      n += f.pairs;
+    }
+    shares[b] = hit / Math.max(1, n);
+  }
+  shares.sort();
+  return [shares[Math.floor(0.025 * resamples)], shares[Math.min(resamples - 1, Math.ceil(0.975 * resamples) - 1)]];
 }
 
 /** Same-sensor real impostors (other fingers of the same set) beside generated ones. */
@@ -237,7 +271,8 @@ export function formatRealness(f: RealnessFigures): string {
   const pct = (v: number) => `${(100 * v).toFixed(2)} %`;
   const lines = [
     `realness on the ${f.half} half: ${f.realFingers} real fingers (${f.realProbes} templates) against ${f.generatedFingers} generated fingers`,
-    `  real non-mates in the generated top ${pct(f.topP)}: ${pct(f.realNonMateTopShare)} of ${f.realNonMatePairs} (probe, non-mate) pairs (indistinguishable: ${pct(f.topP)})`,
+    `  real non-mates in the generated top ${pct(f.topP)}: ${pct(f.realNonMateTopShare)} of ${f.realNonMatePairs} (probe, non-mate) pairs (indistinguishable: ${pct(f.topP)}); bootstrap 95 % over the ${f.realFingers} probe fingers [${pct(f.realNonMateTopShareCi95[0])}, ${pct(f.realNonMateTopShareCi95[1])}]`,
+    `  per probe finger: ${Object.entries(f.realNonMateTopShareByFinger).map(([k, v]) => `${k} ${(100 * v).toFixed(1)}`).join(', ')}`,
     `  mean cosine of a real probe: to real non-mates ${f.meanCosineRealNonMate.toFixed(3)}, to generated fingers ${f.meanCosineGenerated.toFixed(3)}`,
   ];
   if (f.classifierAuc !== null) lines.push(`  real-vs-generated classifier on the prefilter vectors (trained on the other half): AUC ${f.classifierAuc.toFixed(3)} (indistinguishable: 0.5)`);

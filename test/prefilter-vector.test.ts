@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DedupEngine, FingerMatcher, generateTemplateKey, parseTemplateKey, type Probe, type Subject } from '../engine/index.ts';
 import { toCompactFingerTemplate } from '../engine/finger-compact.ts';
-import { templateVector, templateFeatures } from '../engine/prefilter/finger-vector.ts';
+import { templateVector, templateFeatures, vectorOfFeatures } from '../engine/prefilter/finger-vector.ts';
+import { PREFILTER_MEAN } from '../engine/prefilter/finger-mean.ts';
 import { addCylinderCodes } from '../engine/prefilter/cylinder-codes.ts';
 import { PREFILTER } from '../engine/prefilter/params.ts';
 import { quantiseQuery, quantiseVector, VECTOR_BITS } from '../engine/gallery/vector-quantise.ts';
@@ -55,6 +56,16 @@ describe('prefilter sign vector', () => {
       const best = vectors.map((v, j) => (j === i ? -Infinity : dot(vectors[i], v)));
       expect(best.indexOf(Math.max(...best))).toBe(mate);
     });
+  });
+
+  it('centred on another mean by vectorOfFeatures: the engine\'s own mean gives templateVector, another mean another vector', () => {
+    const features = templateFeatures(templates[3])!;
+    const kept = features.slice();
+    expect(vectorOfFeatures(features, PREFILTER_MEAN)).toEqual(templateVector(templates[3]));
+    expect(features).toEqual(kept);
+    const other = Float32Array.from(PREFILTER_MEAN, (x, i) => x + (i % 2 === 0 ? 0.02 : -0.02));
+    expect(vectorOfFeatures(features, other)).not.toEqual(templateVector(templates[3]));
+    expect(() => vectorOfFeatures(features, PREFILTER_MEAN.subarray(0, 16))).toThrow(expect.objectContaining({ code: 'ERR_PREFILTER_DIMENSION' }));
   });
 
   it('refuses a template that is too short for its cylinders (typed error)', () => {

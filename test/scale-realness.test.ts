@@ -1,17 +1,18 @@
 /**
  * The honest-figures helpers of issue 16: Wilson intervals, FNIR at FPIR, the penetration
- * choice on one half, AUC, the real-person grouping, and the version-2 generator (hand
- * chirality, capture stretch) staying a pure function of its seed.
+ * choice on one half, AUC, the bootstrap over probe fingers, the real-person grouping, and the
+ * version-3 generator (sensor profiles, broken ridges, hand chirality) staying a pure function of
+ * its seed.
  */
 import { describe, expect, it } from 'vitest';
 import { choosePenetration, fnirAtFpir, hitRate, wilson95, type RealSearch } from '../bench/identify-real-pool.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { auc, realHalf, realnessFigures } from '../datasets/scale-realness.ts';
+import { auc, bootstrapOverFingers, realHalf, realnessFigures } from '../datasets/scale-realness.ts';
 import { defaultDataDir, loadFvc2002IsoSets } from '../datasets/planted-mates.ts';
 import { REAL_FVC2002_SETS } from '../datasets/scale-real-sets.ts';
 import { realPersons, type RealFinger } from '../datasets/scale-real-fingers.ts';
-import { defaultScaleParams, scaleFingerMinutiae } from '../datasets/scale-gallery.ts';
+import { SCALE_GENERATOR_VERSION, defaultScaleParams, scaleFingerMinutiae } from '../datasets/scale-gallery.ts';
 
 const search = (needed: number): RealSearch => ({ person: 'p', composite: false, half: 'choose', impression: 2, neededPenetration: needed, mateFused: 0, bestNonMateFused: 0 });
 
@@ -69,7 +70,57 @@ describe('real persons', () => {
   });
 });
 
-describe('generator version 2', () => {
+describe('bootstrap over probe fingers', () => {
+  it('is degenerate when every finger has the same share, and holds the pooled share otherwise', () => {
+    expect(bootstrapOverFingers(Array.from({ length: 12 }, () => ({ inTop: 2, pairs: 40 })), 1)).toEqual([0.05, 0.05]);
+    const fingers = [0, 0, 1, 2, 2, 3, 4, 7].map((inTop) => ({ inTop, pairs: 40 }));
+    const [lo, hi] = bootstrapOverFingers(fingers, 1);
+    const pooled = 19 / 320;
+    expect(lo).toBeLessThan(pooled);
+    expect(hi).toBeGreaterThan(pooled);
+    expect(lo).toBeGreaterThanOrEqual(0);
+    expect(hi).toBeLessThanOrEqual(7 / 40);
+    // fewer fingers, wider interval
+    const [lo4, hi4] = bootstrapOverFingers(fingers.slice(0, 4).concat(fingers.slice(6)), 1);
+    expect(hi4 - lo4).toBeGreaterThan(0);
+  });
+});
+
+describe('generator version 3', () => {
+  it('is version 3, so stores built by version 2 are rebuilt', () => {
+    expect(SCALE_GENERATOR_VERSION).toBe(3);
+  });
+
+  it('draws each finger from one of the three real sensors\' profiles (counts in their order)', () => {
+    const base = defaultScaleParams();
+    expect(base.SENSOR_PROFILES.map((s) => s.name)).toEqual(['DB1', 'DB2', 'DB3']);
+    const meanCount = (profile: number) => {
+      const p = { ...base, SENSOR_PROFILES: [base.SENSOR_PROFILES[profile]] };
+      const counts = Array.from({ length: 200 }, (_, i) => scaleFingerMinutiae(i, p, 2).length);
+      return counts.reduce((a, b) => a + b, 0) / counts.length;
+    };
+    const [db1, db2, db3] = [0, 1, 2].map(meanCount);
+    // fit half of fvc2002-iso: 31.8, 41.8, 26.3 minutiae per template
+    expect(db2).toBeGreaterThan(db1 + 5);
+    expect(db1).toBeGreaterThan(db3 + 3);
+  });
+
+  it('places broken-ridge partners facing their minutia', () => {
+    const p = { ...defaultScaleParams(), BROKEN_RIDGE_SHARE: 1, CLOSE_PAIR_SHARE: 0, DIRECTION_NOISE: [0, 0] as const, DIRECTION_OUTLIER_SHARE: [0, 0] as const, SENSOR_PROFILES: [{ ...defaultScaleParams().SENSOR_PROFILES[0], stretch: [1, 1] as const }] };
+    const ms = scaleFingerMinutiae(7, p, 2);
+    expect(ms.length).toBeGreaterThan(5);
+    // every minutia after the first faces an earlier one: some earlier minutia lies ahead of it, pointing back
+    let facing = 0;
+    ms.slice(1).forEach((m, i) => {
+      const ahead = ms.slice(0, i + 1).some((o) => {
+        const dx = o.x - m.x, dy = m.y - o.y, d = Math.hypot(dx, dy);
+        return d > 4 && d < 30 && Math.cos(Math.atan2(dy, dx) - m.angle) > 0.9 && Math.cos(o.angle - m.angle) < -0.9;
+      });
+      if (ahead) facing++;
+    });
+    expect(facing / (ms.length - 1)).toBeGreaterThan(0.9);
+  });
+
   it('is a pure function of the seed and the finger position, and both hands differ', () => {
     expect(scaleFingerMinutiae(42, defaultScaleParams(), 2)).toEqual(scaleFingerMinutiae(42, defaultScaleParams(), 2));
     const right = Array.from({ length: 50 }, (_, i) => scaleFingerMinutiae(i, defaultScaleParams(), 2));

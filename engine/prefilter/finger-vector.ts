@@ -88,6 +88,21 @@ export function templateFeatures(template: FingerTemplate, dimension: number = P
 }
 
 /**
+ * The vector of features already computed (`templateFeatures`) centred on a given mean instead
+ * of the fit half's real one: for fitting and checking on real prints that must not be centred on
+ * a mean they contributed to (datasets/scale-fit-objective.ts). `features` is left unchanged.
+ */
+export function vectorOfFeatures(features: Float64Array, mean: ArrayLike<number>, out: Float32Array = new Float32Array(features.length)): Float32Array {
+  checkOut(out);
+  if (features.length !== out.length || mean.length !== out.length) throw new EngineError('ERR_PREFILTER_DIMENSION', `features, mean and output must have one length, got ${features.length}, ${mean.length}, ${out.length}`);
+  const f = new Float64Array(features.length);
+  for (let i = 0; i < f.length; i++) f[i] = features[i] - mean[i];
+  normalise(f);
+  signsOfRotation(f, out);
+  return out;
+}
+
+/**
  * The pair part alone of a minutiae set (500 dpi pixels, y down, ISO direction in radians), as
  * L2-normalised floats of `out.length` (16–4096, a power of two); all zeros under
  * `PREFILTER.minPairs` pairs. The engine's vector is `templateVector`: the cylinder codes need
