@@ -30,26 +30,54 @@ export interface Comparator {
   compareStaged(column: number, count: number, out: Float32Array): void;
 }
 
+/**
+ * A batch of variable-size templates in a kernel's memory, addressed by a pointer list (the finger
+ * kernels' compareMany form). Every region is reserved at construction and the kernel never
+ * allocates afterwards, so its memory never grows and the views made here never detach
+ * (stage() runs once per comparison).
+ */
+class AddressedBatch {
+  readonly addressesPtr: number;
+  readonly scoresPtr: number;
+  readonly memory: Uint8Array;
+  readonly #batchPtr: number;
+  readonly #addresses: Uint32Array;
+
+  constructor(kernel: { allocate(bytes: number): number; memory: WebAssembly.Memory }) {
+    this.#batchPtr = align16(kernel.allocate(BATCH_BYTES + 16));
+    this.addressesPtr = kernel.allocate(MAX_BATCH * 4);
+    this.scoresPtr = kernel.allocate(MAX_BATCH * 4);
+    this.memory = new Uint8Array(kernel.memory.buffer);
+    this.#addresses = new Uint32Array(kernel.memory.buffer, this.addressesPtr, MAX_BATCH);
+  }
+
+  fits(count: number, usedBytes: number, length: number): boolean {
+    return count < MAX_BATCH && usedBytes + align16(length) <= BATCH_BYTES;
+  }
+
+  /** Copies `template` into entry `index` at byte `offset` of the batch; returns the bytes used. */
+  stage(index: number, offset: number, template: Uint8Array): number {
+    const at = this.#batchPtr + offset;
+    this.memory.set(template, at);
+    this.#addresses[index] = at;
+    return align16(template.length);
+  }
+
+  scores(count: number): Float32Array {
+    return new Float32Array(this.memory.buffer, this.scoresPtr, count);
+  }
+}
+
 /** Fingers: the shards hold compact templates (finger-compact.ts); probes arrive as MCC1 and are packed here. */
 export class FingerComparator implements Comparator {
   readonly #kernel: FingerKernelExports = instantiateFingerKernel('simd');
   readonly #probePtrs: number[];
-  readonly #batchPtr: number;
-  readonly #addressesPtr: number;
-  readonly #scoresPtr: number;
-  // Views made once: every region is reserved above and the kernel never allocates afterwards,
-  // so its memory never grows and these never detach (stage() runs once per comparison).
-  readonly #memory: Uint8Array;
-  readonly #addresses: Uint32Array;
+  readonly #batch: AddressedBatch;
 
   constructor() {
     const slot = this.#kernel.templateBytes(this.#kernel.maxMinutiae());
     this.#probePtrs = Array.from({ length: MAX_PROBE_COLUMNS }, () => this.#kernel.allocate(slot + 16));
-    this.#batchPtr = align16(this.#kernel.allocate(BATCH_BYTES + 16));
-    this.#addressesPtr = this.#kernel.allocate(MAX_BATCH * 4);
-    this.#scoresPtr = this.#kernel.allocate(MAX_BATCH * 4);
-    this.#memory = new Uint8Array(this.#kernel.memory.buffer);
-    this.#addresses = new Uint32Array(this.#kernel.memory.buffer, this.#addressesPtr, MAX_BATCH);
+    this.#batch = new AddressedBatch(this.#kernel);
   }
 
   placeProbe(column: number, template: Uint8Array): void {
@@ -65,19 +93,16 @@ export class FingerComparator implements Comparator {
   }
 
   fits(count: number, usedBytes: number, length: number): boolean {
-    return count < MAX_BATCH && usedBytes + align16(length) <= BATCH_BYTES;
+    return this.#batch.fits(count, usedBytes, length);
   }
 
   stage(index: number, offset: number, source: Uint8Array, from: number, length: number): number {
-    const at = this.#batchPtr + offset;
-    this.#memory.set(source.subarray(from, from + length), at);
-    this.#addresses[index] = at;
-    return align16(length);
+    return this.#batch.stage(index, offset, source.subarray(from, from + length));
   }
 
   compareStaged(column: number, count: number, out: Float32Array): void {
-    this.#kernel.compareManyCompact(this.#probePtrs[column], this.#addressesPtr, count, this.#scoresPtr);
-    const raw = new Float32Array(this.#kernel.memory.buffer, this.#scoresPtr, count);
+    this.#kernel.compareManyCompact(this.#probePtrs[column], this.#batch.addressesPtr, count, this.#batch.scoresPtr);
+    const raw = this.#batch.scores(count);
     for (let j = 0; j < count; j++) out[j] = calibrateFingerScore(raw[j]);
   }
 }
@@ -89,46 +114,35 @@ export class FingerComparator implements Comparator {
 export class CoarseFingerComparator implements Comparator {
   readonly #kernel: CoarseKernelExports = instantiateCoarseKernel();
   readonly #probePtrs: number[];
-  readonly #batchPtr: number;
-  readonly #addressesPtr: number;
-  readonly #scoresPtr: number;
-  readonly #memory: Uint8Array;
-  readonly #addresses: Uint32Array;
+  readonly #batch: AddressedBatch;
 
   constructor() {
     const k = this.#kernel;
     // + 16: the kernel's last 16-byte loads may reach 12 bytes past a form (the batch has the same slack)
     this.#probePtrs = Array.from({ length: MAX_PROBE_COLUMNS }, () => k.allocate(COARSE_PROBE_BYTES + 16));
-    this.#batchPtr = align16(k.allocate(BATCH_BYTES + 16));
-    this.#addressesPtr = k.allocate(MAX_BATCH * 4);
-    this.#scoresPtr = k.allocate(MAX_BATCH * 4);
-    this.#memory = new Uint8Array(k.memory.buffer);
-    this.#addresses = new Uint32Array(k.memory.buffer, this.#addressesPtr, MAX_BATCH);
+    this.#batch = new AddressedBatch(k);
   }
 
   placeProbe(column: number, template: Uint8Array): void {
     // the engine validated the probe's MCC1 bytes (FingerMatcher.templateFromBytes)
     const coarse = coarseFingerTemplate(template);
     if (coarse.length > COARSE_PROBE_BYTES) throw new EngineError('ERR_TEMPLATE_CORRUPT', `probe column ${column} is not a valid fingerprint template`);
-    this.#memory.set(coarse, this.#probePtrs[column]);
+    this.#batch.memory.set(coarse, this.#probePtrs[column]);
   }
 
   fits(count: number, usedBytes: number, length: number): boolean {
-    return count < MAX_BATCH && usedBytes + align16(length) <= BATCH_BYTES;
+    return this.#batch.fits(count, usedBytes, length);
   }
 
   stage(index: number, offset: number, source: Uint8Array, from: number, length: number): number {
-    const at = this.#batchPtr + offset;
     const form = source.subarray(from, from + length);
     if (!isCoarseFingerTemplate(form)) throw new EngineError('ERR_TEMPLATE_CORRUPT', 'a coarse shard slot holds no coarse finger form');
-    this.#memory.set(form, at);
-    this.#addresses[index] = at;
-    return align16(length);
+    return this.#batch.stage(index, offset, form);
   }
 
   compareStaged(column: number, count: number, out: Float32Array): void {
-    this.#kernel.compareMany(this.#probePtrs[column], this.#addressesPtr, count, this.#scoresPtr);
-    out.set(new Float32Array(this.#kernel.memory.buffer, this.#scoresPtr, count));
+    this.#kernel.compareMany(this.#probePtrs[column], this.#batch.addressesPtr, count, this.#batch.scoresPtr);
+    out.set(this.#batch.scores(count));
   }
 }
 /** Largest coarse form (255 cylinders: 8 + 256 + 255 × 24 bytes). */
