@@ -9,15 +9,13 @@
  * ≈ 24 bytes per cylinder against the compact form's ≈ 93.
  */
 import { EngineError } from './errors.ts';
-import { COMPACT_MAGIC, MCC1_MAGIC, expandFingerTemplate, mcc1Bytes } from './finger-compact.ts';
+import {
+  CELLS as FINE_CELLS, COMPACT_MAGIC, LAYERS, MCC1_CYLINDER, MCC1_HEADER, MCC1_MAGIC, expandFingerTemplate, mcc1Bytes, mcc1CylindersAt,
+} from './finger-compact.ts';
 
 export const COARSE_MAGIC = 0x3151434d; // "MCQ1"
 const HEADER = 8;
 const CYLINDER = 24;
-const LAYERS = 5;
-const MCC1_HEADER = 16;
-const MCC1_CYLINDER = 16 * (1 + LAYERS);
-const FINE_CELLS = 112;
 /** A coarse cell's bit is set when at least this share of its valid fine cells are set. */
 export const COARSE_BIT_SHARE = 0.5;
 
@@ -83,13 +81,13 @@ export function coarseFingerTemplate(template: Uint8Array): Uint8Array {
   const o = new DataView(out.buffer);
   o.setUint32(0, COARSE_MAGIC, true);
   o.setUint32(4, n, true);
-  const cylindersAt = (MCC1_HEADER + 16 * n + 15) & ~15;
+  const cylindersAt = mcc1CylindersAt(n);
+  const bytes = new Uint8Array(mcc1.buffer);
   const coarseAt = HEADER + ((n + 3) & ~3);
   for (let c = 0; c < n; c++) {
     const direction = view.getFloat32(MCC1_HEADER + 8 * n + 4 * c, true); // radians, [0, 2π)
     out[HEADER + c] = Math.min(255, Math.floor((direction / (2 * Math.PI)) * 256)); // ascending as the directions
     const at = mcc1.byteOffset + cylindersAt + c * MCC1_CYLINDER;
-    const bytes = new Uint8Array(mcc1.buffer);
     poolWord(bytes, at, validCounts);
     let mask = 0;
     for (let k = 0; k < 32; k++) if (2 * validCounts[k] >= FINE_CELLS_IN[k]) mask |= 1 << k;

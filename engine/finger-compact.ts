@@ -9,11 +9,12 @@ import { EngineError } from './errors.ts';
 
 export const MCC1_MAGIC = 0x3143434d;
 export const COMPACT_MAGIC = 0x314b434d;
-const MCC1_HEADER = 16;
+/** MCC1's layout (the finger kernel's, shared with finger-coarse.ts): header bytes, then 8 B per cylinder, then the cylinders. */
+export const MCC1_HEADER = 16;
 const COMPACT_HEADER = 32;
-const LAYERS = 5;
+export const LAYERS = 5;
 const WORD = 16;
-const MCC1_CYLINDER = WORD * (1 + LAYERS);
+export const MCC1_CYLINDER = WORD * (1 + LAYERS);
 /** In-circle cells (the kernel's cellCount()): 112 bits of each 128-bit word. */
 export const CELLS = 112;
 const LAYER = CELLS / 8;
@@ -23,7 +24,7 @@ function align16(v: number): number {
   return (v + 15) & ~15;
 }
 
-function mcc1CylindersAt(n: number): number {
+export function mcc1CylindersAt(n: number): number {
   return align16(MCC1_HEADER + 16 * n);
 }
 

@@ -358,7 +358,7 @@ export class DedupEngine {
     const t2 = performance.now();
     const best = bestCoarse(coarse, finalists);
     // the stored templates were validated when they entered the shards (load or insert); the compact packing checks them again
-    const { arena, ranges, placed } = finalistArena(this.#store, this.#gallery, best, (s) => this.#storedTemplates(s), this.#maxTemplateBytes);
+    const { arena, ranges, placed } = finalistArena(this.#store, this.#gallery, best, (s) => this.#arenaTemplates(s, false), this.#maxTemplateBytes);
     const t3 = performance.now();
     const tasks = placed === 0 ? [] : finalistTasks(arena, ranges, scanProbe, threshold, k, this.threads * 2);
     const results = await Promise.all(tasks.map((t) => this.#pool.run(t)));
@@ -612,35 +612,23 @@ export class DedupEngine {
     return tasks;
   }
 
-  /** The scannable templates of a subject, each validated (a corrupt one refuses the subject). */
-  #arenaTemplates(subject: Subject | StoredSubject): ArenaTemplate[] {
+  /**
+   * The scannable templates of a subject. `validate`: each is checked by its kernel (a corrupt one
+   * refuses the subject) — skipped for finalists read back from the store, whose templates were
+   * checked when they were loaded or inserted.
+   */
+  #arenaTemplates(subject: Subject | StoredSubject, validate = true): ArenaTemplate[] {
     const out: ArenaTemplate[] = [];
     for (const [position, t] of Object.entries(subject.fingers ?? {})) {
       if (t === undefined) continue;
       assertTemplateVersion('finger', position, t);
-      this.#matcher.templateFromBytes(t.bytes);
+      if (validate) this.#matcher.templateFromBytes(t.bytes);
       out.push({ modality: MODALITY_FINGER, position: Number(position), bytes: t.bytes });
     }
     for (const [side, t] of Object.entries(subject.irises ?? {})) {
       if (t === undefined) continue;
       assertTemplateVersion('iris', side, t);
-      this.#irises().templateFromBytes(t.bytes);
-      out.push({ modality: MODALITY_IRIS, position: IRIS_SIDE_CODE[side as 'left' | 'right'], bytes: t.bytes });
-    }
-    return out;
-  }
-
-  /** A stored subject's scannable templates without the kernel's validation (done when they were loaded or inserted). */
-  #storedTemplates(subject: StoredSubject): ArenaTemplate[] {
-    const out: ArenaTemplate[] = [];
-    for (const [position, t] of Object.entries(subject.fingers ?? {})) {
-      if (t === undefined) continue;
-      assertTemplateVersion('finger', position, t);
-      out.push({ modality: MODALITY_FINGER, position: Number(position), bytes: t.bytes });
-    }
-    for (const [side, t] of Object.entries(subject.irises ?? {})) {
-      if (t === undefined) continue;
-      assertTemplateVersion('iris', side, t);
+      if (validate) this.#irises().templateFromBytes(t.bytes);
       out.push({ modality: MODALITY_IRIS, position: IRIS_SIDE_CODE[side as 'left' | 'right'], bytes: t.bytes });
     }
     return out;
