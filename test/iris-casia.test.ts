@@ -106,13 +106,13 @@ const casia = join(dataDir(), 'iris', 'casia-v1-subset');
 const hasData = existsSync(casia);
 describe('CASIA-IrisV1 subset accuracy (real data)', () => {
   if (!hasData) console.log(`skipping the real-data iris accuracy regression: no ${casia} (set BIODEDUP_DATA)`);
-  // Measured with the IRC4 kernel (IRC3's pupil refinement, eyelid curves, ring to 0.90, and the
-  // codes' degrees-of-freedom weights; parameters chosen on the first half of the persons of
-  // CASIA-V1 and MMU1): FTE 0, EER 0.42 %, FNMR at FMR 0.1 % 1.25 % (3/240), impostors ≥ 20:
-  // 0.94 %, ≥ 30: 0.09 % (IRC3: 1.67 %, 0.26 %, 0.00 %: the calibration, fitted mostly on MMU1
+  // Measured with the IRC4 kernel and the two-sided limbus check (docs/iris-sensors.md, sixth
+  // pass): FTE 0, EER 0.05 %, FNMR at FMR 0.1 % 0.42 % (1/240), impostors ≥ 20: 1.03 %, ≥ 30:
+  // 0.11 %. IRC4 before it (pooled limbus only): EER 0.42 %, FNMR 1.25 % (3/240), impostors
+  // 0.94 %, 0.09 % (IRC3: 1.67 %, 0.26 %, 0.00 %: the calibration, fitted mostly on MMU1
   // impostors, was 4× conservative here; log-Gabor IRC2 before it:
   // EER 0.83 %, FNMR 1.25 %; Gabor: EER 0.83 %, FNMR 1.67 %; CASIA-only tuning: 0.48 %, 1.25 %).
-  it.skipIf(!hasData)('keeps cross-session EER ≤ 0.6 %, FNMR at FMR 0.1 % ≤ 3 %, FTE ≤ 1 %, and calibration within 3× of target', () => {
+  it.skipIf(!hasData)('keeps cross-session EER ≤ 0.3 %, FNMR at FMR 0.1 % ≤ 1.5 %, FTE ≤ 1 %, and calibration within 3× of target', () => {
     const result = evaluateIrisSet(casia, 'casia-v1-subset', listCasiaIrisSamples(casia));
     const r = result.report;
     expect(r).toMatchObject({ genuine: 240, impostor: 4560 });
@@ -121,7 +121,7 @@ describe('CASIA-IrisV1 subset accuracy (real data)', () => {
     expect(result.impostorShareAt20).toBeGreaterThanOrEqual(1 / 300); // within 3× on the low side too (one calibration for both sensors)
     expect(result.impostorShareAt30).toBeLessThanOrEqual(0.003);
     expect(r.fte).toBeLessThanOrEqual(0.01);
-    expect(r.eer).toBeLessThanOrEqual(0.006);
-    expect(r.fmr1000).toBeLessThanOrEqual(0.03);
+    expect(r.eer).toBeLessThanOrEqual(0.003);
+    expect(r.fmr1000).toBeLessThanOrEqual(0.015); // 3 of 240 pass, 4 fail
   }, 120_000);
 });

@@ -73,6 +73,28 @@ describe('iris localisation adapts to the frame (known circles)', () => {
     expectCircle(t.pupil, truth.pupil, 1.5, 0.06);
   });
 
+  // A dark patch over one side of the iris (a lash tuft lying across it, on the lateral arcs
+  // the limbus is searched on) ends in a strong rise inside the iris on that side only. The
+  // pooled arc mean took it for the limbus (CASIA-like: 77 px for 102, K3-like: 90 px for 120;
+  // measured on the kernel before the two-sided check); scored two-sided (the weaker arc's jump),
+  // it rises on one arc only and does not count, and the two-sided radius overrules the pooled one.
+  for (const frame of ['CASIA-like 320×280', 'K3-like 640×480'] as const) {
+    it(`${frame}: a strong edge on one side only does not pull the limbus in`, () => {
+      const truth = FRAMES[frame];
+      const { iris } = truth;
+      const image = generateEye(eyeIn(frame));
+      for (let y = 0; y < image.height; y++) {
+        for (let x = 0; x < image.width; x++) {
+          const dx = x - iris.x, dy = y - iris.y, d = Math.hypot(dx, dy) / iris.radius;
+          if (dx > 0 && Math.abs(Math.atan2(dy, dx)) <= 0.5 && d > 0.55 && d <= 0.8) image.pixels[y * image.width + x] = 35;
+        }
+      }
+      const t = matcher.createTemplate(image);
+      expectCircle(t.pupil, truth.pupil, 1.5, 0.06);
+      expectCircle(t.iris, truth.iris, 3, 0.05);
+    });
+  }
+
   it('reports ISO/IEC 29794-6 measures that follow the geometry', () => {
     const frame: FrameName = 'CASIA-like 320×280';
     const truth = FRAMES[frame];

@@ -92,11 +92,11 @@ const mmu1 = join(dataDir(), 'iris', 'mmu1');
 const hasData = existsSync(mmu1);
 describe('MMU1 accuracy (real data, another NIR sensor)', () => {
   if (!hasData) console.log(`skipping the real-data MMU1 regression: no ${mmu1} (set BIODEDUP_DATA)`);
-  // Measured when written (all pairs, 450 images, IRC4 kernel: IRC3's codes with the
-  // degrees-of-freedom weights): FTE 0.22 % (1 of 450), EER 3.22 %, FNMR at FMR 0.1 % 4.78 %
-  // (43/900), impostors ≥ 20: 1.05 %, ≥ 30: 0.11 % (the issue's EER target ≤ 2 % is NOT met;
+  // Measured when written (all pairs, 450 images, IRC4 kernel with the two-sided limbus check,
+  // docs/iris-sensors.md sixth pass): FTE 0.22 % (1 of 450), EER 3.00 %, FNMR at FMR 0.1 % 4.33 %
+  // (39/900), impostors ≥ 20: 1.07 %, ≥ 30: 0.11 % (the issue's EER target ≤ 2 % is NOT met;
   // FNMR ≤ 5 % is). The bars sit a little above, so a regression fails and noise does not.
-  // IRC3 before: EER 3.11 %, FNMR 4.67 %, impostors ≥ 20 / ≥ 30 1.49 / 0.17 %; log-Gabor IRC2:
+  // IRC4 with the pooled limbus only: EER 3.22 %, FNMR 4.78 % (43/900). IRC3 before: EER 3.11 %, FNMR 4.67 %, impostors ≥ 20 / ≥ 30 1.49 / 0.17 %; log-Gabor IRC2:
   // EER 4.72 %, FNMR 7.00 %; Gabor: EER 6.89 %, FNMR 12.67 %; before the adaptive
   // segmentation: EER 22.8 %, FTE 4 %.
   it.skipIf(!hasData)('keeps all-pairs EER, FNMR at FMR 0.1 %, FTE and the calibration near the measured figures', () => {
@@ -112,7 +112,8 @@ describe('MMU1 accuracy (real data, another NIR sensor)', () => {
 
   // The calibration (engine/iris-calibration.ts) is fitted on the first half's impostors and
   // CASIA-V1 session 1; the second half's persons were never fitted on. Measured when written
-  // (IRC4): ≥ 20 1.16 %, ≥ 30 0.14 % of 24,090 impostor pairs; IRC3's bit counts alone gave
+  // (IRC4 with the two-sided limbus check): ≥ 20 1.21 %, ≥ 30 0.15 % of 24,090 impostor pairs
+  // (pooled limbus only: 1.16 %, 0.14 %); IRC3's bit counts alone gave
   // 2.00 % / 0.27 % here — one calibration, each sensor off target by its own code correlations.
   it.skipIf(!hasData)('holds the pooled calibration on the persons it was not fitted on (≥ 20 ≈ 1 %, ≥ 30 ≈ 0.1 %)', () => {
     const result = evaluateIrisSet(mmu1, 'mmu1', irisHalf(listMmu1Samples(mmu1), 'second'), 'all-pairs');
@@ -123,4 +124,4 @@ describe('MMU1 accuracy (real data, another NIR sensor)', () => {
 });
 
 /** Regression bars (shares, 0–1), set from the figures measured when written (above). */
-const MMU1_BARS = { fte: 0.01, eer: 0.036, fmr1000: 0.055, share20: 0.015, share30: 0.0016 };
+const MMU1_BARS = { fte: 0.01, eer: 0.033, fmr1000: 0.05, share20: 0.015, share30: 0.0016 };

@@ -131,6 +131,19 @@ export const IRIS_EDGE_SPAN: i32 = 4;
  *  Measured EER: 1.0 (the strongest edge) 3.3 %, 0.8 3.3 %, 0.6 2.1 %, 0.45 0.5 %, 0.35 0.4 %. */
 // Tuning halves of both sets: 0.6 → 0.83 % + 6.52 % EER against 0.32 % + 5.71 % at 0.45.
 export const IRIS_FIRST_EDGE_SHARE: f32 = 0.45;
+/** Two-sided limbus check (limbus.ts): the search is run again scoring each radius by the
+ *  weaker lateral arc's jump (both sides must rise); when its radius differs from the pooled
+ *  search's by more than IRIS_SIDES_DISAGREE_SHARE of the pooled radius, it replaces it, unless
+ *  it is below MIN_IRIS_RADIUS_PX (an answer that would fail to enrol: the pooled one stays).
+ *  Why: on MMU1 a strong edge on one side only (lid skin of a narrowed eye, a lash tuft, the eye
+ *  corner) pulled the pooled radius off (36_left: 92 px and 43 px for a ≈ 55 px iris); the
+ *  two-sided score alone is noisier (half the samples per side), so it only overrules a clear
+ *  disagreement. Figures: docs/iris-sensors.md, "Sixth pass". */
+export const IRIS_TWO_SIDED: bool = true;
+/** Share of the pooled radius (0–1) beyond which the two radii disagree: 5 % ≈ 3 px on MMU1's
+ *  ≈ 55 px irises, 5 px on CASIA-V1's ≈ 105 px — beyond the ±1–2 px jitter of two searches that
+ *  found the same edge. */
+export const IRIS_SIDES_DISAGREE_SHARE: f32 = 0.05;
 
 // ---- rubber sheet ----
 /** Normalised iris: radial samples from pupil to limbus × angular samples around. */
