@@ -12,6 +12,7 @@ import { StoreError } from '../engine/store/store-error.ts';
 import { Gallery } from '../engine/gallery/gallery.ts';
 import { finalistArena } from '../engine/gallery/finger-tier.ts';
 import { MODALITY_FINGER } from '../engine/gallery/shard-layout.ts';
+import { ShardScanner } from '../engine/gallery/shard-scanner.ts';
 import { coarseFingerTemplate, isCoarseFingerTemplate } from '../engine/finger-coarse.ts';
 import { generateDataset } from '../datasets/synthetic.ts';
 import { open as openLmdb } from 'lmdb';
@@ -38,7 +39,7 @@ describe.skipIf(!hasData)('coarse finger residency on a small real gallery', () 
   const dir = mkdtempSync(path.join(tmpdir(), 'biodedup-tier-'));
   dirs.push(dir);
   const searches: { mate: string; probe: Probe }[] = [];
-  let full: DedupEngine, coarse: DedupEngine;
+  let full: DedupEngine, coarse: DedupEngine, ungated: DedupEngine;
 
   beforeAll(async () => {
     // real persons: two FVC2002 fingers each (composite), enrolled with impression 1; a generated background
@@ -66,18 +67,22 @@ describe.skipIf(!hasData)('coarse finger residency on a small real gallery', () 
     await full.ready();
     // a second engine on the same store (one process shares the folder's lock): coarse shards,
     // 20 finalists of ~315 subjects, so the coarse stage really chooses
+    // the coarse gate at its default (0.25 of ~40 prefilter candidates: 10 compared on both fingers) and off (1)
     coarse = DedupEngine.open({ dataDir: dir, key: KEY, threads: 2, prefilter: { minKeep: 40 }, fingerResidency: 'coarse', coarseKeepShare: 0.01, coarseMinKeep: 20 });
+    ungated = DedupEngine.open({ dataDir: dir, key: KEY, threads: 2, prefilter: { minKeep: 40 }, fingerResidency: 'coarse', coarseKeepShare: 0.01, coarseMinKeep: 20, coarseGatePassShare: 1 });
     await coarse.ready();
+    await ungated.ready();
   }, 240_000);
-  afterAll(async () => { await coarse?.close(); await full?.close(); });
+  afterAll(async () => { await ungated?.close(); await coarse?.close(); await full?.close(); });
 
-  it('finds the same mates with the same full-matcher scores, prefilter and exhaustive', async () => {
+  it.each(['gated', 'ungated'] as const)('finds the same mates with the same full-matcher scores, prefilter and exhaustive (coarse gate: %s)', async (which) => {
     expect(searches.length).toBeGreaterThan(20);
+    const engine = which === 'gated' ? coarse : ungated;
     let found = 0;
     for (const mode of ['prefilter', 'exhaustive'] as const) {
       for (const { mate, probe } of searches) {
         const a = await full.identify(probe, { mode, targetFPIR: 0, maxResults: 5 });
-        const b = await coarse.identify(probe, { mode, targetFPIR: 0, maxResults: 5 });
+        const b = await engine.identify(probe, { mode, targetFPIR: 0, maxResults: 5 });
         expect(b.mode).toBe(a.mode);
         expect(b.threshold).toBe(a.threshold);
         expect(b.stages?.finalists).toBeLessThanOrEqual(20);
@@ -94,6 +99,23 @@ describe.skipIf(!hasData)('coarse finger residency on a small real gallery', () 
     }
     expect(found).toBeGreaterThan(searches.length); // both modes find most mates
   }, 240_000);
+
+  it('the coarse gate compares the second finger of a quarter of the prefilter candidates; exhaustive is not gated', async () => {
+    let gatedComparisons = 0, ungatedComparisons = 0;
+    for (const { probe } of searches.slice(0, 10)) {
+      const g = await coarse.identify(probe, { mode: 'prefilter', targetFPIR: 0 }), u = await ungated.identify(probe, { mode: 'prefilter', targetFPIR: 0 });
+      const candidates = u.stages!.coarseComparisons! / 2; // ungated: both fingers of each (every subject has both)
+      // every candidate on one finger, ⌈0.25 × its chunk⌉ on the other (a chunk per shard range here)
+      expect(g.stages!.coarseComparisons).toBeGreaterThanOrEqual(candidates * 1.25);
+      expect(g.stages!.coarseComparisons).toBeLessThanOrEqual(candidates * 1.25 + 4);
+      gatedComparisons += g.stages!.coarseComparisons!;
+      ungatedComparisons += u.stages!.coarseComparisons!;
+      const ge = await coarse.identify(probe, { mode: 'exhaustive', targetFPIR: 0 }), ue = await ungated.identify(probe, { mode: 'exhaustive', targetFPIR: 0 });
+      expect(ge.stages!.coarseComparisons).toBe(ue.stages!.coarseComparisons);
+      expect(ge.candidates).toEqual(ue.candidates);
+    }
+    expect(gatedComparisons).toBeLessThan(0.65 * ungatedComparisons);
+  }, 120_000);
 
   it('verifies 1:1 with the full matcher, on the stored templates', async () => {
     for (const { mate, probe } of searches.slice(0, 6)) {
@@ -118,6 +140,34 @@ describe('coarse residency: forms and failures', () => {
     expect(c.length).toBeLessThan(templates[0].length / 3);
     expect(coarseFingerTemplate(c)).toBe(c);
     expect(() => coarseFingerTemplate(new Uint8Array(64))).toThrow(expect.objectContaining({ code: 'ERR_TEMPLATE_CORRUPT' }));
+  });
+
+  it('the coarse gate compares the other fingers of the best ⌈share × n⌉ by the first finger only, with the ungated scores', () => {
+    const more = generateDataset(48, 1, 11).map((d) => matcher.createTemplate(d.record.views[0].minutiae).bytes);
+    const gallery = new Gallery({ shardCapacity: 64, maxTemplateBytes: 65536, compactAtTombstoneShare: 0.25, fingerResidency: 'coarse' });
+    for (let s = 0; s < 24; s++) {
+      gallery.add(`s-${s}`, s, [{ modality: MODALITY_FINGER, position: 2, bytes: more[2 * s] }, { modality: MODALITY_FINGER, position: 7, bytes: more[2 * s + 1] }]);
+    }
+    const ranges = new Uint32Array(48);
+    for (let s = 0; s < 24; s++) { const at = gallery.locate(s)!; ranges[2 * s] = at.firstSlot; ranges[2 * s + 1] = at.slotCount; }
+    const arena = gallery.arena(0);
+    const probe = { modalities: [MODALITY_FINGER, MODALITY_FINGER], positions: [2, 7], templates: [more[6], more[7]] };
+    const task = { memory: arena.memory, slotCount: arena.slotCount, probe, ranges, threshold: Number.NEGATIVE_INFINITY, k: 24 };
+    const scanner = new ShardScanner();
+    const ungated = scanner.scan(task);
+    const gated = scanner.scan({ ...task, columnMasks: new Uint16Array(24).fill(1), coarsePassShare: 0.25 });
+    expect(ungated.comparisons).toBe(48);
+    expect(gated.comparisons).toBe(24 + 6);
+    const rowOf = (r: typeof gated, subject: number) => { const i = r.subjects.indexOf(subject); return [r.perFinger[2 * i], r.perFinger[2 * i + 1]]; };
+    const byFirst = [...Array(24).keys()].sort((a, b) => rowOf(ungated, b)[0] - rowOf(ungated, a)[0] || a - b);
+    for (const [rank, subject] of byFirst.entries()) {
+      const [first, second] = rowOf(gated, subject);
+      expect(first).toBe(rowOf(ungated, subject)[0]);
+      if (rank < 6) expect(second).toBe(rowOf(ungated, subject)[1]);
+      else expect(second).toBeNaN();
+    }
+    expect(gated.subjects[0]).toBe(3); // the probe's own subject still ranks first
+    expect(() => scanner.scan({ ...task, coarsePassShare: 0.25 })).toThrow(expect.objectContaining({ code: 'ERR_SCAN_TASK' }));
   });
 
   it('a finalist the store cannot read fails the search with ERR_TIER_FETCH, and a deleted one is skipped', () => {

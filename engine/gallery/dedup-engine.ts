@@ -72,8 +72,8 @@ export class DedupEngine {
   readonly #prefilterDir: string;
   readonly #store: SubjectStore;
   readonly #gallery: Gallery;
-  /** Coarse residency (EngineOptions.fingerResidency): the finalists' share and fewest; undefined: full residency. */
-  readonly #tier: { keepShare: number; minKeep: number } | undefined;
+  /** Coarse residency (EngineOptions.fingerResidency): the finalists' share and fewest, the coarse gate's pass share; undefined: full residency. */
+  readonly #tier: { keepShare: number; minKeep: number; gatePassShare: number } | undefined;
   readonly #maxTemplateBytes: number;
   readonly #pool: ScanPool;
   readonly #ownsPool: boolean;
@@ -99,9 +99,11 @@ export class DedupEngine {
     if (residency !== 'full' && residency !== 'coarse') throw new EngineError('ERR_GALLERY_CONFIG', `fingerResidency must be full or coarse, got ${String(residency)}`);
     if (residency === 'coarse') {
       const keepShare = options.coarseKeepShare ?? GALLERY_PARAMS.coarseKeepShare, minKeep = options.coarseMinKeep ?? GALLERY_PARAMS.coarseMinKeep;
+      const gatePassShare = options.coarseGatePassShare ?? GALLERY_PARAMS.coarseGatePassShare;
       if (!(keepShare > 0 && keepShare <= 1) || !(Number.isInteger(minKeep) && minKeep >= 1)) throw new EngineError('ERR_GALLERY_CONFIG', 'coarseKeepShare must be in (0, 1] and coarseMinKeep a positive integer');
+      if (!(gatePassShare > 0 && gatePassShare <= 1)) throw new EngineError('ERR_GALLERY_CONFIG', 'coarseGatePassShare must be in (0, 1]');
       if (options.prefilter?.index === 'hnsw') throw new EngineError('ERR_GALLERY_CONFIG', 'the coarse finger residency works with the flat prefilter only');
-      this.#tier = { keepShare, minKeep };
+      this.#tier = { keepShare, minKeep, gatePassShare };
     }
     this.#maxTemplateBytes = options.maxTemplateBytes ?? 64 * 1024;
     this.#store = openSubjectStore({ path: options.dataDir, key });
@@ -346,8 +348,11 @@ export class DedupEngine {
       if (pre !== null) {
         prefilterBusyMs = pre.busyMs;
         usedPrefilter = true;
+        // the coarse gate (ScanTask.coarsePassShare): first the finger whose vector ranked the
+        // subject highest (the masks), the other fingers for the best share; 1: every finger at once
+        const share = this.#tier!.gatePassShare;
         coarseTasks = this.#rescoreTasks(pre.ranges, pre.columns, coarseProbe, Number.NEGATIVE_INFINITY, finalists)
-          .map(({ gate: _gate, columnMasks: _masks, ...task }) => task);
+          .map(({ gate: _gate, columnMasks, ...task }) => (share < 1 ? { ...task, columnMasks, coarsePassShare: share } : task));
       }
     }
     const t1 = performance.now();

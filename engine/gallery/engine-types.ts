@@ -34,6 +34,8 @@ export interface EngineOptions {
   /** Coarse residency: the finalists' share of the gallery and their fewest (defaults GALLERY_PARAMS.coarseKeepShare, coarseMinKeep). */
   readonly coarseKeepShare?: number;
   readonly coarseMinKeep?: number;
+  /** Coarse residency: share of the prefilter's candidates compared on every finger after the first (default GALLERY_PARAMS.coarseGatePassShare; 1 = no gate). */
+  readonly coarseGatePassShare?: number;
   /** Keep the hnswlib prefilter (engine/prefilter) beside the shards; identify then uses it by default. */
   readonly prefilter?: PrefilterOptions;
   /** Where the engine reports what it does not throw (a prefilter file it could not use). Default: nothing is reported. */
