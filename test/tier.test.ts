@@ -14,6 +14,7 @@ import { finalistArena } from '../engine/gallery/finger-tier.ts';
 import { MODALITY_FINGER } from '../engine/gallery/shard-layout.ts';
 import { ShardScanner } from '../engine/gallery/shard-scanner.ts';
 import { coarseFingerTemplate, isCoarseFingerTemplate } from '../engine/finger-coarse.ts';
+import { CoarseGallery } from '../engine/finger-coarse-kernel.ts';
 import { generateDataset } from '../datasets/synthetic.ts';
 import { open as openLmdb } from 'lmdb';
 import { DURABLE_LMDB_OPTIONS, STORE_DATABASES } from '../engine/store/subject-store.ts';
@@ -170,6 +171,24 @@ describe('coarse residency: forms and failures', () => {
     expect(() => scanner.scan({ ...task, coarsePassShare: 0.25 })).toThrow(expect.objectContaining({ code: 'ERR_SCAN_TASK' }));
   });
 
+  it('the kernel\'s two-pointer direction ranges score as every pair within the window would (windows 32 and 43, wrap included)', () => {
+    const forms = generateDataset(12, 1, 5).map((d) => coarseFingerTemplate(matcher.createTemplate(d.record.views[0].minutiae).bytes));
+    for (const w of [32, 43]) {
+      const g = new CoarseGallery(forms);
+      g.directionWindow(w);
+      let wrapped = 0;
+      for (const a of forms) {
+        const got = g.compareAll(a);
+        forms.forEach((b, j) => {
+          const want = referenceCoarseScore(a, b, w);
+          wrapped += want.wrappedPairs;
+          expect(got[j]).toBeCloseTo(want.score, 5);
+        });
+      }
+      expect(wrapped).toBeGreaterThan(0); // pairs across 0/255 were compared
+    }
+  });
+
   it('a finalist the store cannot read fails the search with ERR_TIER_FETCH, and a deleted one is skipped', () => {
     const gallery = new Gallery({ shardCapacity: 16, maxTemplateBytes: 65536, compactAtTombstoneShare: 0.25, fingerResidency: 'coarse' });
     gallery.add('a', 1, [{ modality: MODALITY_FINGER, position: 2, bytes: templates[0] }]);
@@ -211,3 +230,39 @@ describe('coarse residency: forms and failures', () => {
     }
   });
 });
+
+/** The coarse score by its definition (matchers-wasm/finger-coarse): every cylinder pair within `w` 1/256 turns, in doubles. */
+function referenceCoarseScore(a: Uint8Array, b: Uint8Array, w: number): { score: number; wrappedPairs: number } {
+  const parse = (f: Uint8Array) => {
+    const v = new DataView(f.buffer, f.byteOffset, f.byteLength), n = v.getUint32(4, true), at = 8 + ((n + 3) & ~3);
+    const word = (kind: number, c: number) => v.getUint32(at + 4 * (kind * n + c), true);
+    return { n, dir: (c: number) => f[8 + c], word };
+  };
+  const popcount = (x: number) => { let k = 0; for (let y = x >>> 0; y !== 0; y &= y - 1) k++; return k; };
+  const A = parse(a), B = parse(b);
+  if (A.n === 0 || B.n === 0) return { score: 0, wrappedPairs: 0 };
+  const m = Math.min(A.n, B.n);
+  const np = Math.min(m, 4 + Math.round((1 / (1 + Math.exp(-0.4 * (m - 20)))) * 8));
+  const sims: number[] = [];
+  let wrappedPairs = 0;
+  for (let i = 0; i < A.n; i++) {
+    for (let j = 0; j < B.n; j++) {
+      const d = Math.abs(A.dir(i) - B.dir(j));
+      if (Math.min(d, 256 - d) > w) continue;
+      if (d > w) wrappedPairs++;
+      const common = A.word(0, i) & B.word(0, j);
+      if (popcount(common) < 19) continue;
+      let ca = 0, cb = 0, differ = 0;
+      for (let layer = 1; layer <= 5; layer++) {
+        const x = A.word(layer, i) & common, y = B.word(layer, j) & common;
+        ca += popcount(x); cb += popcount(y); differ += popcount(x ^ y);
+      }
+      const norms = Math.sqrt(ca) + Math.sqrt(cb);
+      if (norms > 0) sims.push(1 - Math.sqrt(differ) / norms);
+    }
+  }
+  sims.sort((x, y) => y - x);
+  let sum = 0;
+  for (let k = 0; k < np; k++) sum += Math.max(0, sims[k] ?? 0);
+  return { score: sum / np, wrappedPairs };
+}
