@@ -10,7 +10,7 @@ import path from 'node:path';
 import { DedupEngine, EngineError, FingerMatcher, generateTemplateKey, parseTemplateKey, type Probe, type Subject } from '../engine/index.ts';
 import { StoreError } from '../engine/store/store-error.ts';
 import { Gallery } from '../engine/gallery/gallery.ts';
-import { finalistArena } from '../engine/gallery/finger-tier.ts';
+import { finalistArena, scoreFinalists } from '../engine/gallery/finger-tier.ts';
 import { MODALITY_FINGER } from '../engine/gallery/shard-layout.ts';
 import { ShardScanner } from '../engine/gallery/shard-scanner.ts';
 import { coarseFingerTemplate, isCoarseFingerTemplate } from '../engine/finger-coarse.ts';
@@ -203,6 +203,28 @@ describe('coarse residency: forms and failures', () => {
     const { placed, ranges } = finalistArena(gone, gallery, [1, 2], templatesOf, 65536);
     expect(placed).toBe(1);
     expect(Array.from(ranges)).toEqual([0, 1]);
+  });
+
+  it('finalists read in pieces score as when read at once; a later piece that cannot be read fails the search', async () => {
+    const more = generateDataset(40, 1, 13).map((d) => matcher.createTemplate(d.record.views[0].minutiae).bytes);
+    const gallery = new Gallery({ shardCapacity: 64, maxTemplateBytes: 65536, compactAtTombstoneShare: 0.25, fingerResidency: 'coarse' });
+    const stored = new Map<string, Uint8Array>();
+    for (let s = 0; s < 40; s++) { gallery.add(`s-${s}`, s, [{ modality: MODALITY_FINGER, position: 2, bytes: more[s] }]); stored.set(`s-${s}`, more[s]); }
+    const source = { get: (id: string) => ({ referenceId: id, sequence: 1, fingers: { 2: { modality: 'finger', version: 1, bytes: stored.get(id)! } }, irises: {} }) as never };
+    const templatesOf = (x: { fingers?: Record<number, { bytes: Uint8Array }> }) => [{ modality: MODALITY_FINGER, position: 2, bytes: x.fingers![2].bytes }];
+    const probe = { modalities: [MODALITY_FINGER], positions: [2], templates: [more[5]] };
+    const scanner = new ShardScanner();
+    const score = (arena: { memory: WebAssembly.Memory; slotCount: number }, ranges: Uint32Array) => [Promise.resolve(scanner.scan({ memory: arena.memory, slotCount: arena.slotCount, probe, ranges, threshold: Number.NEGATIVE_INFINITY, k: 40 }))];
+    const ordinals = [...Array(40).keys()].reverse();
+    const flat = (r: Awaited<ReturnType<typeof scoreFinalists>>) => r.results.flatMap((x) => [...x.subjects].map((o, i) => `${o}:${x.fused[i]}`)).sort();
+    const once = await scoreFinalists(source, gallery, ordinals, templatesOf as never, 65536, 1, score);
+    const pieces = await scoreFinalists(source, gallery, ordinals, templatesOf as never, 65536, 5, score);
+    expect(once.results.length).toBe(1);
+    expect(pieces.results.length).toBe(5);
+    expect(pieces.placed).toBe(40);
+    expect(flat(pieces)).toEqual(flat(once));
+    const broken = { get: (id: string) => { if (id === 's-3') throw new StoreError('ERR_STORE_CORRUPT', 'record failed authentication', { referenceId: id }); return source.get(id); } };
+    await expect(scoreFinalists(broken, gallery, ordinals, templatesOf as never, 65536, 5, score)).rejects.toMatchObject({ code: 'ERR_TIER_FETCH' });
   });
 
   it('an identify whose finalist cannot be read from the store fails whole with ERR_TIER_FETCH', async () => {

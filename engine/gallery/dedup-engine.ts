@@ -31,7 +31,7 @@ import { quantiseVector, validatedFingerTemplate, vectorOfTemplateBytes } from '
 import { PREFILTER } from '../prefilter/index.ts';
 import { VECTOR_DIM } from './shard-layout.ts';
 import { GALLERY_PARAMS } from './params.ts';
-import { bestCoarse, fillMissingVectors, finalistArena, finalistCount, finalistTasks, fingerColumns } from './finger-tier.ts';
+import { bestCoarse, fillMissingVectors, finalistArena, finalistCount, finalistTasks, fingerColumns, scoreFinalists } from './finger-tier.ts';
 import { IRIS_SIDE_CODE, identifyDefaults, type Candidate, type EngineOptions, type IdentifyOptions, type IdentifyResult, type IrisSideOrUnknown, type PrefilterOptions, type ModalityScore, type Probe, type ProbeFinger, type ProbeIris, type VerifyResult } from './engine-types.ts';
 
 /** Version tag stored with MCC finger templates (the kernel layout "MCC1"). */
@@ -362,11 +362,15 @@ export class DedupEngine {
     const coarse = await Promise.all(coarseTasks.map((t) => this.#pool.run(t)));
     const t2 = performance.now();
     const best = bestCoarse(coarse, finalists);
+    // read in pieces, each scored by the pool while the next is read (GALLERY_PARAMS.coarseReadPieces per worker);
     // the stored templates were validated when they entered the shards (load or insert); the compact packing checks them again
-    const { arena, ranges, placed } = finalistArena(this.#store, this.#gallery, best, (s) => this.#arenaTemplates(s, false), this.#maxTemplateBytes);
-    const t3 = performance.now();
-    const tasks = placed === 0 ? [] : finalistTasks(arena, ranges, scanProbe, threshold, k, this.threads * 2);
-    const results = await Promise.all(tasks.map((t) => this.#pool.run(t)));
+    let fullTasks = 0;
+    const { results, placed, readMs } = await scoreFinalists(this.#store, this.#gallery, best, (s) => this.#arenaTemplates(s, false), this.#maxTemplateBytes,
+      this.threads * GALLERY_PARAMS.coarseReadPieces, (arena, ranges) => {
+        const tasks = finalistTasks(arena, ranges, scanProbe, threshold, k, 1);
+        fullTasks += tasks.length;
+        return tasks.map((t) => this.#pool.run(t));
+      });
     const t4 = performance.now();
     const candidates = this.#mergeCandidates(results, scanProbe, override?.k ?? o.maxResults, o.excludeReferenceId);
     const t5 = performance.now();
@@ -376,10 +380,11 @@ export class DedupEngine {
       candidates, threshold, gallerySize, comparisons,
       mode: usedPrefilter ? 'prefilter' : 'exhaustive',
       stages: {
-        prefilterMs: t1 - t0, gateMs: t2 - t1, scoreMs: t4 - t3, mergeMs: t5 - t4, totalMs: t5 - t0,
+        // reads and full scoring overlap: scoreMs is the wall time of that step not spent reading
+        prefilterMs: t1 - t0, gateMs: t2 - t1, scoreMs: t4 - t2 - readMs, mergeMs: t5 - t4, totalMs: t5 - t0,
         prefilterBusyMs, gateBusyMs: sum(coarse, (r) => r.busyMs ?? 0), scoreBusyMs: sum(results, (r) => r.busyMs ?? 0),
-        kernelMs: sum(coarse, (r) => r.kernelMs) + sum(results, (r) => r.kernelMs), comparisons, tasks: coarseTasks.length + tasks.length,
-        finalists: placed, fetchMs: t3 - t2, coarseComparisons: sum(coarse, (r) => r.comparisons),
+        kernelMs: sum(coarse, (r) => r.kernelMs) + sum(results, (r) => r.kernelMs), comparisons, tasks: coarseTasks.length + fullTasks,
+        finalists: placed, fetchMs: readMs, coarseComparisons: sum(coarse, (r) => r.comparisons),
       },
     };
   }

@@ -162,8 +162,9 @@ export interface IdentifyStages {
   readonly tasks: number;
   /**
    * Coarse residency (gallery/finger-tier.ts): `gateMs` / `gateBusyMs` are the coarse stage, which
-   * ran `coarseComparisons`; `finalists` subjects were read from the store in `fetchMs` (wall) and
-   * scored in full (`scoreMs`; `comparisons` counts these full comparisons only).
+   * ran `coarseComparisons`; `finalists` subjects were read from the store in pieces, the main
+   * thread's reads taking `fetchMs`, and scored in full by the pool meanwhile (`scoreMs`: the
+   * step's wall time past the reads; `comparisons` counts these full comparisons only).
    */
   readonly finalists?: number;
   readonly fetchMs?: number;

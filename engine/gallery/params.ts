@@ -57,4 +57,13 @@ export const GALLERY_PARAMS = Object.freeze({
    * at 1M with the gate at 0.25 and 1, the same run; test/tier.test.ts gate 1 = ungated).
    */
   coarseGatePassShare: 0.25,
+  /**
+   * Coarse residency: the finalists are read from the store in this many pieces per pool worker
+   * (count), each scored by the pool while the main thread reads the next (finger-tier.ts
+   * scoreFinalists). Why 4: at 1M, 500 finalists cost ≈ 47 ms of reads and ≈ 34 ms of scoring one
+   * after the other; 8 pieces of ≈ 63 on 2 workers leave only the last piece's scoring (≈ 1/8)
+   * past the reads, while a piece stays large enough that its arena and task cost little.
+   * Cross-check: the stage means of the 1M coarse run, docs/finger-tier.md.
+   */
+  coarseReadPieces: 4,
 });
