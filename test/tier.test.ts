@@ -189,6 +189,13 @@ describe('coarse residency: forms and failures', () => {
     }
   });
 
+  it('builds the coarse form byte for byte as its definition (generated and, when present, real FVC2002 templates)', () => {
+    const mcc1 = generateDataset(60, 1, 17).map((d) => matcher.createTemplate(d.record.views[0].minutiae).bytes);
+    if (hasData) for (const f of fvcRealFingers(dataDir()).slice(0, 40)) { const r = f.impressions[0] as never as { views: { minutiae: never[] }[]; resolutionX: number } | null; if (r?.views[0] !== undefined) mcc1.push(matcher.createTemplate(r.views[0].minutiae, { resolutionPxPerCm: r.resolutionX }).bytes); }
+    expect(mcc1.length).toBeGreaterThanOrEqual(60);
+    for (const t of mcc1) expect(Buffer.from(coarseFingerTemplate(t)).equals(Buffer.from(referenceCoarseForm(t)))).toBe(true);
+  });
+
   it('a finalist the store cannot read fails the search with ERR_TIER_FETCH, and a deleted one is skipped', () => {
     const gallery = new Gallery({ shardCapacity: 16, maxTemplateBytes: 65536, compactAtTombstoneShare: 0.25, fingerResidency: 'coarse' });
     gallery.add('a', 1, [{ modality: MODALITY_FINGER, position: 2, bytes: templates[0] }]);
@@ -287,4 +294,44 @@ function referenceCoarseScore(a: Uint8Array, b: Uint8Array, w: number): { score:
   let sum = 0;
   for (let k = 0; k < np; k++) sum += Math.max(0, sims[k] ?? 0);
   return { score: sum / np, wrappedPairs };
+}
+
+/**
+ * The MCQ1 form by its definition (finger-coarse.ts; the builder before its table-driven rewrite):
+ * each coarse cell of a cylinder valid when at least half its fine cells are, a layer bit set when
+ * at least half its valid fine cells are set, the direction in 1/256 turns.
+ */
+function referenceCoarseForm(mcc1: Uint8Array): Uint8Array {
+  const v = new DataView(mcc1.buffer, mcc1.byteOffset, mcc1.byteLength), n = v.getUint32(4, true);
+  const fineToCoarse: number[] = [];
+  for (let i = 0; i < 12; i++) {
+    for (let j = 0; j < 12; j++) {
+      const size = 140 / 12, u = Math.fround((i + 0.5 - 6) * size), w = Math.fround((j + 0.5 - 6) * size);
+      if (u * u + w * w > 70 * 70) continue;
+      const ci = i >> 1, cj = j >> 1;
+      let index = 0;
+      for (let a = 0; a < 6; a++) for (let b = 0; b < 6; b++) { if ((a === 0 || a === 5) && (b === 0 || b === 5)) continue; if (a === ci && b === cj) fineToCoarse.push(index); index++; }
+    }
+  }
+  const fineIn = new Array(32).fill(0);
+  for (const k of fineToCoarse) fineIn[k]++;
+  const cylindersAt = (16 + 16 * n + 15) & ~15; // MCC1: the header, 16 bytes of minutia data each, cylinders from the next 16-byte boundary
+  const out = new Uint8Array(8 + ((n + 3) & ~3) + 24 * n), o = new DataView(out.buffer), wordsAt = 8 + ((n + 3) & ~3);
+  o.setUint32(0, 0x3151434d, true);
+  o.setUint32(4, n, true);
+  const counts = (from: number) => { const c = new Array(32).fill(0); for (let f = 0; f < 112; f++) if (mcc1[from + (f >> 3)] & (1 << (f & 7))) c[fineToCoarse[f]]++; return c; };
+  for (let c = 0; c < n; c++) {
+    out[8 + c] = Math.min(255, Math.floor((v.getFloat32(16 + 8 * n + 4 * c, true) / (2 * Math.PI)) * 256));
+    const at = cylindersAt + c * 96, valid = counts(at);
+    let mask = 0;
+    for (let k = 0; k < 32; k++) if (2 * valid[k] >= fineIn[k]) mask |= 1 << k;
+    o.setUint32(wordsAt + 4 * c, mask >>> 0, true);
+    for (let layer = 0; layer < 5; layer++) {
+      const set = counts(at + 16 * (1 + layer));
+      let word = 0;
+      for (let k = 0; k < 32; k++) if (valid[k] > 0 && set[k] >= 0.5 * valid[k]) word |= 1 << k;
+      o.setUint32(wordsAt + 4 * n * (1 + layer) + 4 * c, (word & mask) >>> 0, true);
+    }
+  }
+  return out;
 }
