@@ -209,10 +209,11 @@ export async function runIdentifyBench(o: IdentifyBenchOptions, log: (line: stri
       const rows = coarsePoolRows(planted, pool);
       const keepShare = o.coarseKeepShare ?? GALLERY_PARAMS.coarseKeepShare;
       const keepOf = (half: 'choose' | 'report') => rows.filter((x) => x.half === half);
-      const hits = cascadeHits(keepOf('report'), penetration, Math.max(keepShare, GALLERY_PARAMS.coarseMinKeep / subjects));
+      const gateShare = o.coarseGatePassShare ?? GALLERY_PARAMS.coarseGatePassShare;
+      const hits = cascadeHits(keepOf('report'), penetration, Math.max(keepShare, GALLERY_PARAMS.coarseMinKeep / subjects), gateShare);
       cascade.realPoolCascadeHitRate = hits / Math.max(1, keepOf('report').length);
       cascade.realPoolCascadeHitRateCi95 = wilson95(hits, keepOf('report').length);
-      cascade.realPoolCascadeHitRateChooseHalf = cascadeHits(keepOf('choose'), penetration, Math.max(keepShare, GALLERY_PARAMS.coarseMinKeep / subjects)) / Math.max(1, keepOf('choose').length);
+      cascade.realPoolCascadeHitRateChooseHalf = cascadeHits(keepOf('choose'), penetration, Math.max(keepShare, GALLERY_PARAMS.coarseMinKeep / subjects), gateShare) / Math.max(1, keepOf('choose').length);
     }
     const singleKernel = singleKernelRate(mated.slice(0, 8).map((m) => m.probe), o.seed, o.fingers);
     latencies.sort((a, b) => a - b);
