@@ -7,7 +7,8 @@ import { IDENTIFY_MODES, formatIdentify, runIdentifyBench, writeIdentifyJson, ty
 
 export const IDENTIFY_USAGE = `identify --gallery N [--fingers F (2)] [--mode exhaustive|prefilter] [--probes P (200)]
          [--threads T] [--seed S (1)] [--target-fpir X (30)] [--penetration P (0.05)]
-         [--residency full|coarse] [--coarse-keep S (0.001)] [--store DIR] [--json FILE]
+         [--residency full|coarse] [--coarse-keep S (0.001)] [--coarse-gate S (0.25)]
+         [--store DIR] [--json FILE]
   1:N identify at scale. N finger templates (N / F subjects): a synthetic background with real
   persons planted in it: every real finger (FVC2002 DB1–DB3 ISO templates as composite persons,
   U.are.U persons through our extractor), enrolled with impression 1, searched with 2–8. The LMDB gallery store is built once (in $TMPDIR/biodedup-identify-N-F-S unless
@@ -23,6 +24,8 @@ export const IDENTIFY_USAGE = `identify --gallery N [--fingers F (2)] [--mode ex
                    coarse form; the best max(200, S × subjects) by coarse score are read from the
                    store and scored by the full matcher: engine/gallery/finger-tier.ts)
   --coarse-keep S  coarse residency: share of the subjects re-scored in full (finalists)
+  --coarse-gate S  coarse residency: share of the prefilter's candidates compared on every finger
+                   after the best-vector one (1 = no gate)
   --probes P       at most P mated and P non-mated searches
   --json FILE      gallery, fingersPerProbe, mode, loadSeconds, bytesPerTemplate, p50Ms, p99Ms,
                    identifiesPerSecond, comparisonsPerSecondPerCore, prefilterRecall, fnir, fpir,
@@ -37,7 +40,7 @@ export async function identifyMain(argv: string[]): Promise<number> {
   try {
     const { values } = parseArgs({
       args: argv,
-      options: { ...COMMON_IDENTIFY_FLAGS, fingers: { type: 'string' }, mode: { type: 'string' }, penetration: { type: 'string' }, residency: { type: 'string' }, 'coarse-keep': { type: 'string' } },
+      options: { ...COMMON_IDENTIFY_FLAGS, fingers: { type: 'string' }, mode: { type: 'string' }, penetration: { type: 'string' }, residency: { type: 'string' }, 'coarse-keep': { type: 'string' }, 'coarse-gate': { type: 'string' } },
       strict: true,
     });
     const common = commonIdentifyOptions(values, 200);
@@ -49,7 +52,9 @@ export async function identifyMain(argv: string[]): Promise<number> {
     if (residency !== 'full' && residency !== 'coarse') throw new Error('--residency must be full or coarse');
     const coarseKeepShare = values['coarse-keep'] === undefined ? undefined : Number(values['coarse-keep']);
     if (coarseKeepShare !== undefined && !(coarseKeepShare > 0 && coarseKeepShare <= 1)) throw new Error('--coarse-keep must be in (0, 1]');
-    options = { ...common, penetration, fingers: integerFlag('fingers', values.fingers, 2), mode, residency: residency as 'full' | 'coarse', coarseKeepShare };
+    const coarseGatePassShare = values['coarse-gate'] === undefined ? undefined : Number(values['coarse-gate']);
+    if (coarseGatePassShare !== undefined && !(coarseGatePassShare > 0 && coarseGatePassShare <= 1)) throw new Error('--coarse-gate must be in (0, 1]');
+    options = { ...common, penetration, fingers: integerFlag('fingers', values.fingers, 2), mode, residency: residency as 'full' | 'coarse', coarseKeepShare, coarseGatePassShare };
   } catch (e) {
     process.stderr.write(`error [ERR_USAGE]: ${(e as Error).message}\n\n${IDENTIFY_USAGE}\n`);
     return 2;

@@ -32,6 +32,8 @@ export interface RealSearch {
   impression: number;
   /** Share of real non-mate subjects whose joint vector score ≥ the mate's. */
   neededPenetration: number;
+  /** The mate's standardised vector similarity per probe finger (the prefilter compares first the finger where it is highest). */
+  mateVectorZ?: readonly number[];
   mateFused: number;
   /** Best fused score over the other real persons' gallery entries (probe's own person left out). */
   bestNonMateFused: number;
@@ -117,6 +119,7 @@ export function realPool(persons: readonly RealPerson[], maxWeight = GALLERY_PAR
       searches.push({
         person: p.id, composite: p.composite, half: halves[i], impression: imp + 1,
         neededPenetration: shareAtLeast(nonMateZ, jointScore(mateZ, maxWeight), draw, maxWeight),
+        mateVectorZ: mateZ,
         mateFused: fuseScores(mateScores),
         bestNonMateFused: Math.max(...enrolledPersons.filter(({ i: o }) => o !== i).map(({ i: o }) => fuseScores(probe.map((pe, k) => score(matcher, pe!.template, fingers[o][k][0]!.template))))),
       });

@@ -57,6 +57,8 @@ export interface IdentifyBenchOptions {
   residency?: 'full' | 'coarse';
   /** Coarse residency: share of the subjects re-scored in full (default GALLERY_PARAMS.coarseKeepShare). */
   coarseKeepShare?: number;
+  /** Coarse residency: the coarse gate's pass share (default GALLERY_PARAMS.coarseGatePassShare; 1 = no gate). */
+  coarseGatePassShare?: number;
   json?: string;
 }
 
@@ -96,6 +98,7 @@ export interface IdentifyFigures {
   ramBytesPerFinger: number;
   fingerResidency: 'full' | 'coarse';
   coarseKeepShare: number | null;
+  coarseGatePassShare: number | null;
   /** Mated searches whose mate is among the candidates (targetFPIR 0, 10 candidates), of matedSearches. */
   matesFound: number;
   /**
@@ -148,7 +151,7 @@ export async function runIdentifyBench(o: IdentifyBenchOptions, log: (line: stri
   const engine = DedupEngine.open({
     dataDir: dir, key: parseTemplateKey(store.keyHex), threads: o.threads,
     prefilter: o.mode === 'prefilter' ? { penetration, minKeep: 100 } : undefined,
-    fingerResidency: o.residency ?? 'full', coarseKeepShare: o.coarseKeepShare,
+    fingerResidency: o.residency ?? 'full', coarseKeepShare: o.coarseKeepShare, coarseGatePassShare: o.coarseGatePassShare,
   });
   try {
     const readyStarted = performance.now();
@@ -206,10 +209,11 @@ export async function runIdentifyBench(o: IdentifyBenchOptions, log: (line: stri
       const rows = coarsePoolRows(planted, pool);
       const keepShare = o.coarseKeepShare ?? GALLERY_PARAMS.coarseKeepShare;
       const keepOf = (half: 'choose' | 'report') => rows.filter((x) => x.half === half);
-      const hits = cascadeHits(keepOf('report'), penetration, Math.max(keepShare, GALLERY_PARAMS.coarseMinKeep / subjects));
+      const gateShare = o.coarseGatePassShare ?? GALLERY_PARAMS.coarseGatePassShare;
+      const hits = cascadeHits(keepOf('report'), penetration, Math.max(keepShare, GALLERY_PARAMS.coarseMinKeep / subjects), gateShare);
       cascade.realPoolCascadeHitRate = hits / Math.max(1, keepOf('report').length);
       cascade.realPoolCascadeHitRateCi95 = wilson95(hits, keepOf('report').length);
-      cascade.realPoolCascadeHitRateChooseHalf = cascadeHits(keepOf('choose'), penetration, Math.max(keepShare, GALLERY_PARAMS.coarseMinKeep / subjects)) / Math.max(1, keepOf('choose').length);
+      cascade.realPoolCascadeHitRateChooseHalf = cascadeHits(keepOf('choose'), penetration, Math.max(keepShare, GALLERY_PARAMS.coarseMinKeep / subjects), gateShare) / Math.max(1, keepOf('choose').length);
     }
     const singleKernel = singleKernelRate(mated.slice(0, 8).map((m) => m.probe), o.seed, o.fingers);
     latencies.sort((a, b) => a - b);
@@ -252,6 +256,7 @@ export async function runIdentifyBench(o: IdentifyBenchOptions, log: (line: stri
       ramBytesPerFinger: stats.memoryBytes / stats.templates,
       fingerResidency: o.residency ?? 'full',
       coarseKeepShare: o.residency === 'coarse' ? o.coarseKeepShare ?? GALLERY_PARAMS.coarseKeepShare : null,
+      coarseGatePassShare: o.residency === 'coarse' ? o.coarseGatePassShare ?? GALLERY_PARAMS.coarseGatePassShare : null,
       matesFound: found,
       ...cascade,
       subjects: stats.subjects,
@@ -322,7 +327,7 @@ export function quantile(sorted: readonly number[], q: number): number {
 export function formatIdentify(f: IdentifyFigures): string {
   const n = (v: number, d = 0) => v.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
   return [
-    `gallery ${n(f.gallery)} finger templates (${n(f.subjects)} subjects × ${f.fingersPerProbe}), ${f.shards} shards, ${f.threads} workers, mode ${f.mode}, finger residency ${f.fingerResidency}${f.coarseKeepShare === null ? '' : ` (finalists: share ${f.coarseKeepShare})`}; mates found ${f.matesFound} of ${f.matedSearches}`,
+    `gallery ${n(f.gallery)} finger templates (${n(f.subjects)} subjects × ${f.fingersPerProbe}), ${f.shards} shards, ${f.threads} workers, mode ${f.mode}, finger residency ${f.fingerResidency}${f.coarseKeepShare === null ? '' : ` (finalists: share ${f.coarseKeepShare}; coarse gate pass share ${f.coarseGatePassShare})`}; mates found ${f.matesFound} of ${f.matedSearches}`,
     `load (rebuild from LMDB): ${n(f.loadSeconds, 1)} s   template bytes/template: ${n(f.bytesPerTemplate)} (shard memory ${n(f.shardMemoryBytesPerTemplate)})   process RSS ${n(f.rssBytes / 2 ** 30, 2)} GiB (anonymous ${n(f.rssAnonBytes / 2 ** 30, 2)} GiB; the rest is LMDB file cache)`,
     `identify latency p50 ${n(f.p50Ms, 1)} ms, p99 ${n(f.p99Ms, 1)} ms; ${n(f.identifiesPerSecond, 2)} identifies/s (one in flight)`,
     `comparisons/s/core ${n(f.comparisonsPerSecondPerCore)} vs single kernel ${n(f.singleKernelComparisonsPerSecond)} (${n((100 * f.comparisonsPerSecondPerCore) / f.singleKernelComparisonsPerSecond, 1)} %)`,

@@ -16,6 +16,8 @@ import { cascadeHits, coarsePoolRows } from './tier-real-pool.ts';
 const SHARES = [0.005, 0.01, 0.02, 0.05, 0.1, 0.2];
 /** Finalists as a share of the gallery's subjects (GALLERY_PARAMS.coarseKeepShare candidates). */
 const KEEP_SHARES = [0.0005, 0.001, 0.002];
+/** Coarse gate pass shares (GALLERY_PARAMS.coarseGatePassShare candidates). */
+const GATE_SHARES = [0.1, 0.15, 0.25, 0.5];
 
 async function main(): Promise<void> {
   const jsonAt = process.argv.indexOf('--json');
@@ -33,7 +35,12 @@ async function main(): Promise<void> {
       const hits = cascadeHits(r, penetration, keepShare);
       return { penetration, keepShare, hits, vectorHits: r.filter((x) => x.vector < penetration).length, ci95: wilson95(hits, r.length) };
     }));
-    report[half] = { searches: r.length, people: new Set(r.map((x) => x.person)).size, table, cascade, coarseShares: r.map((x) => x.coarse).sort((a, b) => b - a).slice(0, 8) };
+    // the coarse gate on its own: mates whose weaker finger's raw coarse score is inside the best share of real non-mates
+    const gate = GATE_SHARES.map((share) => ({ share, passed: r.filter((x) => x.gate < share).length, weakerFingerPassed: r.filter((x) => x.gateWeaker < share).length }));
+    console.log(`  coarse gate, mates whose first-compared finger (weaker finger) is inside the best share of real non-mates: ${gate.map((g) => `${g.share}: ${g.passed} (${g.weakerFingerPassed})`).join(', ')}; worst first-finger shares ${r.map((x) => x.gate).sort((a, b) => b - a).slice(0, 4).map((v) => (100 * v).toFixed(1)).join(', ')} %`);
+    const gated = [0.02, 0.03].map((penetration) => ({ penetration, hits: cascadeHits(r, penetration, 0.001, 0.25), ungated: cascadeHits(r, penetration, 0.001) }));
+    console.log(`  cascade with the gate at 0.25 (finalists 0.001 of N): ${gated.map((g) => `penetration ${g.penetration}: ${g.hits} (ungated ${g.ungated})`).join(', ')} of ${r.length}`);
+    report[half] = { gate, gated, searches: r.length, people: new Set(r.map((x) => x.person)).size, table, cascade, coarseShares: r.map((x) => x.coarse).sort((a, b) => b - a).slice(0, 8) };
     console.log(`${half} half, ${r.length} searches: mate's coarse / full joint score inside the top share of real non-mates`);
     for (const t of table) console.log(`  ${(100 * t.share).toFixed(1)} %: coarse ${t.coarse}, full ${t.full}`);
     console.log(`  worst coarse shares: ${r.map((x) => x.coarse).sort((a, b) => b - a).slice(0, 8).map((v) => (100 * v).toFixed(2)).join(', ')} %`);

@@ -21,6 +21,21 @@ export interface CoarsePoolRow {
   full: number;
   /** The vector prefilter's needed penetration (identify-real-pool.ts). */
   vector: number;
+  /**
+   * The coarse gate (GALLERY_PARAMS.coarseGatePassShare): the share of real non-mate fingers whose
+   * raw coarse score reaches the mate's, on the probe finger the engine compares first (where the
+   * mate's standardised vector similarity is highest); `gateWeaker`: on the mate's weaker finger
+   * by that share (a bound whichever finger comes first; `gate` too when the search has no vector figures).
+   */
+  gate: number;
+  gateWeaker: number;
+}
+
+/** Share of the entries other than `mate` whose score reaches the mate's. */
+function rawShare(scores: Float32Array, mate: number): number {
+  let hits = 0;
+  scores.forEach((v, i) => { if (i !== mate && v >= scores[mate]) hits++; });
+  return hits / (scores.length - 1);
 }
 
 function standardised(scores: Float32Array, skip: number): Float64Array {
@@ -55,23 +70,29 @@ export function coarsePoolRows(planted: RealPlantedPersons, pool: RealPool): Coa
     const mate = indexOf.get(search.mate)!;
     const person = planted.persons[mate];
     if (pool.searches[at].person !== person.id) throw new Error('the real pool and the planted searches differ');
+    const z = pool.searches[at].mateVectorZ;
     const coarseZ: Float64Array[] = [], fullZ: Float64Array[] = [];
+    const gates: number[] = [];
     search.probe.fingers!.forEach((f, k) => {
-      coarseZ.push(standardised(coarseGalleries[k].compareAll(coarseFingerTemplate(f.template)), mate));
+      const raw = coarseGalleries[k].compareAll(coarseFingerTemplate(f.template));
+      gates.push(rawShare(raw, mate));
+      coarseZ.push(standardised(raw, mate));
       const probe = matcher.prepareProbe(matcher.templateFromBytes(f.template));
       fullZ.push(standardised(matcher.compareManyRaw(probe, fullGalleries[k]), mate));
       matcher.releaseProbe(probe);
     });
-    return { half: search.half, person: person.id, coarse: neededShare(coarseZ, mate), full: neededShare(fullZ, mate), vector: pool.searches[at].neededPenetration };
+    return { half: search.half, person: person.id, coarse: neededShare(coarseZ, mate), full: neededShare(fullZ, mate), vector: pool.searches[at].neededPenetration,
+      gate: z === undefined ? Math.max(...gates) : gates[z.indexOf(Math.max(...z))], gateWeaker: Math.max(...gates) };
   });
 }
 
 /**
  * Searches whose mate passes the whole cascade, if the coarse ranking of the prefilter's
- * candidates were independent of their vector ranking: inside the penetration, and fewer than
+ * candidates were independent of their vector ranking: inside the penetration, past the coarse
+ * gate (its weaker finger's coarse share under `gatePassShare`; 1: no gate), and fewer than
  * K = keepShare × N of the penetration × N candidates outranking it by coarse score, i.e. a
  * coarse share under keepShare / penetration.
  */
-export function cascadeHits(rows: readonly CoarsePoolRow[], penetration: number, keepShare: number): number {
-  return rows.filter((x) => x.vector < penetration && x.coarse < keepShare / penetration).length;
+export function cascadeHits(rows: readonly CoarsePoolRow[], penetration: number, keepShare: number, gatePassShare = 1): number {
+  return rows.filter((x) => x.vector < penetration && (gatePassShare >= 1 || x.gate < gatePassShare) && x.coarse < keepShare / penetration).length;
 }

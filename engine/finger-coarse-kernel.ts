@@ -3,6 +3,7 @@
  * forms (finger-coarse.ts) compared by a popcount local-similarity sort. Each instance has its own memory.
  */
 import { fileURLToPath } from 'node:url';
+import { EngineError } from './errors.ts';
 import { instantiateKernel } from './wasm-module.ts';
 
 export interface CoarseKernelExports {
@@ -11,10 +12,13 @@ export interface CoarseKernelExports {
   allocate(bytes: number): number;
   compare(a: number, b: number): number;
   compareMany(probe: number, addresses: number, count: number, scores: number): void;
+  /** Benches and tests: another direction window, 1/256 turns (absent from kernels built before it). */
+  setDirectionWindow?(steps: number): void;
 }
 
-export function instantiateCoarseKernel(): CoarseKernelExports {
-  return instantiateKernel<CoarseKernelExports>(fileURLToPath(new URL('../build/finger-coarse.wasm', import.meta.url)), 'coarse finger kernel');
+/** `wasmFile`: another build of the kernel (benches set an earlier build beside this one). */
+export function instantiateCoarseKernel(wasmFile = fileURLToPath(new URL('../build/finger-coarse.wasm', import.meta.url))): CoarseKernelExports {
+  return instantiateKernel<CoarseKernelExports>(wasmFile, 'coarse finger kernel');
 }
 
 /**
@@ -22,14 +26,14 @@ export function instantiateCoarseKernel(): CoarseKernelExports {
  * through gallery/scan-comparators.ts instead): forms copied in once, compared in place.
  */
 export class CoarseGallery {
-  readonly #kernel = instantiateCoarseKernel();
+  readonly #kernel: CoarseKernelExports;
   readonly #probe: number;
   readonly #addresses: number;
   readonly #scores: number;
   readonly size: number;
 
-  constructor(forms: readonly Uint8Array[]) {
-    const k = this.#kernel;
+  constructor(forms: readonly Uint8Array[], wasmFile?: string) {
+    const k = (this.#kernel = instantiateCoarseKernel(wasmFile));
     this.size = forms.length;
     this.#probe = k.allocate(64 * 1024 + 16);
     this.#addresses = k.allocate(4 * Math.max(1, forms.length));
@@ -41,6 +45,12 @@ export class CoarseGallery {
       addresses.push(at);
     }
     new Uint32Array(k.memory.buffer, this.#addresses, forms.length).set(addresses);
+  }
+
+  /** Compares with a direction window of `steps` 1/256 turns from now on (ERR_KERNEL_OPTION on a kernel without the setting). */
+  directionWindow(steps: number): void {
+    if (this.#kernel.setDirectionWindow === undefined) throw new EngineError('ERR_KERNEL_OPTION', 'this coarse kernel build has a fixed direction window');
+    this.#kernel.setDirectionWindow(steps);
   }
 
   /** Coarse scores of `probe` (an MCQ1 form) against every gallery form, in gallery order. */

@@ -14,6 +14,9 @@ import {
 } from './finger-compact.ts';
 
 export const COARSE_MAGIC = 0x3151434d; // "MCQ1"
+// module-local copies of finger-compact.ts's layout, read in the inner loops (an imported binding
+// can cost a getter call per read where the module loader wraps it: tsx)
+const FINE_BYTES = FINE_CELLS / 8, CYLINDER_BYTES = MCC1_CYLINDER, DIRECTIONS_AT = MCC1_HEADER, LAYER_COUNT = LAYERS;
 const HEADER = 8;
 const CYLINDER = 24;
 /** A coarse cell's bit is set when at least this share of its valid fine cells are set. */
@@ -49,20 +52,49 @@ export function isCoarseFingerTemplate(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true) === COARSE_MAGIC;
 }
 
-/** Counts per coarse cell of the set fine cells of the 112-bit word at `from`, into `counts`. */
-function poolWord(bytes: Uint8Array, from: number, counts: Uint8Array): void {
-  counts.fill(0);
+/**
+ * Per byte b (0–13) of a 112-bit cell word and its value v: how many of its set fine cells fall in
+ * each coarse cell, as 4-bit counts, cells 8q … 8q + 7 in u32 q of four ((b · 256 + v) · 4 + q).
+ * A word's counts are then 14 lookups and adds (a coarse cell has ≤ 4 fine cells: no carry
+ * between nibbles) instead of a walk over its set bits.
+ */
+const NIBBLE_COUNTS: Uint32Array = (() => {
+  const t = new Uint32Array(14 * 256 * 4);
   for (let b = 0; b < FINE_CELLS / 8; b++) {
-    let v = bytes[from + b];
-    while (v !== 0) {
-      const low = v & -v;
-      counts[COARSE_OF_FINE[b * 8 + 31 - Math.clz32(low)]]++;
-      v ^= low;
+    for (let v = 0; v < 256; v++) {
+      for (let bit = 0; bit < 8; bit++) {
+        if ((v & (1 << bit)) === 0) continue;
+        const k = COARSE_OF_FINE[b * 8 + bit];
+        t[(b * 256 + v) * 4 + (k >> 3)] += 1 << (4 * (k & 7));
+      }
     }
   }
+  return t;
+})();
+
+/**
+ * The coarse cells' counts of the set fine cells of the 112-bit word at `from` that are also set
+ * in the word at `maskFrom` (a layer's bits within the validity word: what our cylinders hold
+ * anyway, and it keeps every set count ≤ its valid count), as nibbles into `q` (four u32).
+ */
+function poolWord(bytes: Uint8Array, from: number, maskFrom: number, q: Uint32Array): void {
+  let q0 = 0, q1 = 0, q2 = 0, q3 = 0;
+  for (let b = 0; b < FINE_BYTES; b++) {
+    const at = (b * 256 + (bytes[from + b] & bytes[maskFrom + b])) * 4;
+    q0 += NIBBLE_COUNTS[at]; q1 += NIBBLE_COUNTS[at + 1]; q2 += NIBBLE_COUNTS[at + 2]; q3 += NIBBLE_COUNTS[at + 3];
+  }
+  q[0] = q0; q[1] = q1; q[2] = q2; q[3] = q3;
 }
 
-const validCounts = new Uint8Array(32), setCounts = new Uint8Array(32);
+/** Bit 3 of each of the eight nibbles of x → bits 0–7 (nibble i → bit i). */
+function nibbleSigns(x: number): number {
+  let y = (x >>> 3) & 0x11111111;
+  y = (y | (y >>> 3)) & 0x03030303;
+  y = (y | (y >>> 6)) & 0x000f000f;
+  return (y | (y >>> 12)) & 0xff;
+}
+
+const validCounts = new Uint32Array(4), setCounts = new Uint32Array(4);
 
 /**
  * MCC1 bytes (checked by FingerMatcher.templateFromBytes), or the compact MCK1 form, → MCQ1 bytes;
@@ -78,33 +110,44 @@ export function coarseFingerTemplate(template: Uint8Array): Uint8Array {
   const n = view.getUint32(4, true);
   if (n > 255 || mcc1.length !== mcc1Bytes(n)) throw corrupt('size does not match the cylinder count');
   const out = new Uint8Array(coarseBytes(n));
-  const o = new DataView(out.buffer);
-  o.setUint32(0, COARSE_MAGIC, true);
-  o.setUint32(4, n, true);
+  const coarseAt = HEADER + ((n + 3) & ~3);
+  // little-endian u32 words, like the kernel reads them (a Uint32Array is host-order: every wasm host is little-endian)
+  const words = new Uint32Array(out.buffer, 0, out.length >> 2);
+  words[0] = COARSE_MAGIC;
+  words[1] = n;
   const cylindersAt = mcc1CylindersAt(n);
   const bytes = new Uint8Array(mcc1.buffer);
-  const coarseAt = HEADER + ((n + 3) & ~3);
   for (let c = 0; c < n; c++) {
-    const direction = view.getFloat32(MCC1_HEADER + 8 * n + 4 * c, true); // radians, [0, 2π)
+    const direction = view.getFloat32(DIRECTIONS_AT + 8 * n + 4 * c, true); // radians, [0, 2π)
     out[HEADER + c] = Math.min(255, Math.floor((direction / (2 * Math.PI)) * 256)); // ascending as the directions
-    const at = mcc1.byteOffset + cylindersAt + c * MCC1_CYLINDER;
-    poolWord(bytes, at, validCounts);
-    let mask = 0;
-    for (let k = 0; k < 32; k++) if (2 * validCounts[k] >= FINE_CELLS_IN[k]) mask |= 1 << k;
-    o.setUint32(coarseAt + 4 * c, mask >>> 0, true); // the words of one kind together (the kernel loads four cylinders' at once)
-    for (let layer = 0; layer < LAYERS; layer++) {
-      poolWord(bytes, at + 16 * (1 + layer), setCounts);
+    const at = mcc1.byteOffset + cylindersAt + c * CYLINDER_BYTES;
+    poolWord(bytes, at, at, validCounts);
+    // nibble arithmetic, eight coarse cells per u32, no carry between nibbles (each count ≤ 4):
+    // valid: 2 · valid ≥ fine cells ⇔ valid + (8 − ⌈fine/2⌉) has bit 3; any valid: valid + 7 has bit 3
+    let mask = 0, anyValid = 0;
+    for (let q = 0; q < 4; q++) {
+      mask |= nibbleSigns(validCounts[q] + VALID_BIAS[q]) << (8 * q);
+      anyValid |= nibbleSigns(validCounts[q] + 0x77777777) << (8 * q);
+    }
+    // the words of one kind together (the kernel loads four cylinders' at once)
+    words[(coarseAt >> 2) + c] = mask;
+    for (let layer = 0; layer < LAYER_COUNT; layer++) {
+      poolWord(bytes, at + 16 * (1 + layer), at, setCounts);
+      // set when at least COARSE_BIT_SHARE (a half) of the valid fine cells are: 2 · set ≥ valid,
+      // i.e. 2 · set + 8 − valid (4 … 12) has bit 3; and valid > 0
       let word = 0;
-      for (let k = 0; k < 32; k++) if (validCounts[k] > 0 && setCounts[k] >= COARSE_BIT_SHARE * validCounts[k]) word |= 1 << k;
-      o.setUint32(coarseAt + 4 * n * (1 + layer) + 4 * c, (word & mask) >>> 0, true);
+      for (let q = 0; q < 4; q++) word |= nibbleSigns(2 * setCounts[q] + 0x88888888 - validCounts[q]) << (8 * q);
+      words[(coarseAt >> 2) + n * (1 + layer) + c] = word & anyValid & mask;
     }
   }
   return out;
 }
 
-/** Fine in-circle cells per coarse cell (1–4). */
-const FINE_CELLS_IN: Uint8Array = (() => {
-  const out = new Uint8Array(32);
-  for (const k of COARSE_OF_FINE) out[k]++;
+/** Per nibble word q of the coarse cells, 8 − ⌈fine cells / 2⌉ in cell k's nibble (COARSE_BIT_SHARE of a cell's fine cells valid). */
+const VALID_BIAS: Uint32Array = (() => {
+  const fineIn = new Uint8Array(32);
+  for (const k of COARSE_OF_FINE) fineIn[k]++;
+  const out = new Uint32Array(4);
+  for (let k = 0; k < 32; k++) out[k >> 3] += (8 - Math.ceil(COARSE_BIT_SHARE * fineIn[k])) << (4 * (k & 7));
   return out;
 })();

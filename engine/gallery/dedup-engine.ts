@@ -31,7 +31,7 @@ import { quantiseVector, validatedFingerTemplate, vectorOfTemplateBytes } from '
 import { PREFILTER } from '../prefilter/index.ts';
 import { VECTOR_DIM } from './shard-layout.ts';
 import { GALLERY_PARAMS } from './params.ts';
-import { bestCoarse, fillMissingVectors, finalistArena, finalistCount, finalistTasks, fingerColumns } from './finger-tier.ts';
+import { bestCoarse, fillMissingVectors, finalistArena, finalistCount, finalistTasks, fingerColumns, scoreFinalists } from './finger-tier.ts';
 import { IRIS_SIDE_CODE, identifyDefaults, type Candidate, type EngineOptions, type IdentifyOptions, type IdentifyResult, type IrisSideOrUnknown, type PrefilterOptions, type ModalityScore, type Probe, type ProbeFinger, type ProbeIris, type VerifyResult } from './engine-types.ts';
 
 /** Version tag stored with MCC finger templates (the kernel layout "MCC1"). */
@@ -72,8 +72,8 @@ export class DedupEngine {
   readonly #prefilterDir: string;
   readonly #store: SubjectStore;
   readonly #gallery: Gallery;
-  /** Coarse residency (EngineOptions.fingerResidency): the finalists' share and fewest; undefined: full residency. */
-  readonly #tier: { keepShare: number; minKeep: number } | undefined;
+  /** Coarse residency (EngineOptions.fingerResidency): the finalists' share and fewest, the coarse gate's pass share; undefined: full residency. */
+  readonly #tier: { keepShare: number; minKeep: number; gatePassShare: number } | undefined;
   readonly #maxTemplateBytes: number;
   readonly #pool: ScanPool;
   readonly #ownsPool: boolean;
@@ -99,9 +99,11 @@ export class DedupEngine {
     if (residency !== 'full' && residency !== 'coarse') throw new EngineError('ERR_GALLERY_CONFIG', `fingerResidency must be full or coarse, got ${String(residency)}`);
     if (residency === 'coarse') {
       const keepShare = options.coarseKeepShare ?? GALLERY_PARAMS.coarseKeepShare, minKeep = options.coarseMinKeep ?? GALLERY_PARAMS.coarseMinKeep;
+      const gatePassShare = options.coarseGatePassShare ?? GALLERY_PARAMS.coarseGatePassShare;
       if (!(keepShare > 0 && keepShare <= 1) || !(Number.isInteger(minKeep) && minKeep >= 1)) throw new EngineError('ERR_GALLERY_CONFIG', 'coarseKeepShare must be in (0, 1] and coarseMinKeep a positive integer');
+      if (!(gatePassShare > 0 && gatePassShare <= 1)) throw new EngineError('ERR_GALLERY_CONFIG', 'coarseGatePassShare must be in (0, 1]');
       if (options.prefilter?.index === 'hnsw') throw new EngineError('ERR_GALLERY_CONFIG', 'the coarse finger residency works with the flat prefilter only');
-      this.#tier = { keepShare, minKeep };
+      this.#tier = { keepShare, minKeep, gatePassShare };
     }
     this.#maxTemplateBytes = options.maxTemplateBytes ?? 64 * 1024;
     this.#store = openSubjectStore({ path: options.dataDir, key });
@@ -346,8 +348,11 @@ export class DedupEngine {
       if (pre !== null) {
         prefilterBusyMs = pre.busyMs;
         usedPrefilter = true;
+        // the coarse gate (ScanTask.coarsePassShare): first the finger whose vector ranked the
+        // subject highest (the masks), the other fingers for the best share; 1: every finger at once
+        const share = this.#tier!.gatePassShare;
         coarseTasks = this.#rescoreTasks(pre.ranges, pre.columns, coarseProbe, Number.NEGATIVE_INFINITY, finalists)
-          .map(({ gate: _gate, columnMasks: _masks, ...task }) => task);
+          .map(({ gate: _gate, columnMasks, ...task }) => (share < 1 ? { ...task, columnMasks, coarsePassShare: share } : task));
       }
     }
     const t1 = performance.now();
@@ -357,11 +362,15 @@ export class DedupEngine {
     const coarse = await Promise.all(coarseTasks.map((t) => this.#pool.run(t)));
     const t2 = performance.now();
     const best = bestCoarse(coarse, finalists);
+    // read in pieces, each scored by the pool while the next is read (GALLERY_PARAMS.coarseReadPieces per worker);
     // the stored templates were validated when they entered the shards (load or insert); the compact packing checks them again
-    const { arena, ranges, placed } = finalistArena(this.#store, this.#gallery, best, (s) => this.#arenaTemplates(s, false), this.#maxTemplateBytes);
-    const t3 = performance.now();
-    const tasks = placed === 0 ? [] : finalistTasks(arena, ranges, scanProbe, threshold, k, this.threads * 2);
-    const results = await Promise.all(tasks.map((t) => this.#pool.run(t)));
+    let fullTasks = 0;
+    const { results, placed, readMs } = await scoreFinalists(this.#store, this.#gallery, best, (s) => this.#arenaTemplates(s, false), this.#maxTemplateBytes,
+      this.threads * GALLERY_PARAMS.coarseReadPieces, (arena, ranges) => {
+        const tasks = finalistTasks(arena, ranges, scanProbe, threshold, k, 1);
+        fullTasks += tasks.length;
+        return tasks.map((t) => this.#pool.run(t));
+      });
     const t4 = performance.now();
     const candidates = this.#mergeCandidates(results, scanProbe, override?.k ?? o.maxResults, o.excludeReferenceId);
     const t5 = performance.now();
@@ -371,10 +380,11 @@ export class DedupEngine {
       candidates, threshold, gallerySize, comparisons,
       mode: usedPrefilter ? 'prefilter' : 'exhaustive',
       stages: {
-        prefilterMs: t1 - t0, gateMs: t2 - t1, scoreMs: t4 - t3, mergeMs: t5 - t4, totalMs: t5 - t0,
+        // reads and full scoring overlap: scoreMs is the wall time of that step not spent reading
+        prefilterMs: t1 - t0, gateMs: t2 - t1, scoreMs: t4 - t2 - readMs, mergeMs: t5 - t4, totalMs: t5 - t0,
         prefilterBusyMs, gateBusyMs: sum(coarse, (r) => r.busyMs ?? 0), scoreBusyMs: sum(results, (r) => r.busyMs ?? 0),
-        kernelMs: sum(coarse, (r) => r.kernelMs) + sum(results, (r) => r.kernelMs), comparisons, tasks: coarseTasks.length + tasks.length,
-        finalists: placed, fetchMs: t3 - t2, coarseComparisons: sum(coarse, (r) => r.comparisons),
+        kernelMs: sum(coarse, (r) => r.kernelMs) + sum(results, (r) => r.kernelMs), comparisons, tasks: coarseTasks.length + fullTasks,
+        finalists: placed, fetchMs: readMs, coarseComparisons: sum(coarse, (r) => r.comparisons),
       },
     };
   }

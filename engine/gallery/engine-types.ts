@@ -34,6 +34,8 @@ export interface EngineOptions {
   /** Coarse residency: the finalists' share of the gallery and their fewest (defaults GALLERY_PARAMS.coarseKeepShare, coarseMinKeep). */
   readonly coarseKeepShare?: number;
   readonly coarseMinKeep?: number;
+  /** Coarse residency: share of the prefilter's candidates compared on every finger after the first (default GALLERY_PARAMS.coarseGatePassShare; 1 = no gate). */
+  readonly coarseGatePassShare?: number;
   /** Keep the hnswlib prefilter (engine/prefilter) beside the shards; identify then uses it by default. */
   readonly prefilter?: PrefilterOptions;
   /** Where the engine reports what it does not throw (a prefilter file it could not use). Default: nothing is reported. */
@@ -160,8 +162,9 @@ export interface IdentifyStages {
   readonly tasks: number;
   /**
    * Coarse residency (gallery/finger-tier.ts): `gateMs` / `gateBusyMs` are the coarse stage, which
-   * ran `coarseComparisons`; `finalists` subjects were read from the store in `fetchMs` (wall) and
-   * scored in full (`scoreMs`; `comparisons` counts these full comparisons only).
+   * ran `coarseComparisons`; `finalists` subjects were read from the store in pieces, the main
+   * thread's reads taking `fetchMs`, and scored in full by the pool meanwhile (`scoreMs`: the
+   * step's wall time past the reads; `comparisons` counts these full comparisons only).
    */
   readonly finalists?: number;
   readonly fetchMs?: number;

@@ -91,6 +91,38 @@ export function finalistTasks(arena: ShardArena, ranges: Uint32Array, probe: Sca
 }
 
 /**
+ * The finalists read and scored in pieces (pipelined): each piece of `ordinals` is read from the
+ * store into its own arena (finalistArena) and handed to `score` at once, so the pool scores it
+ * while the main thread reads the next piece — the store read and the full scoring overlap
+ * instead of following each other. Between pieces the main thread yields once, letting the pool
+ * take the queued tasks. A piece that cannot be read fails the whole search (ERR_TIER_FETCH), the
+ * pieces already dispatched finishing unobserved. `readMs`: the main thread's time in the reads.
+ */
+export async function scoreFinalists(
+  store: FinalistSource, gallery: Gallery, ordinals: readonly number[],
+  templatesOf: (subject: StoredSubject) => ArenaTemplate[], maxTemplateBytes: number, pieces: number,
+  score: (arena: ShardArena, ranges: Uint32Array) => Promise<ScanResult>[],
+): Promise<{ results: ScanResult[]; placed: number; readMs: number }> {
+  const piece = Math.max(8, Math.ceil(ordinals.length / Math.max(1, pieces)));
+  const pending: Promise<ScanResult>[] = [];
+  let placed = 0, readMs = 0;
+  try {
+    for (let i = 0; i < ordinals.length; i += piece) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      const started = performance.now();
+      const part = finalistArena(store, gallery, ordinals.slice(i, i + piece), templatesOf, maxTemplateBytes);
+      readMs += performance.now() - started;
+      placed += part.placed;
+      if (part.placed > 0) pending.push(...score(part.arena, part.ranges));
+    }
+  } catch (e) {
+    for (const p of pending) p.catch(() => undefined); // the search fails with the read's error, not a scan's
+    throw e;
+  }
+  return { results: await Promise.all(pending), placed, readMs };
+}
+
+/**
  * Under the coarse residency the pool cannot compute a missing prefilter vector from a shard slot
  * (it holds the coarse form): the main thread reads those subjects from the store and fills them
  * (after a restart every vector saved at the last close is copied instead). Returns how many.

@@ -46,4 +46,24 @@ export const GALLERY_PARAMS = Object.freeze({
   coarseKeepShare: 0.001,
   /** Coarse residency: fewest finalists, whatever the gallery size (count). */
   coarseMinKeep: 200,
+  /**
+   * Coarse residency, the coarse stage's gate (fraction; 1 = no gate): each prefilter candidate is
+   * compared first on the probe finger whose vector ranked it highest (as the full residency's
+   * prefilterGateScore gate), and only this best share of them, by that coarse score within each
+   * scan chunk (≤ 256 candidates), on the other fingers. Why 0.25: the finalists are ≤ 1/20 of the
+   * candidates at 1M (coarseKeepShare at 2–3 % penetration), so a quarter passing leaves 5× room
+   * for a mate whose first finger ranks weakly, while a 2-finger identify compares 1.25 instead of
+   * 2 coarse forms per candidate. Cross-check: docs/finger-tier.md "The coarse gate" (mates found
+   * at 1M with the gate at 0.25 and 1, the same run; test/tier.test.ts gate 1 = ungated).
+   */
+  coarseGatePassShare: 0.25,
+  /**
+   * Coarse residency: the finalists are read from the store in this many pieces per pool worker
+   * (count), each scored by the pool while the main thread reads the next (finger-tier.ts
+   * scoreFinalists). Why 4: at 1M, 500 finalists cost ≈ 47 ms of reads and ≈ 34 ms of scoring one
+   * after the other; 8 pieces of ≈ 63 on 2 workers leave only the last piece's scoring (≈ 1/8)
+   * past the reads, while a piece stays large enough that its arena and task cost little.
+   * Cross-check: the stage means of the 1M coarse run, docs/finger-tier.md.
+   */
+  coarseReadPieces: 4,
 });

@@ -43,6 +43,13 @@ export interface ScanTask {
    * reaches `gateScore`, on every other column too (the first scores kept, not recomputed).
    */
   readonly gate?: { readonly gateScore: number; readonly gateColumns: number };
+  /**
+   * Coarse-residency shards only, with ranges and columnMasks: the coarse gate
+   * (GALLERY_PARAMS.coarseGatePassShare, in (0, 1)). Every subject is compared on its mask's
+   * columns first; within each chunk of subjects, only this best share of them by that coarse sum
+   * is compared on the other columns (the rest keep the sum of their first columns).
+   */
+  readonly coarsePassShare?: number;
   /** Fused score a subject needs to be returned. */
   readonly threshold: number;
   /** At most this many subjects, best first. */

@@ -39,6 +39,7 @@ export interface SlotRange {
 
 const MAX_PAGES = 65536; // wasm32: 4 GiB
 const GROWTH_SLACK_BYTES = 64 << 20;
+const align4 = (v: number): number => (v + 3) & ~3;
 
 /** What a shard keeps of each finger: its compact template ('full'), or its coarse form only. */
 export type FingerResidency = 'full' | 'coarse';
@@ -55,8 +56,14 @@ export class ShardArena {
    * @param maxTemplateBytes largest template accepted, sizes the memory's maximum
    */
   readonly residency: FingerResidency;
-  /** Growth past the need: a quarter of the memory (full), a sixteenth (coarse: RAM per finger is the point, and growing a shared memory copies nothing). */
+  /** Growth past the need: a quarter of the memory (full), a 64th (coarse: RAM per finger is the point, and growing a shared memory copies nothing). */
   readonly #growthShift: number;
+  /**
+   * Heap alignment of a template: 16 bytes (full: the compact kernel's layout), 4 (coarse: MCQ1
+   * forms are whole u32 words, and the coarse comparator copies each into its own aligned batch
+   * before the kernel reads it, so 16 would only add ≈ 6 bytes of padding per finger).
+   */
+  readonly #align: (bytes: number) => number;
 
   constructor(capacity: number, initialHeapBytes: number, maxTemplateBytes: number, residency: FingerResidency = 'full') {
     if (!Number.isInteger(capacity) || capacity < 1 || capacity > 1 << 24) {
@@ -68,7 +75,8 @@ export class ShardArena {
     this.memory = new WebAssembly.Memory({ initial: Math.min(initial, maximum), maximum, shared: true });
     this.capacity = capacity;
     this.residency = residency;
-    this.#growthShift = residency === 'coarse' ? 4 : 2;
+    this.#growthShift = residency === 'coarse' ? 6 : 2;
+    this.#align = residency === 'coarse' ? align4 : align16;
     this.#words = new Int32Array(this.memory.buffer);
     this.#bytes = new Uint8Array(this.memory.buffer);
     this.#words[H_MAGIC] = ARENA_MAGIC;
@@ -94,7 +102,7 @@ export class ShardArena {
   appendSubject(subjectOrdinal: number, given: readonly ArenaTemplate[]): SlotRange {
     const fingerForm = this.residency === 'coarse' ? coarseFingerTemplate : toCompactFingerTemplate;
     const templates = given.map((t) => t.modality === MODALITY_FINGER ? { ...t, bytes: fingerForm(t.bytes) } : t);
-    const total = templates.reduce((s, t) => s + align16(t.bytes.length), 0);
+    const total = templates.reduce((s, t) => s + this.#align(t.bytes.length), 0);
     if (!this.fits(templates.length, total)) throw new EngineError('ERR_SHARD_FULL', 'shard is full');
     let top = this.#words[H_HEAP_TOP];
     this.#ensure(top + total);
@@ -107,7 +115,7 @@ export class ShardArena {
       this.#words[w + S_SUBJECT] = subjectOrdinal;
       this.#words[w + S_TAG] = slotTag(t.modality, t.position);
       if (t.vector !== undefined) this.writeVector(firstSlot + i, t.vector);
-      top += align16(t.bytes.length);
+      top += this.#align(t.bytes.length);
     });
     this.#words[H_HEAP_TOP] = top;
     // The release store: a reader that loads the new count sees every byte written above.

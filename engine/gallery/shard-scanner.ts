@@ -25,6 +25,9 @@ export class ShardScanner {
   /** Per chunk subject: stopped at the re-scoring gate (task.gate). */
   readonly #stopped = new Uint8Array(CHUNK_SUBJECTS);
   readonly #secondMask: number[] = [];
+  /** The coarse gate's scratch: chunk subjects with columns left, and their coarse sums so far. */
+  readonly #open: number[] = [];
+  readonly #sums = new Float32Array(CHUNK_SUBJECTS);
   #kernelMs = 0;
   /** The scan in progress reads a coarse-residency shard (raw coarse scores, no multiplicity correction). */
   #coarseScan = false;
@@ -43,6 +46,10 @@ export class ShardScanner {
     if (coarse && (task.gate !== undefined || task.knownScores !== undefined || !probe.modalities.every((m) => m === MODALITY_FINGER))) {
       throw new EngineError('ERR_SCAN_TASK', 'a coarse shard scan takes finger columns only, without a gate or known scores');
     }
+    const passShare = task.coarsePassShare;
+    if (passShare !== undefined && (!coarse || task.columnMasks === undefined || !(passShare > 0 && passShare < 1))) {
+      throw new EngineError('ERR_SCAN_TASK', 'a coarse gate takes a coarse shard, column masks and a pass share in (0, 1)');
+    }
     const comparators = probe.modalities.map((m) => this.#comparator(m, coarse));
     probe.templates.forEach((t, c) => comparators[c].placeProbe(c, t));
     const bytes = new Uint8Array(task.memory.buffer);
@@ -58,6 +65,7 @@ export class ShardScanner {
       if (task.knownScores !== undefined) this.#placeKnown(task.knownScores, chunkRange, columns);
       this.#stopped.fill(0, 0, chunkFirst.length);
       if (task.gate !== undefined) comparisons += this.#pastTheGate(words, bytes, task, comparators, chunkFirst, chunkCount, chunkMask, columns);
+      if (passShare !== undefined) comparisons += this.#coarseGated(words, bytes, task, comparators, chunkFirst, chunkCount, chunkMask, columns, passShare);
       for (let c = 0; c < chunkFirst.length; c++) {
         if (this.#stopped[c] !== 0) continue;
         const row = this.#best.subarray(c * MAX_PROBE_COLUMNS, c * MAX_PROBE_COLUMNS + columns);
@@ -124,6 +132,29 @@ export class ShardScanner {
       }
     }
     return any ? this.#scoreChunk(words, bytes, task, comparators, first, count, second, false) : 0;
+  }
+
+  /**
+   * The coarse gate's second step on a chunk scored on its mask's columns (task.coarsePassShare):
+   * of the subjects with probe columns left, the best ⌈share × count⌉ by their coarse sum so far
+   * (ties: the earlier slot) are compared on those columns; the others keep the sum they have —
+   * which is below every passed subject's (coarse scores are ≥ 0), so they rank after them.
+   */
+  #coarseGated(words: Int32Array, bytes: Uint8Array, task: ScanTask, comparators: readonly Comparator[], first: number[], count: number[], masks: number[], columns: number, share: number): number {
+    const probeColumns = (1 << columns) - 1;
+    const open = this.#open;
+    open.length = 0;
+    for (let c = 0; c < first.length; c++) if ((probeColumns & ~masks[c]) !== 0) open.push(c);
+    if (open.length === 0) return 0;
+    const sums = this.#sums;
+    for (const c of open) sums[c] = coarseSum(this.#best.subarray(c * MAX_PROBE_COLUMNS, c * MAX_PROBE_COLUMNS + columns));
+    open.sort((x, y) => sums[y] - sums[x] || x - y);
+    const pass = Math.ceil(share * open.length);
+    const second = this.#secondMask;
+    second.length = first.length;
+    second.fill(0);
+    for (let i = 0; i < pass; i++) second[open[i]] = probeColumns & ~masks[open[i]];
+    return this.#scoreChunk(words, bytes, task, comparators, first, count, second, false);
   }
 
   /**

@@ -25,17 +25,21 @@ export function allocate(bytes: i32): usize { return heap.alloc(<usize>bytes); }
 // @ts-ignore: decorator
 @inline function wordsAt(n: i32): usize { return HEADER + ((<usize>n + 3) & ~(<usize>3)); }
 
-/** First index of the ascending directions at `dirs` (n of them) that is ≥ v. */
+/** First index at or after `p` of the ascending directions at `dirs` (n of them) that is ≥ v. */
 // @ts-ignore: decorator
-@inline function firstAtLeast(dirs: usize, n: i32, v: i32): i32 {
-  let lo = 0, hi = n;
-  while (lo < hi) { const mid = (lo + hi) >> 1; if (<i32>load<u8>(dirs + <usize>mid) >= v) hi = mid; else lo = mid + 1; }
-  return lo;
+@inline function advance(dirs: usize, n: i32, p: i32, v: i32): i32 {
+  while (p < n && <i32>load<u8>(dirs + <usize>p) < v) p++;
+  return p;
 }
 
 let np: i32 = 0;
 /** best[np - 1]: the smallest similarity kept so far. */
 let floor: f32 = 0;
+/** The direction window, 1/256 turns (COARSE_MAX_DIRECTION_STEPS; setDirectionWindow for benches comparing windows). */
+let window: i32 = COARSE_MAX_DIRECTION_STEPS;
+
+/** Benches and tests only: compare with another direction window (0–127 steps); the engine never calls it. */
+export function setDirectionWindow(steps: i32): void { window = max<i32>(0, min<i32>(127, steps)); }
 
 /** The coarse score of two forms (0–1; 0 when no pair of cylinders is comparable). */
 export function compare(a: usize, b: usize): f32 {
@@ -47,18 +51,22 @@ export function compare(a: usize, b: usize): f32 {
   for (let k = 0; k < np; k++) unchecked(best[k] = 0);
   floor = 0;
   const dirsB = b + HEADER;
+  const w = window;
+  // both forms' directions ascend (MCC1 order), so the comparable range of b moves only forward as
+  // i grows: four pointers (the range's ends, and the ends of its part wrapped past 0 or 255)
+  let from = 0, to = 0, wrappedFrom = 0, wrappedTo = 0;
   for (let i = 0; i < na; i++) {
-    // directions are ascending (MCC1 order): the comparable ones form one range, or two when the window wraps
     const da = <i32>load<u8>(a + HEADER + <usize>i);
-    const lo = da - COARSE_MAX_DIRECTION_STEPS, hi = da + COARSE_MAX_DIRECTION_STEPS;
+    const lo = da - w, hi = da + w;
+    from = advance(dirsB, nb, from, lo);
+    to = advance(dirsB, nb, to, hi + 1);
+    row(a, na, i, b, nb, from, to);
     if (lo < 0) {
-      row(a, na, i, b, nb, 0, firstAtLeast(dirsB, nb, hi + 1));
-      row(a, na, i, b, nb, firstAtLeast(dirsB, nb, lo + 256), nb);
+      wrappedFrom = advance(dirsB, nb, wrappedFrom, lo + 256);
+      row(a, na, i, b, nb, wrappedFrom, nb);
     } else if (hi > 255) {
-      row(a, na, i, b, nb, 0, firstAtLeast(dirsB, nb, hi - 255));
-      row(a, na, i, b, nb, firstAtLeast(dirsB, nb, lo), nb);
-    } else {
-      row(a, na, i, b, nb, firstAtLeast(dirsB, nb, lo), firstAtLeast(dirsB, nb, hi + 1));
+      wrappedTo = advance(dirsB, nb, wrappedTo, hi - 255);
+      row(a, na, i, b, nb, 0, wrappedTo);
     }
   }
   let sum: f32 = 0;

@@ -7,9 +7,12 @@
 export const COARSE_CELLS: i32 = 32;
 /** Direction layers, as in the full kernel (matchers-wasm/finger/params.ts DIRECTION_CELLS). */
 export const COARSE_LAYERS: i32 = 5;
-/** Two cylinders are comparable only if their directions differ by at most this many 1/256 turns
- *  (43 ≈ 60°: the full kernel's MAX_DIRECTION_DIFFERENCE, π/3). */
-export const COARSE_MAX_DIRECTION_STEPS: i32 = 43;
+/** Two cylinders are comparable only if their directions differ by at most this many 1/256 turns.
+ *  32 = 45°, narrower than the full kernel's MAX_DIRECTION_DIFFERENCE (π/3, 43 steps): three
+ *  quarters of the cylinder pairs, and the best nP pairs of a mate lie well inside 45° (a ranking
+ *  stage: its best pairs are the point). Cross-check: bench/coarse-kernel.ts, the coarse EER per
+ *  FVC2002 set and the identify mates at 43 and 32 (docs/finger-tier.md "The kernel"). */
+export const COARSE_MAX_DIRECTION_STEPS: i32 = 32;
 /** ... and at least this many coarse cells are valid in both (0.6 of 32: the full kernel's minME share). */
 export const COARSE_MIN_COMMON_CELLS: i32 = 19;
 /** Pairs averaged into the score: as the full kernel's rule (minNP + round(Z(min(na, nb); μP, τP)·(maxNP − minNP))). */
