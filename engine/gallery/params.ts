@@ -53,7 +53,7 @@ export const GALLERY_PARAMS = Object.freeze({
    * scan chunk (≤ 256 candidates), on the other fingers. Why 0.25: the finalists are ≤ 1/20 of the
    * candidates at 1M (coarseKeepShare at 2–3 % penetration), so a quarter passing leaves 5× room
    * for a mate whose first finger ranks weakly, while a 2-finger identify compares 1.25 instead of
-   * 2 coarse forms per candidate. Cross-check: docs/finger-tier.md "The coarse gate" (mates found
+   * 2 coarse forms per candidate. Cross-check: docs/finger-tier.md "Session 10" (mates found
    * at 1M with the gate at 0.25 and 1, the same run; test/tier.test.ts gate 1 = ungated).
    */
   coarseGatePassShare: 0.25,

@@ -11,7 +11,8 @@ export const COARSE_LAYERS: i32 = 5;
  *  32 = 45°, narrower than the full kernel's MAX_DIRECTION_DIFFERENCE (π/3, 43 steps): three
  *  quarters of the cylinder pairs, and the best nP pairs of a mate lie well inside 45° (a ranking
  *  stage: its best pairs are the point). Cross-check: bench/coarse-kernel.ts, the coarse EER per
- *  FVC2002 set and the identify mates at 43 and 32 (docs/finger-tier.md "The kernel"). */
+ *  FVC2002 set, the real-pool coarse recall and the identify mates at 43 and 32 (docs/finger-tier.md
+ *  "The kernel beside the earlier build"). */
 export const COARSE_MAX_DIRECTION_STEPS: i32 = 32;
 /** ... and at least this many coarse cells are valid in both (0.6 of 32: the full kernel's minME share). */
 export const COARSE_MIN_COMMON_CELLS: i32 = 19;
