@@ -19,6 +19,8 @@
  * half holds only fingers nothing was fitted on.
  */
 import { FingerMatcher, fuseScores, templateVector, type FingerTemplate } from '../engine/index.ts';
+import { templateFeatures } from '../engine/prefilter/finger-vector.ts';
+import { PREFILTER_MEAN } from '../engine/prefilter/finger-mean.ts';
 import { personHalves, type RealPerson } from '../datasets/scale-real-fingers.ts';
 import { GALLERY_PARAMS } from '../engine/gallery/params.ts';
 
@@ -37,6 +39,11 @@ export interface RealSearch {
   mateFused: number;
   /** Best fused score over the other real persons' gallery entries (probe's own person left out). */
   bestNonMateFused: number;
+  /** Probe-side only (no gallery): per probe finger, minutiae given and valid cylinders. */
+  probeMinutiae?: readonly number[];
+  probeCylinders?: readonly number[];
+  /** Per probe finger, |features − the prefilter's mean| (templateFeatures, unit-norm features): how far the print is from the typical one. */
+  probeResidual?: readonly number[];
 }
 
 export interface RealPool {
@@ -48,7 +55,7 @@ export interface RealPool {
   skippedProbes: number;
 }
 
-interface Enrolled { template: FingerTemplate; vector: Float32Array }
+interface Enrolled { template: FingerTemplate; vector: Float32Array; residual: number }
 
 const dot = (a: Float32Array, b: Float32Array): number => {
   let s = 0;
@@ -85,7 +92,7 @@ export function realPool(persons: readonly RealPerson[], maxWeight = GALLERY_PAR
     if (r === null || r === undefined || r.views[0] === undefined) return null;
     try {
       const template = matcher.createTemplate(r.views[0].minutiae as never, { resolutionPxPerCm: r.resolutionX });
-      return { template, vector: templateVector(template) };
+      return { template, vector: templateVector(template), residual: residualNorm(template) };
     } catch {
       return null;
     }
@@ -120,6 +127,9 @@ export function realPool(persons: readonly RealPerson[], maxWeight = GALLERY_PAR
         person: p.id, composite: p.composite, half: halves[i], impression: imp + 1,
         neededPenetration: shareAtLeast(nonMateZ, jointScore(mateZ, maxWeight), draw, maxWeight),
         mateVectorZ: mateZ,
+        probeMinutiae: probe.map((pe) => pe!.template.minutiaCount),
+        probeCylinders: probe.map((pe) => pe!.template.cylinderCount),
+        probeResidual: probe.map((pe) => pe!.residual),
         mateFused: fuseScores(mateScores),
         bestNonMateFused: Math.max(...enrolledPersons.filter(({ i: o }) => o !== i).map(({ i: o }) => fuseScores(probe.map((pe, k) => score(matcher, pe!.template, fingers[o][k][0]!.template))))),
       });
@@ -132,6 +142,15 @@ export function realPool(persons: readonly RealPerson[], maxWeight = GALLERY_PAR
     searches,
     skippedProbes: skipped,
   };
+}
+
+/** |features − PREFILTER_MEAN| of a template (0 when it has too few pairs for a vector). */
+function residualNorm(template: FingerTemplate): number {
+  const f = templateFeatures(template);
+  if (f === null) return 0;
+  let s = 0;
+  for (let i = 0; i < f.length; i++) s += (f[i] - PREFILTER_MEAN[i]) ** 2;
+  return Math.sqrt(s);
 }
 
 /** The calibrated score (−10·log10 FMR) of one comparison. */
