@@ -326,6 +326,8 @@ export function quantile(sorted: readonly number[], q: number): number {
 
 export function formatIdentify(f: IdentifyFigures): string {
   const n = (v: number, d = 0) => v.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+  // −MAX_VALUE: fewer non-mated searches than the FPIR allows returned any candidate, so any score passes
+  const threshold = (t: number) => (t <= -1e300 ? 'none (any candidate)' : n(t, 1));
   return [
     `gallery ${n(f.gallery)} finger templates (${n(f.subjects)} subjects × ${f.fingersPerProbe}), ${f.shards} shards, ${f.threads} workers, mode ${f.mode}, finger residency ${f.fingerResidency}${f.coarseKeepShare === null ? '' : ` (finalists: share ${f.coarseKeepShare}; coarse gate pass share ${f.coarseGatePassShare})`}; mates found ${f.matesFound} of ${f.matedSearches}`,
     `load (rebuild from LMDB): ${n(f.loadSeconds, 1)} s   template bytes/template: ${n(f.bytesPerTemplate)} (shard memory ${n(f.shardMemoryBytesPerTemplate)})   process RSS ${n(f.rssBytes / 2 ** 30, 2)} GiB (anonymous ${n(f.rssAnonBytes / 2 ** 30, 2)} GiB; the rest is LMDB file cache)`,
@@ -337,7 +339,7 @@ export function formatIdentify(f: IdentifyFigures): string {
     `real-vs-real pool: hit rate ${n(100 * f.realPoolHitRate, 2)} % [${n(100 * f.realPoolHitRateCi95[0], 2)}, ${n(100 * f.realPoolHitRateCi95[1], 2)}] (Wilson 95 %) of ${f.realPoolSearches} searches from ${f.realPoolPeople} people (${f.realPoolCompositePeople} composite) at penetration ${f.penetration ?? 'n/a'} (${f.penetrationChosenOn}); FNIR at FPIR 1 % / 0.1 %: ${n(100 * f.realPoolFnirAtFpir1, 2)} / ${n(100 * f.realPoolFnirAtFpir01, 2)} % (${f.realPoolNonMatedSearches} non-mated searches, gallery of the other real persons)`,
     f.realPoolCascadeHitRate === null ? '' : `coarse residency, real pool: the mate passes the prefilter and the coarse stage in ${n(100 * f.realPoolCascadeHitRate, 2)} % [${n(100 * f.realPoolCascadeHitRateCi95![0], 2)}, ${n(100 * f.realPoolCascadeHitRateCi95![1], 2)}] of the report half's searches (choose half ${n(100 * f.realPoolCascadeHitRateChooseHalf!, 2)} %)`,
     f.plantedHitRate === null ? '' : `planted in the generated gallery: prefilter hit rate ${n(100 * f.plantedHitRate, 2)} % [${n(100 * f.plantedHitRateCi95![0], 2)}, ${n(100 * f.plantedHitRateCi95![1], 2)}] of ${f.plantedSearches} report-half searches`,
-    `planted, FNIR at FPIR 1 % / 0.1 %: ${n(100 * f.fnirAtFpir1, 2)} / ${n(100 * f.fnirAtFpir01, 2)} % (thresholds ${n(f.thresholdAtFpir1, 1)} / ${n(f.thresholdAtFpir01, 1)}; ${f.nonMatedSearchesForFpir} non-mated searches = each probe's best non-mate, so FPIR 0.1 % resolves only from 1,000); RAM per finger in the shards ${n(f.ramBytesPerFinger)} B`,
+    `planted, FNIR at FPIR 1 % / 0.1 %: ${n(100 * f.fnirAtFpir1, 2)} / ${n(100 * f.fnirAtFpir01, 2)} % (thresholds ${threshold(f.thresholdAtFpir1)} / ${threshold(f.thresholdAtFpir01)}; ${f.nonMatedSearchesForFpir} non-mated searches = each probe's best non-mate, so FPIR 0.1 % resolves only from 1,000); RAM per finger in the shards ${n(f.ramBytesPerFinger)} B`,
     f.stagesMeanMs === null ? '' : `mean ms per identify by stage (wall; busy = the workers' compute summed over ${f.threads} workers): ${Object.entries(f.stagesMeanMs).map(([k, v]) => `${k} ${n(v, 1)}`).join(', ')}`,
   ].filter((l) => l !== '').join('\n');
 }
