@@ -55,7 +55,7 @@ export interface RealPool {
   skippedProbes: number;
 }
 
-interface Enrolled { template: FingerTemplate; vector: Float32Array; residual: number }
+interface Enrolled { template: FingerTemplate; vector: Float32Array }
 
 const dot = (a: Float32Array, b: Float32Array): number => {
   let s = 0;
@@ -92,7 +92,7 @@ export function realPool(persons: readonly RealPerson[], maxWeight = GALLERY_PAR
     if (r === null || r === undefined || r.views[0] === undefined) return null;
     try {
       const template = matcher.createTemplate(r.views[0].minutiae as never, { resolutionPxPerCm: r.resolutionX });
-      return { template, vector: templateVector(template), residual: residualNorm(template) };
+      return { template, vector: templateVector(template) };
     } catch {
       return null;
     }
@@ -129,7 +129,7 @@ export function realPool(persons: readonly RealPerson[], maxWeight = GALLERY_PAR
         mateVectorZ: mateZ,
         probeMinutiae: probe.map((pe) => pe!.template.minutiaCount),
         probeCylinders: probe.map((pe) => pe!.template.cylinderCount),
-        probeResidual: probe.map((pe) => pe!.residual),
+        probeResidual: probe.map((pe) => residualNorm(pe!.template)), // probes only: no gallery template needs it
         mateFused: fuseScores(mateScores),
         bestNonMateFused: Math.max(...enrolledPersons.filter(({ i: o }) => o !== i).map(({ i: o }) => fuseScores(probe.map((pe, k) => score(matcher, pe!.template, fingers[o][k][0]!.template))))),
       });

@@ -48,8 +48,9 @@ export function coarseBytes(n: number): number {
   return HEADER + ((n + 3) & ~3) + n * CYLINDER;
 }
 
+/** The magic read byte by byte (little-endian): no DataView per call, as the coarse scan checks every slot it compares. */
 export function isCoarseFingerTemplate(bytes: Uint8Array): boolean {
-  return bytes.length >= 4 && new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true) === COARSE_MAGIC;
+  return bytes.length >= 4 && (bytes[0] | (bytes[1] << 8) | (bytes[2] << 16) | (bytes[3] << 24)) >>> 0 === COARSE_MAGIC;
 }
 
 /**

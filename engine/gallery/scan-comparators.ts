@@ -10,7 +10,7 @@ import { instantiateFingerKernel, type FingerKernelExports } from '../finger-ker
 import { instantiateIrisKernel, type IrisKernelExports } from '../iris-kernel.ts';
 import { calibrateFingerScore } from '../finger-calibration.ts';
 import { compactFingerTemplate } from '../finger-compact.ts';
-import { COARSE_MAGIC, coarseFingerTemplate } from '../finger-coarse.ts';
+import { coarseFingerTemplate, isCoarseFingerTemplate } from '../finger-coarse.ts';
 import { instantiateCoarseKernel, type CoarseKernelExports } from '../finger-coarse-kernel.ts';
 import { calibrateIrisScore } from '../iris-calibration.ts';
 import { align16 } from './shard-layout.ts';
@@ -135,11 +135,9 @@ export class CoarseFingerComparator implements Comparator {
   }
 
   stage(index: number, offset: number, source: Uint8Array, from: number, length: number): number {
-    // the magic read byte by byte: no DataView made per comparison (this runs ~20k times an identify)
-    if (length < 8 || source[from] !== COARSE_MAGIC_BYTES[0] || source[from + 1] !== COARSE_MAGIC_BYTES[1] || source[from + 2] !== COARSE_MAGIC_BYTES[2] || source[from + 3] !== COARSE_MAGIC_BYTES[3]) {
-      throw new EngineError('ERR_TEMPLATE_CORRUPT', 'a coarse shard slot holds no coarse finger form');
-    }
-    return this.#batch.stage(index, offset, source.subarray(from, from + length));
+    const form = source.subarray(from, from + length);
+    if (!isCoarseFingerTemplate(form)) throw new EngineError('ERR_TEMPLATE_CORRUPT', 'a coarse shard slot holds no coarse finger form');
+    return this.#batch.stage(index, offset, form);
   }
 
   compareStaged(column: number, count: number, out: Float32Array): void {
@@ -147,8 +145,6 @@ export class CoarseFingerComparator implements Comparator {
     out.set(this.#batch.scores(count));
   }
 }
-/** The coarse form's magic as its four stored (little-endian) bytes. */
-const COARSE_MAGIC_BYTES = Uint8Array.of(COARSE_MAGIC & 0xff, (COARSE_MAGIC >>> 8) & 0xff, (COARSE_MAGIC >>> 16) & 0xff, COARSE_MAGIC >>> 24);
 /** Largest coarse form (255 cylinders: 8 + 256 + 255 × 24 bytes). */
 const COARSE_PROBE_BYTES = 6400;
 
