@@ -131,6 +131,65 @@ describe.skipIf(!hasData)('coarse finger residency on a small real gallery', () 
   });
 });
 
+describe.skipIf(!hasData)('coarse finger residency with ten-finger subjects', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'biodedup-tier10-'));
+  dirs.push(dir);
+  const searches: { mate: string; probe: Probe }[] = [];
+  let full: DedupEngine, coarse: DedupEngine;
+  const tenFingers = (templates: readonly Uint8Array[]) => Object.fromEntries(templates.map((bytes, i) => [i + 1, { modality: 'finger' as const, version: 1, bytes }]));
+
+  beforeAll(async () => {
+    // real persons of ten different real fingers each (composite: FVC2002 DB1–DB3, one a set),
+    // enrolled with impression 1, searched with each of the other seven; a generated ten-finger background
+    const persons = realPersons(fvcRealFingers(dataDir()), 10);
+    const enrol = (r: { views: { minutiae: never[] }[]; resolutionX: number } | null | undefined): Uint8Array | null => {
+      try { return r?.views[0] === undefined ? null : matcher.createTemplate(r.views[0].minutiae, { resolutionPxPerCm: r.resolutionX }).bytes; } catch { return null; }
+    };
+    full = DedupEngine.open({ dataDir: dir, key: KEY, threads: 2, prefilter: { minKeep: 12 } });
+    for (const [i, p] of persons.entries()) {
+      const g = p.fingers.map((f) => enrol(f.impressions[0] as never));
+      if (g.some((t) => t === null)) continue;
+      await full.insert({ referenceId: `real10-${i}`, fingers: tenFingers(g as Uint8Array[]) });
+      for (let imp = 1; imp < 8; imp++) {
+        const q = p.fingers.map((f) => enrol(f.impressions[imp] as never));
+        const fingers = q.flatMap((t, k) => (t === null ? [] : [{ position: k + 1, template: t }]));
+        if (fingers.length >= 8) searches.push({ mate: `real10-${i}`, probe: { fingers } });
+      }
+    }
+    const background = generateDataset(800, 1, 20261205);
+    for (let s = 0; s < 80; s++) {
+      const t = Array.from({ length: 10 }, (_, k) => matcher.createTemplate(background[10 * s + k].record.views[0].minutiae).bytes);
+      await full.insert({ referenceId: `background10-${s}`, fingers: tenFingers(t) });
+    }
+    await full.ready();
+    // ~90 subjects: 12 prefilter candidates, 6 finalists, the coarse gate at its default
+    coarse = DedupEngine.open({ dataDir: dir, key: KEY, threads: 2, prefilter: { minKeep: 12 }, fingerResidency: 'coarse', coarseKeepShare: 0.01, coarseMinKeep: 6 });
+    await coarse.ready();
+  }, 240_000);
+  afterAll(async () => { await coarse?.close(); await full?.close(); });
+
+  it('finds the same mates with the same fused and per-finger scores as the full residency, prefilter and exhaustive', async () => {
+    expect(searches.length).toBeGreaterThanOrEqual(10);
+    let found = 0;
+    for (const mode of ['prefilter', 'exhaustive'] as const) {
+      for (const { mate, probe } of searches) {
+        const a = await full.identify(probe, { mode, targetFPIR: 0, maxResults: 3 });
+        const b = await coarse.identify(probe, { mode, targetFPIR: 0, maxResults: 3 });
+        expect(b.stages?.finalists).toBeLessThanOrEqual(6);
+        // the coarse stage ran over every finger of every subject (exhaustive) or of the prefilter's few, gated
+        if (mode === 'exhaustive') expect(b.stages?.coarseComparisons).toBeGreaterThanOrEqual(800);
+        else expect(b.stages?.coarseComparisons).toBeLessThan(120);
+        const mateA = a.candidates.find((c) => c.referenceId === mate), mateB = b.candidates.find((c) => c.referenceId === mate);
+        expect(mateB?.score).toBe(mateA?.score);
+        expect(mateB?.scores).toEqual(mateA?.scores);
+        if (mateB !== undefined && b.candidates[0].referenceId === mate) found++;
+      }
+    }
+    // ten real fingers against ten: the mate is first in (almost) every search of both modes
+    expect(found).toBeGreaterThanOrEqual(2 * searches.length - 1);
+  }, 240_000);
+});
+
 describe('coarse residency: forms and failures', () => {
   const data = generateDataset(8, 1, 7);
   const templates = data.map((d) => matcher.createTemplate(d.record.views[0].minutiae).bytes);
