@@ -95,11 +95,29 @@ export function checkPackable(mcc1: Uint8Array): number {
  */
 export function compactFingerTemplate(mcc1: Uint8Array): Uint8Array {
   const masks = checkPackable(mcc1);
+  const out = new Uint8Array(compactBytes(mcc1CylinderCount(mcc1), masks));
+  packCompact(mcc1, masks, out);
+  return out;
+}
+
+/**
+ * The compact size of checked MCC1 bytes, and its explicit mask count, so that a caller can pack
+ * straight into memory it owns (packCompact) instead of allocating a copy per template: the
+ * coarse residency packs ≈ 1,000 finalist fingers per identify, and each separate buffer is
+ * external memory that brings V8's full collections forward (docs/finger-tier.md).
+ */
+export function compactSize(mcc1: Uint8Array): { bytes: number; masks: number } {
+  const masks = checkPackable(mcc1);
+  return { bytes: compactBytes(mcc1CylinderCount(mcc1), masks), masks };
+}
+
+/** Packs checked MCC1 bytes (compactSize's `masks`) into `out`, exactly compactSize's `bytes` long. */
+export function packCompact(mcc1: Uint8Array, masks: number, out: Uint8Array): void {
   const view = new DataView(mcc1.buffer, mcc1.byteOffset, mcc1.byteLength);
   const n = view.getUint32(4, true);
+  if (out.length !== compactBytes(n, masks)) throw corrupt('compact target size does not match the template');
   const cylinders = mcc1CylindersAt(n);
-  const out = new Uint8Array(compactBytes(n, masks));
-  const o = new DataView(out.buffer);
+  const o = new DataView(out.buffer, out.byteOffset, out.byteLength);
   o.setUint32(0, COMPACT_MAGIC, true);
   o.setUint32(4, n, true);
   o.setUint32(8, out.length, true);
@@ -125,7 +143,10 @@ export function compactFingerTemplate(mcc1: Uint8Array): Uint8Array {
     out[COMPACT_HEADER + 14 * n + c] = valid;
     out[COMPACT_HEADER + 15 * n + c] = valid < CELLS ? explicit : 0;
   }
-  return out;
+}
+
+function mcc1CylinderCount(mcc1: Uint8Array): number {
+  return new DataView(mcc1.buffer, mcc1.byteOffset, mcc1.byteLength).getUint32(4, true);
 }
 
 /** Compact bytes (from compactFingerTemplate) → the MCC1 bytes they were packed from. */

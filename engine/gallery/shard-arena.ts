@@ -9,7 +9,7 @@
  * subjects the engine re-scores on their full templates read from the store (finger-tier.ts).
  */
 import { EngineError } from '../errors.ts';
-import { toCompactFingerTemplate } from '../finger-compact.ts';
+import { compactSize, isCompactFingerTemplate, packCompact } from '../finger-compact.ts';
 import { coarseFingerTemplate } from '../finger-coarse.ts';
 import {
   ARENA_MAGIC, FLAG_TOMBSTONE, H_CAPACITY, H_RESIDENCY, RESIDENCY_COARSE, RESIDENCY_FULL, MODALITY_FINGER, H_HEAP_TOP, H_MAGIC, H_SLOT_COUNT, H_TOMBSTONES, PAGE_BYTES,
@@ -40,6 +40,13 @@ export interface SlotRange {
 const MAX_PAGES = 65536; // wasm32: 4 GiB
 const GROWTH_SLACK_BYTES = 64 << 20;
 const align4 = (v: number): number => (v + 3) & ~3;
+
+/** A template about to be placed: its bytes in the shard, and the MCC1 mask count when it is packed in place. */
+interface PlacedTemplate {
+  readonly template: ArenaTemplate;
+  readonly bytes: number;
+  readonly packMasks?: number;
+}
 
 /** What a shard keeps of each finger: its compact template ('full'), or its coarse form only. */
 export type FingerResidency = 'full' | 'coarse';
@@ -100,27 +107,35 @@ export class ShardArena {
 
   /** Appends one subject's templates (fingers as MCC1, compact or coarse as the residency wants) and publishes them in one step; returns their slots. */
   appendSubject(subjectOrdinal: number, given: readonly ArenaTemplate[]): SlotRange {
-    const fingerForm = this.residency === 'coarse' ? coarseFingerTemplate : toCompactFingerTemplate;
-    const templates = given.map((t) => t.modality === MODALITY_FINGER ? { ...t, bytes: fingerForm(t.bytes) } : t);
-    const total = templates.reduce((s, t) => s + this.#align(t.bytes.length), 0);
-    if (!this.fits(templates.length, total)) throw new EngineError('ERR_SHARD_FULL', 'shard is full');
+    // MCC1 fingers of a full shard are packed straight into shard memory (no copy per template:
+    // the coarse residency's finalist arenas take ≈ 1,000 per identify); other forms are copied
+    const placed = given.map((t): PlacedTemplate => {
+      if (t.modality !== MODALITY_FINGER) return { template: t, bytes: t.bytes.length };
+      if (this.residency === 'coarse') { const bytes = coarseFingerTemplate(t.bytes); return { template: { ...t, bytes }, bytes: bytes.length }; }
+      if (isCompactFingerTemplate(t.bytes)) return { template: t, bytes: t.bytes.length };
+      const { bytes, masks } = compactSize(t.bytes);
+      return { template: t, bytes, packMasks: masks };
+    });
+    const total = placed.reduce((s, p) => s + this.#align(p.bytes), 0);
+    if (!this.fits(placed.length, total)) throw new EngineError('ERR_SHARD_FULL', 'shard is full');
     let top = this.#words[H_HEAP_TOP];
     this.#ensure(top + total);
     const firstSlot = this.slotCount;
-    templates.forEach((t, i) => {
-      this.#bytes.set(t.bytes, top);
+    placed.forEach(({ template: t, bytes, packMasks }, i) => {
+      if (packMasks === undefined) this.#bytes.set(t.bytes, top);
+      else packCompact(t.bytes, packMasks, this.#bytes.subarray(top, top + bytes));
       const w = HEADER_WORDS + (firstSlot + i) * SLOT_WORDS;
       this.#words[w + S_OFFSET] = top;
-      this.#words[w + S_LENGTH] = t.bytes.length;
+      this.#words[w + S_LENGTH] = bytes;
       this.#words[w + S_SUBJECT] = subjectOrdinal;
       this.#words[w + S_TAG] = slotTag(t.modality, t.position);
       if (t.vector !== undefined) this.writeVector(firstSlot + i, t.vector);
-      top += this.#align(t.bytes.length);
+      top += this.#align(bytes);
     });
     this.#words[H_HEAP_TOP] = top;
     // The release store: a reader that loads the new count sees every byte written above.
-    Atomics.store(this.#words, H_SLOT_COUNT, firstSlot + templates.length);
-    return { firstSlot, slotCount: templates.length };
+    Atomics.store(this.#words, H_SLOT_COUNT, firstSlot + placed.length);
+    return { firstSlot, slotCount: placed.length };
   }
 
   /**
