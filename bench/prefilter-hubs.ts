@@ -2,8 +2,9 @@
  * Hub reduction and two-finger fusion rules for the vector prefilter, on the real pool
  * (real-vs-real, the computation of bench/identify-real-pool.ts's needed penetration without the
  * full matcher; bench/prefilter-variants.ts's loop). Session 11, issue 16.
- *   node --import tsx bench/prefilter-hubs.ts [--budget 0.02] [--choose-only] [--json FILE]
- * (--choose-only: stop after the choice, the report half not computed.)
+ *   node --import tsx bench/prefilter-hubs.ts [--budget 0.02] [--choose-only] [--gen-seed N] [--json FILE]
+ * (--choose-only: stop after the choice, the report half not computed. --gen-seed N: another
+ * generated cohort, to see how much of a rule's choose-half count is the cohort's luck.)
  *
  * A rule = a gallery-side normalisation × a fusion of the probe fingers' evidence.
  *
@@ -47,7 +48,7 @@ import { PENETRATION_GRID, wilson95 } from './identify-real-pool.ts';
 
 /** Generated cohort: size (fingers) and generator seed (any fixed value; not a gallery seed of the bench stores). */
 const GEN_COHORT = 256;
-const GEN_SEED = 0xc0_4071;
+const GEN_SEED_DEFAULT = 0xc0_4071;
 /** CSLS neighbourhood (cohort vectors). */
 const CSLS_K = 10;
 const NORMS = ['none', 'gen-centre', 'gen-z', 'gen-csls', 'fit-centre', 'fit-z', 'fit-csls'] as const;
@@ -57,14 +58,16 @@ type Fusion = (typeof FUSIONS)[number];
 interface Rule { norm: Norm; fusion: Fusion }
 const RULES: readonly Rule[] = NORMS.flatMap((norm) => FUSIONS.map((fusion) => ({ norm, fusion })));
 
-let values: { budget?: string; json?: string; 'choose-only'?: boolean };
+let values: { budget?: string; json?: string; 'choose-only'?: boolean; 'gen-seed'?: string };
 try {
-  values = parseArgs({ options: { budget: { type: 'string' }, json: { type: 'string' }, 'choose-only': { type: 'boolean' } }, strict: true }).values;
+  values = parseArgs({ options: { budget: { type: 'string' }, json: { type: 'string' }, 'choose-only': { type: 'boolean' }, 'gen-seed': { type: 'string' } }, strict: true }).values;
 } catch (e) {
-  console.error(`${e instanceof Error ? e.message : String(e)}\nusage: node --import tsx bench/prefilter-hubs.ts [--budget 0.02] [--json FILE]`);
+  console.error(`${e instanceof Error ? e.message : String(e)}\nusage: node --import tsx bench/prefilter-hubs.ts [--budget 0.02] [--choose-only] [--gen-seed N] [--json FILE]`);
   process.exit(2);
 }
 const budget = Number(values.budget ?? 0.02);
+const GEN_SEED = values['gen-seed'] === undefined ? GEN_SEED_DEFAULT : Number(values['gen-seed']);
+if (!Number.isInteger(GEN_SEED) || GEN_SEED < 0 || GEN_SEED > 0xffffffff) { console.error('--gen-seed must be an integer in 0–2^32−1'); process.exit(2); }
 if (!(budget > 0 && budget < 1)) { console.error('--budget must be in (0, 1)'); process.exit(2); }
 
 const matcher = new FingerMatcher();
@@ -226,7 +229,10 @@ for (const s of choose) {
   if (!(a < budget) || !(b < budget)) console.log(`  choose miss ${s.person} imp ${s.impression}: engine needs ${(100 * a).toFixed(2)} %, chosen ${(100 * b).toFixed(2)} %`);
 }
 
-if (values['choose-only'] === true) process.exit(0);
+if (values['choose-only'] === true) {
+  if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify({ budget, genCohort: GEN_COHORT, genSeed: GEN_SEED, fitCohort: cohorts.fit.length, cslsK: CSLS_K, norms: NORMS, fusions: FUSIONS, choose: results.map((r) => ({ rule: key(r.rule), ...r.out })), chosen: key(best.rule) }, null, 2)}\n`);
+  process.exit(0);
+}
 const report = searchesOf('report');
 const chosenReport = outcome(best.rule, report), engineReport = outcome(engineRule.rule, report);
 console.log(`\nreport half (nothing chosen on it), budget ${100 * budget} %:\n  chosen ${key(best.rule)}: ${fmt(chosenReport)}\n  engine ${key(engineRule.rule)}: ${fmt(engineReport)}`);
