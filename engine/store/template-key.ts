@@ -44,7 +44,9 @@ export class TemplateKey {
     const decipher = createDecipheriv('aes-256-gcm', this.#key, nonce, { authTagLength: TAG_BYTES });
     decipher.setAAD(aad);
     decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
-    return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final()]);
+    const body = decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES));
+    const tail = decipher.final(); // authenticates; GCM is a stream mode, so this is empty and the body needs no copy
+    return tail.length === 0 ? body : Buffer.concat([body, tail]);
   }
 
   static fromBytes(bytes: Uint8Array): TemplateKey {
