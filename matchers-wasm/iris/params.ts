@@ -219,6 +219,23 @@ export const LID_MARGIN_SHARE: f32 = 0.05;
 export const LASH_BAND_SHARE: f32 = 0.3;
 export const LASH_DARK_SPREADS: f32 = 0.0;
 
+// ---- eyelashes as thin dark lines (lashes.ts) ----
+/** On: in the band under the upper lid, samples darker by LASH_LINE_SPREADS ring spreads than
+ *  both image points ±reach px away in some direction (horizontal, vertical, diagonals) are
+ *  lash and masked, grown by LASH_LINE_GROW sheet samples. Why the width test: a lash is
+ *  thin (≈ 0.1–0.15 mm against a ≈ 6 mm iris radius, 1–2 px here plus blur); a crypt is a dark
+ *  patch several px wide, so its own sides are dark too and it is kept. */
+export const LASH_LINE: bool = true;
+/** Depth of the band under the upper lid's curve (or the iris's top), iris radii. */
+export const LASH_LINE_BAND_SHARE: f32 = 0.3;
+/** Reach across a lash: max(PX, SHARE × iris radius), px — just beyond a blurred lash's half-width. */
+export const LASH_LINE_REACH_PX: f32 = 2.0;
+export const LASH_LINE_REACH_SHARE: f32 = 0.02;
+/** Darker than both sides by more than this many ring spreads (occlusion.ts ringSpread). */
+export const LASH_LINE_SPREADS: f32 = 1.5;
+/** Sheet samples grown around each lash sample (rows and columns). */
+export const LASH_LINE_GROW: i32 = 1;
+
 // ---- filter bank and code ----
 /** Code rows: the ring is cut into this many radial bands, each averaged before filtering. */
 export const CODE_ROWS: i32 = 8;
