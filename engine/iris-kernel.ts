@@ -44,6 +44,9 @@ export interface IrisKernelExports {
   lastMarginVertical(): number;
   sheetAddress(): number;
   usableAddress(): number;
+  /** Image position of each normalised-iris sample (f32 px); absent from builds before session 11. */
+  sheetXAddress?(): number;
+  sheetYAddress?(): number;
   sheetRows(): number;
   sheetColumns(): number;
   prepareProbe(template: number, out: number): void;

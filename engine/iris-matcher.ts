@@ -206,13 +206,16 @@ export class IrisMatcher {
   }
 
   /** The last extraction's normalised iris (rows pupil → limbus) and usable mask: transparency and debugging. */
-  lastNormalisedIris(): { rows: number; columns: number; gray: Float32Array; usable: Uint8Array } {
-    const rows = this.kernel.sheetRows(), columns = this.kernel.sheetColumns();
+  lastNormalisedIris(): { rows: number; columns: number; gray: Float32Array; usable: Uint8Array; x?: Float32Array; y?: Float32Array } {
+    const k = this.kernel, rows = k.sheetRows(), columns = k.sheetColumns(), n = rows * columns;
+    const at = (address: number): Float32Array => new Float32Array(k.memory.buffer, address, n).slice();
     return {
       rows,
       columns,
-      gray: new Float32Array(this.kernel.memory.buffer, this.kernel.sheetAddress(), rows * columns).slice(),
-      usable: new Uint8Array(this.kernel.memory.buffer, this.kernel.usableAddress(), rows * columns).slice(),
+      gray: at(k.sheetAddress()),
+      usable: new Uint8Array(k.memory.buffer, k.usableAddress(), n).slice(),
+      // sample positions in the image (px), where the kernel exports them (older builds do not)
+      ...(k.sheetXAddress !== undefined && k.sheetYAddress !== undefined ? { x: at(k.sheetXAddress()), y: at(k.sheetYAddress()) } : {}),
     };
   }
 

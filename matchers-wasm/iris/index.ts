@@ -9,9 +9,10 @@ import { markReflections } from './reflections';
 import { setPupilRange } from './search-ranges';
 import { findPupil, pupilX, pupilY, pupilRadius } from './pupil';
 import { findLimbus, irisX, irisY, irisRadius } from './limbus';
-import { unwrap, sheet } from './rubber-sheet';
+import { unwrap, sheet, sheetX, sheetY } from './rubber-sheet';
 import { maskOcclusions, usable } from './occlusion';
 import { maskEyelids, upperV, upperX, upperK, lowerV, lowerX, lowerK } from './eyelids';
+import { maskLashes } from './lashes';
 import { initFilters, encode } from './gabor';
 import { measureSharpness, occludedShare } from './sharpness';
 import { resetQuality, measureQuality, usableArea, irisPupilContrast, irisScleraContrast, pupilCircularity, pupilDilation, marginHorizontal, marginVertical } from './quality';
@@ -73,6 +74,7 @@ export function extract(image: usize, width: i32, height: i32, out: usize): i32 
   unwrap();
   maskOcclusions();
   maskEyelids();
+  maskLashes();
   sharpnessOut = measureSharpness();
   occludedOut = occludedShare();
   measureQuality();
@@ -113,6 +115,9 @@ export function lastMarginVertical(): f32 { return marginVertical; }
 /** The last normalised iris (f32, NORM_RADIAL × NORM_ANGULAR) and its usable mask (u8): transparency. */
 export function sheetAddress(): usize { return changetype<usize>(sheet); }
 export function usableAddress(): usize { return changetype<usize>(usable); }
+/** Image position of each sample of the last normalised iris (f32 px, same layout): transparency. */
+export function sheetXAddress(): usize { return changetype<usize>(sheetX); }
+export function sheetYAddress(): usize { return changetype<usize>(sheetY); }
 export function sheetRows(): i32 { return NORM_RADIAL; }
 export function sheetColumns(): i32 { return NORM_ANGULAR; }
 

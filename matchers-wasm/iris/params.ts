@@ -219,6 +219,35 @@ export const LID_MARGIN_SHARE: f32 = 0.05;
 export const LASH_BAND_SHARE: f32 = 0.3;
 export const LASH_DARK_SPREADS: f32 = 0.0;
 
+// ---- eyelashes as thin dark lines (lashes.ts) ----
+/** On: in the band under the upper lid, samples darker by LASH_LINE_SPREADS ring spreads than
+ *  both image points ±reach px away in some direction (horizontal, vertical, diagonals) are
+ *  lash and masked, grown by LASH_LINE_GROW sheet samples. Why the width test: a lash is
+ *  thin (≈ 0.1–0.15 mm against a ≈ 6 mm iris radius, 1–2 px here plus blur); a crypt is a dark
+ *  patch several px wide, so its own sides are dark too and it is kept (the plain dark threshold
+ *  LASH_DARK_SPREADS above masked both and made MMU1 worse).
+ *  Tuning halves (EER CASIA-V1 + MMU1 first halves, FNMR at FMR 0.1 % in pairs of 120 / 460;
+ *  `node --import tsx bench/iris-kernels.ts --parts first`, docs/iris-sensors.md "Seventh pass"):
+ *  off (main at 410f5c6) 0.00 + 2.61 % (0, 18); band 0.3 0.00 + 2.47 (0, 18); 0.4 0.00 + 2.43
+ *  (0, 17); **0.5** 0.00 + 2.39 (0, 17); 0.7 0.00 + 2.61 (0, 18); 1.0 0.00 + 2.61 (0, 18); the whole
+ *  ring (2.5) 0.00 + 3.26 (0, 19, FTE 1/230). All within two MMU1 genuine pairs of off: the
+ *  stage is kept for its reason (lashes and crypts told apart, test/iris-lashes.test.ts), not
+ *  for a gain the halves can show. Check halves: the "Seventh pass" section. */
+export const LASH_LINE: bool = true;
+/** Depth of the band under the upper lid's curve (or the iris's top), iris radii. */
+export const LASH_LINE_BAND_SHARE: f32 = 0.5;
+/** Reach across a lash: max(PX, SHARE × iris radius), px — just beyond a blurred lash's
+ *  half-width (MMU1 2 px, CASIA-V1 ≈ 2 px). Band 0.3, reach 3 px: 0.00 + 3.26 (0, 19, FTE
+ *  1/230); band 0.5, share 0.03: 0.00 + 2.39 (0, 17), the same as 0.02. */
+export const LASH_LINE_REACH_PX: f32 = 2.0;
+export const LASH_LINE_REACH_SHARE: f32 = 0.02;
+/** Darker than both sides by more than this many ring spreads (occlusion.ts ringSpread).
+ *  Band 0.5: 1.25 → 0.00 + 3.04 (0, 19, FTE 1/230), 1.75 → 0.00 + 2.61 (0, 17); band 0.3: 1.0 →
+ *  0.00 + 2.83 (0, 19, FTE 1/230), 2.0 → 0.00 + 2.64 (0, 19). */
+export const LASH_LINE_SPREADS: f32 = 1.5;
+/** Sheet samples grown around each lash sample (rows and columns). 0 → 0.00 + 2.61 (0, 18) at band 0.3 and 0.5. */
+export const LASH_LINE_GROW: i32 = 1;
+
 // ---- filter bank and code ----
 /** Code rows: the ring is cut into this many radial bands, each averaged before filtering. */
 export const CODE_ROWS: i32 = 8;
@@ -261,6 +290,13 @@ export const LOG_GABOR_TAIL: f32 = 0.01;
 // 4.35 % (FNMR at FMR 0.1 %: 31/460), off → 0.00 % + 4.35 % (29/460); window share 0.4: 12 →
 // 0.05 % + 3.91 %, off → 0.00 % + 3.91 %. Off: the simpler pipeline.
 export const BAND_DETREND_SIGMA: f32 = 0.0;
+/** Band columns with no usable sample (lid, lashes, reflections) filled by the straight line
+ *  between their usable neighbours instead of the band's mean (gabor.ts interpolateGaps): a
+ *  flat fill steps at both ends of every gap, and the filters code those steps, which move with
+ *  the occlusion from capture to capture. Tuning halves: without the lash stage 0.00 + 2.83 %
+ *  (0, 17) against 0.00 + 2.61 (0, 18); with it (band 0.5) 0.00 + 2.61 (0, 17) against 0.00 +
+ *  2.39 (0, 17). Off: no gain on the halves. */
+export const BAND_FILL_INTERPOLATE: bool = false;
 /** A code position is masked when more than this share of its filter window (weighted by the
  *  filter's envelope: the Gaussian of a Gabor, the magnitude of a log-Gabor) is occluded.
  *  Gabor, CASIA-V1 only: 0.5 → EER 1.25 %, 0.3 → 0.5 %. Log-Gabor, tuning halves (EER CASIA-V1
