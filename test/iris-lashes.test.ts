@@ -41,7 +41,7 @@ function paint(eye: SyntheticEye, lashes: number, crypts: number): Painted {
   const lidAt = (x: number): number => eye.eyelidY! + (eye.lidCurvature ?? 0) * (x - cx) ** 2;
   const random = mulberry32(21);
   for (let k = 0; k < lashes; k++) {
-    const x0 = cx + (0.1 + 0.6 * random()) * r, lean = (random() - 0.5) * 0.4, length = (0.12 + 0.12 * random()) * r; // within the band the stage searches (0.3 r)
+    const x0 = cx + (0.1 + 0.6 * random()) * r, lean = (random() - 0.5) * 0.4, length = (0.12 + 0.12 * random()) * r; // within the band the stage searches (0.5 r)
     for (let t = 0; t <= length; t += 0.25) {
       const px = x0 + lean * t, py = lidAt(x0) + t;
       for (let y = Math.floor(py) - 2; y <= Math.ceil(py) + 2; y++) for (let x = Math.floor(px) - 2; x <= Math.ceil(px) + 2; x++) {

@@ -29,6 +29,11 @@ if (!hasData) console.log(`skipping the real-gallery tier tests: no fingerprint/
 const dirs: string[] = [];
 afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
 
+/** A real impression's template bytes, or null when it has no view or fails to enrol. */
+function enrol(r: { views: { minutiae: never[] }[]; resolutionX: number } | null | undefined): Uint8Array | null {
+  try { return r?.views[0] === undefined ? null : matcher.createTemplate(r.views[0].minutiae, { resolutionPxPerCm: r.resolutionX }).bytes; } catch { return null; }
+}
+
 function fingerSubject(referenceId: string, a: Uint8Array, b: Uint8Array): Subject {
   return { referenceId, fingers: { 2: { modality: 'finger', version: 1, bytes: a }, 7: { modality: 'finger', version: 1, bytes: b } } };
 }
@@ -46,9 +51,6 @@ describe.skipIf(!hasData)('coarse finger residency on a small real gallery', () 
     // real persons: two FVC2002 fingers each (composite), enrolled with impression 1; a generated background
     const persons = realPersons(fvcRealFingers(dataDir()), 2);
     const subjects: Subject[] = [];
-    const enrol = (r: { views: { minutiae: never[] }[]; resolutionX: number } | null | undefined): Uint8Array | null => {
-      try { return r?.views[0] === undefined ? null : matcher.createTemplate(r.views[0].minutiae, { resolutionPxPerCm: r.resolutionX }).bytes; } catch { return null; }
-    };
     persons.forEach((p, i) => {
       const g = p.fingers.map((f) => enrol(f.impressions[0] as never));
       if (g.some((t) => t === null)) return;
@@ -142,9 +144,6 @@ describe.skipIf(!hasData)('coarse finger residency with ten-finger subjects', ()
     // real persons of ten different real fingers each (composite: FVC2002 DB1–DB3, one a set),
     // enrolled with impression 1, searched with each of the other seven; a generated ten-finger background
     const persons = realPersons(fvcRealFingers(dataDir()), 10);
-    const enrol = (r: { views: { minutiae: never[] }[]; resolutionX: number } | null | undefined): Uint8Array | null => {
-      try { return r?.views[0] === undefined ? null : matcher.createTemplate(r.views[0].minutiae, { resolutionPxPerCm: r.resolutionX }).bytes; } catch { return null; }
-    };
     full = DedupEngine.open({ dataDir: dir, key: KEY, threads: 2, prefilter: { minKeep: 12 } });
     for (const [i, p] of persons.entries()) {
       const g = p.fingers.map((f) => enrol(f.impressions[0] as never));

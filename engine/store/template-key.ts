@@ -45,8 +45,8 @@ export class TemplateKey {
     decipher.setAAD(aad);
     decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
     const body = decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES));
-    const tail = decipher.final(); // authenticates; GCM is a stream mode, so this is empty and the body needs no copy
-    return tail.length === 0 ? body : Buffer.concat([body, tail]);
+    decipher.final(); // authenticates (throws on a bad tag); GCM is a stream mode, so it adds no bytes
+    return body;
   }
 
   static fromBytes(bytes: Uint8Array): TemplateKey {

@@ -11,7 +11,7 @@ import { BITS_PER_ANGLE, CODE_BYTES, codeOffset, maskOffset } from './layout';
 import {
   NORM_RADIAL, NORM_ANGULAR, CODE_ROWS, CODE_ANGLES, GABOR_SCALES, GABOR_WAVELENGTH_0, GABOR_WAVELENGTH_1,
   GABOR_SIGMA_SHARE, MAX_MASKED_WINDOW_SHARE, FRAGILE_SHARE, BAND_DETREND_SIGMA, LOG_GABOR, LOG_GABOR_BANDWIDTH,
-  LOG_GABOR_TAIL, BAND_FILL_INTERPOLATE,
+  LOG_GABOR_TAIL,
 } from './params';
 
 if (NORM_RADIAL % CODE_ROWS != 0 || NORM_ANGULAR % CODE_ANGLES != 0) ERROR('code rows and angles must divide the sheet');
@@ -158,30 +158,8 @@ function averageBand(first: i32, count: i32): void {
     totalCount += n;
   }
   const fill: f32 = totalCount > 0 ? total / <f32>totalCount : 0;
-  if (BAND_FILL_INTERPOLATE && totalCount > 0) interpolateGaps();
-  else for (let j = 0; j < NORM_ANGULAR; j++) if (unchecked(band[j]) < 0) unchecked(band[j] = fill);
+  for (let j = 0; j < NORM_ANGULAR; j++) if (unchecked(band[j]) < 0) unchecked(band[j] = fill);
   if (BAND_DETREND_SIGMA > 0) detrendBand();
-}
-
-/** Columns with no usable sample (band −1) take the straight line between the nearest usable
- *  columns on either side (around the ring): a gap filled with one level for the whole band
- *  puts a step at each of its ends that the filters code as texture, and the steps sit where the
- *  occlusion ends, which differs between captures. At least one column is usable. */
-function interpolateGaps(): void {
-  let start = 0;
-  while (unchecked(band[start]) < 0) start++;
-  // walk once around from a usable column; each gap lies between `from` and the next usable one
-  let from = start;
-  for (let step = 1; step <= NORM_ANGULAR; step++) {
-    const j = (start + step) & (NORM_ANGULAR - 1);
-    if (unchecked(band[j]) < 0) continue;
-    const gap = step - ((from - start + NORM_ANGULAR) & (NORM_ANGULAR - 1));
-    if (gap > 1) {
-      const a = unchecked(band[from]), b = unchecked(band[j]);
-      for (let t = 1; t < gap; t++) unchecked(band[(from + t) & (NORM_ANGULAR - 1)] = a + (b - a) * <f32>t / <f32>gap);
-    }
-    from = j;
-  }
 }
 
 /** band ← band − its weighted Gaussian smooth (σ BAND_DETREND_SIGMA, usable samples only):

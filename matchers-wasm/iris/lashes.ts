@@ -19,9 +19,9 @@ import {
 } from './params';
 
 /** 1 = a lash sample found by the last maskLashes call (before growing); sheet layout. */
-export const lashFound = new StaticArray<u8>(NORM_RADIAL * NORM_ANGULAR);
-/** Lash samples found by the last call (before growing): transparency and tests. */
-export let lashCount: i32 = 0;
+const lashFound = new StaticArray<u8>(NORM_RADIAL * NORM_ANGULAR);
+/** Lash samples found by the last call (before growing). */
+let lashCount: i32 = 0;
 
 // Directions probed across a lash: horizontal, vertical and the two diagonals (unit steps).
 const DIR_X: StaticArray<f32> = [1, 0, 0.70710678, 0.70710678];

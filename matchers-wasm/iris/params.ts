@@ -290,13 +290,6 @@ export const LOG_GABOR_TAIL: f32 = 0.01;
 // 4.35 % (FNMR at FMR 0.1 %: 31/460), off → 0.00 % + 4.35 % (29/460); window share 0.4: 12 →
 // 0.05 % + 3.91 %, off → 0.00 % + 3.91 %. Off: the simpler pipeline.
 export const BAND_DETREND_SIGMA: f32 = 0.0;
-/** Band columns with no usable sample (lid, lashes, reflections) filled by the straight line
- *  between their usable neighbours instead of the band's mean (gabor.ts interpolateGaps): a
- *  flat fill steps at both ends of every gap, and the filters code those steps, which move with
- *  the occlusion from capture to capture. Tuning halves: without the lash stage 0.00 + 2.83 %
- *  (0, 17) against 0.00 + 2.61 (0, 18); with it (band 0.5) 0.00 + 2.61 (0, 17) against 0.00 +
- *  2.39 (0, 17). Off: no gain on the halves. */
-export const BAND_FILL_INTERPOLATE: bool = false;
 /** A code position is masked when more than this share of its filter window (weighted by the
  *  filter's envelope: the Gaussian of a Gabor, the magnitude of a log-Gabor) is occluded.
  *  Gabor, CASIA-V1 only: 0.5 → EER 1.25 %, 0.3 → 0.5 %. Log-Gabor, tuning halves (EER CASIA-V1
