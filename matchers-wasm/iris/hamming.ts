@@ -24,11 +24,12 @@ export const PREPARED_BYTES: i32 = PREPARED_WEIGHT + 16;
 
 if (BITS_PER_ANGLE % 8 != 0) ERROR('rotations copy whole bytes: BITS_PER_ANGLE must be a multiple of 8');
 if (CODE_ANGLES % 4 != 0 || CODE_WORDS % 4 != 0) ERROR('the local shift cuts the code into quadrants of whole words');
+if (CODE_WORDS / 4 > 31) ERROR('a quadrant is counted in bytewise accumulators: at most 31 words');
 if (LOCAL_SHIFT_RANGE < 0 || LOCAL_SHIFT_RANGE > MAX_SHIFT) ERROR('LOCAL_SHIFT_RANGE lies within the rotation search');
 const QUADRANT_WORDS: i32 = CODE_WORDS / 4;
-const LOCAL_SHIFTS: i32 = 2 * LOCAL_SHIFT_RANGE + 1;
-/** Per-quadrant counts (compared | differing << 16) at each local shift around the best rotation. */
-const quadrantCounts = new StaticArray<i32>(4 * LOCAL_SHIFTS);
+/** Per-quadrant counts (compared | differing << 16) of the last compare at every rotation, kept
+ *  during the rotation search so the local shifts need no second pass over the codes. */
+const quadrantCounts = new StaticArray<i32>(4 * SHIFTS);
 
 /** Words counted into the bytewise popcount accumulators before they are summed (≤ 31: a byte
  *  holds 31 × 8 counts). A one-scale code (16 words) is one chunk, a two-scale one (32) two. */
@@ -65,13 +66,14 @@ export function compareRotations(rotations: usize, template: usize): f32 {
   let best: f32 = 0.5, bestShift = 0, bestBits = 0, bestK = -1;
   let bestHd: f32 = 0.5;
   for (let k = 0; k < SHIFTS; k++) {
-    const counts = maskedCounts(rotations + <usize>(k * ROTATION_BYTES), gc, gm, 0, CODE_WORDS);
+    const rotation = rotations + <usize>(k * ROTATION_BYTES);
+    const counts = LOCAL_SHIFT_RANGE > 0 ? quadrantScan(rotation, gc, gm, k) : maskedCounts(rotation, gc, gm, 0, CODE_WORDS);
     const compared = <i32>(counts & 0xffff), differing = <i32>(counts >>> 16);
     if (compared < MIN_COMPARED_BITS) continue;
     const normalised = normalisedDistance(compared, differing);
     if (normalised < best) { best = normalised; bestShift = k - MAX_SHIFT; bestBits = compared; bestHd = <f32>differing / <f32>compared; bestK = k; }
   }
-  if (LOCAL_SHIFT_RANGE > 0 && bestK >= 0) best = locallyShifted(rotations, gc, gm, bestK, best);
+  if (LOCAL_SHIFT_RANGE > 0 && bestK >= 0) best = locallyShifted(bestK, best);
   const weight = load<f32>(rotations + <usize>PREPARED_WEIGHT) * load<f32>(template + <usize>HEADER_FREEDOM_WEIGHT);
   lastShift = bestShift;
   lastComparedBits = bestBits;
@@ -93,14 +95,8 @@ export function compareRotations(rotations: usize, template: usize): f32 {
  * most agreements minus disagreements (the first such shift, from the lowest). A cut with fewer
  * than MIN_COMPARED_BITS compared keeps `rigid`, the rotation search's distance.
  */
-function locallyShifted(rotations: usize, gc: usize, gm: usize, bestK: i32, rigid: f32): f32 {
+function locallyShifted(bestK: i32, rigid: f32): f32 {
   const k0 = max(0, bestK - LOCAL_SHIFT_RANGE), k1 = min(SHIFTS - 1, bestK + LOCAL_SHIFT_RANGE);
-  for (let k = k0; k <= k1; k++) {
-    const rotation = rotations + <usize>(k * ROTATION_BYTES);
-    for (let q = 0; q < 4; q++) {
-      unchecked(quadrantCounts[(k - k0) * 4 + q] = maskedCounts(rotation, gc, gm, q * QUADRANT_WORDS, (q + 1) * QUADRANT_WORDS));
-    }
-  }
   let sum: f32 = 0;
   for (let cut = 0; cut < 2; cut++) {
     let compared = 0, differing = 0;
@@ -108,7 +104,7 @@ function locallyShifted(rotations: usize, gc: usize, gm: usize, bestK: i32, rigi
       const qa = (2 * half + cut) & 3, qb = (2 * half + cut + 1) & 3;
       let bestExcess = i32.MIN_VALUE, halfCompared = 0, halfDiffering = 0;
       for (let k = k0; k <= k1; k++) {
-        const a = unchecked(quadrantCounts[(k - k0) * 4 + qa]), b = unchecked(quadrantCounts[(k - k0) * 4 + qb]);
+        const a = unchecked(quadrantCounts[k * 4 + qa]), b = unchecked(quadrantCounts[k * 4 + qb]);
         const n = (a & 0xffff) + (b & 0xffff), d = (a >>> 16) + (b >>> 16);
         if (n - 2 * d > bestExcess) { bestExcess = n - 2 * d; halfCompared = n; halfDiffering = d; }
       }
@@ -118,6 +114,49 @@ function locallyShifted(rotations: usize, gc: usize, gm: usize, bestK: i32, rigi
     sum += compared < MIN_COMPARED_BITS ? rigid : normalisedDistance(compared, differing);
   }
   return sum * 0.5;
+}
+
+/**
+ * The counts of rotation `k` (as maskedCounts over the whole code), its four quadrants' counts
+ * kept in quadrantCounts. SIMD: each quadrant's bytewise accumulators are widened to i32 lanes
+ * with the differing count in the high half, and the four quadrant vectors are summed across
+ * lanes together (two rounds of lane shuffles), so a rotation costs one horizontal sum more
+ * than the whole-code count, not four.
+ */
+// @ts-ignore: decorator
+@inline function quadrantScan(pc: usize, gc: usize, gm: usize, k: i32): i32 {
+  const at = changetype<usize>(quadrantCounts) + <usize>(k << 4);
+  if (ASC_FEATURE_SIMD) {
+    const v0 = quadrantVector(pc, gc, gm, 0), v1 = quadrantVector(pc, gc, gm, QUADRANT_WORDS);
+    const v2 = quadrantVector(pc, gc, gm, 2 * QUADRANT_WORDS), v3 = quadrantVector(pc, gc, gm, 3 * QUADRANT_WORDS);
+    const a = i32x4.add(i32x4.shuffle(v0, v1, 0, 1, 4, 5), i32x4.shuffle(v0, v1, 2, 3, 6, 7));
+    const b = i32x4.add(i32x4.shuffle(v2, v3, 0, 1, 4, 5), i32x4.shuffle(v2, v3, 2, 3, 6, 7));
+    const quadrants = i32x4.add(i32x4.shuffle(a, b, 0, 2, 4, 6), i32x4.shuffle(a, b, 1, 3, 5, 7));
+    v128.store(at, quadrants);
+    return i32x4.extract_lane(quadrants, 0) + i32x4.extract_lane(quadrants, 1) + i32x4.extract_lane(quadrants, 2) + i32x4.extract_lane(quadrants, 3);
+  }
+  let total = 0;
+  for (let q = 0; q < 4; q++) {
+    const counts = maskedCountsScalar(pc, gc, gm, q * QUADRANT_WORDS, (q + 1) * QUADRANT_WORDS);
+    store<i32>(at + <usize>(q << 2), counts);
+    total += counts;
+  }
+  return total;
+}
+
+/** One quadrant's counts as i32 lanes of partial sums, compared | differing << 16 (each ≤ 2,048). */
+// @ts-ignore: decorator
+@inline function quadrantVector(pc: usize, gc: usize, gm: usize, from: i32): v128 {
+  let differing = i64x2.splat(0), compared = i64x2.splat(0);
+  for (let w = from; w < from + QUADRANT_WORDS; w++) {
+    const o = <usize>(w << 4);
+    const mask = v128.and(v128.load(pc + o, CODE_BYTES), v128.load(gm + o));
+    differing = i8x16.add(differing, i8x16.popcnt(v128.and(v128.xor(v128.load(pc + o), v128.load(gc + o)), mask)));
+    compared = i8x16.add(compared, i8x16.popcnt(mask));
+  }
+  const c = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(compared));
+  const d = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(differing));
+  return i32x4.add(c, i32x4.shl(d, 16));
 }
 
 /** Plain masked HD at one position (the speed baseline: no rotation, no normalisation). */
