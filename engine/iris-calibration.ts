@@ -1,6 +1,7 @@
 /**
- * Maps the iris kernel's raw similarity (0.5 + (0.5 − the least normalised Hamming distance
- * over the rotations) × the pair's degrees-of-freedom weight; 0.5 ≈ chance) to the engine's
+ * Maps the iris kernel's raw similarity (0.5 + (0.5 − the normalised Hamming distance at the
+ * best rotation, each half of the ring then at its own nearby shift) × the pair's
+ * degrees-of-freedom weight; 0.5 ≈ chance; matchers-wasm/iris/hamming.ts) to the engine's
  * one score scale, −10·log10(FMR).
  *
  * Fitted by `npm run bench -- calibrate --modality iris --set <data>/iris/casia-v1-subset

@@ -2,7 +2,9 @@
  * The iris matcher's TypeScript face: templates from gray eye images, probes prepared once
  * (their rotations), 1:1 and 1:many comparisons on the WASM kernel, and the evidence behind
  * a score. Scores are calibrated as −10·log10(FMR) (see iris-calibration.ts); raw kernel
- * scores are 1 − the least normalised Hamming distance over the rotations (0.5 ≈ chance).
+ * scores are 1 − the normalised Hamming distance at the best rotation, each half of the ring then
+ * at its own shift within a few positions (matchers-wasm/iris/hamming.ts), scaled from chance by
+ * the pair's degrees-of-freedom weight (0.5 ≈ chance).
  */
 import { EngineError } from './errors.ts';
 import { ProbeSlots } from './probe-slots.ts';
