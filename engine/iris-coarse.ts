@@ -2,7 +2,8 @@
  * The iris kernel's coarse first pass (matchers-wasm/iris/coarse.ts) with a TypeScript face:
  * coarse entries of stored templates (256 bytes: every other band of the code and its mask),
  * a probe prepared at the coarse shifts, and the scan of a run of entries. Raw similarities,
- * 1 − least normalised HD (0.5 ≈ chance): a ranking only, never a decision.
+ * 1 − least normalised HD, with the full matcher's local shift per half (0.5 ≈ chance): a
+ * ranking only, never a decision.
  * One kernel instance per object: its memory is private, callers copy entries in and scores out.
  */
 import { EngineError } from './errors.ts';

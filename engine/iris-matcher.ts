@@ -2,7 +2,9 @@
  * The iris matcher's TypeScript face: templates from gray eye images, probes prepared once
  * (their rotations), 1:1 and 1:many comparisons on the WASM kernel, and the evidence behind
  * a score. Scores are calibrated as −10·log10(FMR) (see iris-calibration.ts); raw kernel
- * scores are 1 − the least normalised Hamming distance over the rotations (0.5 ≈ chance).
+ * scores are 1 − the normalised Hamming distance at the best rotation, each half of the ring then
+ * at its own shift within a few positions (matchers-wasm/iris/hamming.ts), scaled from chance by
+ * the pair's degrees-of-freedom weight (0.5 ≈ chance).
  */
 import { EngineError } from './errors.ts';
 import { ProbeSlots } from './probe-slots.ts';
@@ -93,6 +95,11 @@ export interface IrisComparisonEvidence {
   bitsCompared: number;
   /** Fractional Hamming distance at that rotation, before the bit-count normalisation. */
   hammingDistance: number;
+  /** The normalised distance the score came from: rawScore = 0.5 + (0.5 − normalisedDistance)·
+   *  freedomWeight (clamped to 0–1). With the local shift tolerance (matchers-wasm/iris/hamming.ts)
+   *  it is the mean over two cuts of the ring of the distance when each half takes its own shift
+   *  within a few positions of `shift`, so it is not the best rotation's alone. */
+  normalisedDistance: number;
   /** The pair's degrees-of-freedom weight (product of the two codes' weights; 1 = typical codes,
    *  < 1 = correlated bits, so the distance from chance counts for less; matchers-wasm/iris/code-freedom.ts). */
   freedomWeight: number;
@@ -325,6 +332,9 @@ export class IrisMatcher {
   explain(probe: IrisTemplate, candidate: IrisTemplate): IrisComparisonEvidence {
     const rawScore = this.compareRaw(probe, candidate);
     const shift = this.kernel.lastBestShift();
+    const freedomWeight = this.kernel.lastFreedomWeight();
+    // builds before session 12 do not export it: their score came from the best rotation alone
+    const normalisedDistance = this.kernel.lastNormalisedDistanceOf?.() ?? 0.5 - (rawScore - 0.5) / freedomWeight;
     return {
       rawScore,
       score: calibrateIrisScore(rawScore),
@@ -332,7 +342,8 @@ export class IrisMatcher {
       shiftDegrees: (shift * 360) / this.codeAngles,
       bitsCompared: this.kernel.lastBitsCompared(),
       hammingDistance: this.kernel.lastDistance(),
-      freedomWeight: this.kernel.lastFreedomWeight(),
+      normalisedDistance,
+      freedomWeight,
       probeUsableBitShare: probe.usableBitShare,
       candidateUsableBitShare: candidate.usableBitShare,
       ...(probe.quality === undefined ? {} : { probeQuality: probe.quality }),

@@ -48,9 +48,13 @@ describe('iris code degrees of freedom', () => {
     const b = matcher.templateFromNormalised(noise(12), all);
     const e = matcher.explain(a, b);
     expect(e.freedomWeight).toBeCloseTo(weightOf(a.bytes) * weightOf(b.bytes), 5);
-    // raw = 0.5 + (0.5 − HD)·√(n / 1400)·w_a·w_b (hamming.ts; NORM_BITS 1400)
-    const expected = 0.5 + (0.5 - e.hammingDistance) * Math.sqrt(e.bitsCompared / 1400) * e.freedomWeight;
+    // raw = 0.5 + (0.5 − HDnorm)·w_a·w_b (hamming.ts), HDnorm after the local shift tolerance
+    const expected = 0.5 + (0.5 - e.normalisedDistance) * e.freedomWeight;
     expect(e.rawScore).toBeCloseTo(Math.min(1, Math.max(0, expected)), 5);
+    // for unrelated codes the tolerance moves HDnorm little from the best rotation's,
+    // 0.5 − (0.5 − HD)·√(n / 1400) (NORM_BITS 1400)
+    const rigid = 0.5 - (0.5 - e.hammingDistance) * Math.sqrt(e.bitsCompared / 1400);
+    expect(Math.abs(e.normalisedDistance - rigid)).toBeLessThan(0.05);
   });
 
   it('gives an exact match of correlated codes less evidence than one of independent codes', () => {

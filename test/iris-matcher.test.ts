@@ -109,14 +109,22 @@ describe('matching', () => {
     for (const o of others) expect(matcher.compare(a2, o)).toBeLessThan(mated - 20);
   });
 
-  it('is symmetric, and compareMany on a prepared probe agrees with compare', () => {
+  it('is symmetric in its rotation search and nearly so in its score, and compareMany on a prepared probe agrees with compare', () => {
     const ts = [31, 32, 33].map((seed) => templateOf(baseEye(seed, { rotation: seed * DEG })));
     const probe = matcher.prepareProbe(ts[0]);
     const gallery = matcher.loadGallery(ts);
     const many = matcher.compareMany(probe, gallery);
     ts.forEach((t, i) => {
       expect(many[i]).toBeCloseTo(matcher.compare(ts[0], t), 4);
-      expect(matcher.compareRaw(t, ts[0])).toBeCloseTo(matcher.compareRaw(ts[0], t), 6);
+      const ab = matcher.explain(ts[0], t), ba = matcher.explain(t, ts[0]);
+      // the best rotation is the same alignment seen from either side
+      expect(ba.shift + ab.shift).toBe(0);
+      expect(ba.bitsCompared).toBe(ab.bitsCompared);
+      expect(ba.hammingDistance).toBeCloseTo(ab.hammingDistance, 6);
+      // the local shift tolerance cuts the ring in the gallery template's frame, so swapping the
+      // two moves the cuts by the rotation: measured on every pair of both real sets, |Δ score|
+      // median 0.5, 99th percentile 4.9, largest 14.6 calibrated points (docs/iris-sensors.md)
+      expect(Math.abs(matcher.compareRaw(t, ts[0]) - matcher.compareRaw(ts[0], t))).toBeLessThan(0.02);
     });
     matcher.releaseProbe(probe);
     expect(codeOf(() => matcher.compareMany(probe, gallery))).toBe('ERR_PROBE_RELEASED');

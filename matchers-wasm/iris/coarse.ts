@@ -5,7 +5,12 @@
 // position off its best alignment loses most of its agreement: the Gabor wavelength is 8 code
 // positions, so one position is 45° of phase). Only a ranking: the engine keeps the best share
 // and the full rotation search (hamming.ts) scores those.
-import { MAX_SHIFT, CODE_ANGLES, CODE_ROWS, COARSE_ANGLE_STEP, COARSE_FIRST_ROW, COARSE_ROW_STRIDE, COARSE_SHIFT_STEP, COARSE_NORM_BITS, MIN_COARSE_COMPARED_BITS } from './params';
+// The same local deformation tolerance as the full matcher (LOCAL_SHIFT_RANGE): the coarse code's
+// four words are the ring's four quadrants, so after the rotation search each half takes its own
+// shift near the best one, and the similarity is the mean over the two cuts. Without it, a pair
+// the tolerance lifts past a decision threshold kept its rigid coarse rank and could be dropped
+// (measured: docs/iris-sensors.md, "Ninth pass").
+import { MAX_SHIFT, CODE_ANGLES, CODE_ROWS, COARSE_ANGLE_STEP, COARSE_FIRST_ROW, COARSE_ROW_STRIDE, COARSE_SHIFT_STEP, COARSE_NORM_BITS, MIN_COARSE_COMPARED_BITS, LOCAL_SHIFT_RANGE } from './params';
 import { BITS_PER_ANGLE, codeOffset, maskOffset } from './layout';
 
 export const COARSE_ANGLES: i32 = CODE_ANGLES / COARSE_ANGLE_STEP;
@@ -21,7 +26,8 @@ export const COARSE_PREPARED_BYTES: i32 = COARSE_SHIFTS * COARSE_ENTRY_BYTES;
 
 if (CODE_ANGLES % COARSE_ANGLE_STEP != 0) ERROR('the coarse angle step must divide the code angles');
 if (COARSE_BITS % 128 != 0) ERROR('the coarse code must fill whole 128-bit words');
-if (COARSE_WORDS != 4) ERROR('coarseCompare is written for four 128-bit words (512 coarse bits)');
+if (COARSE_WORDS != 4) ERROR('coarseCompare is written for four 128-bit words (512 coarse bits), one per quadrant');
+if (COARSE_SHIFT_STEP != 1 && LOCAL_SHIFT_RANGE > 0) ERROR('the coarse local shifts step one code position, as the full matcher\'s');
 
 /**
  * Writes the coarse entry of a full template to `out`, its kept angle j taken from the
@@ -79,7 +85,7 @@ export function coarseScan(prepared: usize, entries: usize, count: i32, stride: 
 @inline function coarseCompare(prepared: usize, entry: usize): f32 {
   const c0 = v128.load(entry), c1 = v128.load(entry, 16), c2 = v128.load(entry, 32), c3 = v128.load(entry, 48);
   const m0 = v128.load(entry, COARSE_BYTES), m1 = v128.load(entry, COARSE_BYTES + 16), m2 = v128.load(entry, COARSE_BYTES + 32), m3 = v128.load(entry, COARSE_BYTES + 48);
-  let bestV = 0, bestN = 1;
+  let bestV = 0, bestN = 1, bestK = 0;
   for (let k = 0; k < COARSE_SHIFTS; k++) {
     const p = prepared + <usize>(k * COARSE_ENTRY_BYTES);
     const k0 = v128.and(v128.load(p, COARSE_BYTES), m0), k1 = v128.and(v128.load(p, COARSE_BYTES + 16), m1);
@@ -94,10 +100,68 @@ export function coarseScan(prepared: usize, entries: usize, count: i32, stride: 
     // (n − 2d)/√n, compared as (n − 2d)²·n' > (n' − 2d')²·n in integers (≤ 512³ < 2³¹): no √ or ÷ per shift
     const n = sum >>> 16, v = n - 2 * (sum & 0xffff);
     if (n < MIN_COARSE_COMPARED_BITS || v <= 0) continue;
-    if (v * v * bestN > bestV * bestV * n) { bestV = v; bestN = n; }
+    if (v * v * bestN > bestV * bestV * n) { bestV = v; bestN = n; bestK = k; }
   }
-  const best: f32 = bestV == 0 ? 0.5 : 0.5 - <f32>bestV / (2 * Mathf.sqrt(<f32>bestN * COARSE_NORM_BITS));
+  let best: f32 = bestV == 0 ? 0.5 : 0.5 - <f32>bestV / (2 * Mathf.sqrt(<f32>bestN * COARSE_NORM_BITS));
+  if (LOCAL_SHIFT_RANGE > 0 && bestV > 0) best = coarseLocallyShifted(prepared, entry, bestK, best);
   return min<f32>(1, max<f32>(0, 1 - best));
+}
+
+/**
+ * hamming.ts's locallyShifted on the coarse code: the mean over the cuts (words 0+1 | 2+3, 1+2 |
+ * 3+0) of the normalised distance with each half at its best shift within ±LOCAL_SHIFT_RANGE of
+ * `bestK` (most agreements minus disagreements, the first from the lowest). A cut with fewer than
+ * MIN_COARSE_COMPARED_BITS compared keeps `rigid`. The counts are taken again for those shifts
+ * only (2·LOCAL_SHIFT_RANGE + 1 of COARSE_SHIFTS), so the rotation scan above stays as it was;
+ * the four halves ([0+1, 1+2, 2+3, 3+0], one i32 lane each) are chosen together in vectors.
+ */
+function coarseLocallyShifted(prepared: usize, entry: usize, bestK: i32, rigid: f32): f32 {
+  const k0 = max(0, bestK - LOCAL_SHIFT_RANGE), k1 = min(COARSE_SHIFTS - 1, bestK + LOCAL_SHIFT_RANGE);
+  const c0 = v128.load(entry), c1 = v128.load(entry, 16), c2 = v128.load(entry, 32), c3 = v128.load(entry, 48);
+  const m0 = v128.load(entry, COARSE_BYTES), m1 = v128.load(entry, COARSE_BYTES + 16), m2 = v128.load(entry, COARSE_BYTES + 32), m3 = v128.load(entry, COARSE_BYTES + 48);
+  const low = i32x4.splat(0xff);
+  let bestExcess = i32x4.splat(i32.MIN_VALUE), bestN = i32x4.splat(0), bestD = i32x4.splat(0);
+  for (let k = k0; k <= k1; k++) {
+    const p = prepared + <usize>(k * COARSE_ENTRY_BYTES);
+    // per word, 16-bit lanes of compared + 256 × differing (each ≤ 16 per lane, ≤ 128 per word)
+    const w0 = wordPacked(v128.load(p), v128.load(p, COARSE_BYTES), c0, m0), w1 = wordPacked(v128.load(p, 16), v128.load(p, COARSE_BYTES + 16), c1, m1);
+    const w2 = wordPacked(v128.load(p, 32), v128.load(p, COARSE_BYTES + 32), c2, m2), w3 = wordPacked(v128.load(p, 48), v128.load(p, COARSE_BYTES + 48), c3, m3);
+    // summed across lanes together: [word 0, word 1, word 2, word 3] in i32 lanes
+    const a = i16x8.add(i16x8.shuffle(w0, w1, 0, 2, 4, 6, 8, 10, 12, 14), i16x8.shuffle(w0, w1, 1, 3, 5, 7, 9, 11, 13, 15));
+    const b = i16x8.add(i16x8.shuffle(w2, w3, 0, 2, 4, 6, 8, 10, 12, 14), i16x8.shuffle(w2, w3, 1, 3, 5, 7, 9, 11, 13, 15));
+    const words = widen16(i16x8.add(i16x8.shuffle(a, b, 0, 2, 4, 6, 8, 10, 12, 14), i16x8.shuffle(a, b, 1, 3, 5, 7, 9, 11, 13, 15)));
+    const n = v128.and(words, low), d = i32x4.shr_u(words, 8);
+    // halves [0+1, 1+2, 2+3, 3+0]
+    const halfN = i32x4.add(n, i32x4.shuffle(n, n, 1, 2, 3, 0)), halfD = i32x4.add(d, i32x4.shuffle(d, d, 1, 2, 3, 0));
+    const excess = i32x4.sub(halfN, i32x4.shl(halfD, 1));
+    const better = i32x4.gt_s(excess, bestExcess);
+    bestExcess = v128.bitselect(excess, bestExcess, better);
+    bestN = v128.bitselect(halfN, bestN, better);
+    bestD = v128.bitselect(halfD, bestD, better);
+  }
+  // cut 0: halves 0+1 and 2+3 (lanes 0, 2); cut 1: halves 1+2 and 3+0 (lanes 1, 3)
+  const n0 = i32x4.extract_lane(bestN, 0) + i32x4.extract_lane(bestN, 2), d0 = i32x4.extract_lane(bestD, 0) + i32x4.extract_lane(bestD, 2);
+  const n1 = i32x4.extract_lane(bestN, 1) + i32x4.extract_lane(bestN, 3), d1 = i32x4.extract_lane(bestD, 1) + i32x4.extract_lane(bestD, 3);
+  return (cutDistance(n0, d0, rigid) + cutDistance(n1, d1, rigid)) * 0.5;
+}
+
+// @ts-ignore: decorator
+@inline function cutDistance(n: i32, d: i32, rigid: f32): f32 {
+  return n < MIN_COARSE_COMPARED_BITS ? rigid : 0.5 - <f32>(n - 2 * d) / (2 * Mathf.sqrt(<f32>n * COARSE_NORM_BITS));
+}
+
+/** One word's counts as 16-bit lanes: compared + 256 × differing (pairs of bytes summed). */
+// @ts-ignore: decorator
+@inline function wordPacked(probeCode: v128, probeMask: v128, code: v128, mask: v128): v128 {
+  const both = v128.and(probeMask, mask);
+  const compared = i16x8.extadd_pairwise_i8x16_u(i8x16.popcnt(both));
+  const differing = i16x8.extadd_pairwise_i8x16_u(i8x16.popcnt(v128.and(v128.xor(probeCode, code), both)));
+  return i16x8.add(compared, i16x8.shl(differing, 8));
+}
+
+// @ts-ignore: decorator
+@inline function widen16(v: v128): v128 {
+  return i32x4.extadd_pairwise_i16x8_u(v);
 }
 
 // @ts-ignore: decorator

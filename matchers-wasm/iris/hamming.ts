@@ -7,7 +7,12 @@
 // codes' degrees-of-freedom weights (code-freedom.ts: correlated bits count for fewer), the
 // same at every shift, so it changes the score's scale per pair, not the best shift. The raw
 // score is 0.5 + (0.5 − HDnorm)·w_probe·w_template (0.5 ≈ chance).
-import { MAX_SHIFT, NORM_BITS, MIN_COMPARED_BITS, CODE_ANGLES } from './params';
+// Local deformation tolerance (LOCAL_SHIFT_RANGE > 0): after the rotation search, the ring is cut
+// into two halves and each half takes its own shift near the best rotation; HDnorm is then the
+// mean over two cuts (upper/lower, left/right) of the cut's normalised distance. The cuts run
+// along quadrant boundaries (a quadrant = CODE_ANGLES / 4 positions = CODE_WORDS / 4 words), so
+// the per-half counts are sums of whole-word counts.
+import { MAX_SHIFT, NORM_BITS, MIN_COMPARED_BITS, CODE_ANGLES, LOCAL_SHIFT_RANGE } from './params';
 import { BITS_PER_ANGLE, CODE_BYTES, CODE_WORDS, HEADER_FREEDOM_WEIGHT, codeOffset, maskOffset } from './layout';
 
 export const SHIFTS: i32 = 2 * MAX_SHIFT + 1;
@@ -18,6 +23,14 @@ const PREPARED_WEIGHT: i32 = SHIFTS * ROTATION_BYTES;
 export const PREPARED_BYTES: i32 = PREPARED_WEIGHT + 16;
 
 if (BITS_PER_ANGLE % 8 != 0) ERROR('rotations copy whole bytes: BITS_PER_ANGLE must be a multiple of 8');
+if (CODE_ANGLES % 4 != 0 || CODE_WORDS % 4 != 0) ERROR('the local shift cuts the code into quadrants of whole words');
+if (CODE_WORDS / 4 > 31) ERROR('a quadrant is counted in bytewise accumulators: at most 31 words');
+if (LOCAL_SHIFT_RANGE < 0 || LOCAL_SHIFT_RANGE > MAX_SHIFT) ERROR('LOCAL_SHIFT_RANGE lies within the rotation search');
+const QUADRANT_WORDS: i32 = CODE_WORDS / 4;
+/** Per-quadrant counts (compared | differing << 16) of the last compare at every rotation, kept
+ *  during the rotation search so the local shifts need no second pass over the codes. */
+const quadrantCounts = new StaticArray<i32>(4 * SHIFTS);
+
 /** Words counted into the bytewise popcount accumulators before they are summed (≤ 31: a byte
  *  holds 31 × 8 counts). A one-scale code (16 words) is one chunk, a two-scale one (32) two. */
 const CHUNK_WORDS: i32 = 16;
@@ -27,6 +40,8 @@ export let lastShift: i32 = 0;
 export let lastComparedBits: i32 = 0;
 export let lastHammingDistance: f32 = 0.5;
 export let lastPairWeight: f32 = 1;
+/** The normalised distance the last compare's score came from (after the local shifts, when on). */
+export let lastNormalisedDistance: f32 = 0.5;
 
 /** Writes the rotated copies of the template at `template` to `out` (PREPARED_BYTES). */
 export function prepareRotations(template: usize, out: usize): void {
@@ -48,38 +63,117 @@ export function prepareRotations(template: usize, out: usize): void {
 /** Raw similarity (0.5 + (0.5 − least normalised HD over the shifts) × the pair's weight) of a prepared probe and a template. */
 export function compareRotations(rotations: usize, template: usize): f32 {
   const gc = template + <usize>codeOffset(), gm = template + <usize>maskOffset();
-  let best: f32 = 0.5, bestShift = 0, bestBits = 0;
+  let best: f32 = 0.5, bestShift = 0, bestBits = 0, bestK = -1;
   let bestHd: f32 = 0.5;
   for (let k = 0; k < SHIFTS; k++) {
-    const counts = maskedCounts(rotations + <usize>(k * ROTATION_BYTES), gc, gm);
+    const rotation = rotations + <usize>(k * ROTATION_BYTES);
+    const counts = LOCAL_SHIFT_RANGE > 0 ? quadrantScan(rotation, gc, gm, k) : maskedCounts(rotation, gc, gm, 0, CODE_WORDS);
     const compared = <i32>(counts & 0xffff), differing = <i32>(counts >>> 16);
     if (compared < MIN_COMPARED_BITS) continue;
-    const hd = <f32>differing / <f32>compared;
-    const normalised: f32 = 0.5 - (0.5 - hd) * Mathf.sqrt(<f32>compared * (1.0 / NORM_BITS));
-    if (normalised < best) { best = normalised; bestShift = k - MAX_SHIFT; bestBits = compared; bestHd = hd; }
+    const normalised = normalisedDistance(compared, differing);
+    if (normalised < best) { best = normalised; bestShift = k - MAX_SHIFT; bestBits = compared; bestHd = <f32>differing / <f32>compared; bestK = k; }
   }
+  if (LOCAL_SHIFT_RANGE > 0 && bestK >= 0) best = locallyShifted(bestK, best);
   const weight = load<f32>(rotations + <usize>PREPARED_WEIGHT) * load<f32>(template + <usize>HEADER_FREEDOM_WEIGHT);
   lastShift = bestShift;
   lastComparedBits = bestBits;
   lastHammingDistance = bestHd;
   lastPairWeight = weight;
+  lastNormalisedDistance = best;
   return min<f32>(1, max<f32>(0, 0.5 + (0.5 - best) * weight));
+}
+
+// @ts-ignore: decorator
+@inline function normalisedDistance(compared: i32, differing: i32): f32 {
+  const hd = <f32>differing / <f32>compared;
+  return 0.5 - (0.5 - hd) * Mathf.sqrt(<f32>compared * (1.0 / NORM_BITS));
+}
+
+/**
+ * The mean, over the two cuts of the ring (quadrants 0+1 | 2+3, and 1+2 | 3+0), of the normalised
+ * distance when each half takes the shift within ±LOCAL_SHIFT_RANGE of rotation `bestK` with the
+ * most agreements minus disagreements (the first such shift, from the lowest). A cut with fewer
+ * than MIN_COMPARED_BITS compared keeps `rigid`, the rotation search's distance.
+ */
+function locallyShifted(bestK: i32, rigid: f32): f32 {
+  const k0 = max(0, bestK - LOCAL_SHIFT_RANGE), k1 = min(SHIFTS - 1, bestK + LOCAL_SHIFT_RANGE);
+  let sum: f32 = 0;
+  for (let cut = 0; cut < 2; cut++) {
+    let compared = 0, differing = 0;
+    for (let half = 0; half < 2; half++) {
+      const qa = (2 * half + cut) & 3, qb = (2 * half + cut + 1) & 3;
+      let bestExcess = i32.MIN_VALUE, halfCompared = 0, halfDiffering = 0;
+      for (let k = k0; k <= k1; k++) {
+        const a = unchecked(quadrantCounts[k * 4 + qa]), b = unchecked(quadrantCounts[k * 4 + qb]);
+        const n = (a & 0xffff) + (b & 0xffff), d = (a >>> 16) + (b >>> 16);
+        if (n - 2 * d > bestExcess) { bestExcess = n - 2 * d; halfCompared = n; halfDiffering = d; }
+      }
+      compared += halfCompared;
+      differing += halfDiffering;
+    }
+    sum += compared < MIN_COMPARED_BITS ? rigid : normalisedDistance(compared, differing);
+  }
+  return sum * 0.5;
+}
+
+/**
+ * The counts of rotation `k` (as maskedCounts over the whole code), its four quadrants' counts
+ * kept in quadrantCounts. SIMD: each quadrant's bytewise accumulators are widened to i32 lanes
+ * with the differing count in the high half, and the four quadrant vectors are summed across
+ * lanes together (two rounds of lane shuffles), so a rotation costs one horizontal sum more
+ * than the whole-code count, not four.
+ */
+// @ts-ignore: decorator
+@inline function quadrantScan(pc: usize, gc: usize, gm: usize, k: i32): i32 {
+  const at = changetype<usize>(quadrantCounts) + <usize>(k << 4);
+  if (ASC_FEATURE_SIMD) {
+    const v0 = quadrantVector(pc, gc, gm, 0), v1 = quadrantVector(pc, gc, gm, QUADRANT_WORDS);
+    const v2 = quadrantVector(pc, gc, gm, 2 * QUADRANT_WORDS), v3 = quadrantVector(pc, gc, gm, 3 * QUADRANT_WORDS);
+    const a = i32x4.add(i32x4.shuffle(v0, v1, 0, 1, 4, 5), i32x4.shuffle(v0, v1, 2, 3, 6, 7));
+    const b = i32x4.add(i32x4.shuffle(v2, v3, 0, 1, 4, 5), i32x4.shuffle(v2, v3, 2, 3, 6, 7));
+    const quadrants = i32x4.add(i32x4.shuffle(a, b, 0, 2, 4, 6), i32x4.shuffle(a, b, 1, 3, 5, 7));
+    v128.store(at, quadrants);
+    return i32x4.extract_lane(quadrants, 0) + i32x4.extract_lane(quadrants, 1) + i32x4.extract_lane(quadrants, 2) + i32x4.extract_lane(quadrants, 3);
+  }
+  let total = 0;
+  for (let q = 0; q < 4; q++) {
+    const counts = maskedCountsScalar(pc, gc, gm, q * QUADRANT_WORDS, (q + 1) * QUADRANT_WORDS);
+    store<i32>(at + <usize>(q << 2), counts);
+    total += counts;
+  }
+  return total;
+}
+
+/** One quadrant's counts as i32 lanes of partial sums, compared | differing << 16 (each ≤ 2,048). */
+// @ts-ignore: decorator
+@inline function quadrantVector(pc: usize, gc: usize, gm: usize, from: i32): v128 {
+  let differing = i64x2.splat(0), compared = i64x2.splat(0);
+  for (let w = from; w < from + QUADRANT_WORDS; w++) {
+    const o = <usize>(w << 4);
+    const mask = v128.and(v128.load(pc + o, CODE_BYTES), v128.load(gm + o));
+    differing = i8x16.add(differing, i8x16.popcnt(v128.and(v128.xor(v128.load(pc + o), v128.load(gc + o)), mask)));
+    compared = i8x16.add(compared, i8x16.popcnt(mask));
+  }
+  const c = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(compared));
+  const d = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(differing));
+  return i32x4.add(c, i32x4.shl(d, 16));
 }
 
 /** Plain masked HD at one position (the speed baseline: no rotation, no normalisation). */
 export function plainDistance(probe: usize, template: usize): f32 {
-  const counts = maskedCounts(probe + <usize>codeOffset(), template + <usize>codeOffset(), template + <usize>maskOffset());
+  const counts = maskedCounts(probe + <usize>codeOffset(), template + <usize>codeOffset(), template + <usize>maskOffset(), 0, CODE_WORDS);
   const compared = counts & 0xffff;
   return compared == 0 ? 0.5 : <f32>(counts >>> 16) / <f32>compared;
 }
 
 /**
  * Bits valid in both masks (low 16 bits) and differing bits among them (high 16 bits), of a
- * probe code at `pc` whose mask follows it (CODE_BYTES later) against gallery code and mask.
+ * probe code at `pc` whose mask follows it (CODE_BYTES later) against gallery code and mask,
+ * over the 128-bit words `from` … `to` − 1.
  */
 // @ts-ignore: decorator
-@inline function maskedCounts(pc: usize, gc: usize, gm: usize): i32 {
-  return ASC_FEATURE_SIMD ? maskedCountsSimd(pc, gc, gm) : maskedCountsScalar(pc, gc, gm);
+@inline function maskedCounts(pc: usize, gc: usize, gm: usize, from: i32, to: i32): i32 {
+  return ASC_FEATURE_SIMD ? maskedCountsSimd(pc, gc, gm, from, to) : maskedCountsScalar(pc, gc, gm, from, to);
 }
 
 // SIMD: the XOR/AND in 128-bit vectors; bits are counted with i8x16.popcnt into per-byte
@@ -88,11 +182,11 @@ export function plainDistance(probe: usize, template: usize): f32 {
 // word) measured within this shared machine's noise of it here (±20 % between runs, neither
 // ahead in all runs); this form keeps the whole count in vectors and needs one horizontal sum.
 // @ts-ignore: decorator
-@inline function maskedCountsSimd(pc: usize, gc: usize, gm: usize): i32 {
+@inline function maskedCountsSimd(pc: usize, gc: usize, gm: usize, from: i32, to: i32): i32 {
   let differingTotal = 0, comparedTotal = 0;
-  for (let first = 0; first < CODE_WORDS; first += CHUNK_WORDS) {
+  for (let first = from; first < to; first += CHUNK_WORDS) {
     let differing = i64x2.splat(0), compared = i64x2.splat(0);
-    const last = min(CODE_WORDS, first + CHUNK_WORDS);
+    const last = min(to, first + CHUNK_WORDS);
     for (let w = first; w < last; w++) {
       const o = <usize>(w << 4);
       const mask = v128.and(v128.load(pc + o, CODE_BYTES), v128.load(gm + o));
@@ -112,9 +206,9 @@ export function plainDistance(probe: usize, template: usize): f32 {
 }
 
 // @ts-ignore: decorator
-@inline function maskedCountsScalar(pc: usize, gc: usize, gm: usize): i32 {
+@inline function maskedCountsScalar(pc: usize, gc: usize, gm: usize, from: i32, to: i32): i32 {
   let differing: u64 = 0, compared: u64 = 0;
-  for (let w = 0; w < CODE_WORDS * 2; w++) {
+  for (let w = from * 2; w < to * 2; w++) {
     const o = <usize>(w << 3);
     const mask = load<u64>(pc + o, CODE_BYTES) & load<u64>(gm + o);
     differing += popcnt<u64>((load<u64>(pc + o) ^ load<u64>(gc + o)) & mask);

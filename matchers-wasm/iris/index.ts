@@ -16,7 +16,7 @@ import { maskLashes } from './lashes';
 import { initFilters, encode } from './gabor';
 import { measureSharpness, occludedShare } from './sharpness';
 import { resetQuality, measureQuality, usableArea, irisPupilContrast, irisScleraContrast, pupilCircularity, pupilDilation, marginHorizontal, marginVertical } from './quality';
-import { PREPARED_BYTES, SHIFTS, prepareRotations, compareRotations, plainDistance, lastShift, lastComparedBits, lastHammingDistance, lastPairWeight } from './hamming';
+import { PREPARED_BYTES, SHIFTS, prepareRotations, compareRotations, plainDistance, lastShift, lastComparedBits, lastHammingDistance, lastPairWeight, lastNormalisedDistance } from './hamming';
 import { COARSE_KEEP_SHARE, COARSE_SURE_SIMILARITY, COARSE_MIN_PROBE_SHARE, COARSE_MIN_GALLERY } from './params';
 import { COARSE_BITS, COARSE_ENTRY_BYTES, COARSE_PREPARED_BYTES, COARSE_SHIFTS, coarseFromTemplate, prepareCoarse, coarseScan } from './coarse';
 
@@ -131,6 +131,9 @@ export function lastBitsCompared(): i32 { return lastComparedBits; }
 export function lastDistance(): f32 { return lastHammingDistance; }
 /** Degrees-of-freedom weight of the last compare's pair (w_probe · w_template; code-freedom.ts). */
 export function lastFreedomWeight(): f32 { return lastPairWeight; }
+/** Normalised distance behind the last compare's score: with the local shift tolerance on, the
+ *  mean over the two cuts of the halves' own shifts (hamming.ts), not the best rotation's. */
+export function lastNormalisedDistanceOf(): f32 { return lastNormalisedDistance; }
 
 /** Prepared probe against `count` templates stored every `stride` bytes from `gallery`. */
 export function compareMany(prepared: usize, gallery: usize, count: i32, stride: i32, scores: usize): void {

@@ -338,6 +338,27 @@ export const MIN_IRIS_RADIUS_PX: f32 = 40.0;
 // Tuning halves of both sets: ±20 → 0.32 % + 6.30 % EER against 0.32 % + 5.87 % at ±15.
 // Log-Gabor (window 0.4): ±12 → 0.05 % + 4.56 % against 0.05 % + 3.91 % at ±15.
 export const MAX_SHIFT: i32 = 15;
+/** Local deformation tolerance, code positions (0 = a rigid rotation search only). After the
+ *  rotation search, the ring is cut in two halves, each of which takes its own shift within
+ *  ±LOCAL_SHIFT_RANGE positions of the best rotation (the one whose agreements minus
+ *  disagreements are the most); the distance is the mean of the normalised distances of two such
+ *  cuts, upper/lower and left/right (hamming.ts). Why: the rubber sheet is rigid, but off-axis
+ *  gaze, a pupil dilated differently or a boundary a few px off stretch the ring unevenly, so
+ *  the two halves of a genuine code line up at different rotations; two cuts averaged, so no
+ *  single boundary angle decides. Range 3 positions = 8.4°.
+ *  Chosen on the tuning halves (scores recomputed from the templates of main's build, a scratch
+ *  script reproducing the bench; EER CASIA-V1 + MMU1 first halves, FNMR at FMR 0.1 % in pairs
+ *  of 120 / 460): rigid 0.00 + 2.39 % (0, 17); halves ±1 0.00 + 2.17 (0, 15); ±2 0.00 + 1.96
+ *  (0, 14); **±3 0.00 + 1.74 (0, 13)**; ±4 / ±5 0.00 + 1.74 (0, 13 / 12); one cut only 1.74–2.83
+ *  by where it lies; quarters ±2 (four cuts) 0.00 + 1.80 (0, 13) with 8× the impostors ≥ 20
+ *  before refitting; eighths ±1 0.00 + 2.17 (0, 16); every 8 positions its own shift (a sliding
+ *  window of 16–64 positions) 1.96–2.61; each quarter also its own radial offset of ±1 code
+ *  row 0.00 + 2.39 (0, 20); the whole code offset ±1 row 0.00 + 2.61 (0, 21); the worst of 8 or
+ *  16 sectors dropped 0.00 + 2.61–2.83. Check halves, ±3 against rigid (calibration refitted):
+ *  CASIA-V1 0.00 % (0/120) against 0.05 % (0/120); MMU1 2.50 % (21/440) against 2.95 % (20/440).
+ *  The coarse 1:N pass (coarse.ts) applies the same tolerance to its four words (quadrants).
+ *  docs/iris-sensors.md, "Ninth pass". */
+export const LOCAL_SHIFT_RANGE: i32 = 3;
 /** Daugman's bit-count normalisation: HDnorm = 0.5 − (0.5 − HD)·√(n / NORM_BITS), where n
  *  is the number of bits compared; NORM_BITS is a typical n (the median over session-1 pairs of
  *  the CASIA-V1 subset is 1,262, 10–90 % 986–1,532). The constant only scales 0.5 − HDnorm,
