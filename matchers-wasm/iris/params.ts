@@ -248,6 +248,15 @@ export const LASH_LINE_SPREADS: f32 = 1.5;
 /** Sheet samples grown around each lash sample (rows and columns). 0 → 0.00 + 2.61 (0, 18) at band 0.3 and 0.5. */
 export const LASH_LINE_GROW: i32 = 1;
 
+// ---- bright islands (bright-islands.ts; issue 14, tenth pass, helper iris10) ----
+/** On: a bright sample (OCCLUSION_BRIGHT_SPREADS) stays masked only when connected to the
+ *  sheet's outermost row through occluded samples (bright, saturated, beyond a lid curve):
+ *  lid skin and sclera enter the ring from outside, a bright patch enclosed by iris is lighter
+ *  iris. Audit (bench/iris-mask-audit.ts, tuning halves): MMU1's bright-masked bits below the
+ *  pupil, put back, disagree between captures of an eye at HD 0.254 against 0.252 for the
+ *  bits kept (impostors 0.490): good iris thrown away. Figures: docs/iris-sensors.md, "Tenth pass". */
+export const BRIGHT_ISLANDS: bool = true;
+
 // ---- filter bank and code ----
 /** Code rows: the ring is cut into this many radial bands, each averaged before filtering. */
 export const CODE_ROWS: i32 = 8;
