@@ -1,5 +1,6 @@
-// Stage 4c: bright islands are iris. The bright threshold of occlusion.ts (median + spreads ×
-// spread of the ring's lateral inner sectors) stands for eyelid skin and sclera, and those
+// Stage 4b+ (after the eyelid curves, before the lash lines): bright islands are iris. The
+// bright threshold of occlusion.ts (median + spreads × spread of the ring's lateral inner
+// sectors) stands for eyelid skin and sclera, and those
 // enter the ring from outside: they cover it from the limbus inwards. A bright patch enclosed
 // by iris is not lid or sclera but lighter iris — MMU1's lower iris, lit from below, runs 3–6
 // spreads above the lateral sectors' median, and the audit (bench/iris-mask-audit.ts) found its
