@@ -2,7 +2,7 @@
 // bright threshold of occlusion.ts (median + spreads × spread of the ring's lateral inner
 // sectors) stands for eyelid skin and sclera, and those
 // enter the ring from outside: they cover it from the limbus inwards. A bright patch enclosed
-// by iris is not lid or sclera but lighter iris — MMU1's lower iris, lit from below, runs 3–6
+// by iris is not lid or sclera but lighter iris — MMU1's lower iris (lit from below, or glare) runs 3–6
 // spreads above the lateral sectors' median, and the audit (bench/iris-mask-audit.ts) found its
 // masked code bits agreeing between captures of an eye as well as the bits kept (Hamming
 // distance 0.25 against 0.25). So bright samples are masked only when connected (4-neighbours
