@@ -25,12 +25,16 @@ export let lowerV: f32 = 0;
 export let lowerX: f32 = 0;
 export let lowerK: f32 = -1;
 
+/** 1 = masked by a lid curve (with its margin) in the last maskEyelids call (bright-islands.ts). */
+export const lidFound = new StaticArray<u8>(NORM_RADIAL * NORM_ANGULAR);
+
 let foundV: f32 = 0;
 let foundX: f32 = 0;
 let foundK: f32 = -1;
 
 export function maskEyelids(): void {
   upperK = -1; lowerK = -1;
+  for (let k = 0; k < NORM_RADIAL * NORM_ANGULAR; k++) unchecked(lidFound[k] = 0);
   if (!LID_CURVE) return;
   // upper lid: apex between the top of the iris and just above the pupil's centre
   findLid(-1, irisY - irisRadius, pupilY - 0.5 * pupilRadius);
@@ -44,7 +48,7 @@ export function maskEyelids(): void {
     const x = unchecked(sheetX[k]), y = unchecked(sheetY[k]);
     if (upperK >= 0) {
       const edge = upperV + upperK * (x - upperX) * (x - upperX);
-      if (y < edge + margin) unchecked(usable[k] = 0);
+      if (y < edge + margin) { unchecked(usable[k] = 0); unchecked(lidFound[k] = 1); }
       else if (LASH_DARK_SPREADS > 0 && y < edge + band) {
         const v = sampleDark(x, y);
         if (v >= 0 && v < lashLow) unchecked(usable[k] = 0);
@@ -52,7 +56,7 @@ export function maskEyelids(): void {
     }
     if (lowerK >= 0) {
       const edge = lowerV - lowerK * (x - lowerX) * (x - lowerX);
-      if (y > edge - margin) unchecked(usable[k] = 0);
+      if (y > edge - margin) { unchecked(usable[k] = 0); unchecked(lidFound[k] = 1); }
     }
   }
 }

@@ -13,6 +13,7 @@ import { unwrap, sheet, sheetX, sheetY } from './rubber-sheet';
 import { maskOcclusions, usable } from './occlusion';
 import { maskEyelids, upperV, upperX, upperK, lowerV, lowerX, lowerK } from './eyelids';
 import { maskLashes } from './lashes';
+import { releaseBrightIslands } from './bright-islands';
 import { initFilters, encode } from './gabor';
 import { measureSharpness, occludedShare } from './sharpness';
 import { resetQuality, measureQuality, usableArea, irisPupilContrast, irisScleraContrast, pupilCircularity, pupilDilation, marginHorizontal, marginVertical } from './quality';
@@ -74,6 +75,7 @@ export function extract(image: usize, width: i32, height: i32, out: usize): i32 
   unwrap();
   maskOcclusions();
   maskEyelids();
+  releaseBrightIslands();
   maskLashes();
   sharpnessOut = measureSharpness();
   occludedOut = occludedShare();

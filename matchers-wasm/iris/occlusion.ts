@@ -12,6 +12,8 @@ import {
 
 /** 1 = iris, 0 = occluded or outside the image; same layout as sheet. */
 export const usable = new StaticArray<u8>(NORM_RADIAL * NORM_ANGULAR);
+/** 1 = masked by the bright threshold (not saturated) in the last maskOcclusions call (bright-islands.ts). */
+export const brightFound = new StaticArray<u8>(NORM_RADIAL * NORM_ANGULAR);
 const histogram = new StaticArray<i32>(256);
 
 /** Median and spread of the last maskOcclusions call (for the transparency exports). */
@@ -25,6 +27,7 @@ export function maskOcclusions(): void {
   for (let k = 0; k < NORM_RADIAL * NORM_ANGULAR; k++) {
     const v = unchecked(sheet[k]);
     unchecked(usable[k] = <u8>(v >= 0 && v < <f32>SPECULAR_LEVEL && v <= high && v >= low));
+    unchecked(brightFound[k] = <u8>(v > high && v < <f32>SPECULAR_LEVEL));
   }
   if (LID_RUN <= 0) return; // off: the eyelid curves (eyelids.ts) mask the lids
   for (let j = 0; j < NORM_ANGULAR; j++) {

@@ -248,6 +248,23 @@ export const LASH_LINE_SPREADS: f32 = 1.5;
 /** Sheet samples grown around each lash sample (rows and columns). 0 → 0.00 + 2.61 (0, 18) at band 0.3 and 0.5. */
 export const LASH_LINE_GROW: i32 = 1;
 
+// ---- bright islands (bright-islands.ts; issue 14, tenth pass, helper iris10) ----
+/** On: a bright sample (beyond OCCLUSION_BRIGHT_SPREADS) stays masked only when connected to
+ *  the sheet's outermost row through occluded samples (bright, saturated, beyond a lid curve):
+ *  lid skin and sclera enter the ring from outside, a bright patch enclosed by iris is lighter
+ *  iris. Why: the mask audit (bench/iris-mask-audit.ts, tuning halves) put MMU1's bright-masked
+ *  bits below the pupil back and found them disagreeing between captures of an eye at HD 0.254,
+ *  as the bits kept do (0.252; impostors 0.490): good iris thrown away (CASIA-V1: 0.5 % of the
+ *  sheet bright-masked, no effect either way).
+ *  Tuning halves (`bench/iris-kernels.ts --parts first`; EER CASIA-V1 + MMU1, FNMR at FMR 0.1 %
+ *  in pairs of 120 / 460): off (main) 0.00 + 2.39 % (0, 17); **on** 0.00 + 2.39 % (0, 16); on
+ *  with the bright bar at 4 / 5 spreads 0.00 + 3.04 (0, 18) / 0.00 + 2.61 (0, 17); off with the
+ *  bar at 5 / 6 0.00 + 2.61 (0, 16) / 0.00 + 2.61 (0, 17); flood seeded only by outer-row
+ *  samples beyond 5 / 8 spreads or a lid 0.00 + 2.39 (0, 17 / 16 / 16); every bright sample
+ *  below the pupil released too 0.00 + 2.61 (0, 15). Check halves: CASIA-V1 0.05 % both
+ *  (0/120 both); MMU1 2.95 → 2.04 % (20 → 15 of 440); docs/iris-sensors.md "Tenth pass". */
+export const BRIGHT_ISLANDS: bool = true;
+
 // ---- filter bank and code ----
 /** Code rows: the ring is cut into this many radial bands, each averaged before filtering. */
 export const CODE_ROWS: i32 = 8;
