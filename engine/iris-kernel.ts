@@ -56,7 +56,7 @@ export interface IrisKernelExports {
   lastDistance(): number;
   lastFreedomWeight(): number;
   /** Normalised distance behind the last score (after the local shift tolerance); absent from builds before session 12. */
-  lastNormalisedDistanceOf?(): number;
+  lastNormalisedDistance?(): number;
   compareMany(prepared: number, gallery: number, count: number, stride: number, scores: number): void;
   plainScan(probe: number, gallery: number, count: number, stride: number, distances: number): void;
   /** The coarse first pass of 1:N (matchers-wasm/iris/coarse.ts). */

@@ -334,7 +334,7 @@ export class IrisMatcher {
     const shift = this.kernel.lastBestShift();
     const freedomWeight = this.kernel.lastFreedomWeight();
     // builds before session 12 do not export it: their score came from the best rotation alone
-    const normalisedDistance = this.kernel.lastNormalisedDistanceOf?.() ?? 0.5 - (rawScore - 0.5) / freedomWeight;
+    const normalisedDistance = this.kernel.lastNormalisedDistance?.() ?? 0.5 - (rawScore - 0.5) / freedomWeight;
     return {
       rawScore,
       score: calibrateIrisScore(rawScore),

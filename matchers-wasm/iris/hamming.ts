@@ -41,7 +41,7 @@ export let lastComparedBits: i32 = 0;
 export let lastHammingDistance: f32 = 0.5;
 export let lastPairWeight: f32 = 1;
 /** The normalised distance the last compare's score came from (after the local shifts, when on). */
-export let lastNormalisedDistance: f32 = 0.5;
+export let lastScoreDistance: f32 = 0.5;
 
 /** Writes the rotated copies of the template at `template` to `out` (PREPARED_BYTES). */
 export function prepareRotations(template: usize, out: usize): void {
@@ -79,7 +79,7 @@ export function compareRotations(rotations: usize, template: usize): f32 {
   lastComparedBits = bestBits;
   lastHammingDistance = bestHd;
   lastPairWeight = weight;
-  lastNormalisedDistance = best;
+  lastScoreDistance = best;
   return min<f32>(1, max<f32>(0, 0.5 + (0.5 - best) * weight));
 }
 

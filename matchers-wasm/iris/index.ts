@@ -17,7 +17,7 @@ import { releaseBrightIslands } from './bright-islands';
 import { initFilters, encode } from './gabor';
 import { measureSharpness, occludedShare } from './sharpness';
 import { resetQuality, measureQuality, usableArea, irisPupilContrast, irisScleraContrast, pupilCircularity, pupilDilation, marginHorizontal, marginVertical } from './quality';
-import { PREPARED_BYTES, SHIFTS, prepareRotations, compareRotations, plainDistance, lastShift, lastComparedBits, lastHammingDistance, lastPairWeight, lastNormalisedDistance } from './hamming';
+import { PREPARED_BYTES, SHIFTS, prepareRotations, compareRotations, plainDistance, lastShift, lastComparedBits, lastHammingDistance, lastPairWeight, lastScoreDistance } from './hamming';
 import { COARSE_KEEP_SHARE, COARSE_SURE_SIMILARITY, COARSE_MIN_PROBE_SHARE, COARSE_MIN_GALLERY } from './params';
 import { COARSE_BITS, COARSE_ENTRY_BYTES, COARSE_PREPARED_BYTES, COARSE_SHIFTS, coarseFromTemplate, prepareCoarse, coarseScan } from './coarse';
 
@@ -135,7 +135,7 @@ export function lastDistance(): f32 { return lastHammingDistance; }
 export function lastFreedomWeight(): f32 { return lastPairWeight; }
 /** Normalised distance behind the last compare's score: with the local shift tolerance on, the
  *  mean over the two cuts of the halves' own shifts (hamming.ts), not the best rotation's. */
-export function lastNormalisedDistanceOf(): f32 { return lastNormalisedDistance; }
+export function lastNormalisedDistance(): f32 { return lastScoreDistance; }
 
 /** Prepared probe against `count` templates stored every `stride` bytes from `gallery`. */
 export function compareMany(prepared: usize, gallery: usize, count: i32, stride: i32, scores: usize): void {
