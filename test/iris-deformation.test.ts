@@ -7,32 +7,21 @@
  * bank without segmentation), so the deformation is known exactly.
  */
 import { describe, expect, it } from 'vitest';
+import { ALL_USABLE, SHEET_COLUMNS, SHEET_ROWS, noiseSheet } from './support/iris-sheets.ts';
 import { IrisMatcher, type IrisComparisonEvidence } from '../engine/iris-matcher.ts';
 import { IrisCoarseKernel } from '../engine/iris-coarse.ts';
 
 const matcher = new IrisMatcher();
-const ROWS = 32, COLUMNS = 256;
-const all = new Uint8Array(ROWS * COLUMNS).fill(1);
 
-/** Independent gray noise per sample (a seeded LCG), mean 120. */
-function noise(seed: number): Float32Array {
-  let x = seed >>> 0;
-  const gray = new Float32Array(ROWS * COLUMNS);
-  for (let k = 0; k < gray.length; k++) {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    gray[k] = 80 + (x / 2 ** 32) * 80;
-  }
-  return gray;
-}
 
 /** The sheet with its first half of columns (the first half of the code's angles) turned by
  *  +`columns` and the second half by −`columns` sheet columns: no one rotation aligns both. */
 function twisted(gray: Float32Array, columns: number): Float32Array {
   const out = new Float32Array(gray.length);
-  for (let i = 0; i < ROWS; i++) {
-    for (let j = 0; j < COLUMNS; j++) {
-      const from = (j + (j < COLUMNS / 2 ? columns : -columns) + COLUMNS) % COLUMNS;
-      out[i * COLUMNS + j] = gray[i * COLUMNS + from];
+  for (let i = 0; i < SHEET_ROWS; i++) {
+    for (let j = 0; j < SHEET_COLUMNS; j++) {
+      const from = (j + (j < SHEET_COLUMNS / 2 ? columns : -columns) + SHEET_COLUMNS) % SHEET_COLUMNS;
+      out[i * SHEET_COLUMNS + j] = gray[i * SHEET_COLUMNS + from];
     }
   }
   return out;
@@ -44,8 +33,8 @@ const rigidDistance = (e: IrisComparisonEvidence): number => 0.5 - (0.5 - e.hamm
 describe('iris local deformation tolerance', () => {
   it('matches a capture whose two halves are turned apart (±1 code position) far better than the best rotation alone does', () => {
     for (const seed of [3, 4, 5]) {
-      const eye = noise(seed);
-      const e = matcher.explain(matcher.templateFromNormalised(twisted(eye, 2), all), matcher.templateFromNormalised(eye, all));
+      const eye = noiseSheet(seed);
+      const e = matcher.explain(matcher.templateFromNormalised(twisted(eye, 2), ALL_USABLE), matcher.templateFromNormalised(eye, ALL_USABLE));
       // one rotation aligns one half: about half the bits disagree in the other
       expect(e.hammingDistance).toBeGreaterThan(0.15);
       // each half at its own shift: one cut of the two lines up both halves exactly
@@ -56,7 +45,7 @@ describe('iris local deformation tolerance', () => {
   it('gives unrelated codes little: the distance falls by less than 0.03 on average, 0.05 at most', () => {
     const gains: number[] = [];
     for (let s = 0; s < 12; s++) {
-      const e = matcher.explain(matcher.templateFromNormalised(noise(100 + s), all), matcher.templateFromNormalised(noise(200 + s), all));
+      const e = matcher.explain(matcher.templateFromNormalised(noiseSheet(100 + s), ALL_USABLE), matcher.templateFromNormalised(noiseSheet(200 + s), ALL_USABLE));
       gains.push(rigidDistance(e) - e.normalisedDistance);
     }
     expect(gains.reduce((a, b) => a + b, 0) / gains.length).toBeLessThan(0.03);
@@ -64,8 +53,8 @@ describe('iris local deformation tolerance', () => {
   });
 
   it('leaves an untwisted genuine pair at its best rotation', () => {
-    const eye = noise(7);
-    const e = matcher.explain(matcher.templateFromNormalised(eye, all), matcher.templateFromNormalised(eye, all));
+    const eye = noiseSheet(7);
+    const e = matcher.explain(matcher.templateFromNormalised(eye, ALL_USABLE), matcher.templateFromNormalised(eye, ALL_USABLE));
     expect(e.shift).toBe(0);
     expect(e.normalisedDistance).toBeCloseTo(rigidDistance(e), 5);
   });
@@ -81,12 +70,12 @@ describe('iris local deformation tolerance', () => {
     };
     // measured: 0.91–0.94 with the tolerance, 0.74–0.77 with a rigid coarse search (main's build)
     for (const seed of [3, 4, 5]) {
-      const eye = noise(seed);
-      expect(similarity(matcher.templateFromNormalised(twisted(eye, 2), all).bytes, matcher.templateFromNormalised(eye, all).bytes)).toBeGreaterThan(0.85);
+      const eye = noiseSheet(seed);
+      expect(similarity(matcher.templateFromNormalised(twisted(eye, 2), ALL_USABLE).bytes, matcher.templateFromNormalised(eye, ALL_USABLE).bytes)).toBeGreaterThan(0.85);
     }
     // unrelated: 0.55–0.57 either way
     for (let s = 0; s < 6; s++) {
-      expect(similarity(matcher.templateFromNormalised(noise(100 + s), all).bytes, matcher.templateFromNormalised(noise(200 + s), all).bytes)).toBeLessThan(0.62);
+      expect(similarity(matcher.templateFromNormalised(noiseSheet(100 + s), ALL_USABLE).bytes, matcher.templateFromNormalised(noiseSheet(200 + s), ALL_USABLE).bytes)).toBeLessThan(0.62);
     }
   });
 });

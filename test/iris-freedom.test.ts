@@ -6,35 +6,24 @@
  * instead of bits.
  */
 import { describe, expect, it } from 'vitest';
+import { ALL_USABLE, SHEET_COLUMNS, SHEET_ROWS, noiseSheet } from './support/iris-sheets.ts';
 import { IrisMatcher } from '../engine/iris-matcher.ts';
 
 const matcher = new IrisMatcher();
-const ROWS = 32, COLUMNS = 256;
-const all = new Uint8Array(ROWS * COLUMNS).fill(1);
 const weightOf = (bytes: Uint8Array): number => new DataView(bytes.buffer, bytes.byteOffset).getFloat32(12, true);
 
-/** Independent gray noise per sample (a seeded LCG), mean 120. */
-function noise(seed: number): Float32Array {
-  let x = seed >>> 0;
-  const gray = new Float32Array(ROWS * COLUMNS);
-  for (let k = 0; k < gray.length; k++) {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    gray[k] = 80 + (x / 2 ** 32) * 80;
-  }
-  return gray;
-}
 
 /** The same row in every band: a ring wave (every band's bits equal, and periodic). */
 function stripes(wavelength: number): Float32Array {
-  const gray = new Float32Array(ROWS * COLUMNS);
-  for (let i = 0; i < ROWS; i++) for (let j = 0; j < COLUMNS; j++) gray[i * COLUMNS + j] = 120 + 20 * Math.cos((2 * Math.PI * j) / wavelength);
+  const gray = new Float32Array(SHEET_ROWS * SHEET_COLUMNS);
+  for (let i = 0; i < SHEET_ROWS; i++) for (let j = 0; j < SHEET_COLUMNS; j++) gray[i * SHEET_COLUMNS + j] = 120 + 20 * Math.cos((2 * Math.PI * j) / wavelength);
   return gray;
 }
 
 describe('iris code degrees of freedom', () => {
   it('weighs a code of correlated bits below one of independent texture', () => {
-    const free = [1, 2, 3].map((s) => weightOf(matcher.templateFromNormalised(noise(s), all).bytes));
-    const correlated = weightOf(matcher.templateFromNormalised(stripes(16), all).bytes);
+    const free = [1, 2, 3].map((s) => weightOf(matcher.templateFromNormalised(noiseSheet(s), ALL_USABLE).bytes));
+    const correlated = weightOf(matcher.templateFromNormalised(stripes(16), ALL_USABLE).bytes);
     for (const w of free) {
       expect(w).toBeGreaterThan(0.8); // independent bands: only the filter's own span correlates bits
       expect(w).toBeLessThan(1.4);
@@ -44,8 +33,8 @@ describe('iris code degrees of freedom', () => {
   });
 
   it('scales the distance from chance by the two weights, as explain reports', () => {
-    const a = matcher.templateFromNormalised(noise(11), all);
-    const b = matcher.templateFromNormalised(noise(12), all);
+    const a = matcher.templateFromNormalised(noiseSheet(11), ALL_USABLE);
+    const b = matcher.templateFromNormalised(noiseSheet(12), ALL_USABLE);
     const e = matcher.explain(a, b);
     expect(e.freedomWeight).toBeCloseTo(weightOf(a.bytes) * weightOf(b.bytes), 5);
     // raw = 0.5 + (0.5 − HDnorm)·w_a·w_b (hamming.ts), HDnorm after the local shift tolerance
@@ -58,8 +47,8 @@ describe('iris code degrees of freedom', () => {
   });
 
   it('gives an exact match of correlated codes less evidence than one of independent codes', () => {
-    const freeCode = matcher.templateFromNormalised(noise(21), all);
-    const stripedCode = matcher.templateFromNormalised(stripes(16), all);
+    const freeCode = matcher.templateFromNormalised(noiseSheet(21), ALL_USABLE);
+    const stripedCode = matcher.templateFromNormalised(stripes(16), ALL_USABLE);
     expect(matcher.compareRaw(stripedCode, stripedCode)).toBeLessThan(matcher.compareRaw(freeCode, freeCode) - 0.1);
   });
 });
