@@ -1,4 +1,4 @@
-// Stage 4b+ (after the eyelid curves, before the lash lines): bright islands are iris. The
+// Stage 4b2 (after the eyelid curves, before the lash lines of stage 4c): bright islands are iris. The
 // bright threshold of occlusion.ts (median + spreads × spread of the ring's lateral inner
 // sectors) stands for eyelid skin and sclera, and those
 // enter the ring from outside: they cover it from the limbus inwards. A bright patch enclosed
