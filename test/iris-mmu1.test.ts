@@ -92,11 +92,12 @@ const mmu1 = join(dataDir(), 'iris', 'mmu1');
 const hasData = existsSync(mmu1);
 describe('MMU1 accuracy (real data, another NIR sensor)', () => {
   if (!hasData) console.log(`skipping the real-data MMU1 regression: no ${mmu1} (set BIODEDUP_DATA)`);
-  // Measured (all pairs, 450 images, IRC4 kernel with the two-sided limbus check and the lash
-  // stage, docs/iris-sensors.md seventh pass): FTE 0.22 % (1 of 450), EER 2.67 %, FNMR at FMR
-  // 0.1 % 3.89 % (35/900), impostors ≥ 20: 0.96 %, ≥ 30: 0.11 % (the issue's EER target ≤ 2 % is
-  // NOT met; FNMR ≤ 5 % is). Without the lash stage (sixth pass): EER 2.78 %, FNMR 4.11 % (37/900),
-  // 1.08 %, 0.11 %. The bars sit a little above, so a regression fails and noise does not.
+  // Measured (all pairs, 450 images, IRC4 kernel, session 12: half-ring local shifts in the
+  // matcher and bright islands coded, docs/iris-sensors.md ninth and tenth passes): FTE 0.22 %
+  // (1 of 450), EER 1.67 %, FNMR at FMR 0.1 % 3.00 % (27/900), impostors ≥ 20: 1.16 %, ≥ 30:
+  // 0.11 %. The EER bar is the issue's target (≤ 2 %, 3 genuine pairs of margin), FNMR's 4 %.
+  // Seventh pass (lash stage): EER 2.67 %, FNMR 3.89 % (35/900), 0.96 %, 0.11 %. Without the lash
+  // stage (sixth pass): EER 2.78 %, FNMR 4.11 % (37/900), 1.08 %, 0.11 %.
   // IRC4 with the pooled limbus only: EER 3.22 %, FNMR 4.78 % (43/900). IRC3 before: EER 3.11 %, FNMR 4.67 %, impostors ≥ 20 / ≥ 30 1.49 / 0.17 %; log-Gabor IRC2:
   // EER 4.72 %, FNMR 7.00 %; Gabor: EER 6.89 %, FNMR 12.67 %; before the adaptive
   // segmentation: EER 22.8 %, FTE 4 %.
@@ -113,7 +114,7 @@ describe('MMU1 accuracy (real data, another NIR sensor)', () => {
 
   // The calibration (engine/iris-calibration.ts) is fitted on the first half's impostors and
   // CASIA-V1 session 1; the second half's persons were never fitted on. Measured when written
-  // (IRC4 with the two-sided limbus check and the lash stage): ≥ 20 1.10 %, ≥ 30 0.11 % of 24,090
+  // (session 12, calibration refitted): ≥ 20 1.23 %, ≥ 30 0.14 %; seventh pass 1.10 %, 0.11 % of 24,090
   // impostor pairs (without the lash stage 1.23 %, 0.15 %; pooled limbus only: 1.16 %, 0.14 %); IRC3's bit counts alone gave
   // 2.00 % / 0.27 % here — one calibration, each sensor off target by its own code correlations.
   it.skipIf(!hasData)('holds the pooled calibration on the persons it was not fitted on (≥ 20 ≈ 1 %, ≥ 30 ≈ 0.1 %)', () => {
@@ -125,4 +126,4 @@ describe('MMU1 accuracy (real data, another NIR sensor)', () => {
 });
 
 /** Regression bars (shares, 0–1), set from the figures measured when written (above). */
-const MMU1_BARS = { fte: 0.01, eer: 0.033, fmr1000: 0.05, share20: 0.015, share30: 0.0016 };
+const MMU1_BARS = { fte: 0.01, eer: 0.02, fmr1000: 0.04, share20: 0.015, share30: 0.0016 };
