@@ -127,8 +127,8 @@ function locallyShifted(bestK: i32, rigid: f32): f32 {
 @inline function quadrantScan(pc: usize, gc: usize, gm: usize, k: i32): i32 {
   const at = changetype<usize>(quadrantCounts) + <usize>(k << 4);
   if (ASC_FEATURE_SIMD) {
-    const v0 = quadrantVector(pc, gc, gm, 0), v1 = quadrantVector(pc, gc, gm, QUADRANT_WORDS);
-    const v2 = quadrantVector(pc, gc, gm, 2 * QUADRANT_WORDS), v3 = quadrantVector(pc, gc, gm, 3 * QUADRANT_WORDS);
+    const v0 = packedLanes(pc, gc, gm, 0, QUADRANT_WORDS), v1 = packedLanes(pc, gc, gm, QUADRANT_WORDS, 2 * QUADRANT_WORDS);
+    const v2 = packedLanes(pc, gc, gm, 2 * QUADRANT_WORDS, 3 * QUADRANT_WORDS), v3 = packedLanes(pc, gc, gm, 3 * QUADRANT_WORDS, CODE_WORDS);
     const a = i32x4.add(i32x4.shuffle(v0, v1, 0, 1, 4, 5), i32x4.shuffle(v0, v1, 2, 3, 6, 7));
     const b = i32x4.add(i32x4.shuffle(v2, v3, 0, 1, 4, 5), i32x4.shuffle(v2, v3, 2, 3, 6, 7));
     const quadrants = i32x4.add(i32x4.shuffle(a, b, 0, 2, 4, 6), i32x4.shuffle(a, b, 1, 3, 5, 7));
@@ -142,21 +142,6 @@ function locallyShifted(bestK: i32, rigid: f32): f32 {
     total += counts;
   }
   return total;
-}
-
-/** One quadrant's counts as i32 lanes of partial sums, compared | differing << 16 (each ≤ 2,048). */
-// @ts-ignore: decorator
-@inline function quadrantVector(pc: usize, gc: usize, gm: usize, from: i32): v128 {
-  let differing = i64x2.splat(0), compared = i64x2.splat(0);
-  for (let w = from; w < from + QUADRANT_WORDS; w++) {
-    const o = <usize>(w << 4);
-    const mask = v128.and(v128.load(pc + o, CODE_BYTES), v128.load(gm + o));
-    differing = i8x16.add(differing, i8x16.popcnt(v128.and(v128.xor(v128.load(pc + o), v128.load(gc + o)), mask)));
-    compared = i8x16.add(compared, i8x16.popcnt(mask));
-  }
-  const c = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(compared));
-  const d = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(differing));
-  return i32x4.add(c, i32x4.shl(d, 16));
 }
 
 /** Plain masked HD at one position (the speed baseline: no rotation, no normalisation). */
@@ -183,26 +168,25 @@ export function plainDistance(probe: usize, template: usize): f32 {
 // ahead in all runs); this form keeps the whole count in vectors and needs one horizontal sum.
 // @ts-ignore: decorator
 @inline function maskedCountsSimd(pc: usize, gc: usize, gm: usize, from: i32, to: i32): i32 {
-  let differingTotal = 0, comparedTotal = 0;
-  for (let first = from; first < to; first += CHUNK_WORDS) {
-    let differing = i64x2.splat(0), compared = i64x2.splat(0);
-    const last = min(to, first + CHUNK_WORDS);
-    for (let w = first; w < last; w++) {
-      const o = <usize>(w << 4);
-      const mask = v128.and(v128.load(pc + o, CODE_BYTES), v128.load(gm + o));
-      differing = i8x16.add(differing, i8x16.popcnt(v128.and(v128.xor(v128.load(pc + o), v128.load(gc + o)), mask)));
-      compared = i8x16.add(compared, i8x16.popcnt(mask));
-    }
-    differingTotal += byteSum(differing);
-    comparedTotal += byteSum(compared);
-  }
-  return comparedTotal | (differingTotal << 16);
+  let lanes = i32x4.splat(0);
+  for (let first = from; first < to; first += CHUNK_WORDS) lanes = i32x4.add(lanes, packedLanes(pc, gc, gm, first, min(to, first + CHUNK_WORDS)));
+  return i32x4.extract_lane(lanes, 0) + i32x4.extract_lane(lanes, 1) + i32x4.extract_lane(lanes, 2) + i32x4.extract_lane(lanes, 3);
 }
 
+/** The counts of words `from` … `to` − 1 (at most CHUNK_WORDS) as four i32 lanes of partial sums,
+ *  compared | differing << 16 each; the lanes sum to maskedCounts' packed form. */
 // @ts-ignore: decorator
-@inline function byteSum(v: v128): i32 {
-  const s = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(v));
-  return i32x4.extract_lane(s, 0) + i32x4.extract_lane(s, 1) + i32x4.extract_lane(s, 2) + i32x4.extract_lane(s, 3);
+@inline function packedLanes(pc: usize, gc: usize, gm: usize, from: i32, to: i32): v128 {
+  let differing = i64x2.splat(0), compared = i64x2.splat(0);
+  for (let w = from; w < to; w++) {
+    const o = <usize>(w << 4);
+    const mask = v128.and(v128.load(pc + o, CODE_BYTES), v128.load(gm + o));
+    differing = i8x16.add(differing, i8x16.popcnt(v128.and(v128.xor(v128.load(pc + o), v128.load(gc + o)), mask)));
+    compared = i8x16.add(compared, i8x16.popcnt(mask));
+  }
+  const c = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(compared));
+  const d = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(differing));
+  return i32x4.add(c, i32x4.shl(d, 16));
 }
 
 // @ts-ignore: decorator
